@@ -1,0 +1,47 @@
+# Safeguarding analytics: run `make help` for the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8050
+export SAFEGUARDING_CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help setup run demo test test-fast lint format bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed ## Create the virtualenv and install the project
+
+demo: setup ## Generate the synthetic demo LA and load it into the warehouse
+	$(VENV)/bin/safeguarding demo
+
+run: demo ## Set up, load the demo data and serve the dashboard on 127.0.0.1:$(PORT) (demo mode)
+	$(VENV)/bin/safeguarding serve --demo --host 127.0.0.1 --port $(PORT)
+
+test: setup ## Run every test: unit, integration and real-browser (headless Chromium)
+	@test -x "$$SAFEGUARDING_CHROMIUM" || { echo "Chromium not found at $$SAFEGUARDING_CHROMIUM: install Debian's chromium (see .ci/run)"; exit 1; }
+	$(VENV)/bin/pytest -n 2 tests
+
+test-fast: setup ## Unit and integration tests only (no browser)
+	$(VENV)/bin/pytest -n 2 tests/unit tests/integration
+
+lint: setup ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup ## Format the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: setup ## Run the benchmarks in bench/ (writes bench/results.json)
+	$(PY) bench/run.py
+
+clean: ## Remove the virtualenv, caches and the local warehouse
+	rm -rf $(VENV) .pytest_cache .ruff_cache data/curated/*.duckdb

@@ -1,0 +1,42 @@
+"""Work out what kind of input a file is, from its content rather than its name."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+AREA_LOOKUP_COLUMNS = frozenset({"lachildid", "area_code", "area_name"})
+AREA_POPULATION_COLUMNS = frozenset({"area_code", "area_name", "year", "population_0_17"})
+
+
+def csv_header(path: Path) -> list[str] | None:
+    """The header row of a CSV, lower-cased, or None if the file does not look like CSV."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            first = fh.readline(65536)
+    except (UnicodeDecodeError, OSError):
+        return None
+    if "," not in first:
+        return None
+    return [c.strip().lower() for c in next(csv.reader(io.StringIO(first)))]
+
+
+def detect_type(path: Path) -> str | None:
+    """'cin_census', 'area_lookup', 'area_population', or None when the type is not recognised."""
+    with open(path, "rb") as fh:
+        head = fh.read(4096)
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<"):
+        if b"<Message" in head or b":Message" in head:
+            return "cin_census"
+        return None
+    header = csv_header(path)
+    if header is None:
+        return None
+    columns = set(header)
+    if AREA_LOOKUP_COLUMNS <= columns:
+        return "area_lookup"
+    if AREA_POPULATION_COLUMNS <= columns:
+        return "area_population"
+    return None

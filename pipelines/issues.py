@@ -1,0 +1,44 @@
+"""Validation issues: what was wrong, where, and whether it rejects the file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    STRUCTURAL = "structural"  # rejects the whole file
+    RULE = "rule"  # loads, and is recorded in validation_issues
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem in one input file, located as precisely as the format allows."""
+
+    file: str
+    line: int | None
+    record: str | None  # the LAchildID (or row id) as it appears in the file; never stored
+    field: str
+    value: str | None
+    rule_id: str
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        who = f" LAchildID {self.record}:" if self.record else ""
+        shown = "" if self.value is None else f" (value '{self.value}')"
+        return f"{where}:{who} <{self.field}>{shown}: {self.message} [{self.rule_id}, {self.severity}]"
+
+
+class IngestError(Exception):
+    """Raised when a file (or a batch of files) is rejected; carries every issue found."""
+
+    def __init__(self, summary: str, issues: list[Issue] | None = None):
+        self.issues = issues or []
+        super().__init__(summary)
+
+    def report(self) -> str:
+        lines = [str(self)]
+        lines += [f"  {issue}" for issue in self.issues]
+        return "\n".join(lines)

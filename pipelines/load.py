@@ -1,0 +1,287 @@
+"""Ingest orchestration: detect, validate, stage and curate a batch of files, all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pipelines.area_files import read_area_lookup, read_area_population
+from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
+from pipelines.curate import rebuild_curated, sql_file
+from pipelines.detect import detect_type
+from pipelines.issues import IngestError, Issue, Severity
+from pipelines.pseudonymise import Pseudonymiser, load_or_create_key
+from pipelines.rows import STAGING_SCHEMAS, RowSink
+from pipelines.warehouse import rebuild, resolve_warehouse
+
+Progress = Callable[[str], None]
+STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file."""
+
+    path: Path
+    source_type: str | None
+    status: str = "pending"  # loaded | unchanged | superseded | rejected | valid
+    header: CensusHeader | None = None
+    children: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def structural(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.STRUCTURAL]
+
+    @property
+    def rules(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.RULE]
+
+    def summary(self) -> str:
+        rate = f", {self.children / self.seconds:,.0f} children/s" if self.seconds and self.children else ""
+        what = f"{self.children:,} children" if self.source_type == "cin_census" else \
+            f"{sum(self.rows.values()):,} rows"
+        period = f" LA {self.header.la_code} {self.header.collection_year}" if self.header else ""
+        return (f"{self.path.name}: {self.status} ({self.source_type or 'unknown type'}{period}; "
+                f"{what}; {len(self.rules)} rule issues; {self.seconds:.1f}s{rate})")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a directory stands for the files directly inside it, sorted."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+        else:
+            out.append(p)
+    return out
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _unknown_file(path: Path) -> FileResult:
+    result = FileResult(path, None, status="rejected")
+    if not path.exists():
+        message = "the file does not exist"
+    elif path.stat().st_size == 0:
+        message = "the file is empty"
+    else:
+        message = ("the file type is not recognised (expected CIN census XML, an area lookup CSV "
+                   "or an area population CSV)")
+    result.issues.append(Issue(path.name, None, None, "file", None, "S-TYPE",
+                               Severity.STRUCTURAL, message))
+    return result
+
+
+def validate_files(paths: Iterable[str | Path], progress: Progress | None = None) -> list[FileResult]:
+    """Run every check without loading anything. A throwaway key is used for hashing."""
+    pseudo = Pseudonymiser(b"\0" * 32)
+    results = []
+    for path in expand_paths(paths):
+        kind = detect_type(path) if path.is_file() else None
+        if kind is None:
+            results.append(_unknown_file(path))
+            continue
+        result = _read_file(path, kind, pseudo, None, progress)
+        result.status = "rejected" if result.structural else "valid"
+        results.append(result)
+    return results
+
+
+def _read_file(path: Path, kind: str, pseudo: Pseudonymiser,
+               stage: Callable[[str, pa.Table, str | None], None] | None,
+               progress: Progress | None) -> FileResult:
+    """Parse one file; rows go to `stage(table, arrow_table, la_code)` (None: discard them)."""
+    started = time.perf_counter()
+    result = FileResult(path, kind)
+    if kind == "cin_census":
+        reader: CensusReader | None = None
+
+        def flush(table: str, batch: pa.Table) -> None:
+            # Children are only read after the header, so the LA is known here.
+            if stage is not None and reader is not None and reader.result.header is not None:
+                stage(table, batch, reader.result.header.la_code)
+
+        sink = RowSink(flush=flush)
+
+        def tick(n: int) -> None:
+            if progress:
+                rate = n / max(time.perf_counter() - started, 1e-9)
+                progress(f"  {path.name}: {n:,} children ({rate:,.0f}/s)")
+
+        reader = CensusReader(path, pseudo, sink, progress=tick)
+        parsed = reader.read()
+        sink.flush()
+        result.header, result.children, result.issues = parsed.header, parsed.children, parsed.issues
+        result.rows = dict(sink.counts)
+    else:
+        if kind == "area_lookup":
+            table, issues = read_area_lookup(path, pseudo)
+        else:
+            table, issues = read_area_population(path)
+        result.issues = issues
+        if table is not None:
+            result.rows = {kind: table.num_rows}
+            if stage is not None:
+                stage(kind, table, None)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def ingest(paths: Iterable[str | Path], warehouse: str | Path | None = None, *,
+           strict: bool = False, progress: Progress | None = _stderr) -> list[FileResult]:
+    """Load files into the warehouse. Raises IngestError (and changes nothing) if any is rejected."""
+    target = resolve_warehouse(warehouse)
+    files = expand_paths(paths)
+    if not files:
+        raise IngestError("no input files were given")
+    pseudo = Pseudonymiser(load_or_create_key())
+    hashes = {}
+    results: list[FileResult] = []
+    for path in files:
+        if not path.is_file():
+            results.append(_unknown_file(path))
+            continue
+        hashes[path] = sha256_of(path)
+    _reject_if_any(results)
+
+    already = _loaded_hashes(target)
+    todo = [p for p in files if hashes[p] not in already]
+    seen_in_batch: set[str] = set()
+    for path in files:
+        if path not in todo or hashes[path] in seen_in_batch:
+            results.append(FileResult(path, detect_type(path), status="unchanged"))
+        seen_in_batch.add(hashes[path])
+    todo = [p for p in dict.fromkeys(todo) if not any(
+        r.path == p and r.status == "unchanged" for r in results)]
+    if not todo:
+        return results  # nothing new: the warehouse file is not touched at all
+
+    with rebuild(target) as con:
+        con.execute(sql_file("schema.sql"))
+        for path in todo:
+            kind = detect_type(path)
+            if kind is None:
+                results.append(_unknown_file(path))
+                continue
+            results.append(_load_one(con, path, kind, hashes[path], pseudo, strict, progress))
+        _reject_if_any(results)
+        if progress:
+            progress("rebuilding curated tables ...")
+        rebuild_curated(con)
+    return results
+
+
+def _reject_if_any(results: list[FileResult]) -> None:
+    rejected = [r for r in results if r.status == "rejected"]
+    if rejected:
+        issues = [i for r in rejected for i in r.issues if i.severity is Severity.STRUCTURAL
+                  or r.status == "rejected"]
+        names = ", ".join(r.path.name for r in rejected)
+        raise IngestError(f"{len(rejected)} file(s) rejected ({names}); nothing was loaded and "
+                          "the warehouse is unchanged", issues)
+
+
+def _loaded_hashes(target: Path) -> set[str]:
+    if not target.exists():
+        return set()
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        return {h for (h,) in con.execute("select file_sha256 from loads").fetchall()}
+    except duckdb.CatalogException:
+        return set()
+    finally:
+        con.close()
+
+
+def _load_one(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sha: str,
+              pseudo: Pseudonymiser, strict: bool, progress: Progress | None) -> FileResult:
+    load_id = con.execute("select nextval('load_id_seq')").fetchone()[0]
+
+    def stage(table: str, batch: pa.Table, la_code: str | None) -> None:
+        # `batch` is an Arrow table that DuckDB reads by its Python variable name.
+        if la_code is None:
+            con.execute(f"insert into staging.{table} by name select ? as load_id, * from batch",
+                        [load_id])
+        else:
+            con.execute(f"insert into staging.{table} by name "
+                        "select ? as load_id, ? as la_code, * from batch", [load_id, la_code])
+
+    result = _read_file(path, kind, pseudo, stage, progress)
+    if result.structural or (strict and result.rules):
+        result.status = "rejected"
+        if strict:
+            result.issues = [
+                Issue(i.file, i.line, i.record, i.field, i.value, i.rule_id, Severity.STRUCTURAL,
+                      i.message + " (--strict)") if i.severity is Severity.RULE else i
+                for i in result.issues]
+        return result
+    _record_load(con, load_id, path, kind, sha, result, pseudo)
+    result.status = _supersede(con, load_id, result)
+    return result
+
+
+def _record_load(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, kind: str, sha: str,
+                 result: FileResult, pseudo: Pseudonymiser) -> None:
+    h = result.header
+    con.execute(
+        "insert into loads (load_id, file_name, file_sha256, file_bytes, source_type, spec_year, "
+        "collection_year, la_code, reference_date, period_start, generated_at, loaded_at, status, "
+        "rows_loaded, rule_issues) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)",
+        [load_id, path.name, sha, path.stat().st_size, kind,
+         h.spec_year if h else None, h.collection_year if h else None, h.la_code if h else None,
+         h.reference_date if h else None, h.period_start if h else None,
+         h.generated_at if h else None, datetime.now(UTC).replace(tzinfo=None),
+         {k: v for k, v in result.rows.items()}, len(result.rules)])
+    if not result.rules:
+        return
+    la = h.la_code if h else None
+    rows = [(load_id, i.file, i.line,
+             pseudo.child_key(la, i.record) if (la and i.record) else None,
+             i.field, None if i.field in SENSITIVE_FIELDS else i.value,
+             i.rule_id, str(i.severity), i.message) for i in result.rules]
+    con.executemany("insert into validation_issues values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _supersede(con: duckdb.DuckDBPyConnection, load_id: int, result: FileResult) -> str:
+    """A newer return for the same LA and year replaces the older one (by generation time,
+    then by load order). The loser stays in `loads` as superseded; its staged rows go."""
+    h = result.header
+    if h is None:
+        return "loaded"
+    rivals = con.execute(
+        "select load_id, generated_at from loads where source_type = 'cin_census' "
+        "and status = 'loaded' and la_code = ? and spec_year = ? and load_id <> ?",
+        [h.la_code, h.spec_year, load_id]).fetchall()
+    status = "loaded"
+    for rival_id, rival_generated in rivals:
+        incoming_is_older = (h.generated_at is not None and rival_generated is not None
+                             and h.generated_at < rival_generated)
+        loser, winner = (load_id, rival_id) if incoming_is_older else (rival_id, load_id)
+        if loser == load_id:
+            status = "superseded"
+        con.execute("update loads set status = 'superseded', superseded_by = ? where load_id = ?",
+                    [winner, loser])
+        for table in STAGED_CENSUS_TABLES:
+            con.execute(f"delete from staging.{table} where load_id = ?", [loser])
+    return status

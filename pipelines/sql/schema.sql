@@ -1,0 +1,87 @@
+-- Warehouse schema: per-load staging rows (already pseudonymised), lineage and validation issues.
+-- Curated tables are rebuilt from staging by pipelines/sql/curated/*.sql after every load.
+CREATE SCHEMA IF NOT EXISTS staging;
+
+CREATE SEQUENCE IF NOT EXISTS load_id_seq START 1;
+
+CREATE TABLE IF NOT EXISTS loads (
+    load_id          INTEGER PRIMARY KEY,
+    file_name        VARCHAR NOT NULL,
+    file_sha256      VARCHAR NOT NULL,
+    file_bytes       BIGINT NOT NULL,
+    source_type      VARCHAR NOT NULL,
+    spec_year        INTEGER,
+    collection_year  VARCHAR,
+    la_code          VARCHAR,
+    reference_date   DATE,
+    period_start     DATE,
+    generated_at     TIMESTAMP,
+    loaded_at        TIMESTAMP NOT NULL,
+    status           VARCHAR NOT NULL,
+    superseded_by    INTEGER,
+    rows_loaded      MAP(VARCHAR, BIGINT),
+    rule_issues      INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS validation_issues (
+    load_id     INTEGER NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    line        INTEGER,
+    child_key   VARCHAR,
+    field       VARCHAR NOT NULL,
+    value       VARCHAR,
+    rule_id     VARCHAR NOT NULL,
+    severity    VARCHAR NOT NULL,
+    message     VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS staging.children (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, child_key VARCHAR NOT NULL,
+    upn_key VARCHAR, birth_month DATE, expected_birth_month DATE, sex VARCHAR,
+    ethnicity VARCHAR, death_month DATE, disabilities VARCHAR, age_at_reference INTEGER,
+    unborn_at_reference BOOLEAN, source_line INTEGER
+);
+CREATE TABLE IF NOT EXISTS staging.cin_episodes (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, episode_key VARCHAR NOT NULL,
+    child_key VARCHAR NOT NULL, referral_date DATE NOT NULL, referral_source VARCHAR,
+    primary_need VARCHAR, closure_date DATE, reason_for_closure VARCHAR,
+    date_of_initial_cpc DATE, referral_nfa BOOLEAN, source_line INTEGER
+);
+CREATE TABLE IF NOT EXISTS staging.assessments (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, episode_key VARCHAR NOT NULL,
+    child_key VARCHAR NOT NULL, start_date DATE, internal_review_date DATE,
+    authorisation_date DATE, factors VARCHAR, source_line INTEGER
+);
+CREATE TABLE IF NOT EXISTS staging.cin_plans (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, episode_key VARCHAR NOT NULL,
+    child_key VARCHAR NOT NULL, start_date DATE, end_date DATE, source_line INTEGER
+);
+CREATE TABLE IF NOT EXISTS staging.section47 (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, episode_key VARCHAR NOT NULL,
+    child_key VARCHAR NOT NULL, s47_start_date DATE, icpc_target_date DATE, icpc_date DATE,
+    icpc_not_required BOOLEAN, source_line INTEGER
+);
+CREATE TABLE IF NOT EXISTS staging.cp_plans (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, plan_key VARCHAR NOT NULL,
+    episode_key VARCHAR NOT NULL, child_key VARCHAR NOT NULL, start_date DATE NOT NULL,
+    end_date DATE, initial_category VARCHAR, latest_category VARCHAR,
+    number_of_previous_cpp INTEGER, source_line INTEGER
+);
+CREATE TABLE IF NOT EXISTS staging.cp_reviews (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, plan_key VARCHAR NOT NULL,
+    child_key VARCHAR NOT NULL, review_date DATE NOT NULL, source_line INTEGER
+);
+CREATE TABLE IF NOT EXISTS staging.area_lookup (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, child_key VARCHAR NOT NULL,
+    area_code VARCHAR NOT NULL, area_name VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS staging.area_population (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, area_code VARCHAR NOT NULL,
+    area_name VARCHAR NOT NULL, year INTEGER NOT NULL, population_0_17 INTEGER NOT NULL
+);
+
+-- The returns that count: for each LA and collection year, the newest return loaded.
+CREATE OR REPLACE VIEW staging.current_census_loads AS
+SELECT load_id, la_code, spec_year, reference_date, period_start
+FROM loads
+WHERE source_type = 'cin_census' AND status = 'loaded';

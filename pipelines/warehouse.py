@@ -1,0 +1,93 @@
+"""The warehouse file: where it is, and how a load rewrites it atomically (new file, then os.replace)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from pipelines.issues import IngestError
+
+DEFAULT_WAREHOUSE = Path("data/curated/warehouse.duckdb")
+WAREHOUSE_ENV = "SAFEGUARDING_WAREHOUSE"
+
+
+def resolve_warehouse(path: str | Path | None = None) -> Path:
+    """--warehouse, else $SAFEGUARDING_WAREHOUSE, else data/curated/warehouse.duckdb."""
+    if path:
+        return Path(path)
+    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """One writer at a time per warehouse; readers are never blocked."""
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextmanager
+def rebuild(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a private copy of the warehouse; swap it in only on success.
+
+    A crash, kill or exception at any point leaves the previous warehouse file untouched:
+    the copy is written, checkpointed and fsynced before one atomic os.replace.
+    """
+    directory = path.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IngestError(f"cannot create the warehouse folder {directory}: {exc}") from exc
+    if not os.access(directory, os.W_OK):
+        raise IngestError(f"the warehouse folder {directory} is not writable; nothing was loaded")
+    with writer_lock(path):
+        tmp = directory / f".{path.name}.{os.getpid()}.building"
+        tmp.unlink(missing_ok=True)
+        con = None
+        try:
+            if path.exists():
+                shutil.copyfile(path, tmp)
+            con = duckdb.connect(str(tmp))
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            con = None
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+            _fsync_dir(directory)
+        except OSError as exc:
+            raise IngestError(f"could not write the warehouse {path}: {exc}; "
+                              "the previous warehouse is unchanged") from exc
+        finally:
+            if con is not None:
+                con.close()
+            tmp.unlink(missing_ok=True)
+            Path(str(tmp) + ".wal").unlink(missing_ok=True)
+
+
+def connect_read_only(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse for reading; raises FileNotFoundError with a hint if it is missing."""
+    p = resolve_warehouse(path)
+    if not p.exists():
+        raise FileNotFoundError(f"no warehouse at {p}: run `safeguarding demo` or "
+                                "`safeguarding ingest FILE...` first")
+    return duckdb.connect(str(p), read_only=True)

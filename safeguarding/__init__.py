@@ -1,0 +1,1 @@
+"""The `safeguarding` command: one thin entry point composing pipelines, indicators and dashboard."""
