@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from pipelines import codes
+from safeguarding import codes
 from pipelines.cin_child import read_child
 from pipelines.issues import Issue, Severity
 from pipelines.pseudonymise import Pseudonymiser
@@ -94,6 +94,7 @@ class CensusReader:
         self.result = ParseResult(header=None)
         self._seen_ids: dict[str, int] = {}
         self._child_id: str | None = None
+        self._header_seen = False
 
     # -- issue helpers -------------------------------------------------------------------
     def _issue(self, severity: Severity, rule_id: str, field_name: str, value: str | None,
@@ -138,8 +139,9 @@ class CensusReader:
                     self._read_header(el, context)
                 elif self.result.header is None:
                     self._child_id = None
-                    self.structural("S-HEADER", "Header", None, el.sourceline,
-                                    "the file has no <Header> before its first <Child>")
+                    if not self._header_seen:  # else the Header's own errors are reported
+                        self.structural("S-HEADER", "Header", None, el.sourceline,
+                                        "the file has no <Header> before its first <Child>")
                     return self.result
                 else:
                     read_child(self, el)
@@ -160,7 +162,7 @@ class CensusReader:
         except OSError as exc:
             self.structural("S-XML", "XML", None, None, f"the file cannot be read: {exc}")
             return self.result
-        if self.result.header is None:
+        if self.result.header is None and not self._header_seen:
             self._child_id = None
             self.structural("S-HEADER", "Header", None, None,
                             "the file has no <Header> (is it a CIN census return?)")
@@ -168,6 +170,7 @@ class CensusReader:
 
     def _read_header(self, el: etree._Element, context) -> None:
         self._child_id = None
+        self._header_seen = True
         root = el.getparent()
         if root is None or local_name(root.tag) != "Message":
             self.structural("S-HEADER", "Message", None, el.sourceline,

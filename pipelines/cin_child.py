@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from pipelines import codes
+from safeguarding import codes
 from pipelines.pseudonymise import derived_key
 from pipelines.xml_fields import (
     Fields,

@@ -9,7 +9,8 @@ import duckdb
 CURATED_DIR = resources.files("pipelines") / "sql" / "curated"
 
 # (curated table, SQL file): parents before the tables whose rows hang off them.
-PARENT_TABLES = ("children", "cin_episodes", "cp_plans", "area_lookup", "area_population")
+PARENT_TABLES = ("children", "cin_episodes", "cp_plans", "area_lookup", "area_population",
+                 "population")
 # Child-row tables built from child_rows.sql: table -> (parent table, parent key, date column).
 CHILD_ROW_TABLES: dict[str, tuple[str, str, str]] = {
     "assessments": ("cin_episodes", "episode_key", "start_date"),
@@ -26,6 +27,11 @@ SHARED_COLUMN_COMMENTS = {
     "episode_key": "CIN episode the row belongs to (hash of child_key and referral date).",
     "plan_key": "Child protection plan the row belongs to (hash of child_key and start date).",
     "source_load_id": "Load (see loads) the row was taken from.",
+    "load_id": "Load (see loads) the row came from.",
+    "file_name": "Name of the input file as received.",
+    "severity": "structural (rejects the file) or rule (loaded and recorded).",
+    "area_code": "Ward code (e.g. E05...) or locality code.",
+    "area_name": "Ward or locality name.",
 }
 
 
@@ -51,7 +57,7 @@ def document_columns(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_file("comments.sql"))
     rows = con.execute(
         "select table_name, column_name from duckdb_columns() "
-        "where schema_name = 'main' and comment is null"
+        "where schema_name = 'main' and comment is null and not internal"
     ).fetchall()
     for table, column in rows:
         if column in SHARED_COLUMN_COMMENTS:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 AREA_LOOKUP_COLUMNS = frozenset({"lachildid", "area_code", "area_name"})
 AREA_POPULATION_COLUMNS = frozenset({"area_code", "area_name", "year", "population_0_17"})
+ONS_POPULATION_COLUMNS = frozenset({"time_period", "geographic_level", "age_group", "population_estimate"})
 
 
 def csv_header(path: Path) -> list[str] | None:
@@ -23,7 +24,7 @@ def csv_header(path: Path) -> list[str] | None:
 
 
 def detect_type(path: Path) -> str | None:
-    """'cin_census', 'area_lookup', 'area_population', or None when the type is not recognised."""
+    """'cin_census', 'area_lookup', 'area_population', 'ons_population', or None if not recognised."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
@@ -39,4 +40,6 @@ def detect_type(path: Path) -> str | None:
         return "area_lookup"
     if AREA_POPULATION_COLUMNS <= columns:
         return "area_population"
+    if ONS_POPULATION_COLUMNS <= columns:
+        return "ons_population"
     return None

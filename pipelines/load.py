@@ -18,12 +18,15 @@ from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
 from pipelines.curate import rebuild_curated, sql_file
 from pipelines.detect import detect_type
 from pipelines.issues import IngestError, Issue, Severity
+from pipelines.population import read_population
 from pipelines.pseudonymise import Pseudonymiser, load_or_create_key
 from pipelines.rows import STAGING_SCHEMAS, RowSink
-from pipelines.warehouse import rebuild, resolve_warehouse
+from pipelines.warehouse import rebuild
+from safeguarding.settings import resolve_warehouse
 
 Progress = Callable[[str], None]
 STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)
+STAGING_TABLE_OF = {"ons_population": "population"}
 
 
 @dataclass
@@ -86,8 +89,8 @@ def _unknown_file(path: Path) -> FileResult:
     elif path.stat().st_size == 0:
         message = "the file is empty"
     else:
-        message = ("the file type is not recognised (expected CIN census XML, an area lookup CSV "
-                   "or an area population CSV)")
+        message = ("the file type is not recognised (expected CIN census XML, an area lookup CSV, "
+                   "an area population CSV or an ONS population CSV)")
     result.issues.append(Issue(path.name, None, None, "file", None, "S-TYPE",
                                Severity.STRUCTURAL, message))
     return result
@@ -137,13 +140,15 @@ def _read_file(path: Path, kind: str, pseudo: Pseudonymiser,
     else:
         if kind == "area_lookup":
             table, issues = read_area_lookup(path, pseudo)
+        elif kind == "ons_population":
+            table, issues = read_population(path)
         else:
             table, issues = read_area_population(path)
         result.issues = issues
         if table is not None:
             result.rows = {kind: table.num_rows}
             if stage is not None:
-                stage(kind, table, None)
+                stage(STAGING_TABLE_OF.get(kind, kind), table, None)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -1,4 +1,4 @@
-"""The warehouse file: where it is, and how a load rewrites it atomically (new file, then os.replace)."""
+"""How a load rewrites the warehouse atomically: build a private copy, then os.replace it."""
 
 from __future__ import annotations
 
@@ -13,15 +13,6 @@ import duckdb
 
 from pipelines.issues import IngestError
 
-DEFAULT_WAREHOUSE = Path("data/curated/warehouse.duckdb")
-WAREHOUSE_ENV = "SAFEGUARDING_WAREHOUSE"
-
-
-def resolve_warehouse(path: str | Path | None = None) -> Path:
-    """--warehouse, else $SAFEGUARDING_WAREHOUSE, else data/curated/warehouse.duckdb."""
-    if path:
-        return Path(path)
-    return Path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -82,12 +73,3 @@ def rebuild(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                 con.close()
             tmp.unlink(missing_ok=True)
             Path(str(tmp) + ".wal").unlink(missing_ok=True)
-
-
-def connect_read_only(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse for reading; raises FileNotFoundError with a hint if it is missing."""
-    p = resolve_warehouse(path)
-    if not p.exists():
-        raise FileNotFoundError(f"no warehouse at {p}: run `safeguarding demo` or "
-                                "`safeguarding ingest FILE...` first")
-    return duckdb.connect(str(p), read_only=True)

@@ -99,6 +99,52 @@ def serve(host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0
         raise typer.Exit(2) from None
 
 
+users_app = typer.Typer(help="Manage dashboard users (stored with hashed passwords).")
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(username: str,
+              role: Annotated[str, typer.Option(help="board (suppressed figures) or analyst.")] = "board",
+              password_stdin: Annotated[bool, typer.Option(
+                  help="Read the password from standard input instead of prompting.")] = False) -> None:
+    """Add a user, or change an existing user's password and role."""
+    from dashboard.auth import add_user, users_file
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        add_user(username, password, role)  # type: ignore[arg-type]
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"user {username} ({role}) saved in {users_file()}")
+
+
+@app.command("indicators")
+def indicators_cmd(
+    period: Annotated[str | None, typer.Option(help="2023-24, 2024-25-Q3, 2024-09 or R12-2024-09; "
+                                                    "default: the latest year loaded.")] = None,
+    la: Annotated[str | None, typer.Option(help="3-digit DfE LA number.")] = None,
+    by: Annotated[str | None, typer.Option(
+        help="Breakdown: la, area, ethnicity, ethnic_group, sex, age_band, category, latest_category.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    role: Annotated[str, typer.Option(help="analyst (unsuppressed) or board (small numbers as c).")] = "analyst",
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Print indicator values for one period."""
+    from indicators.cli_output import indicator_rows, render
+
+    try:
+        rows = indicator_rows(period, la, by, role, warehouse)
+    except (ValueError, KeyError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(render(rows, fmt))
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="safeguarding")
 

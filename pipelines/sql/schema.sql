@@ -80,6 +80,12 @@ CREATE TABLE IF NOT EXISTS staging.area_population (
     area_name VARCHAR NOT NULL, year INTEGER NOT NULL, population_0_17 INTEGER NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS staging.population (
+    load_id INTEGER NOT NULL, year INTEGER NOT NULL, geographic_level VARCHAR NOT NULL,
+    area_code VARCHAR NOT NULL, old_la_code VARCHAR, area_name VARCHAR, age_group VARCHAR,
+    population BIGINT, status VARCHAR NOT NULL
+);
+
 -- The returns that count: for each LA and collection year, the newest return loaded.
 CREATE OR REPLACE VIEW staging.current_census_loads AS
 SELECT load_id, la_code, spec_year, reference_date, period_start

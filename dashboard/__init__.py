@@ -1,0 +1,1 @@
+"""The Dash app the safeguarding effectiveness group uses; reads only through `indicators`."""

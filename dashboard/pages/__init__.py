@@ -1,0 +1,1 @@
+"""Dashboard pages: each module has a `layout()` and thin callbacks over pure functions."""

@@ -1,0 +1,34 @@
+"""Serve the dashboard: waitress (production WSGI) by default, Dash's dev server only with --debug."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from safeguarding.settings import WAREHOUSE_ENV
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def run(host: str = "127.0.0.1", port: int = 8050, demo: bool = False, debug: bool = False,
+        warehouse: str | Path | None = None) -> None:
+    if demo and host not in LOOPBACK:
+        raise ValueError("demo mode has no login, so it only binds to 127.0.0.1 "
+                         f"(asked for {host}); drop --demo and add users to serve on a network")
+    if warehouse:
+        os.environ[WAREHOUSE_ENV] = str(warehouse)
+    from dashboard.app import create_app
+    from dashboard.auth import load_users, users_file
+
+    if not demo and not load_users():
+        raise ValueError(f"no users in {users_file()}: add one with "
+                         "`safeguarding users add NAME --role board|analyst`, or use --demo")
+    app = create_app(demo=demo)
+    mode = "demo mode (no login)" if demo else "login required"
+    print(f"Serving the dashboard on http://{host}:{port}/ ({mode})", flush=True)
+    if debug:
+        app.run(host=host, port=port, debug=True)
+        return
+    from waitress import serve
+
+    serve(app.server, host=host, port=port, threads=8, ident="safeguarding")

@@ -1,0 +1,63 @@
+"""Rows and formats for `safeguarding indicators` (the JSON row contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from indicators import api
+from indicators.disclosure import suppress
+from indicators.periods import parse_period
+from indicators.registry import registry
+
+CONTRACT = ["indicator_id", "period", "la_code", "breakdown", "group", "numerator", "denominator",
+            "value", "unit", "target", "rag", "suppressed"]
+
+
+def indicator_rows(period: str | None, la: str | None, by: str | None, role: str,
+                   warehouse: str | Path | None) -> pd.DataFrame:
+    """Every indicator at one period (default: the latest year loaded), as contract rows."""
+    if role not in ("analyst", "board"):
+        raise ValueError("role must be analyst or board")
+    if period is None:
+        years = api.available_periods("year", la, warehouse)
+        if not years:
+            raise ValueError("no complete year is covered by the loaded data")
+        target = years[-1]
+    else:
+        target = parse_period(period)
+    frames = []
+    for ind in registry().values():
+        if by and by not in ind.breakdowns:
+            continue
+        frames.append(api.values(ind.id, [target], la, by, warehouse))
+    if not frames:
+        raise ValueError(f"no indicator can be broken down by {by!r}")
+    df = suppress(pd.concat(frames, ignore_index=True), role)  # type: ignore[arg-type]
+    df["value"] = [None if v is None or pd.isna(v) else round(float(v), registry()[i].decimals + 1)
+                   for v, i in zip(df["value"], df["indicator_id"], strict=True)]
+    return df
+
+
+def render(df: pd.DataFrame, fmt: str) -> str:
+    out = df[CONTRACT + ["status"]]
+    if fmt == "json":
+        records = json.loads(out.to_json(orient="records", date_format="iso"))
+        for r in records:
+            if r["suppressed"]:
+                r["numerator"] = r["denominator"] = r["value"] = "c"
+        return json.dumps(records, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        shown = out.astype(object)
+        shown.loc[shown["suppressed"], ["numerator", "denominator", "value"]] = "c"
+        shown.to_csv(buf, index=False)
+        return buf.getvalue()
+    if fmt == "table":
+        shown = out.drop(columns=["unit"]).astype(object)
+        shown.loc[shown["suppressed"], ["numerator", "denominator", "value"]] = "c"
+        return shown.to_string(index=False)
+    raise ValueError("format must be table, json or csv")

@@ -1,0 +1,103 @@
+"""The indicator registry: registry.yaml validated into typed, read-only definitions."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+Polarity = Literal["higher_better", "lower_better", "lower_better_not_zero", "context"]
+Unit = Literal["count", "percent", "rate_per_10k", "rate_per_100k", "days"]
+Breakdown = Literal["la", "area", "ethnicity", "ethnic_group", "sex", "age_band", "category",
+                    "latest_category"]
+SQL_DIR = resources.files("indicators") / "sql"
+
+
+class Indicator(BaseModel):
+    """One indicator as the registry defines it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str
+    short_title: str
+    definition: str
+    dfe_source: str
+    unit: Unit
+    polarity: Polarity
+    sql: str
+    breakdowns: tuple[Breakdown, ...]
+    decimals: int = 1
+    denominator_source: Literal["population_0_17"] | None = None
+    default_breakdown: Breakdown | None = None
+    caveats: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_snake_case(cls, v: str) -> str:
+        if not v.replace("_", "").isalnum() or v.lower() != v:
+            raise ValueError(f"indicator id {v!r} must be lower_snake_case")
+        return v
+
+    @field_validator("sql")
+    @classmethod
+    def _sql_exists(cls, v: str) -> str:
+        if not (SQL_DIR / v).is_file():
+            raise ValueError(f"SQL file indicators/sql/{v} does not exist")
+        return v
+
+    @model_validator(mode="after")
+    def _rates_have_a_denominator(self) -> Indicator:
+        if self.unit.startswith("rate") and self.denominator_source is None:
+            raise ValueError(f"{self.id}: a rate needs denominator_source")
+        if self.default_breakdown and self.default_breakdown not in self.breakdowns:
+            raise ValueError(f"{self.id}: default_breakdown must be one of its breakdowns")
+        return self
+
+    @property
+    def per(self) -> int:
+        return {"rate_per_10k": 10_000, "rate_per_100k": 100_000, "percent": 100}.get(self.unit, 1)
+
+    def sql_text(self) -> str:
+        return (SQL_DIR / self.sql).read_text()
+
+
+class RegistryError(ValueError):
+    """The registry file is invalid; the message names the entry and the field."""
+
+
+def parse_registry(text: str, source: str = "registry.yaml") -> dict[str, Indicator]:
+    entries = yaml.safe_load(text)
+    if not isinstance(entries, list):
+        raise RegistryError(f"{source}: expected a list of indicator entries")
+    out: dict[str, Indicator] = {}
+    for n, entry in enumerate(entries, start=1):
+        name = entry.get("id", f"entry {n}") if isinstance(entry, dict) else f"entry {n}"
+        try:
+            ind = Indicator.model_validate(entry)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}"
+                                 for e in exc.errors())
+            raise RegistryError(f"{source}: indicator {name}: {problems}") from None
+        if ind.id in out:
+            raise RegistryError(f"{source}: indicator {ind.id} is defined twice")
+        out[ind.id] = ind
+    return out
+
+
+@cache
+def registry() -> dict[str, Indicator]:
+    """Every indicator, keyed by id, in registry order."""
+    path = resources.files("indicators") / "registry.yaml"
+    return parse_registry(path.read_text(), str(path))
+
+
+def get(indicator_id: str) -> Indicator:
+    try:
+        return registry()[indicator_id]
+    except KeyError:
+        known = ", ".join(registry())
+        raise KeyError(f"unknown indicator {indicator_id!r}; known: {known}") from None

@@ -1,0 +1,53 @@
+"""Read-only access to the curated warehouse, with the helper relations indicator SQL expects."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from safeguarding.settings import resolve_warehouse
+
+CALENDAR_FIRST = date(1990, 1, 1)
+CALENDAR_LAST = date(2040, 12, 31)
+
+
+class WarehouseMissing(FileNotFoundError):
+    """There is no warehouse yet: load data first."""
+
+
+@cache
+def working_day_calendar() -> pa.Table:
+    """Every day 1990-2040 with the count of England and Wales working days up to and including it."""
+    from indicators.working_days import working_days_between_arrays
+
+    days = np.arange(np.datetime64(CALENDAR_FIRST), np.datetime64(CALENDAR_LAST) + 1,
+                     dtype="datetime64[D]")
+    base = np.full(days.shape, np.datetime64(CALENDAR_FIRST) - 1, dtype="datetime64[D]")
+    numbers = working_days_between_arrays(base, days)
+    return pa.table({"day": pa.array(days, type=pa.date32()),
+                     "working_day_number": pa.array(numbers.astype(np.int32), type=pa.int32())})
+
+
+def warehouse_version(path: str | Path | None = None) -> tuple[str, int, int]:
+    """Identity of the current warehouse file (changes whenever a load swaps in a new file)."""
+    p = resolve_warehouse(path)
+    st = os.stat(p)
+    return (str(p.resolve()), st.st_ino, st.st_mtime_ns)
+
+
+def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection with the `working_days` calendar registered."""
+    p = resolve_warehouse(path)
+    if not p.exists():
+        raise WarehouseMissing(f"no warehouse at {p}: run `safeguarding demo` or "
+                               "`safeguarding ingest FILE...` first")
+    con = duckdb.connect(str(p), read_only=True)
+    calendar = working_day_calendar()
+    con.register("working_days", calendar)
+    return con
