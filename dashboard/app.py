@@ -63,6 +63,7 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
 
     app = Dash(__name__, server=server, assets_folder=str(ASSETS), title=APP_TITLE,
                suppress_callback_exceptions=True, update_title=None)
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = _shell(demo)
 
     @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"))

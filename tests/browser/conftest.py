@@ -1,0 +1,81 @@
+"""Real headless Chromium (Debian's) driving the running app, served by `safeguarding serve`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("SAFEGUARDING_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+ROOT = Path(__file__).resolve().parents[2]
+SAFEGUARDING = [sys.executable, "-m", "safeguarding.cli"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium (see .ci/run)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory) -> Path:
+    """The embedded demo LA, generated and loaded exactly as `make run` does."""
+    base = tmp_path_factory.mktemp("demo")
+    env = {**os.environ, "SAFEGUARDING_KEY_FILE": str(base / "key")}
+    warehouse = base / "warehouse.duckdb"
+    subprocess.run([*SAFEGUARDING, "demo", "--warehouse", str(warehouse), "--out",
+                    str(base / "raw")], check=True, env=env, cwd=ROOT, capture_output=True)
+    return warehouse
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(warehouse: Path, extra: list[str], env: dict[str, str] | None = None):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*SAFEGUARDING, "serve", "--port", str(port), "--warehouse", str(warehouse), *extra],
+        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=2):
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start within 60 s")
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_warehouse):
+    proc, url = start_server(demo_warehouse, ["--demo"])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def console_errors(page):
+    """Collects browser console errors and uncaught page errors; tests assert it stays empty."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
