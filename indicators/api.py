@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -20,8 +19,13 @@ RESULT_COLUMNS = ["indicator_id", "period", "frequency", "period_start", "period
                   "rag", "status"]
 
 
+@lru_cache(maxsize=1)
+def _target_book():
+    return load_targets()
+
+
 def _with_targets(df: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
-    book = load_targets()
+    book = _target_book()
     targets, rags = [], []
     for row in df.itertuples(index=False):
         target = book.target_for(indicator.id, row.la_code, row.period_end)
