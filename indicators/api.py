@@ -25,40 +25,52 @@ def _target_book():
 
 
 def _with_targets(df: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+    """Target (in words) for every row; RAG only for totals (a group has no target of its own)."""
     book = _target_book()
-    targets, rags = [], []
-    for row in df.itertuples(index=False):
-        target = book.target_for(indicator.id, row.la_code, row.period_end)
-        targets.append(target.describe() if target else None)
-        value = None if pd.isna(row.value) else row.value
-        rags.append(rag(value, target, indicator.polarity) if row.breakdown == "total" else "none")
-    return df.assign(target=targets, rag=rags)[RESULT_COLUMNS]
+    keys = df[["la_code", "period_end"]].drop_duplicates()
+    described, rated = {}, {}
+    for la, end in keys.itertuples(index=False):
+        described[(la, end)] = book.target_for(indicator.id, la, end)
+    targets = [described[(la, end)] for la, end in zip(df["la_code"], df["period_end"], strict=True)]
+    for i, (target, value, breakdown) in enumerate(zip(targets, df["value"], df["breakdown"],
+                                                       strict=True)):
+        if breakdown == "total":
+            rated[i] = rag(None if pd.isna(value) else value, target, indicator.polarity)
+    words = {id(t): t.describe() for t in targets if t is not None}
+    return df.assign(
+        target=[words[id(t)] if t is not None else None for t in targets],
+        rag=[rated.get(i, "none") for i in range(len(df))],
+    )[RESULT_COLUMNS]
 
 
 def available_periods(frequency: Frequency = "year", la: str | None = None,
-                      warehouse: str | Path | None = None) -> list[Period]:
-    """Complete periods of this frequency that the loaded census returns cover."""
-    con = store.connect(warehouse)
+                      warehouse: str | Path | None = None,
+                      indicator_id: str | None = None) -> list[Period]:
+    """Complete periods of this frequency that the loaded files cover (for one indicator's
+    sources if given, else for census returns)."""
+    sources = get(indicator_id).sources if indicator_id else ("cin_census",)
+    con = store.cursor(warehouse)
     try:
-        cov = engine.coverage(con)
+        cov = engine.coverage(con, sources)
     finally:
         con.close()
-    spans = cov.spans.get(la, []) if la else [s for v in cov.spans.values() for s in v]
-    if not spans:
+    bounds = cov.bounds(la)
+    if bounds is None:
         return []
-    first, last = min(s for s, _ in spans), max(e for _, e in spans)
-    return [p for p in periods_between(first, last, frequency)
-            if any(cov.covers(code, p) for code in ([la] if la else cov.spans))]
+    las = [la] if la else cov.las
+    return [p for p in periods_between(bounds[0], bounds[1], frequency)
+            if any(cov.covers(code, p) for code in las)]
 
 
-@lru_cache(maxsize=512)
-def _cached(version: tuple, indicator_id: str, labels: tuple[str, ...], by: str,
-            la: str | None, warehouse: str | None) -> pd.DataFrame:
+@lru_cache(maxsize=256)
+def _cached(version: tuple, indicator_id: str, labels: tuple[str, ...], la: str | None,
+            warehouse: str | None) -> pd.DataFrame:
+    """Every breakdown of one indicator at these periods (one query), cached per warehouse file."""
     indicator = get(indicator_id)
     periods = [parse_period(label) for label in labels]
-    con = store.connect(warehouse)
+    con = store.cursor(warehouse)
     try:
-        df = engine.indicator_values(con, indicator, periods, by, la)
+        df = engine.indicator_values(con, indicator, periods, None, la)
     finally:
         con.close()
     return _with_targets(df, indicator)
@@ -66,13 +78,21 @@ def _cached(version: tuple, indicator_id: str, labels: tuple[str, ...], by: str,
 
 def values(indicator_id: str, periods: list[Period | str], la: str | None = None,
            by: str | None = None, warehouse: str | Path | None = None) -> pd.DataFrame:
-    """Values of one indicator at the given periods (labels like '2023-24', '2024-25-Q3')."""
+    """Values of one indicator at the given periods (labels like '2023-24', '2024-25-Q3').
+
+    `by` picks a breakdown (see the indicator's `breakdowns`); None gives the totals.
+    """
+    indicator = get(indicator_id)
+    breakdown = by or "total"
+    if breakdown != "total" and breakdown not in indicator.breakdowns:
+        raise ValueError(f"{indicator_id} cannot be broken down by {by!r}; allowed: "
+                         f"{', '.join(indicator.breakdowns)}")
     labels = tuple(p.label if isinstance(p, Period) else parse_period(p).label for p in periods)
-    wh = str(warehouse) if warehouse else None
     if not labels:
         return pd.DataFrame(columns=RESULT_COLUMNS)
-    df = _cached(store.warehouse_version(warehouse), indicator_id, labels, by or "total", la, wh)
-    return df.copy()
+    wh = str(warehouse) if warehouse else None
+    df = _cached(store.warehouse_version(warehouse), indicator_id, labels, la, wh)
+    return df[df["breakdown"] == breakdown].reset_index(drop=True)
 
 
 def series(indicator_id: str, la: str | None = None, freq: Frequency = "year",
@@ -84,24 +104,26 @@ def series(indicator_id: str, la: str | None = None, freq: Frequency = "year",
 
     >>> series("cpp_repeat_pct", la="856", freq="quarter", by="ethnic_group")  # doctest: +SKIP
     """
-    return values(indicator_id, available_periods(freq, la, warehouse), la, by, warehouse)
+    return values(indicator_id, available_periods(freq, la, warehouse, indicator_id), la, by,
+                  warehouse)
 
 
 def latest(indicator_id: str | None = None, la: str | None = None, freq: Frequency = "year",
            warehouse: str | Path | None = None) -> pd.DataFrame:
     """The latest covered period's value of one indicator, or of every indicator."""
-    periods = available_periods(freq, la, warehouse)
-    if not periods:
-        return pd.DataFrame(columns=RESULT_COLUMNS)
     ids = [indicator_id] if indicator_id else list(registry())
-    return pd.concat([values(i, [periods[-1]], la, None, warehouse) for i in ids],
-                     ignore_index=True)
+    frames = []
+    for i in ids:
+        periods = available_periods(freq, la, warehouse, i)
+        if periods:
+            frames.append(values(i, [periods[-1]], la, None, warehouse))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
 
 
 def sql(query: str, params: dict | list | None = None,
         warehouse: str | Path | None = None) -> pd.DataFrame:
     """Run read-only SQL on the curated warehouse (values go in `params`, never in the text)."""
-    con = store.connect(warehouse)
+    con = store.cursor(warehouse)
     try:
         return con.execute(query, params or []).df()
     finally:

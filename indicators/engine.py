@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
@@ -41,27 +41,51 @@ CATEGORIES = pd.DataFrame({"code": list(CATEGORY_OF_ABUSE), "name": list(CATEGOR
 
 @dataclass(frozen=True)
 class Coverage:
-    """The days each LA's loaded census returns cover, as merged [start, end] spans."""
+    """What the loaded files cover for each LA: merged [start, end] spans of days, plus snapshot
+    dates (Annex A extract dates) for measures that exist only on those days."""
 
     spans: dict[str, list[tuple[date, date]]]
+    snapshots: dict[str, set[date]] = field(default_factory=dict)
 
     def covers(self, la_code: str, period: Period) -> bool:
+        if period.end in self.snapshots.get(la_code, ()):
+            return True
         return any(s <= period.start and period.end <= e for s, e in self.spans.get(la_code, []))
 
+    @property
+    def las(self) -> list[str]:
+        return sorted(set(self.spans) | set(self.snapshots))
 
-def coverage(con: duckdb.DuckDBPyConnection) -> Coverage:
-    rows = con.execute(
-        "select la_code, period_start, reference_date from loads "
-        "where source_type = 'cin_census' and status = 'loaded' order by la_code, period_start"
-    ).fetchall()
+    def bounds(self, la_code: str | None = None) -> tuple[date, date] | None:
+        las = [la_code] if la_code else self.las
+        days = [d for la in las for span in self.spans.get(la, []) for d in span]
+        days += [x for la in las for d in self.snapshots.get(la, ()) for x in (d.replace(day=1), d)]
+        return (min(days), max(days)) if days else None
+
+
+def coverage(con: duckdb.DuckDBPyConnection,
+             sources: tuple[str, ...] = ("cin_census",)) -> Coverage:
+    """Coverage from the current loads of the given sources ('cin_census', 'annex_a' for the six
+    months before each extract, 'annex_a_snapshot' for the extract dates alone)."""
     spans: dict[str, list[tuple[date, date]]] = {}
-    for la, start, end in rows:
-        merged = spans.setdefault(la, [])
-        if merged and start <= date.fromordinal(merged[-1][1].toordinal() + 1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return Coverage(spans)
+    snapshots: dict[str, set[date]] = {}
+    span_sources = [s for s in sources if s in ("cin_census", "annex_a")]
+    if span_sources:
+        rows = con.execute(
+            "select la_code, period_start, reference_date from loads "
+            "where list_contains(?, source_type) and status = 'loaded' "
+            "order by la_code, period_start", [span_sources]).fetchall()
+        for la, start, end in rows:
+            merged = spans.setdefault(la, [])
+            if merged and start <= date.fromordinal(merged[-1][1].toordinal() + 1):
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+    if "annex_a_snapshot" in sources:
+        for la, as_at in con.execute("select la_code, reference_date from loads where "
+                                     "source_type = 'annex_a' and status = 'loaded'").fetchall():
+            snapshots.setdefault(la, set()).add(as_at)
+    return Coverage(spans, snapshots)
 
 
 def _periods_frame(periods: list[Period]) -> pd.DataFrame:
@@ -71,19 +95,30 @@ def _periods_frame(periods: list[Period]) -> pd.DataFrame:
 
 
 def aggregate(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: list[Period],
-              breakdown: str = "total", la_code: str | None = None) -> pd.DataFrame:
-    """Numerator and denominator per period, LA and group, straight from the unit SQL."""
-    if breakdown != "total" and breakdown not in indicator.breakdowns:
-        raise ValueError(f"{indicator.id} cannot be broken down by {breakdown!r}; allowed: "
-                         f"{', '.join(indicator.breakdowns)}")
+              breakdowns: tuple[str, ...] | None = None, la_code: str | None = None) -> pd.DataFrame:
+    """Numerator and denominator per period, LA, breakdown and group, in one pass.
+
+    The unit rows are enriched once (materialised) and grouped once per breakdown.
+    """
+    wanted = ("total",) + tuple(breakdowns if breakdowns is not None else indicator.breakdowns)
+    for b in wanted:
+        if b != "total" and b not in indicator.breakdowns:
+            raise ValueError(f"{indicator.id} cannot be broken down by {b!r}; allowed: "
+                             f"{', '.join(indicator.breakdowns)}")
     con.register("periods", _periods_frame(periods))
     con.register("ethnic_groups", ETHNIC_GROUPS)
     con.register("categories", CATEGORIES)
-    group_sql = BREAKDOWN_SQL[breakdown]
+    columns = ",\n".join(f"{BREAKDOWN_SQL[b]} as grp_{b}" for b in wanted)
+    groupings = "\nunion all\n".join(
+        f"select period, la_code, '{b}' as breakdown, grp_{b} as \"group\", "
+        f"sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator "
+        f"from enriched group by period, la_code, grp_{b}"
+        for b in wanted)
     query = f"""
         with units as ({indicator.sql_text()}),
-        enriched as (
-            select u.period, u.la_code, u.numerator, u.denominator, {group_sql} as grp
+        enriched as materialized (
+            select u.period, u.la_code, u.numerator, u.denominator,
+                {columns}
             from units as u
             join periods as pe on pe.label = u.period
             left join children as c on c.child_key = u.child_key
@@ -93,10 +128,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: lis
             left join categories as cat_l on cat_l.code = u.latest_category
             where $la is null or u.la_code = $la
         )
-        select period, la_code, grp as "group", sum(numerator)::bigint as numerator,
-            sum(denominator)::bigint as denominator
-        from enriched
-        group by period, la_code, grp
+        {groupings}
     """
     return con.execute(query, {"la": la_code}).df()
 
@@ -141,58 +173,75 @@ def _pick_year(by_year: dict[int, int] | None, wanted: int) -> tuple[int | None,
 
 
 def indicator_values(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: list[Period],
-                     breakdown: str = "total", la_code: str | None = None) -> pd.DataFrame:
+                     breakdowns: tuple[str, ...] | None = None,
+                     la_code: str | None = None) -> pd.DataFrame:
     """Tidy values: one row per period, LA and group, with value and a plain-words status.
 
     Periods the loaded data does not cover are returned with value None and status
     'not covered by loaded data' rather than a misleading zero.
     """
-    raw = aggregate(con, indicator, periods, breakdown, la_code)
-    cov = coverage(con)
-    las = [la_code] if la_code else sorted(cov.spans)
+    raw = aggregate(con, indicator, periods, breakdowns, la_code)
+    cov = coverage(con, indicator.sources)
+    las = [la_code] if la_code else cov.las
     by_label = {p.label: p for p in periods}
     # Every period x LA gets a total row, even when nothing happened (a real zero).
-    if breakdown == "total":
-        grid = pd.DataFrame([(p.label, la, "All") for p in periods for la in las],
-                            columns=["period", "la_code", "group"])
-        raw = grid.merge(raw, on=["period", "la_code", "group"], how="left")
-        raw["numerator"] = raw["numerator"].fillna(0).astype("int64")
-        if indicator.unit in ("percent", "days"):
-            raw["denominator"] = raw["denominator"].fillna(0).astype("int64")
+    grid = pd.DataFrame([(p.label, la, "total", "All") for p in periods for la in las],
+                        columns=["period", "la_code", "breakdown", "group"])
+    totals = grid.merge(raw[raw["breakdown"] == "total"], how="left",
+                        on=["period", "la_code", "breakdown", "group"])
+    totals["numerator"] = totals["numerator"].fillna(0)
+    if indicator.unit in ("percent", "days"):
+        totals["denominator"] = totals["denominator"].fillna(0)
+    raw = pd.concat([totals, raw[raw["breakdown"] != "total"]], ignore_index=True)
     raw = raw.astype({"numerator": "float64", "denominator": "float64"})
-    la_pop = _population_lookup(con) if indicator.denominator_source else {}
-    area_pop = _area_population_lookup(con) if indicator.denominator_source else {}
-    records = []
-    for row in raw.itertuples(index=False):
-        period = by_label[row.period]
-        num, den = row.numerator, row.denominator
-        status = "ok"
-        if indicator.denominator_source == "population_0_17":
+    pmeta = pd.DataFrame({"period": [p.label for p in periods], "frequency": [p.kind for p in periods],
+                          "period_start": [p.start for p in periods],
+                          "period_end": [p.end for p in periods]})
+    df = raw.merge(pmeta, on="period", how="left")
+    df["status"] = "ok"
+    if indicator.denominator_source == "population_0_17":
+        df = _population_denominators(con, df)
+    df["value"] = _values(indicator, df["numerator"], df["denominator"])
+    pairs = df[["la_code", "period"]].drop_duplicates()
+    covered = {(la, label): cov.covers(la, by_label[label]) for la, label in pairs.itertuples(index=False)}
+    is_covered = pd.Series([covered[k] for k in zip(df["la_code"], df["period"], strict=True)],
+                           index=df.index, dtype=bool)
+    no_cases = df["value"].isna() & (df["status"] == "ok")
+    df.loc[no_cases, "status"] = "no cases in the period"
+    df.loc[~is_covered, "value"] = None
+    df.loc[~is_covered, "status"] = "not covered by loaded data"
+    df["indicator_id"] = indicator.id
+    df["unit"] = indicator.unit
+    for col in ("numerator", "denominator"):
+        df[col] = df[col].astype("Int64")
+    return df[["indicator_id", "period", "frequency", "period_start", "period_end", "la_code",
+               "breakdown", "group", "numerator", "denominator", "value", "unit", "status"]]
+
+
+def _population_denominators(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
+    """Replace denominators with children aged 0-17: ONS for LA rows, area files for areas."""
+    la_pop = _population_lookup(con)
+    area_pop = _area_population_lookup(con)
+    cache: dict[tuple, tuple[int | None, str]] = {}
+    dens, statuses = [], []
+    for la, breakdown, group, end in zip(df["la_code"], df["breakdown"], df["group"], df["period_end"],
+                                         strict=True):
+        key = (la, breakdown == "area" and group, end)
+        if key not in cache:
             if breakdown == "area":
-                den, status = _pick_year(area_pop.get((row.la_code, row.group)),
-                                         period.end.year + (period.end.month > 3))
+                cache[key] = _pick_year(area_pop.get((la, group)), end.year + (end.month > 3))
             else:
-                den, status = _pick_year(la_pop.get(row.la_code), mid_year_for(period.end))
-        value = _value(indicator, num, den)
-        if not cov.covers(row.la_code, period):
-            value, status = None, "not covered by loaded data"
-        elif value is None and status == "ok":
-            status = "no cases in the period"
-        records.append((indicator.id, period.label, period.kind, period.start, period.end,
-                        row.la_code, breakdown, row.group, _int(num), _int(den), value,
-                        indicator.unit, status))
-    return pd.DataFrame.from_records(records, columns=[
-        "indicator_id", "period", "frequency", "period_start", "period_end", "la_code",
-        "breakdown", "group", "numerator", "denominator", "value", "unit", "status"])
+                cache[key] = _pick_year(la_pop.get(la), mid_year_for(end))
+        den, status = cache[key]
+        dens.append(den)
+        statuses.append(status)
+    return df.assign(denominator=pd.Series(dens, index=df.index, dtype="float64"), status=statuses)
 
 
-def _int(x: float | int | None) -> int | None:
-    return None if x is None or pd.isna(x) else int(x)
-
-
-def _value(indicator: Indicator, num: float, den: float | None) -> float | None:
+def _values(indicator: Indicator, num: pd.Series, den: pd.Series) -> pd.Series:
     if indicator.unit == "count":
-        return None if pd.isna(num) else float(num)
-    if den is None or pd.isna(den) or den == 0 or pd.isna(num):
-        return None
-    return float(num) * indicator.per / float(den)
+        return num.astype("float64")
+    ok = den.notna() & (den != 0) & num.notna()
+    out = pd.Series(float("nan"), index=num.index)
+    out[ok] = num[ok] * indicator.per / den[ok]
+    return out.astype("object").where(ok, None)

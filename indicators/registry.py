@@ -34,6 +34,9 @@ class Indicator(BaseModel):
     denominator_source: Literal["population_0_17"] | None = None
     default_breakdown: Breakdown | None = None
     caveats: str | None = None
+    # Which loaded files can supply it: census returns, in-year Annex A lists (covering the six
+    # months before each extract), or Annex A only on its extract dates (a snapshot measure).
+    sources: tuple[Literal["cin_census", "annex_a", "annex_a_snapshot"], ...] = ("cin_census",)
 
     @field_validator("id")
     @classmethod

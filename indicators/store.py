@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -37,6 +38,9 @@ def working_day_calendar() -> pa.Table:
 def warehouse_version(path: str | Path | None = None) -> tuple[str, int, int]:
     """Identity of the current warehouse file (changes whenever a load swaps in a new file)."""
     p = resolve_warehouse(path)
+    if not p.exists():
+        raise WarehouseMissing(f"no warehouse at {p}: run `safeguarding demo` or "
+                               "`safeguarding ingest FILE...` first")
     st = os.stat(p)
     return (str(p.resolve()), st.st_ino, st.st_mtime_ns)
 
@@ -51,3 +55,25 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     calendar = working_day_calendar()
     con.register("working_days", calendar)
     return con
+
+
+_OPEN: dict[str, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
+_LOCK = threading.Lock()
+
+
+def cursor(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A cursor on a shared read-only connection; a new connection opens when the file changes.
+
+    Loads replace the warehouse file atomically, so a changed inode means new data: the app picks
+    it up without a restart, while queries already running finish on the old file.
+    """
+    version = warehouse_version(path)
+    key = version[0]
+    with _LOCK:
+        held = _OPEN.get(key)
+        if held is None or held[0] != version:
+            _OPEN[key] = (version, connect(path))
+        con = _OPEN[key][1]
+    cur = con.cursor()
+    cur.register("working_days", working_day_calendar())
+    return cur

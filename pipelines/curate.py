@@ -10,7 +10,7 @@ CURATED_DIR = resources.files("pipelines") / "sql" / "curated"
 
 # (curated table, SQL file): parents before the tables whose rows hang off them.
 PARENT_TABLES = ("children", "cin_episodes", "cp_plans", "area_lookup", "area_population",
-                 "population")
+                 "population", "annex_a_plans")
 # Child-row tables built from child_rows.sql: table -> (parent table, parent key, date column).
 CHILD_ROW_TABLES: dict[str, tuple[str, str, str]] = {
     "assessments": ("cin_episodes", "episode_key", "start_date"),
@@ -27,6 +27,7 @@ SHARED_COLUMN_COMMENTS = {
     "episode_key": "CIN episode the row belongs to (hash of child_key and referral date).",
     "plan_key": "Child protection plan the row belongs to (hash of child_key and start date).",
     "source_load_id": "Load (see loads) the row was taken from.",
+    "returns_seen_in": "How many current returns or Annex A lists include this plan.",
     "load_id": "Load (see loads) the row came from.",
     "file_name": "Name of the input file as received.",
     "severity": "structural (rejects the file) or rule (loaded and recorded).",

@@ -23,10 +23,25 @@ def csv_header(path: Path) -> list[str] | None:
     return [c.strip().lower() for c in next(csv.reader(io.StringIO(first)))]
 
 
+def _has_list7(path: Path) -> bool:
+    from pipelines.annex_a import find_list7
+
+    try:
+        found = find_list7(path)
+    except Exception:  # a damaged workbook is "not recognised", reported by the caller
+        return False
+    if found is None:
+        return False
+    found[0].close()
+    return True
+
+
 def detect_type(path: Path) -> str | None:
-    """'cin_census', 'area_lookup', 'area_population', 'ons_population', or None if not recognised."""
+    """'cin_census', 'annex_a', 'area_lookup', 'area_population', 'ons_population', or None."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
+    if head.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "annex_a" if _has_list7(path) else None
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"<"):
         if b"<Message" in head or b":Message" in head:

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from pipelines.annex_a import read_annex_a
 from pipelines.area_files import read_area_lookup, read_area_population
 from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
 from pipelines.curate import rebuild_curated, sql_file
@@ -26,7 +27,7 @@ from safeguarding.settings import resolve_warehouse
 
 Progress = Callable[[str], None]
 STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)
-STAGING_TABLE_OF = {"ons_population": "population"}
+STAGING_TABLE_OF = {"ons_population": "population", "annex_a": "annex_a_plans"}
 
 
 @dataclass
@@ -41,6 +42,7 @@ class FileResult:
     rows: dict[str, int] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     seconds: float = 0.0
+    meta: dict = field(default_factory=dict)  # e.g. Annex A: {'la_code', 'as_at'}
 
     @property
     def structural(self) -> list[Issue]:
@@ -55,6 +57,8 @@ class FileResult:
         what = f"{self.children:,} children" if self.source_type == "cin_census" else \
             f"{sum(self.rows.values()):,} rows"
         period = f" LA {self.header.la_code} {self.header.collection_year}" if self.header else ""
+        if self.meta:
+            period = f" LA {self.meta['la_code']} as at {self.meta['as_at']:%Y-%m-%d}"
         return (f"{self.path.name}: {self.status} ({self.source_type or 'unknown type'}{period}; "
                 f"{what}; {len(self.rules)} rule issues; {self.seconds:.1f}s{rate})")
 
@@ -89,8 +93,8 @@ def _unknown_file(path: Path) -> FileResult:
     elif path.stat().st_size == 0:
         message = "the file is empty"
     else:
-        message = ("the file type is not recognised (expected CIN census XML, an area lookup CSV, "
-                   "an area population CSV or an ONS population CSV)")
+        message = ("the file type is not recognised (expected CIN census XML, an Annex A workbook "
+                   "with List 7, an area lookup CSV, an area population CSV or an ONS population CSV)")
     result.issues.append(Issue(path.name, None, None, "file", None, "S-TYPE",
                                Severity.STRUCTURAL, message))
     return result
@@ -138,7 +142,9 @@ def _read_file(path: Path, kind: str, pseudo: Pseudonymiser,
         result.header, result.children, result.issues = parsed.header, parsed.children, parsed.issues
         result.rows = dict(sink.counts)
     else:
-        if kind == "area_lookup":
+        if kind == "annex_a":
+            table, issues, result.meta = read_annex_a(path, pseudo)
+        elif kind == "area_lookup":
             table, issues = read_area_lookup(path, pseudo)
         elif kind == "ons_population":
             table, issues = read_population(path)
@@ -171,14 +177,16 @@ def ingest(paths: Iterable[str | Path], warehouse: str | Path | None = None, *,
     _reject_if_any(results)
 
     already = _loaded_hashes(target)
-    todo = [p for p in files if hashes[p] not in already]
+    # The first occurrence of new bytes is loaded; repeats (the same path given twice, or a
+    # copy under another name) and bytes loaded before are "unchanged".
+    todo: list[Path] = []
     seen_in_batch: set[str] = set()
     for path in files:
-        if path not in todo or hashes[path] in seen_in_batch:
+        if hashes[path] in already or hashes[path] in seen_in_batch:
             results.append(FileResult(path, detect_type(path), status="unchanged"))
+        else:
+            todo.append(path)
         seen_in_batch.add(hashes[path])
-    todo = [p for p in dict.fromkeys(todo) if not any(
-        r.path == p and r.status == "unchanged" for r in results)]
     if not todo:
         return results  # nothing new: the warehouse file is not touched at all
 
@@ -249,6 +257,15 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sha: str,
 def _record_load(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, kind: str, sha: str,
                  result: FileResult, pseudo: Pseudonymiser) -> None:
     h = result.header
+    if result.meta:  # Annex A: the extract date stands as the reference date
+        as_at = result.meta["as_at"]
+        con.execute(
+            "insert into loads (load_id, file_name, file_sha256, file_bytes, source_type, la_code, "
+            "reference_date, period_start, loaded_at, status, rows_loaded, rule_issues) values "
+            "(?, ?, ?, ?, ?, ?, ?, (?::date - interval 6 month + interval 1 day)::date, ?, 'loaded', ?, ?)",
+            [load_id, path.name, sha, path.stat().st_size, kind, result.meta["la_code"], as_at, as_at,
+             datetime.now(UTC).replace(tzinfo=None), dict(result.rows), len(result.rules)])
+        return
     con.execute(
         "insert into loads (load_id, file_name, file_sha256, file_bytes, source_type, spec_year, "
         "collection_year, la_code, reference_date, period_start, generated_at, loaded_at, status, "
@@ -269,24 +286,33 @@ def _record_load(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, kind:
 
 
 def _supersede(con: duckdb.DuckDBPyConnection, load_id: int, result: FileResult) -> str:
-    """A newer return for the same LA and year replaces the older one (by generation time,
-    then by load order). The loser stays in `loads` as superseded; its staged rows go."""
+    """A newer file for the same LA and period replaces the older one: census returns by LA and
+    collection year (newest generation time, then load order), Annex A by LA and extract date
+    (load order). The loser stays in `loads` as superseded; its staged rows go."""
     h = result.header
-    if h is None:
+    if h is not None:
+        rivals = con.execute(
+            "select load_id, generated_at from loads where source_type = 'cin_census' "
+            "and status = 'loaded' and la_code = ? and spec_year = ? and load_id <> ?",
+            [h.la_code, h.spec_year, load_id]).fetchall()
+        generated, tables = h.generated_at, STAGED_CENSUS_TABLES
+    elif result.meta:
+        rivals = con.execute(
+            "select load_id, null from loads where source_type = 'annex_a' and status = 'loaded' "
+            "and la_code = ? and reference_date = ? and load_id <> ?",
+            [result.meta["la_code"], result.meta["as_at"], load_id]).fetchall()
+        generated, tables = None, ("annex_a_plans",)
+    else:
         return "loaded"
-    rivals = con.execute(
-        "select load_id, generated_at from loads where source_type = 'cin_census' "
-        "and status = 'loaded' and la_code = ? and spec_year = ? and load_id <> ?",
-        [h.la_code, h.spec_year, load_id]).fetchall()
     status = "loaded"
     for rival_id, rival_generated in rivals:
-        incoming_is_older = (h.generated_at is not None and rival_generated is not None
-                             and h.generated_at < rival_generated)
+        incoming_is_older = (generated is not None and rival_generated is not None
+                             and generated < rival_generated)
         loser, winner = (load_id, rival_id) if incoming_is_older else (rival_id, load_id)
         if loser == load_id:
             status = "superseded"
         con.execute("update loads set status = 'superseded', superseded_by = ? where load_id = ?",
                     [winner, loser])
-        for table in STAGED_CENSUS_TABLES:
+        for table in tables:
             con.execute(f"delete from staging.{table} where load_id = ?", [loser])
     return status

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import shutil
 from collections.abc import Iterator
@@ -50,6 +51,10 @@ def rebuild(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     if not os.access(directory, os.W_OK):
         raise IngestError(f"the warehouse folder {directory} is not writable; nothing was loaded")
     with writer_lock(path):
+        # We hold the only writer lock, so any other build file is left over from a writer
+        # that was killed: remove it rather than let copies of the warehouse pile up.
+        for stale in directory.glob(f".{glob.escape(path.name)}.*.building*"):
+            stale.unlink(missing_ok=True)
         tmp = directory / f".{path.name}.{os.getpid()}.building"
         tmp.unlink(missing_ok=True)
         con = None

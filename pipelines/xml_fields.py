@@ -11,15 +11,23 @@ Fields = dict[str, tuple[str, int]]
 
 def local_name(tag: object) -> str:
     """Element name without any namespace; comments and entities have no name."""
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+    if tag.__class__ is not str:
+        return ""
+    return tag if tag[0] != "{" else tag.rpartition("}")[2]
 
 
 def leaf_fields(el: etree._Element) -> Fields:
     """Leaf children of an element as name -> (stripped text, line); repeated names keep the first."""
     out: Fields = {}
     for sub in el:
-        name = local_name(sub.tag)
-        if name and name not in out and len(sub) == 0:
+        if len(sub):
+            continue
+        name = sub.tag
+        if name.__class__ is not str:
+            continue
+        if name[0] == "{":
+            name = name.rpartition("}")[2]
+        if name not in out:
             out[name] = ((sub.text or "").strip(), sub.sourceline or 0)
     return out
 

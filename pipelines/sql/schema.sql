@@ -86,6 +86,19 @@ CREATE TABLE IF NOT EXISTS staging.population (
     population BIGINT, status VARCHAR NOT NULL
 );
 
+CREATE TABLE IF NOT EXISTS staging.annex_a_plans (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, child_key VARCHAR NOT NULL,
+    plan_key VARCHAR NOT NULL, birth_month DATE, sex VARCHAR, ethnicity VARCHAR,
+    start_date DATE NOT NULL, end_date DATE, initial_category VARCHAR, latest_category VARCHAR,
+    last_review_date DATE, number_of_previous_cpp INTEGER, source_row INTEGER
+);
+
+-- Annex A List 7 extracts in use (reference_date = the extract date in the file name).
+CREATE OR REPLACE VIEW staging.current_annex_a_loads AS
+SELECT load_id, la_code, reference_date AS as_at, period_start
+FROM loads
+WHERE source_type = 'annex_a' AND status = 'loaded';
+
 -- The returns that count: for each LA and collection year, the newest return loaded.
 CREATE OR REPLACE VIEW staging.current_census_loads AS
 SELECT load_id, la_code, spec_year, reference_date, period_start

@@ -1,5 +1,5 @@
--- {table}: rows that belong to a curated {parent} row. Rows come from the return that won the
--- parent, plus rows from other returns dated before that return's period (history it no longer
+-- {table}: rows that belong to a curated {parent} row. Rows come from the newest census return
+-- with the parent, plus rows from other returns dated before that return's period (history it no longer
 -- repeats). The same row seen in two returns is kept once, newest return first.
 with current_loads as (
     select * from staging.current_census_loads
@@ -12,9 +12,14 @@ staged as (
 ),
 
 winners as (
-    select p.{parent_key}, p.source_load_id, l.period_start as winner_period_start
-    from main.{parent} as p
-    join current_loads as l on l.load_id = p.source_load_id
+    -- the newest census return that includes the parent (Annex A lists carry no such rows)
+    select
+        s.{parent_key},
+        arg_max(s.load_id, l.reference_date) as source_load_id,
+        max(l.period_start) as winner_period_start
+    from staging.{parent} as s
+    join current_loads as l using (load_id)
+    group by s.{parent_key}
 ),
 
 kept as (
