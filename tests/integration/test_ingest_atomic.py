@@ -114,7 +114,7 @@ def test_sigkill_mid_load_leaves_the_old_warehouse_intact(tmp_path, isolated_war
 
     backup = shutil.copyfile(warehouse, tmp_path / "backup.duckdb")
     rng = random.Random(20230331)
-    delays = sorted(rng.uniform(0.05, 0.9 * duration) for _ in range(5))
+    delays = sorted(rng.uniform(0.05, 0.6 * duration) for _ in range(5))
     outcomes = []
     for delay in delays:
         proc = subprocess.Popen([str(SAFEGUARDING), "ingest", str(big), "--warehouse", str(warehouse)],
@@ -140,8 +140,9 @@ def test_sigkill_mid_load_leaves_the_old_warehouse_intact(tmp_path, isolated_war
             outcomes.append(("new", round(delay, 2)))
             shutil.copyfile(backup, warehouse)  # start the next round from the old state
             inode = warehouse.stat().st_ino
-    # Most kill points land before the commit (the last ~10% of a load is not sampled).
-    assert sum(o == "old" for o, _ in outcomes) >= 3, (outcomes, duration)
+    # Kill points are drawn from the first 60% of a load, so most land before the commit even
+    # when the machine is busy and the reference load ran slow; either outcome is checked above.
+    assert sum(o == "old" for o, _ in outcomes) >= 2, (outcomes, duration)
     print("SIGKILL outcomes", outcomes, round(duration, 2))
 
     # The lock died with the killed writers; a full load now works and sweeps their leftovers.
