@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask
 
 from dashboard import auth, ids
-from dashboard.pages import overview
+import indicators
+from dashboard.pages import indicator, overview
 
 ASSETS = Path(__file__).parent / "assets"
 APP_TITLE = "Safeguarding partnership: child protection performance"
@@ -45,7 +46,8 @@ def _shell(demo: bool) -> html.Div:
             html.Span(APP_TITLE, className="navbar-brand mb-0 h1 text-wrap"),
             dbc.Nav(nav, navbar=True),
         ]), color="dark", dark=True, className="mb-4"),
-        dcc.Location(id=ids.URL),
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        dcc.Download(id=ids.DOWNLOAD),
         html.Main(dbc.Container(id=ids.PAGE), id="main", tabIndex=-1),
     ])
 
@@ -66,9 +68,14 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = _shell(demo)
 
-    @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"))
-    def _route(pathname: str | None):
-        label, layout = PAGES.get(pathname or "/", (None, None))
+    @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"), State(ids.URL, "search"))
+    def _route(pathname: str | None, search: str | None):
+        pathname = pathname or "/"
+        if pathname.startswith("/indicator/"):
+            indicator_id = pathname.removeprefix("/indicator/").strip("/")
+            if indicator_id in indicators.registry():
+                return indicator.layout(indicator_id, session_role(), search)
+        label, layout = PAGES.get(pathname, (None, None))
         if layout is None:
             return html.Div([html.H1("Page not found", className="h2"),
                              html.P(["There is no page at this address. ",

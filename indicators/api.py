@@ -130,3 +130,19 @@ def sql(query: str, params: dict | list | None = None,
         con.close()
 
 
+
+
+def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
+    """LAs with loaded census returns or Annex A lists: code -> name (from the ONS population
+    file when loaded, else 'LA <code>')."""
+    con = store.cursor(warehouse)
+    try:
+        codes = [c for (c,) in con.execute(
+            "select distinct la_code from loads where source_type in ('cin_census', 'annex_a') "
+            "and status = 'loaded' order by 1").fetchall()]
+        names = dict(con.execute(
+            "select old_la_code, arg_max(area_name, year) from population "
+            "where old_la_code is not null group by 1").fetchall())
+    finally:
+        con.close()
+    return {c: names.get(c, f"LA {c}") for c in codes}

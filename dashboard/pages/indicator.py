@@ -1,0 +1,183 @@
+"""Indicator page (/indicator/<id>): trend against target, breakdown, definition and downloads."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+import indicators
+from dashboard import ids
+from dashboard.figures import breakdown_figure, trend_figure
+from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
+from dashboard.tables import data_table
+from dashboard.views import (
+    POLARITY_WORDS, breakdown_headers, export_frame, indicator_view, trend_headers,
+)
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def _select(label: str, control_id: str, options: list[tuple[str, str]], value: str | None):
+    return html.Div([
+        html.Label(label, htmlFor=control_id, className="form-label fw-bold"),
+        dbc.Select(id=control_id, options=_as_options(options), value=value),
+    ], className="col-sm-6 col-lg")
+
+
+def definition_panel(indicator_id: str) -> html.Div:
+    ind = indicators.get(indicator_id)
+    items = [html.Dt("What it measures"), html.Dd(ind.definition),
+             html.Dt("Source"), html.Dd(ind.dfe_source),
+             html.Dt("Which way is better"), html.Dd(POLARITY_WORDS[ind.polarity])]
+    if ind.caveats:
+        items += [html.Dt("Caveats"), html.Dd(ind.caveats)]
+    if ind.id in ("cpp_ended_2y_pct", "cpp_open_2y_pct"):
+        items += [html.Dt("Not to be confused with"),
+                  html.Dd("NI64 (D7) looks at plans that ENDED in the period; D5 looks at plans "
+                          "still OPEN at the end of the period. They answer different questions.")]
+    return html.Section([html.H2("Definition", className="h4"), html.Dl(items)],
+                        className="border rounded p-3 bg-light mt-4")
+
+
+def layout(indicator_id: str, role: str = "board", search: str | None = None) -> html.Div:
+    ind = indicators.get(indicator_id)
+    view = indicator_view(indicator_id, parse_query(search), role)
+    opts = control_options(view)
+    vals = control_values(view)
+    return html.Div([
+        dcc.Store(id=ids.IND_ID, data=indicator_id),
+        html.H1(ind.short_title, className="h2"),
+        html.P(ind.title, className="lead"),
+        html.Div([
+            _select("Local authority", ids.CTL_LA, opts[0], vals[0]),
+            _select("How often", ids.CTL_FREQ, opts[1], vals[1]),
+            _select("From", ids.CTL_FROM, opts[2], vals[2]),
+            _select("To", ids.CTL_TO, opts[3], vals[3]),
+            _select("Break down by", ids.CTL_BY, opts[4], vals[4]),
+        ], className="row g-3 mb-3", role="group", **{"aria-label": "Choose what to show"}),
+        dcc.Loading(html.Div(content(view), id=ids.IND_CONTENT), type="default"),
+        definition_panel(indicator_id),
+    ])
+
+
+def control_options(view) -> list[list[tuple[str, str]]]:
+    period_options = [(p, p) for p in view.periods]
+    return [
+        [(c, f"{n} ({c})") for c, n in view.las.items()],
+        list(FREQUENCIES.items()),
+        period_options,
+        period_options,
+        [("", "No breakdown")] + [(b, BREAKDOWN_LABELS[b]) for b in view.indicator.breakdowns],
+    ]
+
+
+def control_values(view) -> list[str | None]:
+    s = view.state
+    return [s.la, s.freq, s.start, s.end, s.by or ""]
+
+
+def _as_options(pairs: list[tuple[str, str]]) -> list[dict]:
+    return [{"label": label, "value": v} for v, label in pairs]
+
+
+def content(view) -> list:
+    ind = view.indicator
+    if view.message:
+        return [dbc.Alert(view.message, color="info")]
+    target = _target_value(view.trend)
+    trend = trend_figure(view.trend, view.headline, ind.unit, ind.decimals, target)
+    out = [
+        html.P(view.headline, id=ids.IND_SUMMARY, className="fs-5", **{"aria-live": "polite"}),
+        dcc.Graph(id=ids.IND_TREND, figure=trend, config=GRAPH_CONFIG, style={"height": "440px"}),
+        data_table(f"{ind.short_title} by period (the data behind the chart above)",
+                   trend_headers(ind), view.trend_rows, ids.IND_TREND_TABLE),
+        _downloads("trend"),
+    ]
+    if view.breakdown is not None:
+        label = BREAKDOWN_LABELS[view.state.by]
+        title = f"{ind.short_title} by {label.lower()}, {view.breakdown_period}"
+        out += [
+            html.H2(f"By {label.lower()} ({view.breakdown_period})", className="h4 mt-4"),
+            dcc.Graph(id=ids.IND_BREAKDOWN, config=GRAPH_CONFIG,
+                      figure=breakdown_figure(view.breakdown, title, ind.unit, ind.decimals)),
+            data_table(f"{title} (the data behind the chart above)",
+                       breakdown_headers(ind, view.state.by), view.breakdown_rows,
+                       ids.IND_BREAKDOWN_TABLE),
+            _downloads("breakdown"),
+        ]
+    return out
+
+
+def _downloads(which: str) -> html.Div:
+    return html.Div([
+        html.Button("Download CSV", id={"type": ids.DOWNLOAD_BUTTON, "table": which, "fmt": "csv"},
+                    className="btn btn-outline-primary btn-sm me-2"),
+        html.Button("Download Excel", id={"type": ids.DOWNLOAD_BUTTON, "table": which, "fmt": "xlsx"},
+                    className="btn btn-outline-primary btn-sm"),
+    ], className="mb-3")
+
+
+def _target_value(trend):
+    """The target in force at the latest period, as a number or a (low, high) band."""
+    from indicators.targets import load_targets
+
+    if trend.empty:
+        return None
+    last = trend.iloc[-1]
+    target = load_targets().target_for(last.indicator_id, last.la_code, last.period_end)
+    if target is None:
+        return None
+    return tuple(target.band) if target.band else target.value
+
+
+CONTROL_IDS = (ids.CTL_LA, ids.CTL_FREQ, ids.CTL_FROM, ids.CTL_TO, ids.CTL_BY)
+
+
+@callback(
+    Output(ids.URL, "search"),
+    *[Output(c, "options") for c in CONTROL_IDS],
+    *[Output(c, "value") for c in CONTROL_IDS],
+    Output(ids.IND_CONTENT, "children"),
+    Input(ids.URL, "search"),
+    Input(ids.CTL_LA, "value"), Input(ids.CTL_FREQ, "value"), Input(ids.CTL_FROM, "value"),
+    Input(ids.CTL_TO, "value"), Input(ids.CTL_BY, "value"),
+    State(ids.IND_ID, "data"),
+)
+def _update(search, la, freq, start, end, by, indicator_id):
+    from dashboard.app import session_role
+
+    if ctx.triggered_id in (None, ids.URL):
+        state = parse_query(search)
+    else:
+        state = ViewState(la=la, freq=freq or "quarter", by=by or None,
+                          start=start, end=end)
+        if ctx.triggered_id == ids.CTL_FREQ:  # period labels differ between frequencies
+            state = state.with_(start=None, end=None)
+    view = indicator_view(indicator_id, state, session_role())
+    new_search = to_query(view.state)
+    return (new_search if new_search != search else no_update,
+            *[_as_options(o) for o in control_options(view)], *control_values(view), content(view))
+
+
+@callback(
+    Output(ids.DOWNLOAD, "data"),
+    Input({"type": ids.DOWNLOAD_BUTTON, "table": ALL, "fmt": ALL}, "n_clicks"),
+    State(ids.URL, "search"), State(ids.IND_ID, "data"),
+    prevent_initial_call=True,
+)
+def _download(clicks, search, indicator_id):
+    from dashboard.app import session_role
+
+    if not ctx.triggered_id or not any(clicks):
+        return no_update
+    which, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]
+    view = indicator_view(indicator_id, parse_query(search), session_role())
+    if which == "trend":
+        frame = export_frame(trend_headers(view.indicator), view.trend_rows)
+    else:
+        frame = export_frame(breakdown_headers(view.indicator, view.state.by), view.breakdown_rows)
+    name = f"{indicator_id}-{which}-{view.state.la}-{view.state.end}"
+    if fmt == "csv":
+        return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
+    return dcc.send_data_frame(frame.to_excel, f"{name}.xlsx", index=False, sheet_name="data")

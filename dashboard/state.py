@@ -1,0 +1,46 @@
+"""A view's state (LA, frequency, breakdown, period range) and its URL query string, both ways."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+FREQUENCIES = {"quarter": "Quarterly", "year": "Yearly (April to March)", "month": "Monthly",
+               "rolling12": "Rolling 12 months"}
+BREAKDOWN_LABELS = {"la": "Local authority", "area": "Area (ward or locality)",
+                    "ethnicity": "Ethnicity (20 codes)", "ethnic_group": "Ethnic group",
+                    "sex": "Sex", "age_band": "Age band", "category": "Initial category of abuse",
+                    "latest_category": "Latest category of abuse"}
+
+
+@dataclass(frozen=True)
+class ViewState:
+    la: str | None = None
+    freq: str = "quarter"
+    by: str | None = None
+    start: str | None = None  # first period label shown
+    end: str | None = None  # last period label shown
+
+    def with_(self, **changes) -> ViewState:
+        return replace(self, **changes)
+
+
+def parse_query(search: str | None) -> ViewState:
+    """Read a state from '?la=856&freq=year&by=sex&from=2019-20&to=2023-24'; bad values fall back."""
+    q = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items() if v and v[-1]}
+    freq = q.get("freq", "quarter")
+    if freq not in FREQUENCIES:
+        freq = "quarter"
+    by = q.get("by")
+    if by not in BREAKDOWN_LABELS:
+        by = None
+    la = q.get("la")
+    if la is not None and not (la.isdigit() and len(la) == 3):
+        la = None
+    return ViewState(la=la, freq=freq, by=by, start=q.get("from"), end=q.get("to"))
+
+
+def to_query(state: ViewState) -> str:
+    pairs = {"la": state.la, "freq": state.freq, "by": state.by, "from": state.start,
+             "to": state.end}
+    return "?" + urlencode({k: v for k, v in pairs.items() if v})

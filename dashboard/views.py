@@ -1,0 +1,117 @@
+"""Pure view-models for the pages: indicator values shaped for charts, tables and downloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+import indicators
+from dashboard.state import BREAKDOWN_LABELS, ViewState
+from indicators.disclosure import display, suppress
+from indicators.registry import Indicator
+
+RAG_WORDS = {"green": "on target", "amber": "close to target", "red": "off target",
+             "none": "no target"}
+POLARITY_WORDS = {"higher_better": "Higher is better.", "lower_better": "Lower is better.",
+                  "lower_better_not_zero": "Lower is better, but zero is not the aim.",
+                  "context": "Context measure: no better or worse direction."}
+NOT_AVAILABLE = "x"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class IndicatorView:
+    indicator: Indicator
+    state: ViewState
+    las: dict[str, str]
+    periods: list[str]
+    trend: pd.DataFrame
+    breakdown: pd.DataFrame | None
+    breakdown_period: str | None
+    headline: str
+    message: str | None = None  # plain words when there is nothing to show
+    trend_rows: list[list[str]] = field(default_factory=list)
+    breakdown_rows: list[list[str]] = field(default_factory=list)
+
+
+def fmt(ind: Indicator, value, suppressed: bool) -> str:
+    return display(value, ind.decimals, bool(suppressed), ind.unit)
+
+
+def indicator_view(indicator_id: str, state: ViewState, role: str,
+                   warehouse: str | None = None) -> IndicatorView:
+    """Everything an indicator page shows for one state and role, already suppressed."""
+    ind = indicators.get(indicator_id)
+    las = indicators.api.local_authorities(warehouse)
+    la = state.la if state.la in las else (next(iter(las)) if las else None)
+    periods = [p.label for p in indicators.available_periods(state.freq, la, warehouse, ind.id)]
+    start = state.start if state.start in periods else (periods[0] if periods else None)
+    end = state.end if state.end in periods else (periods[-1] if periods else None)
+    shown = periods[periods.index(start): periods.index(end) + 1] if periods and start and end \
+        and periods.index(start) <= periods.index(end) else periods
+    by = state.by if state.by in ind.breakdowns else ind.default_breakdown
+    state = state.with_(la=la, start=start, end=end, by=by)
+    empty = pd.DataFrame(columns=indicators.api.RESULT_COLUMNS + ["suppressed"])
+    if not shown:
+        return IndicatorView(ind, state, las, periods, empty, None, None, ind.short_title,
+                             message="No loaded data covers this indicator at this frequency "
+                                     "yet. Try another frequency, or load more returns.")
+    trend = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
+    latest = trend.iloc[-1]
+    headline = _headline(ind, latest)
+    view = IndicatorView(ind, state, las, periods, trend, None, None, headline)
+    view.trend_rows = [[r.period, f"{r.period_end:%d %b %Y}", fmt(ind, r.value, r.suppressed),
+                        _count(r.numerator, r.suppressed), _count(r.denominator, r.suppressed),
+                        r.target or "", RAG_WORDS.get(r.rag, "")]
+                       for r in trend.itertuples()]
+    if by:
+        bdf = suppress(indicators.values(ind.id, [shown[-1]], la, by, warehouse), role)
+        bdf = bdf.sort_values("group", key=lambda s: s.map(_group_order)).reset_index(drop=True)
+        view.breakdown, view.breakdown_period = bdf, shown[-1]
+        view.breakdown_rows = [[r.group, fmt(ind, r.value, r.suppressed),
+                                _count(r.numerator, r.suppressed),
+                                _count(r.denominator, r.suppressed)] for r in bdf.itertuples()]
+    return view
+
+
+def _group_order(group: str) -> tuple:
+    last = group in ("Not known", "Area not known", "Not applicable", "Unknown")
+    bands = ["Unborn", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 to 17", "18 and over"]
+    return (last, bands.index(group) if group in bands else 99, group)
+
+
+def _count(x, suppressed: bool) -> str:
+    if suppressed:
+        return "c"
+    if x is None or pd.isna(x):
+        return ""
+    return f"{int(x):,}"
+
+
+def _headline(ind: Indicator, row) -> str:
+    """An active chart title: what the latest value is and how it stands against the target."""
+    value = fmt(ind, row.value, row.suppressed)
+    if row.status == "not covered by loaded data" or value == "-":
+        return f"{ind.short_title}: no value for {row.period} ({row.status})"
+    target = f", against a target of {row.target} ({RAG_WORDS[row.rag]})" if row.target else ""
+    return f"{ind.short_title}: {value} in {row.period}{target}"
+
+
+def trend_headers(ind: Indicator) -> list[str]:
+    return ["Period", "Period end", ind.short_title, "Numerator", "Denominator", "Target", "RAG"]
+
+
+def breakdown_headers(ind: Indicator, by: str) -> list[str]:
+    return [BREAKDOWN_LABELS[by], ind.short_title, "Numerator", "Denominator"]
+
+
+def safe_cell(text: str) -> str:
+    """Neutralise spreadsheet formula injection: a cell starting with = + - @ gets a quote."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def export_frame(headers: list[str], rows: list[list[str]]) -> pd.DataFrame:
+    """Exactly the table on screen (suppressed cells stay 'c'), safe to open in a spreadsheet."""
+    clean = [[safe_cell(NOT_AVAILABLE if c == "-" else c) for c in row] for row in rows]
+    return pd.DataFrame(clean, columns=headers)
