@@ -17,6 +17,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+$(AXE):
+	npm install --silent --no-save --no-package-lock --prefix .cache/axe axe-core@4.10
+
 setup: $(VENV)/.installed ## Create the virtualenv and install the project
 
 demo: setup ## Generate the synthetic demo LA and load it into the warehouse
@@ -25,7 +30,7 @@ demo: setup ## Generate the synthetic demo LA and load it into the warehouse
 run: demo ## Set up, load the demo data and serve the dashboard on 127.0.0.1:$(PORT) (demo mode)
 	$(VENV)/bin/safeguarding serve --demo --host 127.0.0.1 --port $(PORT)
 
-test: setup ## Run every test: unit, integration and real-browser (headless Chromium)
+test: setup $(AXE) ## Run every test: unit, integration and real-browser (headless Chromium)
 	@test -x "$$SAFEGUARDING_CHROMIUM" || { echo "Chromium not found at $$SAFEGUARDING_CHROMIUM: install Debian's chromium (see .ci/run)"; exit 1; }
 	$(VENV)/bin/pytest -n 2 tests
 

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask
 
-from dashboard import auth, ids
 import indicators
-from dashboard.pages import indicator, overview
+from dashboard import auth, ids
+from dashboard.pages import about, data_quality, indicator, overview
+from indicators.store import WarehouseMissing
 
+LOG = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 APP_TITLE = "Safeguarding partnership: child protection performance"
 _STATE = {"demo": False}
 
-PAGES = {"/": ("Overview", overview.layout)}
+PAGES = {"/": ("Scorecard", overview.layout), "/data-quality": ("Data quality", data_quality.layout),
+         "/about": ("About and definitions", about.layout)}
 
 
 def session_role() -> str:
@@ -37,6 +41,10 @@ def _banner(demo: bool):
 def _shell(demo: bool) -> html.Div:
     nav = [dbc.NavItem(dbc.NavLink(label, href=path, active="exact"))
            for path, (label, _) in PAGES.items()]
+    nav.insert(1, dbc.DropdownMenu(
+        [dbc.DropdownMenuItem(ind.short_title, href=f"/indicator/{ind.id}")
+         for ind in indicators.registry().values()],
+        label="Indicators", nav=True, in_navbar=True, id="nav-indicators"))
     if not demo:
         nav.append(dbc.NavItem(dbc.NavLink("Sign out", href="/logout", external_link=True)))
     return html.Div([
@@ -70,7 +78,18 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
 
     @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"), State(ids.URL, "search"))
     def _route(pathname: str | None, search: str | None):
-        pathname = pathname or "/"
+        try:
+            return _page(pathname or "/", search)
+        except WarehouseMissing as exc:
+            return dbc.Alert([html.H1("No data loaded yet", className="h4"), html.P(str(exc))],
+                             color="info")
+        except Exception:  # never show a traceback to a board member
+            LOG.exception("page %s failed", pathname)
+            return dbc.Alert([html.H1("Something went wrong", className="h4"),
+                              html.P("This page could not be shown. The error has been logged "
+                                     "for the analysts; other pages still work.")], color="danger")
+
+    def _page(pathname: str, search: str | None):
         if pathname.startswith("/indicator/"):
             indicator_id = pathname.removeprefix("/indicator/").strip("/")
             if indicator_id in indicators.registry():
@@ -80,6 +99,6 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
             return html.Div([html.H1("Page not found", className="h2"),
                              html.P(["There is no page at this address. ",
                                      dcc.Link("Go to the overview", href="/"), "."])])
-        return layout(session_role())
+        return layout(session_role(), search)
 
     return app

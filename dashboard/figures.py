@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.disclosure import display
 from dashboard.palette import CONCERN, IMPROVING, OKABE_ITO, PRIMARY, TARGET
+from indicators.disclosure import display
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 NEITHER = OKABE_ITO["reddish_purple"]

@@ -12,7 +12,7 @@ from indicators.disclosure import display, suppress
 from indicators.registry import Indicator
 
 RAG_WORDS = {"green": "on target", "amber": "close to target", "red": "off target",
-             "none": "no target"}
+             "none": "no target", "withheld": "withheld (small numbers)"}
 POLARITY_WORDS = {"higher_better": "Higher is better.", "lower_better": "Lower is better.",
                   "lower_better_not_zero": "Lower is better, but zero is not the aim.",
                   "context": "Context measure: no better or worse direction."}
@@ -63,7 +63,7 @@ def indicator_view(indicator_id: str, state: ViewState, role: str,
     view = IndicatorView(ind, state, las, periods, trend, None, None, headline)
     view.trend_rows = [[r.period, f"{r.period_end:%d %b %Y}", fmt(ind, r.value, r.suppressed),
                         _count(r.numerator, r.suppressed), _count(r.denominator, r.suppressed),
-                        r.target or "", RAG_WORDS.get(r.rag, "")]
+                        r.target or "", RAG_WORDS["withheld" if r.suppressed else r.rag]]
                        for r in trend.itertuples()]
     if by:
         bdf = suppress(indicators.values(ind.id, [shown[-1]], la, by, warehouse), role)
@@ -94,7 +94,8 @@ def _headline(ind: Indicator, row) -> str:
     value = fmt(ind, row.value, row.suppressed)
     if row.status == "not covered by loaded data" or value == "-":
         return f"{ind.short_title}: no value for {row.period} ({row.status})"
-    target = f", against a target of {row.target} ({RAG_WORDS[row.rag]})" if row.target else ""
+    status = "withheld" if row.suppressed else row.rag
+    target = f", against a target of {row.target} ({RAG_WORDS[status]})" if row.target else ""
     return f"{ind.short_title}: {value} in {row.period}{target}"
 
 

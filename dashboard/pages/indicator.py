@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
@@ -11,18 +13,28 @@ from dashboard.figures import breakdown_figure, trend_figure
 from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.tables import data_table
 from dashboard.views import (
-    POLARITY_WORDS, breakdown_headers, export_frame, indicator_view, trend_headers,
+    POLARITY_WORDS,
+    breakdown_headers,
+    export_frame,
+    indicator_view,
+    trend_headers,
 )
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
-def _select(label: str, control_id: str, options: list[tuple[str, str]], value: str | None):
+def _select(label: str, name: str, options: list[tuple[str, str]], value: str | None):
+    control_id = {"type": ids.IND_CONTROL, "name": name}
     return html.Div([
-        html.Label(label, htmlFor=control_id, className="form-label fw-bold"),
+        html.Label(label, htmlFor=dom_id(control_id), className="form-label fw-bold"),
         dbc.Select(id=control_id, options=_as_options(options), value=value),
     ], className="col-sm-6 col-lg")
+
+
+def dom_id(component_id: dict) -> str:
+    """The DOM id Dash gives a pattern-matching id (sorted keys, compact JSON)."""
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
 
 
 def definition_panel(indicator_id: str) -> html.Div:
@@ -46,17 +58,18 @@ def layout(indicator_id: str, role: str = "board", search: str | None = None) ->
     opts = control_options(view)
     vals = control_values(view)
     return html.Div([
-        dcc.Store(id=ids.IND_ID, data=indicator_id),
+        dcc.Store(id={"type": ids.IND_ID, "name": "page"}, data=indicator_id),
         html.H1(ind.short_title, className="h2"),
         html.P(ind.title, className="lead"),
         html.Div([
-            _select("Local authority", ids.CTL_LA, opts[0], vals[0]),
-            _select("How often", ids.CTL_FREQ, opts[1], vals[1]),
-            _select("From", ids.CTL_FROM, opts[2], vals[2]),
-            _select("To", ids.CTL_TO, opts[3], vals[3]),
-            _select("Break down by", ids.CTL_BY, opts[4], vals[4]),
+            _select("Local authority", "la", opts[0], vals[0]),
+            _select("How often", "freq", opts[1], vals[1]),
+            _select("From", "from", opts[2], vals[2]),
+            _select("To", "to", opts[3], vals[3]),
+            _select("Break down by", "by", opts[4], vals[4]),
         ], className="row g-3 mb-3", role="group", **{"aria-label": "Choose what to show"}),
-        dcc.Loading(html.Div(content(view), id=ids.IND_CONTENT), type="default"),
+        dcc.Loading(html.Div(content(view), id={"type": ids.IND_CONTENT, "name": "main"}),
+                    type="default"),
         definition_panel(indicator_id),
     ])
 
@@ -131,47 +144,53 @@ def _target_value(trend):
     return tuple(target.band) if target.band else target.value
 
 
-CONTROL_IDS = (ids.CTL_LA, ids.CTL_FREQ, ids.CTL_FROM, ids.CTL_TO, ids.CTL_BY)
+# Page-local components use pattern-matching ids, so these callbacks are inert on other pages.
+CONTROL_NAMES = ("la", "freq", "from", "to", "by")
+CONTROL = {"type": ids.IND_CONTROL, "name": ALL}
+CONTENT = {"type": ids.IND_CONTENT, "name": ALL}
 
 
 @callback(
-    Output(ids.URL, "search"),
-    *[Output(c, "options") for c in CONTROL_IDS],
-    *[Output(c, "value") for c in CONTROL_IDS],
-    Output(ids.IND_CONTENT, "children"),
+    Output(ids.URL, "search", allow_duplicate=True),
+    Output(CONTROL, "options"),
+    Output(CONTROL, "value"),
+    Output(CONTENT, "children"),
     Input(ids.URL, "search"),
-    Input(ids.CTL_LA, "value"), Input(ids.CTL_FREQ, "value"), Input(ids.CTL_FROM, "value"),
-    Input(ids.CTL_TO, "value"), Input(ids.CTL_BY, "value"),
-    State(ids.IND_ID, "data"),
+    Input(CONTROL, "value"),
+    State({"type": ids.IND_ID, "name": ALL}, "data"),
+    prevent_initial_call=True,
 )
-def _update(search, la, freq, start, end, by, indicator_id):
+def _update(search, values, indicator_ids):
     from dashboard.app import session_role
 
-    if ctx.triggered_id in (None, ids.URL):
+    if not indicator_ids:  # not on an indicator page
+        return no_update, [], [], []
+    if ctx.triggered_id == ids.URL:
         state = parse_query(search)
     else:
-        state = ViewState(la=la, freq=freq or "quarter", by=by or None,
-                          start=start, end=end)
-        if ctx.triggered_id == ids.CTL_FREQ:  # period labels differ between frequencies
-            state = state.with_(start=None, end=None)
-    view = indicator_view(indicator_id, state, session_role())
+        la, freq, start, end, by = values
+        state = ViewState(la=la, freq=freq or "quarter", by=by or None, start=start, end=end)
+        if ctx.triggered_id and ctx.triggered_id.get("name") == "freq":
+            state = state.with_(start=None, end=None)  # period labels differ between frequencies
+    view = indicator_view(indicator_ids[0], state, session_role())
     new_search = to_query(view.state)
     return (new_search if new_search != search else no_update,
-            *[_as_options(o) for o in control_options(view)], *control_values(view), content(view))
+            [_as_options(o) for o in control_options(view)], control_values(view), [content(view)])
 
 
 @callback(
     Output(ids.DOWNLOAD, "data"),
     Input({"type": ids.DOWNLOAD_BUTTON, "table": ALL, "fmt": ALL}, "n_clicks"),
-    State(ids.URL, "search"), State(ids.IND_ID, "data"),
+    State(ids.URL, "search"), State({"type": ids.IND_ID, "name": ALL}, "data"),
     prevent_initial_call=True,
 )
-def _download(clicks, search, indicator_id):
+def _download(clicks, search, indicator_ids):
     from dashboard.app import session_role
 
     if not ctx.triggered_id or not any(clicks):
         return no_update
     which, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]
+    indicator_id = indicator_ids[0]
     view = indicator_view(indicator_id, parse_query(search), session_role())
     if which == "trend":
         frame = export_frame(trend_headers(view.indicator), view.trend_rows)

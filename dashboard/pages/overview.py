@@ -1,74 +1,137 @@
-"""Overview page: children on a child protection plan over time, with the rate per 10,000."""
+"""Overview: the scorecard, one row per registry indicator, filterable by LA and period."""
 
 from __future__ import annotations
 
+import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+import plotly.graph_objects as go
+from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
 import indicators
 from dashboard import ids
-from dashboard.figures import trend_figure
-from dashboard.tables import data_table
-from indicators.disclosure import display, suppress
+from dashboard.palette import PRIMARY
+from dashboard.state import FREQUENCIES, ViewState, parse_query, to_query
+from dashboard.pages.indicator import dom_id
+from dashboard.views import RAG_WORDS, fmt
+from indicators.disclosure import suppress
 
-FREQUENCIES = {"quarter": "Quarterly", "year": "Yearly (April to March)", "month": "Monthly"}
-
-
-def overview_content(frequency: str, role: str) -> tuple:
-    """Pure: the summary sentence, figure and table rows for one frequency and role."""
-    ind = indicators.get("cpp_at_end")
-    df = suppress(indicators.series("cpp_at_end", freq=frequency), role)
-    df = df[df["status"] != "not covered by loaded data"]
-    if df.empty:
-        return "No census returns are loaded yet.", trend_figure(df, ind.title, "Children"), []
-    by_period = (df.groupby(["period", "period_end"], as_index=False)
-                 .agg(value=("value", lambda s: None if s.isna().any() else s.sum()),
-                      suppressed=("suppressed", "any"))
-                 .sort_values("period_end"))
-    last = by_period.iloc[-1]
-    shown = display(last["value"], 0, bool(last["suppressed"]))
-    summary = (f"{shown} children were on a child protection plan at the end of {last['period']} "
-               f"({last['period_end']:%d %B %Y}).")
-    rows = [[r.period, f"{r.period_end:%d %b %Y}", display(r.value, 0, r.suppressed)]
-            for r in by_period.itertuples()]
-    fig = trend_figure(by_period.assign(value=pd.to_numeric(by_period["value"])),
-                       ind.title, "Children on a plan")
-    return summary, fig, rows
+RAG_CLASS = {"withheld": "bg-light text-dark border","green": "bg-success", "amber": "bg-warning text-dark", "red": "bg-danger",
+             "none": "bg-light text-dark border"}
+SPARK_POINTS = 12
 
 
-def layout(role: str = "board") -> html.Div:
-    ind = indicators.get("cpp_at_end")
+def scorecard_rows(state: ViewState, role: str, warehouse: str | None = None) -> tuple[ViewState, list]:
+    """Pure: one row per indicator at the chosen period, with the last 12 values for a sparkline."""
+    las = indicators.api.local_authorities(warehouse)
+    la = state.la if state.la in las else (next(iter(las)) if las else None)
+    state = state.with_(la=la)
+    rows = []
+    for ind in indicators.registry().values():
+        periods = [p.label for p in indicators.available_periods(state.freq, la, warehouse, ind.id)]
+        if not periods:
+            rows.append({"indicator": ind, "period": None})
+            continue
+        end = state.end if state.end in periods else periods[-1]
+        shown = periods[max(0, periods.index(end) - SPARK_POINTS + 1): periods.index(end) + 1]
+        df = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
+        last = df.iloc[-1]
+        rows.append({"indicator": ind, "period": last.period, "value": fmt(ind, last.value, last.suppressed),
+                     "target": last.target, "rag": "withheld" if last.suppressed else last.rag,
+                     "spark": df})
+    return state, rows
+
+
+def _sparkline(df: pd.DataFrame, title: str) -> dcc.Graph:
+    fig = go.Figure(go.Scatter(x=df["period_end"], y=pd.to_numeric(df["value"], errors="coerce"),
+                               mode="lines", line={"color": PRIMARY, "width": 2}, hoverinfo="skip"))
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=36, width=140,
+                      xaxis={"visible": False}, yaxis={"visible": False}, showlegend=False,
+                      plot_bgcolor="white", paper_bgcolor="white")
+    graph = dcc.Graph(figure=fig, config={"staticPlot": True}, style={"height": "36px", "width": "140px"})
+    return html.Div(graph, **{"aria-hidden": "true"})
+
+
+def scorecard_table(rows: list, search: str) -> html.Table:
+    head = html.Thead(html.Tr([html.Th(h, scope="col") for h in (
+        "Indicator", "Period", "Latest value", "Target", "Status against target",
+        "Last 12 periods")]))
+    body = []
+    for r in rows:
+        ind = r["indicator"]
+        link = dcc.Link(ind.short_title, href=f"/indicator/{ind.id}{search}")
+        if r["period"] is None:
+            body.append(html.Tr([html.Th(link, scope="row"),
+                                 html.Td("No loaded data covers this indicator at this frequency",
+                                         colSpan=5)]))
+            continue
+        rag = r["rag"] or "none"
+        body.append(html.Tr([
+            html.Th(link, scope="row"), html.Td(r["period"]), html.Td(r["value"], className="fw-bold"),
+            html.Td(r["target"] or "No target"),
+            html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=f"badge {RAG_CLASS[rag]}")),
+            html.Td(_sparkline(r["spark"], ind.short_title)),
+        ]))
+    return html.Table([html.Caption("Every indicator at the chosen period (click a name for its "
+                                    "trend, breakdowns and definition)", className="caption-top"),
+                       head, html.Tbody(body)],
+                      className="table table-sm align-middle scorecard", id=ids.SCORECARD)
+
+
+def layout(role: str = "board", search: str | None = None) -> html.Div:
+    state, rows = scorecard_rows(parse_query(search), role)
+    las = indicators.api.local_authorities()
+    periods = [p.label for p in indicators.available_periods(state.freq, state.la, None, "cpp_at_end")]
     return html.Div([
-        html.H1("Children on a child protection plan", className="h2"),
-        html.P(ind.definition, className="lead"),
+        html.H1("Child protection scorecard", className="h2"),
+        html.P("The latest value of every indicator against its target. Small numbers (1 to 5) are "
+               "shown as c to protect children's privacy.", className="lead"),
         html.Div([
-            html.Label("How often", htmlFor=ids.OVERVIEW_FREQ, className="form-label fw-bold"),
-            dcc.RadioItems(
-                id=ids.OVERVIEW_FREQ, value="quarter",
-                options=[{"label": label, "value": v} for v, label in FREQUENCIES.items()],
-                inline=True, inputClassName="form-check-input me-1",
-                labelClassName="form-check-label me-3",
-            ),
-        ], className="mb-3"),
-        html.P(id=ids.OVERVIEW_SUMMARY, className="fs-5", **{"aria-live": "polite"}),
-        dcc.Graph(id=ids.OVERVIEW_TREND, config={"displaylogo": False, "responsive": True},
-                  style={"height": "420px"}),
-        html.Div(id=ids.OVERVIEW_TABLE),
-        html.P(f"Source: {ind.dfe_source}. Counted from the loaded CIN census returns.",
-               className="text-muted small"),
+            _select("Local authority", "la", [(c, f"{n} ({c})") for c, n in las.items()], state.la),
+            _select("How often", "freq", list(FREQUENCIES.items()), state.freq),
+            _select("Period", "period", [(p, p) for p in periods], state.end or (periods[-1] if periods else None)),
+        ], className="row g-3 mb-3 d-print-none", role="group", **{"aria-label": "Choose what to show"}),
+        dcc.Loading(html.Div(scorecard_table(rows, to_query(state)),
+                             id={"type": ids.SCORECARD_BODY, "name": "main"})),
     ])
 
 
+def _select(label, name, options, value):
+    control_id = {"type": ids.SC_CONTROL, "name": name}
+    return html.Div([html.Label(label, htmlFor=dom_id(control_id), className="form-label fw-bold"),
+                     dbc.Select(id=control_id, options=[{"label": lab, "value": v} for v, lab in options],
+                                value=value)], className="col-sm-4")
+
+
+CONTROL = {"type": ids.SC_CONTROL, "name": ALL}
+
+
 @callback(
-    Output(ids.OVERVIEW_SUMMARY, "children"),
-    Output(ids.OVERVIEW_TREND, "figure"),
-    Output(ids.OVERVIEW_TABLE, "children"),
-    Input(ids.OVERVIEW_FREQ, "value"),
+    Output(ids.URL, "search", allow_duplicate=True),
+    Output(CONTROL, "options"),
+    Output(CONTROL, "value"),
+    Output({"type": ids.SCORECARD_BODY, "name": ALL}, "children"),
+    Input(ids.URL, "search"), Input(CONTROL, "value"),
+    prevent_initial_call=True,
 )
-def _update(frequency: str):
+def _update(search, values):
     from dashboard.app import session_role
 
-    summary, fig, rows = overview_content(frequency or "quarter", session_role())
-    table = data_table("Children on a plan at the end of each period (data for the chart above)",
-                       ["Period", "Period end", "Children on a plan"], rows)
-    return summary, fig, table
+    if not values:  # not on the scorecard page
+        return no_update, [], [], []
+    if ctx.triggered_id == ids.URL:
+        state = parse_query(search)
+    else:
+        la, freq, period = values
+        changed = ctx.triggered_id.get("name") if ctx.triggered_id else None
+        state = ViewState(la=la, freq=freq or "quarter", end=None if changed == "freq" else period)
+    state, rows = scorecard_rows(state, session_role())
+    las = indicators.api.local_authorities()
+    periods = [p.label for p in indicators.available_periods(state.freq, state.la, None, "cpp_at_end")]
+    end = state.end if state.end in periods else (periods[-1] if periods else None)
+    state = state.with_(end=end)
+    new_search = to_query(state)
+    options = [[(c, f"{n} ({c})") for c, n in las.items()], list(FREQUENCIES.items()),
+               [(p, p) for p in periods]]
+    return (new_search if new_search != search else no_update,
+            [[{"label": lab, "value": v} for v, lab in o] for o in options],
+            [state.la, state.freq, end], [scorecard_table(rows, new_search)])

@@ -18,6 +18,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 ROOT = Path(__file__).resolve().parents[2]
 SAFEGUARDING = [sys.executable, "-m", "safeguarding.cli"]
+AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-results" / "screenshots"
+SECOND_LA = "857"
 
 
 @pytest.fixture(scope="session")
@@ -29,12 +32,19 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory) -> Path:
-    """The embedded demo LA, generated and loaded exactly as `make run` does."""
+    """The embedded demo LA, generated and loaded as `make run` does, plus a small second LA
+    (two years) so that switching LA can be tested."""
+    from pipelines.demo_generator import generate_las
+
     base = tmp_path_factory.mktemp("demo")
     env = {**os.environ, "SAFEGUARDING_KEY_FILE": str(base / "key")}
     warehouse = base / "warehouse.duckdb"
     subprocess.run([*SAFEGUARDING, "demo", "--warehouse", str(warehouse), "--out",
                     str(base / "raw")], check=True, env=env, cwd=ROOT, capture_output=True)
+    extra = generate_las(base / "extra", la_codes=[SECOND_LA], first_year=2025, last_year=2026,
+                         scale=0.25)
+    subprocess.run([*SAFEGUARDING, "ingest", "--warehouse", str(warehouse), *map(str, extra)],
+                   check=True, env=env, cwd=ROOT, capture_output=True)
     return warehouse
 
 
@@ -79,3 +89,14 @@ def console_errors(page):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Inject axe-core into the page and return its violations of the given impacts."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core not installed at {AXE}; run `make test` (it installs it from npm)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"] if v["impact"] in impacts]
