@@ -1,4 +1,4 @@
-"""Login for the dashboard: users and roles in a local file with hashed passwords (no login only in demo mode)."""
+"""Dashboard login: users and roles in a local file with hashed passwords (none only in demo mode)."""
 
 from __future__ import annotations
 
@@ -40,12 +40,25 @@ def add_user(username: str, password: str, role: Role, path: Path | None = None)
     users = load_users(path)
     users[username] = {"password_hash": generate_password_hash(password, method="scrypt"),
                        "role": role}
+    _write_users(users, path)
+
+
+def _write_users(users: dict, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(users, fh, indent=2)
     os.replace(tmp, path)
+
+
+def remove_user(username: str, path: Path | None = None) -> bool:
+    path = path or users_file()
+    users = load_users(path)
+    if users.pop(username, None) is None:
+        return False
+    _write_users(users, path)
+    return True
 
 
 def check_login(username: str, password: str, path: Path | None = None) -> Role | None:

@@ -1,0 +1,69 @@
+"""Users file and login, through the CLI and the Flask test client (no browser needed)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from dashboard.auth import check_login
+
+
+def _cli(*args, stdin: str | None = None, env=None):
+    return subprocess.run([sys.executable, "-m", "safeguarding.cli", *args], input=stdin,
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+@pytest.fixture
+def users_env(tmp_path, monkeypatch):
+    path = tmp_path / "users.json"
+    monkeypatch.setenv("SAFEGUARDING_USERS_FILE", str(path))
+    import os
+
+    return path, dict(os.environ)
+
+
+def test_users_add_list_remove_store_only_hashes(users_env):
+    path, env = users_env
+    done = _cli("users", "add", "chair", "--role", "board", "--password-stdin",
+                stdin="a long enough pass\n", env=env)
+    assert done.returncode == 0, done.stderr
+    stored = json.loads(path.read_text())
+    assert stored["chair"]["role"] == "board"
+    assert "a long enough pass" not in path.read_text()
+    assert stored["chair"]["password_hash"].startswith("scrypt:")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert check_login("chair", "a long enough pass", path) == "board"
+    assert check_login("chair", "wrong", path) is None
+    assert _cli("users", "list", env=env).stdout.strip() == "chair\tboard"
+    assert _cli("users", "add", "x", "--password-stdin", stdin="short\n", env=env).returncode == 2
+    assert _cli("users", "remove", "chair", env=env).returncode == 0
+    assert _cli("users", "remove", "chair", env=env).returncode == 1
+
+
+def test_serve_refuses_demo_mode_off_loopback_and_no_users(users_env, tmp_path):
+    _, env = users_env
+    done = _cli("serve", "--demo", "--host", "0.0.0.0", env=env)
+    assert done.returncode == 2 and "only binds to 127.0.0.1" in done.stderr
+    done = _cli("serve", "--host", "127.0.0.1", env=env)
+    assert done.returncode == 2 and "no users" in done.stderr
+
+
+def test_every_route_needs_login_outside_demo_mode(users_env, tmp_path):
+    from dashboard.app import create_app
+    from dashboard.auth import add_user
+
+    path, _ = users_env
+    add_user("analyst", "another long pass", "analyst", path)
+    app = create_app(demo=False, secret_dir=tmp_path / "secrets")
+    client = app.server.test_client()
+    for route in ("/", "/indicator/cpp_at_end", "/data-quality", "/_dash-layout"):
+        response = client.get(route)
+        assert response.status_code in (302, 401), route
+    assert client.post("/_dash-update-component", json={}).status_code == 401
+    assert client.get("/assets/bootstrap.min.css").status_code == 200
+    response = client.post("/login", data={"username": "analyst", "password": "another long pass"})
+    assert response.status_code == 302
+    assert client.get("/_dash-layout").status_code == 200
