@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8050
 export SAFEGUARDING_CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup run demo test test-fast lint format bench clean
+.PHONY: help setup run demo test test-fast lint format bench docs clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ format: setup ## Format the code with ruff
 
 bench: setup ## Run the benchmarks in bench/ (writes bench/results.json)
 	$(PY) bench/run.py
+
+docs: setup ## Regenerate docs/indicators.md from the registry
+	$(PY) -m indicators.docs
 
 clean: ## Remove the virtualenv, caches and the local warehouse
 	rm -rf $(VENV) .pytest_cache .ruff_cache data/curated/*.duckdb
