@@ -58,6 +58,13 @@ def trend_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals: in
                     name=f"Special cause ({direction})",
                     marker={"size": 12, "color": colour, "symbol": "circle-open", "line": {"width": 3}},
                     hoverinfo="skip"))
+    if spc is not None and "annotation" in spc:
+        for when, text in zip(data["period_end"], spc["annotation"].fillna(""), strict=True):
+            if text:
+                fig.add_vline(x=when, line={"color": "#505a5f", "width": 1, "dash": "dot"})
+                fig.add_annotation(x=when, y=1, yref="paper", text=text, showarrow=False,
+                                   xanchor="left", yanchor="bottom", font={"size": 12},
+                                   bgcolor="rgba(255,255,255,0.85)")
     if isinstance(target, tuple):
         fig.add_hrect(y0=target[0], y1=target[1], fillcolor=TARGET, opacity=0.15, line_width=0)
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="Target band",

@@ -33,6 +33,10 @@ class IndicatorView:
     message: str | None = None  # plain words when there is nothing to show
     trend_rows: list[list[str]] = field(default_factory=list)
     breakdown_rows: list[list[str]] = field(default_factory=list)
+    spc: pd.DataFrame | None = None  # per-point SPC frame aligned with `trend`, when shown
+    spc_text: str = ""
+    variation_icon: str | None = None
+    assurance_icon: str = "none"
 
 
 def fmt(ind: Indicator, value, suppressed: bool) -> str:
@@ -61,10 +65,13 @@ def indicator_view(indicator_id: str, state: ViewState, role: str,
     latest = trend.iloc[-1]
     headline = _headline(ind, latest)
     view = IndicatorView(ind, state, las, periods, trend, None, None, headline)
+    _add_spc(view, shown, la, warehouse)
+    spc_words = _spc_words(view)
     view.trend_rows = [[r.period, f"{r.period_end:%d %b %Y}", fmt(ind, r.value, r.suppressed),
                         _count(r.numerator, r.suppressed), _count(r.denominator, r.suppressed),
-                        r.target or "", RAG_WORDS["withheld" if r.suppressed else r.rag]]
-                       for r in trend.itertuples()]
+                        r.target or "", RAG_WORDS["withheld" if r.suppressed else r.rag],
+                        spc_words[i]]
+                       for i, r in enumerate(trend.itertuples())]
     if by:
         bdf = suppress(indicators.values(ind.id, [shown[-1]], la, by, warehouse), role)
         bdf = bdf.sort_values("group", key=lambda s: s.map(_group_order)).reset_index(drop=True)
@@ -73,6 +80,41 @@ def indicator_view(indicator_id: str, state: ViewState, role: str,
                                 _count(r.numerator, r.suppressed),
                                 _count(r.denominator, r.suppressed)] for r in bdf.itertuples()]
     return view
+
+
+def _add_spc(view: IndicatorView, shown: list[str], la: str | None, warehouse) -> None:
+    """SPC over the shown periods. Hidden (with the reason) when a value is withheld, since
+    limits and special-cause marks would hint at the withheld values."""
+    trend = view.trend
+    if trend["suppressed"].any():
+        view.spc_text = "SPC is not shown because some values are withheld (small numbers)."
+        return
+    usable = trend["status"] != "not covered by loaded data"
+    _, result = indicators.api.spc_series(view.indicator.id, la, view.state.freq, warehouse,
+                                          periods=list(trend.loc[usable, "period"]))
+    if not result.available:
+        view.spc_text = result.reason or ""
+        return
+    frame = result.to_frame()
+    frame.index = trend.index[usable]
+    view.spc = frame.reindex(trend.index)
+    view.variation_icon, view.assurance_icon = result.variation_icon, result.assurance_icon
+    view.spc_text = f"{result.variation_text}. {result.assurance_text}."
+    notes = [n for n in result.notes]
+    if notes:
+        view.spc_text += " " + " ".join(notes)
+
+
+def _spc_words(view: IndicatorView) -> list[str]:
+    if view.spc is None:
+        return [""] * len(view.trend)
+    out = []
+    for special, direction, rules, note in zip(view.spc["special"].fillna(False),
+                                               view.spc["direction"], view.spc["rules"].fillna(""),
+                                               view.spc["annotation"].fillna(""), strict=True):
+        words = f"Special cause ({direction}): {rules}" if special else ""
+        out.append("; ".join(w for w in (words, note) if w))
+    return out
 
 
 def _group_order(group: str) -> tuple:
@@ -100,7 +142,8 @@ def _headline(ind: Indicator, row) -> str:
 
 
 def trend_headers(ind: Indicator) -> list[str]:
-    return ["Period", "Period end", ind.short_title, "Numerator", "Denominator", "Target", "RAG"]
+    return ["Period", "Period end", ind.short_title, "Numerator", "Denominator", "Target", "RAG",
+            "SPC and notes"]
 
 
 def breakdown_headers(ind: Indicator, by: str) -> list[str]:

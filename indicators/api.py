@@ -146,3 +146,25 @@ def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
     finally:
         con.close()
     return {c: names.get(c, f"LA {c}") for c in codes}
+
+
+def spc_series(indicator_id: str, la: str | None = None, freq: Frequency = "quarter",
+               warehouse: str | Path | None = None, periods: list[str] | None = None):
+    """SPC (Making Data Count XmR) for one indicator's series, with declared annotations and
+    rebase points and the target in force at the latest period. Returns (series, SpcResult)."""
+    from indicators import spc
+    from indicators.spc_config import notes_for
+
+    indicator = get(indicator_id)
+    df = values(indicator_id, periods, la, None, warehouse) if periods is not None \
+        else series(indicator_id, la, freq, None, warehouse)
+    df = df[df["status"] != "not covered by loaded data"].reset_index(drop=True)
+    la_code = la or (df["la_code"].iloc[0] if len(df) else None)
+    annotations, rebases = notes_for(indicator_id, la_code)
+    target = None
+    if len(df):
+        target = _target_book().target_for(indicator_id, la_code, df["period_end"].iloc[-1])
+    values_ = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype=float)
+    result = spc.spc(values_, pd.to_datetime(df["period_end"]), indicator.polarity,
+                     rebase_dates=rebases, annotations=annotations, target=target)
+    return df, result

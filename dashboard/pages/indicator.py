@@ -81,13 +81,13 @@ def control_options(view) -> list[list[tuple[str, str]]]:
         list(FREQUENCIES.items()),
         period_options,
         period_options,
-        [("", "No breakdown")] + [(b, BREAKDOWN_LABELS[b]) for b in view.indicator.breakdowns],
+        [("none", "No breakdown")] + [(b, BREAKDOWN_LABELS[b]) for b in view.indicator.breakdowns],
     ]
 
 
 def control_values(view) -> list[str | None]:
     s = view.state
-    return [s.la, s.freq, s.start, s.end, s.by or ""]
+    return [s.la, s.freq, s.start, s.end, s.by or "none"]
 
 
 def _as_options(pairs: list[tuple[str, str]]) -> list[dict]:
@@ -99,9 +99,11 @@ def content(view) -> list:
     if view.message:
         return [dbc.Alert(view.message, color="info")]
     target = _target_value(view.trend)
-    trend = trend_figure(view.trend, view.headline, ind.unit, ind.decimals, target)
+    trend = trend_figure(view.trend, view.headline, ind.unit, ind.decimals, target, view.spc)
     out = [
         html.P(view.headline, id=ids.IND_SUMMARY, className="fs-5", **{"aria-live": "polite"}),
+        html.P([html.Strong("Statistical process control: "), view.spc_text], id=ids.IND_SPC,
+               className="mb-2"),
         dcc.Graph(id=ids.IND_TREND, figure=trend, config=GRAPH_CONFIG, style={"height": "440px"}),
         data_table(f"{ind.short_title} by period (the data behind the chart above)",
                    trend_headers(ind), view.trend_rows, ids.IND_TREND_TABLE),
@@ -169,7 +171,8 @@ def _update(search, values, indicator_ids):
         state = parse_query(search)
     else:
         la, freq, start, end, by = values
-        state = ViewState(la=la, freq=freq or "quarter", by=by or None, start=start, end=end)
+        state = ViewState(la=la, freq=freq or "quarter", by=None if by in (None, "", "none") else by,
+                          start=start, end=end)
         if ctx.triggered_id and ctx.triggered_id.get("name") == "freq":
             state = state.with_(start=None, end=None)  # period labels differ between frequencies
     view = indicator_view(indicator_ids[0], state, session_role())

@@ -14,6 +14,7 @@ from dashboard.state import FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.pages.indicator import dom_id
 from dashboard.views import RAG_WORDS, fmt
 from indicators.disclosure import suppress
+from indicators.spc import variation_text
 
 RAG_CLASS = {"withheld": "bg-light text-dark border","green": "bg-success", "amber": "bg-warning text-dark", "red": "bg-danger",
              "none": "bg-light text-dark border"}
@@ -35,10 +36,35 @@ def scorecard_rows(state: ViewState, role: str, warehouse: str | None = None) ->
         shown = periods[max(0, periods.index(end) - SPARK_POINTS + 1): periods.index(end) + 1]
         df = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
         last = df.iloc[-1]
+        variation, assurance = _spc_icons(ind.id, la, periods[: periods.index(end) + 1],
+                                          df["suppressed"].any(), warehouse)
         rows.append({"indicator": ind, "period": last.period, "value": fmt(ind, last.value, last.suppressed),
                      "target": last.target, "rag": "withheld" if last.suppressed else last.rag,
-                     "spark": df})
+                     "spark": df, "variation": variation, "assurance": assurance})
     return state, rows
+
+
+VARIATION_SHORT = {
+    "common_cause": ("Common cause", "bg-secondary"),
+    "special_cause_improving_high": ("Improving ↑", "bg-primary"),
+    "special_cause_improving_low": ("Improving ↓", "bg-primary"),
+    "special_cause_concerning_high": ("Concerning ↑", "bg-warning text-dark"),
+    "special_cause_concerning_low": ("Concerning ↓", "bg-warning text-dark"),
+    "special_cause_neither_high": ("Special cause ↑", "bg-info text-dark"),
+    "special_cause_neither_low": ("Special cause ↓", "bg-info text-dark"),
+}
+ASSURANCE_SHORT = {"consistently_passing": "Consistently passing",
+                   "consistently_failing": "Consistently failing",
+                   "hit_and_miss": "Hit and miss", "none": ""}
+
+
+def _spc_icons(indicator_id: str, la: str | None, periods: list[str], withheld: bool,
+               warehouse) -> tuple[str | None, str]:
+    """Making Data Count variation and assurance for the series up to the chosen period."""
+    if withheld:
+        return None, "none"
+    _, result = indicators.api.spc_series(indicator_id, la, warehouse=warehouse, periods=periods)
+    return (result.variation_icon, result.assurance_icon) if result.available else (None, "none")
 
 
 def _sparkline(df: pd.DataFrame, title: str) -> dcc.Graph:
@@ -51,10 +77,18 @@ def _sparkline(df: pd.DataFrame, title: str) -> dcc.Graph:
     return html.Div(graph, **{"aria-hidden": "true"})
 
 
+def _variation_badge(icon: str | None):
+    if icon is None:
+        return html.Span("Not shown", className="text-muted",
+                         title="Fewer than 15 points, or values withheld")
+    words, css = VARIATION_SHORT[icon]
+    return html.Span(words, className=f"badge {css}", title=variation_text(icon))
+
+
 def scorecard_table(rows: list, search: str) -> html.Table:
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h in (
         "Indicator", "Period", "Latest value", "Target", "Status against target",
-        "Last 12 periods")]))
+        "Variation (SPC)", "Assurance (SPC)", "Last 12 periods")]))
     body = []
     for r in rows:
         ind = r["indicator"]
@@ -62,13 +96,15 @@ def scorecard_table(rows: list, search: str) -> html.Table:
         if r["period"] is None:
             body.append(html.Tr([html.Th(link, scope="row"),
                                  html.Td("No loaded data covers this indicator at this frequency",
-                                         colSpan=5)]))
+                                         colSpan=7)]))
             continue
         rag = r["rag"] or "none"
         body.append(html.Tr([
             html.Th(link, scope="row"), html.Td(r["period"]), html.Td(r["value"], className="fw-bold"),
             html.Td(r["target"] or "No target"),
             html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=f"badge {RAG_CLASS[rag]}")),
+            html.Td(_variation_badge(r["variation"])),
+            html.Td(ASSURANCE_SHORT.get(r["assurance"], "")),
             html.Td(_sparkline(r["spark"], ind.short_title)),
         ]))
     return html.Table([html.Caption("Every indicator at the chosen period (click a name for its "
