@@ -26,9 +26,6 @@ def demo_warehouse() -> Path:
         env = {**os.environ, "SAFEGUARDING_KEY_FILE": str(OUT / "bench.key")}
         subprocess.run([sys.executable, "-m", "safeguarding.cli", "demo", "--warehouse", str(target),
                         "--out", str(OUT / "demo-raw")], check=True, env=env, cwd=ROOT)
-        subprocess.run([sys.executable, "-m", "safeguarding.cli", "ingest", "--warehouse",
-                        str(target), str(ROOT / "data/reference/ons_mid-year_population_estimates"
-                                         "_2012_to_2024.csv")], check=True, env=env, cwd=ROOT)
     return target
 
 
