@@ -92,3 +92,54 @@ def breakdown_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals
     fig.update_xaxes(title=Y_TITLES.get(unit, "Value"), gridcolor="#e5e5e5")
     fig.update_yaxes(title=None, automargin=True)
     return fig
+
+
+def funnel_figure(units: pd.DataFrame, limits: pd.DataFrame, title: str, scale: float,
+                  y_title: str) -> go.Figure:
+    """Funnel plot: each unit's proportion against its denominator, with 95% and 99.8% limits
+    around the overall value. Units outside the 99.8% limits are marked in orange."""
+    fig = go.Figure()
+    for level, dash in (("99.8", "dash"), ("95", "dot")):
+        for side in ("upper", "lower"):
+            fig.add_trace(go.Scatter(
+                x=limits["denominator"], y=limits[f"{side}_{level}"] * scale, mode="lines",
+                name=f"{level}% limits", legendgroup=level, showlegend=side == "upper",
+                line={"color": "#6f777b", "dash": dash, "width": 1.5}, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=limits["denominator"], y=limits["target"] * scale, mode="lines",
+                             name="Overall value", line={"color": "#1b1b1b", "width": 1.5},
+                             hoverinfo="skip"))
+    outside = units["flag"].str.contains("99.8")
+    for mask, name, colour in ((~outside, "Within 99.8% limits", PRIMARY),
+                               (outside, "Outside 99.8% limits", CONCERN)):
+        part = units[mask]
+        fig.add_trace(go.Scatter(
+            x=part["denominator"], y=part["proportion"] * scale, mode="markers", name=name,
+            marker={"size": 10, "color": colour, "line": {"color": "white", "width": 1}},
+            customdata=part["unit"], hovertemplate="%{customdata}: %{y:.1f} (n = %{x:,})<extra></extra>"))
+    fig = base_layout(fig, title, y_title)
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(title="Denominator (size of the area)", rangemode="tozero")
+    return fig
+
+
+def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, title: str,
+                    unit: str) -> go.Figure:
+    """Choropleth of areas (no base map tiles, so it works offline); withheld areas are grey."""
+    shown = values[values["value"].notna()]
+    fig = go.Figure(go.Choropleth(
+        geojson=geojson, featureidkey=f"properties.{code_property}",
+        locations=shown["area_code"], z=pd.to_numeric(shown["value"]), text=shown["group"],
+        colorscale="Cividis", marker={"line": {"color": "white", "width": 1}},
+        colorbar={"title": Y_TITLES.get(unit, "Value")},
+        hovertemplate="%{text}: %{z:.1f}<extra></extra>"))
+    withheld = values[values["value"].isna()]
+    if len(withheld):
+        fig.add_trace(go.Choropleth(
+            geojson=geojson, featureidkey=f"properties.{code_property}",
+            locations=withheld["area_code"], z=[0] * len(withheld), text=withheld["group"],
+            colorscale=[[0, "#d0d0d0"], [1, "#d0d0d0"]], showscale=False,
+            hovertemplate="%{text}: withheld or no value<extra></extra>"))
+    fig.update_geos(fitbounds="locations", visible=False)
+    fig.update_layout(title={"text": title, "x": 0, "font": {"size": 17}}, height=520,
+                      margin={"l": 0, "r": 0, "t": 50, "b": 0}, font={"family": FONT})
+    return fig

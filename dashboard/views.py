@@ -33,6 +33,9 @@ class IndicatorView:
     message: str | None = None  # plain words when there is nothing to show
     trend_rows: list[list[str]] = field(default_factory=list)
     breakdown_rows: list[list[str]] = field(default_factory=list)
+    funnel_units: pd.DataFrame | None = None  # areas with flags (withheld areas left out)
+    funnel_limits: pd.DataFrame | None = None
+    area_values: pd.DataFrame | None = None  # area_code, group, value (None where withheld)
     spc: pd.DataFrame | None = None  # per-point SPC frame aligned with `trend`, when shown
     spc_text: str = ""
     variation_icon: str | None = None
@@ -73,13 +76,38 @@ def indicator_view(indicator_id: str, state: ViewState, role: str,
                         spc_words[i]]
                        for i, r in enumerate(trend.itertuples())]
     if by:
-        bdf = suppress(indicators.values(ind.id, [shown[-1]], la, by, warehouse), role)
+        raw = indicators.values(ind.id, [shown[-1]], la, by, warehouse)
+        bdf = suppress(raw, role)
+        if by == "area":
+            _add_area_views(view, raw, bdf, warehouse)
         bdf = bdf.sort_values("group", key=lambda s: s.map(_group_order)).reset_index(drop=True)
         view.breakdown, view.breakdown_period = bdf, shown[-1]
         view.breakdown_rows = [[r.group, fmt(ind, r.value, r.suppressed),
                                 _count(r.numerator, r.suppressed),
                                 _count(r.denominator, r.suppressed)] for r in bdf.itertuples()]
     return view
+
+
+def _add_area_views(view: IndicatorView, raw: pd.DataFrame, shown: pd.DataFrame, warehouse) -> None:
+    """Funnel plot data (for percentages and rates, whose denominators vary by area) and map values."""
+    from indicators.funnel import denominator_grid, funnel_flags, funnel_limits
+
+    codes = indicators.api.areas(view.state.la, warehouse)
+    code_of = dict(zip(codes["area_name"], codes["area_code"], strict=True))
+    view.area_values = pd.DataFrame({
+        "area_code": shown["group"].map(code_of), "group": shown["group"],
+        "value": pd.to_numeric(shown["value"], errors="coerce")}).dropna(subset=["area_code"])
+    if view.indicator.unit not in ("percent", "rate_per_10k", "rate_per_100k"):
+        return
+    known = raw[raw["group"].isin(code_of) & (raw["denominator"].fillna(0) > 0)]
+    if len(known) < 3:
+        return
+    flags = funnel_flags(known["numerator"].astype(float).to_numpy(),
+                         known["denominator"].astype(float).to_numpy(), labels=list(known["group"]))
+    withheld = set(shown.loc[shown["suppressed"], "group"])
+    view.funnel_units = flags[~flags["unit"].isin(withheld)].reset_index(drop=True)
+    grid = denominator_grid(int(known["denominator"].min() * 0.8), int(known["denominator"].max() * 1.2))
+    view.funnel_limits = funnel_limits(grid, float(flags["target"].iloc[0]))
 
 
 def _add_spc(view: IndicatorView, shown: list[str], la: str | None, warehouse) -> None:

@@ -168,3 +168,9 @@ def spc_series(indicator_id: str, la: str | None = None, freq: Frequency = "quar
     result = spc.spc(values_, pd.to_datetime(df["period_end"]), indicator.polarity,
                      rebase_dates=rebases, annotations=annotations, target=target)
     return df, result
+
+
+def areas(la: str, warehouse: str | Path | None = None) -> pd.DataFrame:
+    """The wards or localities of an LA from the area lookup: area_code, area_name."""
+    return sql("select distinct area_code, area_name from area_lookup where la_code = ? "
+               "order by area_name", [la], warehouse)

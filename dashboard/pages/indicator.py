@@ -8,8 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
+from indicators.geography import ATTRIBUTION, ward_boundaries
 from dashboard import ids
-from dashboard.figures import breakdown_figure, trend_figure
+from dashboard.figures import Y_TITLES, area_map_figure, breakdown_figure, funnel_figure, trend_figure
 from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.tables import data_table
 from dashboard.views import (
@@ -121,6 +122,32 @@ def content(view) -> list:
                        ids.IND_BREAKDOWN_TABLE),
             _downloads("breakdown"),
         ]
+        out += _area_extras(view, title)
+    return out
+
+
+def _area_extras(view, title: str) -> list:
+    """For the area breakdown: a funnel plot (with its flags in words) and a map where shipped."""
+    ind, out = view.indicator, []
+    if view.funnel_units is not None:
+        scale = ind.per if ind.unit != "count" else 1
+        outside = view.funnel_units[view.funnel_units["flag"].str.contains("99.8")]
+        words = (f"{len(outside)} of {len(view.funnel_units)} areas shown lie outside the 99.8% "
+                 f"limits: {', '.join(outside['unit'])}." if len(outside) else
+                 f"All {len(view.funnel_units)} areas shown lie within the 99.8% limits.")
+        out += [html.H3("Funnel plot: which areas differ by more than chance?", className="h5 mt-4"),
+                html.P(words, id=ids.IND_FUNNEL_TEXT),
+                dcc.Graph(id=ids.IND_FUNNEL, config=GRAPH_CONFIG, figure=funnel_figure(
+                    view.funnel_units, view.funnel_limits, f"{title}: funnel plot", scale,
+                    Y_TITLES.get(ind.unit, "Value")))]
+    geo = ward_boundaries(view.state.la) if view.area_values is not None else None
+    if geo is not None and len(view.area_values):
+        geojson, code_property, _, caption = geo
+        out += [html.H3("Map", className="h5 mt-4"),
+                html.P(f"{caption} The table above gives the same values.", className="small"),
+                dcc.Graph(id=ids.IND_MAP, config=GRAPH_CONFIG, figure=area_map_figure(
+                    view.area_values, geojson, code_property, f"{title}: map", ind.unit)),
+                html.P(ATTRIBUTION, className="text-muted small")]
     return out
 
 
