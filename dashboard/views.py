@@ -36,6 +36,8 @@ class IndicatorView:
     funnel_units: pd.DataFrame | None = None  # areas with flags (withheld areas left out)
     funnel_limits: pd.DataFrame | None = None
     area_values: pd.DataFrame | None = None  # area_code, group, value (None where withheld)
+    dispro_rows: list[list[str]] = field(default_factory=list)
+    dispro_note: str = ""
     spc: pd.DataFrame | None = None  # per-point SPC frame aligned with `trend`, when shown
     spc_text: str = ""
     variation_icon: str | None = None
@@ -80,6 +82,8 @@ def indicator_view(indicator_id: str, state: ViewState, role: str,
         bdf = suppress(raw, role)
         if by == "area":
             _add_area_views(view, raw, bdf, warehouse)
+        if by in ("ethnicity", "ethnic_group") and ind.unit == "count":
+            _add_disproportionality(view, raw, bdf, warehouse)
         bdf = bdf.sort_values("group", key=lambda s: s.map(_group_order)).reset_index(drop=True)
         view.breakdown, view.breakdown_period = bdf, shown[-1]
         view.breakdown_rows = [[r.group, fmt(ind, r.value, r.suppressed),
@@ -108,6 +112,44 @@ def _add_area_views(view: IndicatorView, raw: pd.DataFrame, shown: pd.DataFrame,
     view.funnel_units = flags[~flags["unit"].isin(withheld)].reset_index(drop=True)
     grid = denominator_grid(int(known["denominator"].min() * 0.8), int(known["denominator"].max() * 1.2))
     view.funnel_limits = funnel_limits(grid, float(flags["target"].iloc[0]))
+
+
+def _add_disproportionality(view: IndicatorView, raw: pd.DataFrame, shown: pd.DataFrame,
+                            warehouse) -> None:
+    """Rates per 10,000 by ethnicity against a (proxy) population, with rate ratios and CIs.
+    Rows withheld in the breakdown are withheld here too."""
+    from indicators.disproportionality import rates_by_group
+
+    end = raw["period_end"].iloc[0]
+    pop = indicators.api.ethnicity_population(view.state.la, end, warehouse)
+    if pop.empty:
+        view.dispro_note = ("No population by ethnicity is loaded for this LA, so rates and rate "
+                            "ratios cannot be shown.")
+        return
+    key = view.state.by if view.state.by == "ethnicity" else "ethnic_group"
+    population = pop.groupby(key, as_index=False)["population"].sum().rename(columns={key: "group"})
+    counts = raw[["group", "numerator"]].rename(columns={"numerator": "count"})
+    unknown = ("NOBT", "REFU") if key == "ethnicity" else ("Unknown",)
+    table = rates_by_group(counts, population, unknown_groups=unknown,
+                           denominator_source=indicators.api.ETHNICITY_DENOMINATOR)
+    withheld = set(shown.loc[shown["suppressed"], "group"])
+
+    def ci(v, lo, hi, d=1):
+        if pd.isna(v):
+            return ""
+        return f"{v:.{d}f} ({lo:.{d}f} to {hi:.{d}f})" if pd.notna(lo) else f"{v:.{d}f}"
+
+    for r in table.itertuples():
+        if r.group in withheld:
+            view.dispro_rows.append([r.group, "c", "c", "c", "c"])
+            continue
+        significant = "" if pd.isna(r.rate_ratio_all) else ("Yes" if r.significant_all else "No")
+        view.dispro_rows.append([r.group, f"{int(r.count):,}", ci(r.rate, r.rate_low, r.rate_high),
+                                 ci(r.rate_ratio_all, r.rate_ratio_all_low, r.rate_ratio_all_high, 2),
+                                 significant])
+    share = table.loc[table["group"].isin(unknown), "count"].sum() / max(table["count"].iloc[-1], 1)
+    view.dispro_note = (f"Denominator: {indicators.api.ETHNICITY_DENOMINATOR}. Ethnicity is not "
+                        f"known for {share:.1%} of the children counted; they are in no group's rate.")
 
 
 def _add_spc(view: IndicatorView, shown: list[str], la: str | None, warehouse) -> None:

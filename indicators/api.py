@@ -174,3 +174,29 @@ def areas(la: str, warehouse: str | Path | None = None) -> pd.DataFrame:
     """The wards or localities of an LA from the area lookup: area_code, area_name."""
     return sql("select distinct area_code, area_name from area_lookup where la_code = ? "
                "order by area_name", [la], warehouse)
+
+
+ETHNICITY_DENOMINATOR = ("Census 2021 residents of all ages by ethnic group, scaled to the ONS "
+                         "mid-year estimate of children aged 0-17: a proxy, since the ethnic mix of "
+                         "children differs from that of all ages")
+
+
+def ethnicity_population(la: str, period_end, warehouse: str | Path | None = None) -> pd.DataFrame:
+    """Proxy child population by DfE ethnicity code and ethnic group for an LA: Census 2021
+    all-ages shares x the ONS 0-17 estimate used for rates at `period_end`. Empty if not loaded."""
+    from safeguarding.codes import ETHNIC_GROUP_OF
+
+    shares = sql("select ethnicity, population_all_ages from ethnic_population where la_code = ?",
+                 [la], warehouse)
+    if shares.empty:
+        return pd.DataFrame(columns=["ethnicity", "ethnic_group", "population"])
+    total = sql("select year, population from population where old_la_code = ? and "
+                "geographic_level = 'Local authority' and population is not null", [la], warehouse)
+    by_year = dict(zip(total["year"], total["population"], strict=True))
+    children, _ = engine._pick_year(by_year, engine.mid_year_for(period_end))
+    if children is None:
+        return pd.DataFrame(columns=["ethnicity", "ethnic_group", "population"])
+    share = shares["population_all_ages"] / shares["population_all_ages"].sum()
+    return pd.DataFrame({"ethnicity": shares["ethnicity"],
+                         "ethnic_group": shares["ethnicity"].map(ETHNIC_GROUP_OF),
+                         "population": share * children})

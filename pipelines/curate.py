@@ -10,7 +10,7 @@ CURATED_DIR = resources.files("pipelines") / "sql" / "curated"
 
 # (curated table, SQL file): parents before the tables whose rows hang off them.
 PARENT_TABLES = ("children", "cin_episodes", "cp_plans", "area_lookup", "area_population",
-                 "population", "annex_a_plans")
+                 "population", "annex_a_plans", "ethnic_population")
 # Child-row tables built from child_rows.sql: table -> (parent table, parent key, date column).
 CHILD_ROW_TABLES: dict[str, tuple[str, str, str]] = {
     "assessments": ("cin_episodes", "episode_key", "start_date"),

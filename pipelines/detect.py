@@ -8,6 +8,7 @@ from pathlib import Path
 
 AREA_LOOKUP_COLUMNS = frozenset({"lachildid", "area_code", "area_name"})
 AREA_POPULATION_COLUMNS = frozenset({"area_code", "area_name", "year", "population_0_17"})
+CENSUS_ETHNICITY_COLUMNS = frozenset({"ethnic group (20 categories) code", "observation"})
 ONS_POPULATION_COLUMNS = frozenset({"time_period", "geographic_level", "age_group", "population_estimate"})
 
 
@@ -37,9 +38,14 @@ def _has_list7(path: Path) -> bool:
 
 
 def detect_type(path: Path) -> str | None:
-    """'cin_census', 'annex_a', 'area_lookup', 'area_population', 'ons_population', or None."""
+    """'cin_census', 'annex_a', 'area_lookup', 'area_population', 'ons_population', 'ees_csv',
+    'lait_parquet', 'statistical_neighbours', or None."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
+    if head.startswith(b"PAR1"):
+        from pipelines.published import is_lait_parquet
+
+        return "lait_parquet" if is_lait_parquet(path) else None
     if head.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xlsm"):
         return "annex_a" if _has_list7(path) else None
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
@@ -57,4 +63,12 @@ def detect_type(path: Path) -> str | None:
         return "area_population"
     if ONS_POPULATION_COLUMNS <= columns:
         return "ons_population"
+    if CENSUS_ETHNICITY_COLUMNS <= columns:
+        return "census_ethnicity"
+    from pipelines.published import ees_table, is_statistical_neighbours
+
+    if ees_table(columns):
+        return "ees_csv"
+    if is_statistical_neighbours(columns):
+        return "statistical_neighbours"
     return None

@@ -15,11 +15,13 @@ import pyarrow as pa
 
 from pipelines.annex_a import read_annex_a
 from pipelines.area_files import read_area_lookup, read_area_population
+from pipelines.census_ethnicity import read_census_ethnicity
 from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
 from pipelines.curate import rebuild_curated, sql_file
 from pipelines.detect import detect_type
 from pipelines.issues import IngestError, Issue, Severity
 from pipelines.population import read_population
+from pipelines.published import read_ees_csv, read_lait_parquet, read_statistical_neighbours
 from pipelines.pseudonymise import Pseudonymiser, load_or_create_key
 from pipelines.rows import STAGING_SCHEMAS, RowSink
 from pipelines.warehouse import rebuild
@@ -27,7 +29,10 @@ from safeguarding.settings import resolve_warehouse
 
 Progress = Callable[[str], None]
 STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)
-STAGING_TABLE_OF = {"ons_population": "population", "annex_a": "annex_a_plans"}
+STAGING_TABLE_OF = {"ons_population": "population", "census_ethnicity": "ethnic_population", "annex_a": "annex_a_plans"}
+# Published DfE benchmark files (pipelines/published.py).
+STAGING_TABLE_OF |= {"ees_csv": "published_values", "lait_parquet": "published_values",
+                     "statistical_neighbours": "statistical_neighbours"}
 
 
 @dataclass
@@ -94,7 +99,8 @@ def _unknown_file(path: Path) -> FileResult:
         message = "the file is empty"
     else:
         message = ("the file type is not recognised (expected CIN census XML, an Annex A workbook "
-                   "with List 7, an area lookup CSV, an area population CSV or an ONS population CSV)")
+                   "with List 7, an area lookup CSV, an area population CSV, an ONS population CSV, a DfE "
+                   "EES table D1/D3/D5/D6/D7/C4, the LAIT parquet or a statistical neighbours CSV)")
     result.issues.append(Issue(path.name, None, None, "file", None, "S-TYPE",
                                Severity.STRUCTURAL, message))
     return result
@@ -148,6 +154,14 @@ def _read_file(path: Path, kind: str, pseudo: Pseudonymiser,
             table, issues = read_area_lookup(path, pseudo)
         elif kind == "ons_population":
             table, issues = read_population(path)
+        elif kind == "ees_csv":
+            table, issues = read_ees_csv(path)
+        elif kind == "lait_parquet":
+            table, issues = read_lait_parquet(path)
+        elif kind == "statistical_neighbours":
+            table, issues = read_statistical_neighbours(path)
+        elif kind == "census_ethnicity":
+            table, issues = read_census_ethnicity(path)
         else:
             table, issues = read_area_population(path)
         result.issues = issues

@@ -123,6 +123,16 @@ def content(view) -> list:
             _downloads("breakdown"),
         ]
         out += _area_extras(view, title)
+        if view.dispro_rows or view.dispro_note:
+            out += [html.H3("Disproportionality: rates and rate ratios by ethnicity", className="h5 mt-4"),
+                    html.P(view.dispro_note, className="small")]
+        if view.dispro_rows:
+            out.append(data_table(
+                f"{ind.short_title} per 10,000 children by {BREAKDOWN_LABELS[view.state.by].lower()}, "
+                f"{view.breakdown_period}, with 95% confidence intervals",
+                ["Group", "Children", "Rate per 10,000 (95% CI)",
+                 "Rate ratio vs all other children (95% CI)", "Significant?"],
+                view.dispro_rows, ids.IND_DISPRO_TABLE))
     return out
 
 

@@ -93,3 +93,6 @@ COMMENT ON COLUMN annex_a_plans.initial_category IS 'Initial category of abuse, 
 COMMENT ON COLUMN annex_a_plans.latest_category IS 'Latest category of abuse, normalised.';
 COMMENT ON COLUMN annex_a_plans.last_review_date IS 'Date of the latest review conference (the only review date Annex A holds).';
 COMMENT ON COLUMN annex_a_plans.number_of_previous_cpp IS 'Number of previous child protection plans.';
+COMMENT ON TABLE ethnic_population IS 'Census 2021 residents of ALL AGES by ethnic group and LA (ONS, OGL v3.0), mapped to DfE codes: only a proxy for children.';
+COMMENT ON COLUMN ethnic_population.ethnicity IS 'DfE ethnicity code the Census category maps to (Arab and any other group both map to OOTH).';
+COMMENT ON COLUMN ethnic_population.population_all_ages IS 'Usual residents of all ages in the group (Census 2021).';

@@ -99,8 +99,30 @@ SELECT load_id, la_code, reference_date AS as_at, period_start
 FROM loads
 WHERE source_type = 'annex_a' AND status = 'loaded';
 
+CREATE TABLE IF NOT EXISTS staging.ethnic_population (
+    load_id INTEGER NOT NULL, area_code VARCHAR NOT NULL, area_name VARCHAR,
+    census_code INTEGER NOT NULL, ethnicity VARCHAR NOT NULL, population_all_ages BIGINT NOT NULL
+);
+
 -- The returns that count: for each LA and collection year, the newest return loaded.
 CREATE OR REPLACE VIEW staging.current_census_loads AS
 SELECT load_id, la_code, spec_year, reference_date, period_start
 FROM loads
 WHERE source_type = 'cin_census' AND status = 'loaded';
+
+-- Published DfE benchmark data (pipelines/published.py): every published cell of the EES tables
+-- and the LAIT parquet, from every release loaded. published_values.sql picks one per cell (the
+-- newest release wins); the others stay here, so superseded figures can still be counted.
+CREATE TABLE IF NOT EXISTS staging.published_values (
+    load_id INTEGER NOT NULL, source_table VARCHAR NOT NULL, source_measure VARCHAR NOT NULL,
+    measure_label VARCHAR, indicator_id VARCHAR, source_rank INTEGER NOT NULL,
+    release INTEGER NOT NULL, time_period INTEGER NOT NULL, geographic_level VARCHAR NOT NULL,
+    area_code VARCHAR, old_la_code VARCHAR, area_name VARCHAR, region_code VARCHAR,
+    region_name VARCHAR, source_value VARCHAR, value DOUBLE, status VARCHAR NOT NULL,
+    decimals INTEGER NOT NULL, source_row INTEGER
+);
+CREATE TABLE IF NOT EXISTS staging.statistical_neighbours (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, la_name VARCHAR, region_name VARCHAR,
+    neighbour_rank INTEGER NOT NULL, neighbour_la_code VARCHAR NOT NULL, closeness VARCHAR,
+    source_row INTEGER
+);
