@@ -15,6 +15,8 @@ import pyarrow as pa
 
 from pipelines.annex_a import read_annex_a
 from pipelines.area_files import read_area_lookup, read_area_population
+from pipelines.cdop import read_cdop
+from pipelines.cdop import record_load as record_cdop_load
 from pipelines.census_ethnicity import read_census_ethnicity
 from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
 from pipelines.curate import rebuild_curated, sql_file
@@ -33,6 +35,7 @@ STAGING_TABLE_OF = {"ons_population": "population", "census_ethnicity": "ethnic_
 # Published DfE benchmark files (pipelines/published.py).
 STAGING_TABLE_OF |= {"ees_csv": "published_values", "lait_parquet": "published_values",
                      "statistical_neighbours": "statistical_neighbours"}
+STAGING_TABLE_OF |= {"cdop": "cdop_deaths"}  # CDOP extracts (pipelines/cdop.py)
 
 
 @dataclass
@@ -100,7 +103,8 @@ def _unknown_file(path: Path) -> FileResult:
     else:
         message = ("the file type is not recognised (expected CIN census XML, an Annex A workbook "
                    "with List 7, an area lookup CSV, an area population CSV, an ONS population CSV, a DfE "
-                   "EES table D1/D3/D5/D6/D7/C4, the LAIT parquet or a statistical neighbours CSV)")
+                   "EES table D1/D3/D5/D6/D7/C4, the LAIT parquet, a statistical neighbours CSV or a "
+                   "CDOP extract)")
     result.issues.append(Issue(path.name, None, None, "file", None, "S-TYPE",
                                Severity.STRUCTURAL, message))
     return result
@@ -160,6 +164,8 @@ def _read_file(path: Path, kind: str, pseudo: Pseudonymiser,
             table, issues = read_lait_parquet(path)
         elif kind == "statistical_neighbours":
             table, issues = read_statistical_neighbours(path)
+        elif kind == "cdop":
+            table, issues, result.meta = read_cdop(path, pseudo)
         elif kind == "census_ethnicity":
             table, issues = read_census_ethnicity(path)
         else:
@@ -260,7 +266,7 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sha: str,
         if strict:
             result.issues = [
                 Issue(i.file, i.line, i.record, i.field, i.value, i.rule_id, Severity.STRUCTURAL,
-                      i.message + " (--strict)") if i.severity is Severity.RULE else i
+                      i.message + " (--strict)", i.record_label) if i.severity is Severity.RULE else i
                 for i in result.issues]
         return result
     _record_load(con, load_id, path, kind, sha, result, pseudo)
@@ -271,6 +277,9 @@ def _load_one(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sha: str,
 def _record_load(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, kind: str, sha: str,
                  result: FileResult, pseudo: Pseudonymiser) -> None:
     h = result.header
+    if kind == "cdop":  # extract date and first notification month; issues keyed by death
+        record_cdop_load(con, load_id, path, sha, result.rows, result.rules, result.meta, pseudo)
+        return
     if result.meta:  # Annex A: the extract date stands as the reference date
         as_at = result.meta["as_at"]
         con.execute(
@@ -303,6 +312,8 @@ def _supersede(con: duckdb.DuckDBPyConnection, load_id: int, result: FileResult)
     """A newer file for the same LA and period replaces the older one: census returns by LA and
     collection year (newest generation time, then load order), Annex A by LA and extract date
     (load order). The loser stays in `loads` as superseded; its staged rows go."""
+    if result.source_type == "cdop":  # CDOP extracts update death by death (cdop_deaths.sql)
+        return "loaded"
     h = result.header
     if h is not None:
         rivals = con.execute(
@@ -329,4 +340,6 @@ def _supersede(con: duckdb.DuckDBPyConnection, load_id: int, result: FileResult)
                     [winner, loser])
         for table in tables:
             con.execute(f"delete from staging.{table} where load_id = ?", [loser])
+        # Its rule failures no longer describe data in use (the loads row keeps the count).
+        con.execute("delete from validation_issues where load_id = ?", [loser])
     return status

@@ -98,23 +98,31 @@ def test_sigkill_mid_load_leaves_the_old_warehouse_intact(tmp_path, isolated_war
     warehouse = isolated_warehouse
     ingest([small_return(tmp_path / "raw" / "cin_201.xml")], warehouse, progress=None)
     before, digest, inode = table_hashes(warehouse), sha256(warehouse), warehouse.stat().st_ino
-    big = big_census(tmp_path / "raw" / "cin_202_big.xml", 4000, la="202")
+    big = big_census(tmp_path / "raw" / "cin_202_big.xml", 3000, la="202")
 
-    # How long an uninterrupted load takes (CLI start-up included), on a copy.
-    reference = tmp_path / "reference" / "warehouse.duckdb"
-    reference.parent.mkdir()
-    shutil.copyfile(warehouse, reference)
-    started = time.perf_counter()
-    done = run_cli("ingest", big, "--warehouse", reference)
-    duration = time.perf_counter() - started
-    assert done.returncode == 0, done.stderr
+    # How long an uninterrupted load takes (CLI start-up included), on copies; the faster of two
+    # runs, so a busy moment during the measurement cannot push kill points past the commit.
+    durations = []
+    for attempt in ("a", "b"):
+        reference = tmp_path / f"reference-{attempt}" / "warehouse.duckdb"
+        reference.parent.mkdir()
+        shutil.copyfile(warehouse, reference)
+        started = time.perf_counter()
+        done = run_cli("ingest", big, "--warehouse", reference)
+        durations.append(time.perf_counter() - started)
+        assert done.returncode == 0, done.stderr
+    duration = min(durations)
     reference_hashes = table_hashes(reference)
     curated = {t for t in reference_hashes if t.startswith("main.")} - {
         "main.loads", "main.validation_issues"}  # these hold load times
 
     backup = shutil.copyfile(warehouse, tmp_path / "backup.duckdb")
+    # Five kill points, one drawn at random (fixed seed) from each fifth of 0.05 s .. 0.7 x the
+    # reference duration, so start-up, parsing, staging and curating are all hit. The reference
+    # run's time varies when the machine is busy, hence the margin before the commit at the end.
     rng = random.Random(20230331)
-    delays = sorted(rng.uniform(0.05, 0.6 * duration) for _ in range(5))
+    span = 0.7 * duration - 0.05
+    delays = [0.05 + span * (k + rng.random()) / 5 for k in range(5)]
     outcomes = []
     for delay in delays:
         proc = subprocess.Popen([str(SAFEGUARDING), "ingest", str(big), "--warehouse", str(warehouse)],
@@ -140,10 +148,8 @@ def test_sigkill_mid_load_leaves_the_old_warehouse_intact(tmp_path, isolated_war
             outcomes.append(("new", round(delay, 2)))
             shutil.copyfile(backup, warehouse)  # start the next round from the old state
             inode = warehouse.stat().st_ino
-    # Kill points are drawn from the first 60% of a load, so most land before the commit even
-    # when the machine is busy and the reference load ran slow; either outcome is checked above.
-    assert sum(o == "old" for o, _ in outcomes) >= 2, (outcomes, duration)
-    print("SIGKILL outcomes", outcomes, round(duration, 2))
+    # Either outcome is checked above; most kill points must land before the commit.
+    assert sum(o == "old" for o, _ in outcomes) >= 3, (outcomes, duration)
 
     # The lock died with the killed writers; a full load now works and sweeps their leftovers.
     done = run_cli("ingest", big, "--warehouse", warehouse)
@@ -151,7 +157,7 @@ def test_sigkill_mid_load_leaves_the_old_warehouse_intact(tmp_path, isolated_war
     assert build_files(warehouse.parent) == []
     after = table_hashes(warehouse)
     assert {t: after[t] for t in curated} == {t: reference_hashes[t] for t in curated}
-    assert after["main.children"][0] == 2 + 4000
+    assert after["main.children"][0] == 2 + 3000
 
 
 def test_unwritable_warehouse_folder_is_a_clear_error(tmp_path, isolated_warehouse):
