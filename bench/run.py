@@ -14,7 +14,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import indicator_bench, ingest_bench  # noqa: E402
+from bench import indicator_bench, ingest_bench, stats_bench  # noqa: E402
 from pipelines.demo_generator import generate_single_file  # noqa: E402
 
 OUT = HERE / "out"
@@ -40,6 +40,7 @@ def main() -> None:
     wh = demo_warehouse()
     results["indicators_demo_all"] = indicator_bench.build_all(wh)
     results["indicators_demo_api"] = indicator_bench.build_via_api(wh)
+    results["spc_3000"] = stats_bench.run()
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (HERE / "results.md").write_text(markdown(results))
     print(markdown(results))

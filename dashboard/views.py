@@ -67,19 +67,17 @@ def indicator_view(indicator_id: str, state: ViewState, role: str,
                              message="No loaded data covers this indicator at this frequency "
                                      "yet. Try another frequency, or load more returns.")
     trend = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
-    latest = trend.iloc[-1]
-    headline = _headline(ind, latest)
-    view = IndicatorView(ind, state, las, periods, trend, None, None, headline)
-    _add_spc(view, shown, la, warehouse)
-    spc_words = _spc_words(view)
-    view.trend_rows = [[r.period, f"{r.period_end:%d %b %Y}", fmt(ind, r.value, r.suppressed),
-                        _count(r.numerator, r.suppressed), _count(r.denominator, r.suppressed),
-                        r.target or "", RAG_WORDS["withheld" if r.suppressed else r.rag],
-                        spc_words[i]]
-                       for i, r in enumerate(trend.itertuples())]
+    view = IndicatorView(ind, state, las, periods, trend, None, None, ind.short_title)
     if by:
         raw = indicators.values(ind.id, [shown[-1]], la, by, warehouse)
-        bdf = suppress(raw, role)
+        # Suppress the breakdown together with its total, so secondary suppression can protect
+        # the total too; then keep the breakdown rows.
+        total = indicators.values(ind.id, [shown[-1]], la, None, warehouse)
+        both = suppress(pd.concat([total, raw], ignore_index=True), role)
+        bdf = both[both["breakdown"] == by].reset_index(drop=True)
+        if both.loc[both["breakdown"] == "total", "suppressed"].any() and not view.trend.empty:
+            view.trend.loc[view.trend.index[-1], ["value", "numerator", "denominator"]] = None
+            view.trend.loc[view.trend.index[-1], "suppressed"] = True
         if by == "area":
             _add_area_views(view, raw, bdf, warehouse)
         if by in ("ethnicity", "ethnic_group") and ind.unit == "count":
@@ -89,6 +87,14 @@ def indicator_view(indicator_id: str, state: ViewState, role: str,
         view.breakdown_rows = [[r.group, fmt(ind, r.value, r.suppressed),
                                 _count(r.numerator, r.suppressed),
                                 _count(r.denominator, r.suppressed)] for r in bdf.itertuples()]
+    _add_spc(view, shown, la, warehouse)
+    spc_words = _spc_words(view)
+    view.headline = _headline(ind, view.trend.iloc[-1])
+    view.trend_rows = [[r.period, f"{r.period_end:%d %b %Y}", fmt(ind, r.value, r.suppressed),
+                        _count(r.numerator, r.suppressed), _count(r.denominator, r.suppressed),
+                        r.target or "", RAG_WORDS["withheld" if r.suppressed else r.rag],
+                        spc_words[i]]
+                       for i, r in enumerate(view.trend.itertuples())]
     return view
 
 
@@ -188,8 +194,9 @@ def _spc_words(view: IndicatorView) -> list[str]:
 
 
 def _group_order(group: str) -> tuple:
-    last = group in ("Not known", "Area not known", "Not applicable", "Unknown")
-    bands = ["Unborn", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 to 17", "18 and over"]
+    last = group in ("Not known", "Area not known", "Not applicable", "Unknown", "Not yet reviewed")
+    bands = ["Unborn", "Under 1", "0 to 27 days", "28 to 364 days", "1 to 4", "5 to 9", "10 to 14",
+             "10 to 15", "15 to 17", "16 to 17", "18 and over"]  # CP and CDOP (age at death) bands
     return (last, bands.index(group) if group in bands else 99, group)
 
 
