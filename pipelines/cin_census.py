@@ -9,12 +9,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from safeguarding import codes
 from pipelines.cin_child import read_child
-from pipelines.issues import Issue, Severity
+from pipelines.issues import HasIssues, Issue, Severity
 from pipelines.pseudonymise import Pseudonymiser
 from pipelines.rows import RowSink
 from pipelines.xml_fields import leaf_fields, local_name
+from safeguarding import codes
 
 # Entity expansion, DTD loading and network access are all off: a hostile file cannot
 # make the parser fetch anything or expand "billion laughs" entities.
@@ -67,18 +67,10 @@ _ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
 
 
 @dataclass
-class ParseResult:
+class ParseResult(HasIssues):
     header: CensusHeader | None
     issues: list[Issue] = field(default_factory=list)
     children: int = 0
-
-    @property
-    def structural(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity is Severity.STRUCTURAL]
-
-    @property
-    def rules(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity is Severity.RULE]
 
 
 class CensusReader:

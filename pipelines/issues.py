@@ -23,12 +23,27 @@ class Issue:
     rule_id: str
     severity: Severity
     message: str
+    record_label: str = "LAchildID"  # what `record` is: LAchildID, or death_id in CDOP extracts
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        who = f" LAchildID {self.record}:" if self.record else ""
+        who = f" {self.record_label} {self.record}:" if self.record else ""
         shown = "" if self.value is None else f" (value '{self.value}')"
         return f"{where}:{who} <{self.field}>{shown}: {self.message} [{self.rule_id}, {self.severity}]"
+
+
+class HasIssues:
+    """Mixin for results that carry `issues`: split them by tier."""
+
+    issues: list[Issue]
+
+    @property
+    def structural(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.STRUCTURAL]
+
+    @property
+    def rules(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity is Severity.RULE]
 
 
 class IngestError(Exception):

@@ -21,17 +21,18 @@ from pipelines.census_ethnicity import read_census_ethnicity
 from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
 from pipelines.curate import rebuild_curated, sql_file
 from pipelines.detect import detect_type
-from pipelines.issues import IngestError, Issue, Severity
+from pipelines.issues import HasIssues, IngestError, Issue, Severity
 from pipelines.population import read_population
-from pipelines.published import read_ees_csv, read_lait_parquet, read_statistical_neighbours
 from pipelines.pseudonymise import Pseudonymiser, load_or_create_key
+from pipelines.published import read_ees_csv, read_lait_parquet, read_statistical_neighbours
 from pipelines.rows import STAGING_SCHEMAS, RowSink
 from pipelines.warehouse import rebuild
 from safeguarding.settings import resolve_warehouse
 
 Progress = Callable[[str], None]
 STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)
-STAGING_TABLE_OF = {"ons_population": "population", "census_ethnicity": "ethnic_population", "annex_a": "annex_a_plans"}
+STAGING_TABLE_OF = {"ons_population": "population", "census_ethnicity": "ethnic_population",
+                    "annex_a": "annex_a_plans"}
 # Published DfE benchmark files (pipelines/published.py).
 STAGING_TABLE_OF |= {"ees_csv": "published_values", "lait_parquet": "published_values",
                      "statistical_neighbours": "statistical_neighbours"}
@@ -39,7 +40,7 @@ STAGING_TABLE_OF |= {"cdop": "cdop_deaths"}  # CDOP extracts (pipelines/cdop.py)
 
 
 @dataclass
-class FileResult:
+class FileResult(HasIssues):
     """What happened to one input file."""
 
     path: Path
@@ -51,14 +52,6 @@ class FileResult:
     issues: list[Issue] = field(default_factory=list)
     seconds: float = 0.0
     meta: dict = field(default_factory=dict)  # e.g. Annex A: {'la_code', 'as_at'}
-
-    @property
-    def structural(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity is Severity.STRUCTURAL]
-
-    @property
-    def rules(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity is Severity.RULE]
 
     def summary(self) -> str:
         rate = f", {self.children / self.seconds:,.0f} children/s" if self.seconds and self.children else ""
