@@ -11,7 +11,7 @@ from flask import Flask
 
 import indicators
 from dashboard import auth, ids
-from dashboard.pages import about, data_quality, indicator, overview
+from dashboard.pages import about, cdop, data_quality, indicator, overview
 from indicators.store import WarehouseMissing
 
 LOG = logging.getLogger(__name__)
@@ -21,6 +21,7 @@ _STATE = {"demo": False}
 
 PAGES = {"/": ("Scorecard", overview.layout), "/data-quality": ("Data quality", data_quality.layout),
          "/about": ("About and definitions", about.layout)}
+PAGES[cdop.PATH] = (cdop.TITLE, cdop.layout)  # Child deaths (CDOP)
 
 
 def session_role() -> str:

@@ -143,3 +143,17 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
     fig.update_layout(title={"text": title, "x": 0, "font": {"size": 17}}, height=520,
                       margin={"l": 0, "r": 0, "t": 50, "b": 0}, font={"family": FONT})
     return fig
+
+
+def benchmark_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
+    """Published values by year: this LA against England (distinct colours and dash styles)."""
+    styles = {"This LA": (PRIMARY, "solid"), "England": (OKABE_ITO["black"], "dash")}
+    fig = go.Figure()
+    for name, part in df.groupby("series", sort=False):
+        colour, dash = styles.get(name, (OKABE_ITO["orange"], "dot"))
+        fig.add_trace(go.Scatter(x=part["period"], y=part["value"], name=name, mode="lines+markers",
+                                 line={"color": colour, "dash": dash, "width": 2.5},
+                                 hovertemplate=f"{name} %{{x}}: %{{y}}<extra></extra>"))
+    fig = base_layout(fig, title, Y_TITLES.get(unit, "Value"))
+    fig.update_xaxes(type="category", title="Year ending 31 March")
+    return fig

@@ -11,6 +11,9 @@ BREAKDOWN_LABELS = {"la": "Local authority", "area": "Area (ward or locality)",
                     "ethnicity": "Ethnicity (20 codes)", "ethnic_group": "Ethnic group",
                     "sex": "Sex", "age_band": "Age band", "category": "Initial category of abuse",
                     "latest_category": "Latest category of abuse"}
+# CDOP indicators (indicators/cdop.py)
+BREAKDOWN_LABELS |= {"cdop_age_band": "Age at death", "expected": "Expected or unexpected death",
+                     "death_category": "Category of death"}
 
 
 @dataclass(frozen=True)

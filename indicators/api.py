@@ -9,6 +9,13 @@ from typing import Literal
 import pandas as pd
 
 from indicators import engine, store
+from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-exported)
+    cdop_las,
+    median_days,
+    national_context,
+    pooled_values,
+    review_backlog,
+)
 from indicators.periods import Period, parse_period, periods_between
 from indicators.registry import Indicator, get, registry
 from indicators.targets import load_targets, rag
@@ -133,13 +140,13 @@ def sql(query: str, params: dict | list | None = None,
 
 
 def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
-    """LAs with loaded census returns or Annex A lists: code -> name (from the ONS population
+    """LAs with loaded census returns, Annex A lists or CDOP extracts: code -> name (from the ONS population
     file when loaded, else 'LA <code>')."""
     con = store.cursor(warehouse)
     try:
         codes = [c for (c,) in con.execute(
-            "select distinct la_code from loads where source_type in ('cin_census', 'annex_a') "
-            "and status = 'loaded' order by 1").fetchall()]
+            "select distinct la_code from loads where source_type in ('cin_census', 'annex_a', 'cdop') "
+            "and status = 'loaded' and la_code is not null order by 1").fetchall()]
         names = dict(con.execute(
             "select old_la_code, arg_max(area_name, year) from population "
             "where old_la_code is not null group by 1").fetchall())

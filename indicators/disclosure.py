@@ -31,53 +31,71 @@ def _numbers(df: pd.DataFrame, col: str) -> np.ndarray:
 
 
 def _tables(df: pd.DataFrame) -> list[tuple[np.ndarray, int]]:
-    """Each breakdown (and each nested subset) as (row positions of its cells, position of its margin
-    row or -1 when the frame has none). The margin of a breakdown is its `total` row."""
+    """Each breakdown as (row positions of its cells, position of its margin row, or -1 when the frame
+    has none). A breakdown's margin is its `total` row. A nested breakdown whose parent rows are all
+    in the frame (ethnicity under ethnic_group) is split instead into one table per parent row: those
+    tables and the parent breakdown imply the nested breakdown's own sum."""
     if "breakdown" not in df or "group" not in df:
         return []
-    keys = [k for k in GROUP_KEYS if k in df]
-    frame = df.reset_index(drop=True).assign(_pos=np.arange(len(df)))
+    columns = [[None if pd.isna(v) else v for v in df[k].tolist()] for k in GROUP_KEYS if k in df]
+    families: dict[tuple, dict[str, list[int]]] = {}
+    for pos, (*family, breakdown) in enumerate(zip(*columns, df["breakdown"].tolist(), strict=True)):
+        families.setdefault(tuple(family), {}).setdefault(breakdown, []).append(pos)
+    groups = df["group"].tolist()
     tables = []
-    for _, fam in frame.groupby(keys, dropna=False, sort=False) if keys else [(None, frame)]:
-        totals = fam.loc[fam["breakdown"] == "total", "_pos"]
-        total = int(totals.iloc[0]) if len(totals) else -1
-        for breakdown, cells in fam[fam["breakdown"] != "total"].groupby("breakdown", sort=False):
-            tables.append((cells["_pos"].to_numpy(), total))
-            if breakdown in NESTED:
-                outer, parent_of = NESTED[breakdown]
-                parents = fam[fam["breakdown"] == outer].set_index("group")["_pos"]
-                parent = cells["group"].map(lambda g: parent_of.get(g, "Not known"))
-                for name, sub in cells.groupby(parent, sort=False):
-                    if name in parents.index:
-                        tables.append((sub["_pos"].to_numpy(), int(parents[name])))
+    for by in families.values():
+        total = by.get("total", [-1])[0]
+        for breakdown, cells in by.items():
+            if breakdown == "total":
+                continue
+            outer, parent_of = NESTED.get(breakdown, (None, {}))
+            if outer in by:
+                parents: dict[str, int] = {}
+                for p in by[outer]:
+                    parents.setdefault(groups[p], p)
+                subsets: dict[str, list[int]] = {}
+                for c in cells:
+                    subsets.setdefault(parent_of.get(groups[c], "Not known"), []).append(c)
+                if all(name in parents for name in subsets):
+                    tables += [(np.array(sub), parents[name]) for name, sub in subsets.items()]
+                    continue
+            tables.append((np.array(cells), total))
     return tables
 
 
-def _fix(cells: np.ndarray, margin: int, hidden: np.ndarray, num: np.ndarray, den: np.ndarray | None,
+def _floors(tables: list[tuple[np.ndarray, int]], hidden: np.ndarray, dims: list[np.ndarray]) -> list:
+    """The least value an onlooker can infer for each withheld row, per dimension: 1 for a cell (zeros
+    are shown), and for a withheld parent row its published cells plus 1 for each withheld one."""
+    floors = [np.ones(len(hidden)) for _ in dims]
+    for cells, margin in tables:
+        if margin >= 0 and hidden[margin]:
+            shown = cells[~hidden[cells]]
+            for values, floor in zip(dims, floors, strict=True):
+                floor[margin] = max(floor[margin], values[shown].sum() + hidden[cells].sum())
+    return floors
+
+
+def _fix(cells: np.ndarray, margin: int, hidden: np.ndarray, dims: list[np.ndarray], floors: list,
          names: np.ndarray) -> int | None:
     """The next row to withhold so this table gives nothing away, or None if it is safe.
 
     With its margin published, a table is safe when no cell is withheld, or when two or more are and
-    their sum exceeds their number (each withheld cell is at least 1, zeros being shown, so sums equal
-    to the count would pin every one to 1). With its margin withheld, at least one cell must be
-    withheld, or the cells would add up to it.
+    their sum is more than the least they could add up to (otherwise every one is pinned, e.g. to 1).
+    With its margin withheld, at least one non-zero cell must be withheld, or the cells add up to it.
     """
     gone = cells[hidden[cells]]
-    k = len(gone)
     if margin >= 0 and hidden[margin]:
-        safe = k > 0 or not ((num[cells] > 0) | (den is not None and den[cells] > 0)).any()
+        safe = len(gone) > 0 or not any((d[cells] > 0).any() for d in dims)
     else:
-        safe = k == 0 or (k >= 2 and num[gone].sum() > k and (den is None or den[gone].sum() > k))
+        safe = len(gone) == 0 or (len(gone) >= 2 and all(
+            (d[gone] - f[gone]).sum() >= 1 for d, f in zip(dims, floors, strict=True)))
     if safe:
         return None
     open_ = cells[~hidden[cells]]
-    candidates = open_[num[open_] > 0]
-    if len(candidates) == 0 and den is not None:
-        candidates = open_[den[open_] > 0]
-    if len(candidates):
-        size = num[candidates] if (num[candidates] > 0).any() else den[candidates]
-        order = np.lexsort((names[candidates], size))  # smallest first, ties by group name
-        return int(candidates[order[0]])
+    for size in dims:  # the smallest non-zero published cell, ties by group name
+        candidates = open_[size[open_] > 0]
+        if len(candidates):
+            return int(candidates[np.lexsort((names[candidates], size[candidates]))[0]])
     return margin if margin >= 0 and not hidden[margin] else None
 
 
@@ -87,11 +105,12 @@ def suppress(df: pd.DataFrame, role: Role) -> pd.DataFrame:
     Primary: a row whose numerator or denominator is 1-5 (or, for a count, whose value is) is
     withheld: numerator, denominator and value become None and `suppressed` is True. Zero is shown.
     Secondary, per indicator, period and LA, repeated until nothing changes: in each breakdown (its
-    margin is the `total` row) and each ethnic group's set of ethnicity codes (margin: that group's
-    ethnic_group row), a single withheld cell, or withheld cells that must all be 1, also withholds the
-    smallest non-zero published cell (ties by group name); if there is none, the margin is withheld.
-    A withheld margin needs at least one withheld cell in each of its breakdowns. Pass breakdown rows
-    together with their total rows, or the totals cannot be checked. `status` is kept as it is.
+    margin is the `total` row; ethnicity codes are checked within each ethnic group, whose margin is
+    the ethnic_group row), a single withheld cell, or withheld cells that could only take their least
+    values (e.g. all 1), also withholds the smallest non-zero published cell (ties by group name); if
+    there is none, the margin is withheld too. A withheld margin needs at least one withheld non-zero
+    cell in each of its breakdowns. Denominators of percentages are checked like numerators. Pass
+    breakdown rows together with their total rows, or the totals cannot be checked. `status` is kept.
     """
     out = df.copy()
     out["suppressed"] = False
@@ -101,22 +120,23 @@ def suppress(df: pd.DataFrame, role: Role) -> pd.DataFrame:
         raise ValueError("role must be 'board' or 'analyst'")
     count_rows = (out["unit"] == "count").to_numpy() if "unit" in out else np.zeros(len(out), dtype=bool)
     hidden = _small(out["numerator"]) | _small(out["denominator"]) | (count_rows & _small(out["value"]))
-    num = _numbers(out, "numerator")
     additive = out["unit"].isin(ADDITIVE_DENOMINATOR_UNITS).to_numpy() if "unit" in out else count_rows
-    den = _numbers(out, "denominator")
+    num, den = _numbers(out, "numerator"), np.where(additive, _numbers(out, "denominator"), 0)
     names = out["group"].astype(str).to_numpy() if "group" in out else np.full(len(out), "")
     tables = _tables(out)
+    dims = [num, den]
     changed = True
-    while changed:
+    while changed:  # the last pass sees fresh floors and changes nothing
         changed = False
+        floors = _floors(tables, hidden, dims)
         for cells, margin in tables:
-            pick = _fix(cells, margin, hidden, num, den if additive[cells].all() else None, names)
+            d = 2 if additive[cells].all() else 1  # check denominators only where they add up
+            pick = _fix(cells, margin, hidden, dims[:d], floors[:d], names)
             if pick is not None:
                 hidden[pick] = changed = True
     out["suppressed"] = hidden
     for col in ("numerator", "denominator", "value"):
-        out[col] = out[col].astype("object")
-        out.loc[hidden, col] = None
+        out[col] = out[col].astype("object").where(~hidden, None)
     return out
 
 

@@ -10,7 +10,8 @@ from indicators.intervals import rate_interval
 
 UNKNOWN_GROUPS = ("NOBT", "REFU")
 ALL_CHILDREN = "All children"
-_UNKNOWN_WORDS = {"NOBT": "ethnicity not yet obtained", "REFU": "ethnicity refused", "Unknown": "ethnicity not known"}
+_UNKNOWN_WORDS = {"NOBT": "ethnicity not yet obtained", "REFU": "ethnicity refused",
+                  "Unknown": "ethnicity not known"}
 
 
 def rate_ratio(a, pop_a, b, pop_b, confidence: float = 0.95):
@@ -28,12 +29,15 @@ def rate_ratio(a, pop_a, b, pop_b, confidence: float = 0.95):
         ci = ok & (a > 0)
         low = np.where(ci, ratio * np.exp(-z * se), np.nan)
         high = np.where(ci, ratio * np.exp(z * se), np.nan)
+    if ratio.ndim == 0:
+        return float(ratio), float(low), float(high)
     return ratio, low, high
 
 
 def rates_by_group(counts: pd.DataFrame, population: pd.DataFrame, per: float = 10_000,
                    reference_group: str | None = None, denominator_source: str = "",
-                   unknown_groups: tuple[str, ...] = UNKNOWN_GROUPS, confidence: float = 0.95) -> pd.DataFrame:
+                   unknown_groups: tuple[str, ...] = UNKNOWN_GROUPS,
+                   confidence: float = 0.95) -> pd.DataFrame:
     """Rate per `per` children by group, with Byar / exact Poisson CIs and rate ratios.
 
     counts: columns group, count. population: columns group, population (children in each group).
@@ -76,7 +80,8 @@ def rates_by_group(counts: pd.DataFrame, population: pd.DataFrame, per: float = 
         if len(hit) == 0:
             raise ValueError(f"reference group {reference_group!r} has no population")
         ref = hit[0]
-        rr = rate_ratio(df["count"], df["population"], df.at[ref, "count"], df.at[ref, "population"], confidence)
+        rr = rate_ratio(df["count"], df["population"], df.at[ref, "count"], df.at[ref, "population"],
+                        confidence)
         df["rate_ratio_ref"], df["rate_ratio_ref_low"], df["rate_ratio_ref_high"] = rr
         df.loc[~known, ["rate_ratio_ref", "rate_ratio_ref_low", "rate_ratio_ref_high"]] = np.nan
         df.loc[ref, ["rate_ratio_ref_low", "rate_ratio_ref_high"]] = np.nan
@@ -89,7 +94,8 @@ def rates_by_group(counts: pd.DataFrame, population: pd.DataFrame, per: float = 
     notes = []
     for i, row in df.iterrows():
         if unknown[i]:
-            share = "" if np.isnan(row["unknown_share"]) else f"; {row['unknown_share']:.1%} of children counted"
+            share = row["unknown_share"]
+            share = "" if np.isnan(share) else f"; {share:.1%} of children counted"
             notes.append(f"Data quality: {_UNKNOWN_WORDS.get(row['group'], 'ethnicity not known')}; "
                          f"no population, so no rate{share}")
         elif not known[i]:

@@ -8,6 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
+from indicators import cdop
 from indicators.periods import Period
 from indicators.registry import Indicator
 from safeguarding.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
@@ -37,6 +38,11 @@ BREAKDOWN_SQL: dict[str, str] = {
 ETHNIC_GROUPS = pd.DataFrame({"ethnicity": list(ETHNIC_GROUP_OF),
                               "ethnic_group": list(ETHNIC_GROUP_OF.values())})
 CATEGORIES = pd.DataFrame({"code": list(CATEGORY_OF_ABUSE), "name": list(CATEGORY_OF_ABUSE.values())})
+# CDOP indicators (indicators/cdop.py): age band at death, expected or not, category of death.
+BREAKDOWN_SQL |= cdop.BREAKDOWN_SQL
+CATEGORIES = pd.concat([CATEGORIES, cdop.CATEGORY_ROWS], ignore_index=True)
+CP_SUBJECT_JOINS = """left join children as c on c.child_key = u.child_key
+            left join area_lookup as a on a.child_key = u.child_key"""
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ def coverage(con: duckdb.DuckDBPyConnection,
         for la, as_at in con.execute("select la_code, reference_date from loads where "
                                      "source_type = 'annex_a' and status = 'loaded'").fetchall():
             snapshots.setdefault(la, set()).add(as_at)
+    if cdop.SOURCE in sources:
+        cdop.add_coverage(con, spans)
     return Coverage(spans, snapshots)
 
 
@@ -109,9 +117,11 @@ def aggregate(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: lis
     con.register("ethnic_groups", ETHNIC_GROUPS)
     con.register("categories", CATEGORIES)
     columns = ",\n".join(f"{BREAKDOWN_SQL[b]} as grp_{b}" for b in wanted)
+    median = ", median(numerator)::double as median_value" if indicator.statistic == "median" else ""
+    subject_joins = cdop.SUBJECT_JOINS if cdop.uses_cdop(indicator) else CP_SUBJECT_JOINS
     groupings = "\nunion all\n".join(
         f"select period, la_code, '{b}' as breakdown, grp_{b} as \"group\", "
-        f"sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator "
+        f"sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator{median} "
         f"from enriched group by period, la_code, grp_{b}"
         for b in wanted)
     query = f"""
@@ -121,8 +131,7 @@ def aggregate(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: lis
                 {columns}
             from units as u
             join periods as pe on pe.label = u.period
-            left join children as c on c.child_key = u.child_key
-            left join area_lookup as a on a.child_key = u.child_key
+            {subject_joins}
             left join ethnic_groups as eg on eg.ethnicity = c.ethnicity
             left join categories as cat_i on cat_i.code = u.initial_category
             left join categories as cat_l on cat_l.code = u.latest_category
@@ -202,6 +211,8 @@ def indicator_values(con: duckdb.DuckDBPyConnection, indicator: Indicator, perio
     if indicator.denominator_source == "population_0_17":
         df = _population_denominators(con, df)
     df["value"] = _values(indicator, df["numerator"], df["denominator"])
+    if indicator.statistic == "median":  # e.g. median days from death to review (indicators/cdop.py)
+        df["value"] = df["median_value"].astype("object").where(df["median_value"].notna(), None)
     pairs = df[["la_code", "period"]].drop_duplicates()
     covered = {(la, label): cov.covers(la, by_label[label]) for la, label in pairs.itertuples(index=False)}
     is_covered = pd.Series([covered[k] for k in zip(df["la_code"], df["period"], strict=True)],

@@ -104,7 +104,8 @@ def funnel_flags(numerators: Sequence[float] | np.ndarray, denominators: Sequenc
         lower = np.clip(theta + inflate * (limits[f"lower_{name}"].to_numpy() - theta), 0, 1)
         upper = np.clip(theta + inflate * (limits[f"upper_{name}"].to_numpy() - theta), 0, 1)
         out[f"lower_{name}"], out[f"upper_{name}"] = lower, upper
-        flag = np.where(has & (y > upper), f"above_{name}", np.where(has & (y < lower), f"below_{name}", flag))
+        flag = np.where(has & (y > upper), f"above_{name}",
+                        np.where(has & (y < lower), f"below_{name}", flag))
     out["flag"] = flag
     out["phi"] = phi
     out["limits"] = words

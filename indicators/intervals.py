@@ -1,4 +1,4 @@
-"""Confidence intervals: Wilson and exact (Clopper-Pearson) for proportions, Byar / exact Poisson for counts."""
+"""Confidence intervals: Wilson and exact for proportions, Byar / exact Poisson for counts and rates."""
 
 from __future__ import annotations
 

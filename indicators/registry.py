@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 Polarity = Literal["higher_better", "lower_better", "lower_better_not_zero", "context"]
 Unit = Literal["count", "percent", "rate_per_10k", "rate_per_100k", "days"]
 Breakdown = Literal["la", "area", "ethnicity", "ethnic_group", "sex", "age_band", "category",
-                    "latest_category"]
+                    "latest_category",
+                    "cdop_age_band", "expected", "death_category"]  # CDOP (indicators/cdop.py)
 SQL_DIR = resources.files("indicators") / "sql"
 
 
@@ -36,7 +37,11 @@ class Indicator(BaseModel):
     caveats: str | None = None
     # Which loaded files can supply it: census returns, in-year Annex A lists (covering the six
     # months before each extract), or Annex A only on its extract dates (a snapshot measure).
-    sources: tuple[Literal["cin_census", "annex_a", "annex_a_snapshot"], ...] = ("cin_census",)
+    # 'cdop': CDOP extracts, from the month of their first notification to their extract date.
+    sources: tuple[Literal["cin_census", "annex_a", "annex_a_snapshot", "cdop"], ...] = ("cin_census",)
+    # ratio: sum(numerator) / sum(denominator) x per; median: the median of the unit numerators
+    # (numerator and denominator are still summed, e.g. total days and number of reviews).
+    statistic: Literal["ratio", "median"] = "ratio"
 
     @field_validator("id")
     @classmethod

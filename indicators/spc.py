@@ -8,6 +8,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+# Conventions (NHS England "Making Data Count", NHS-R NHSRplotthedots):
+# - Limits come from the first `baseline` points of each segment and stay fixed; only declared rebase
+#   dates start a segment. Moving-range screening is off by default, as in the MDC Excel tool.
+# - "Beyond" is strict: a point exactly on a limit or 2 sigma line is not beyond it; a point on the mean
+#   breaks a shift, an equal neighbour breaks a trend. Runs and trends count points (7 rising = 6 rises).
+# - Two of three: in any 3 consecutive points, 2 or more beyond the same 2 sigma line (points beyond the
+#   process limit count too); only the points beyond the line are flagged.
+# - A point's side is its side of the mean, except for points flagged only by a trend, which take the
+#   trend's direction. The polarity turns the side into improving / concerning (context: neither).
+# - Assurance compares the target with the latest point's limits (the current segment), strictly: a
+#   target equal to a limit is hit and miss.
+
 LIMIT = 2.66  # process limits: mean +/- 2.66 x mean moving range (3 sigma)
 LIMIT_2S = LIMIT * 2 / 3  # 2 sigma lines (1.773), the NHS-R / Making Data Count convention
 SCREEN = 3.267  # moving ranges above 3.267 x mean moving range are screened out (optional)
@@ -270,7 +282,8 @@ def _segment_starts(dates: pd.DatetimeIndex, rebase_dates) -> tuple[dict[int, st
         if 0 < i < len(dates):
             starts[i] = f"{starts[i]}; {reason}" if i in starts else str(reason)
         else:
-            notes.append(f"Rebase on {pd.Timestamp(when):%d %b %Y} ({reason}) is outside the series; not applied.")
+            notes.append(f"Rebase on {pd.Timestamp(when):%d %b %Y} ({reason}) is outside the series; "
+                         "not applied.")
     return dict(sorted(starts.items())), notes
 
 

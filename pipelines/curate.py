@@ -11,6 +11,10 @@ CURATED_DIR = resources.files("pipelines") / "sql" / "curated"
 # (curated table, SQL file): parents before the tables whose rows hang off them.
 PARENT_TABLES = ("children", "cin_episodes", "cp_plans", "area_lookup", "area_population",
                  "population", "annex_a_plans", "ethnic_population")
+# Published DfE benchmarks: la_codes first (published_values and the neighbours join it).
+PARENT_TABLES += ("la_codes", "published_values", "statistical_neighbours")
+# CDOP extracts (pipelines/cdop.py): deaths (after the area tables, for area names), then extracts.
+PARENT_TABLES += ("cdop_deaths", "cdop_extracts")
 # Child-row tables built from child_rows.sql: table -> (parent table, parent key, date column).
 CHILD_ROW_TABLES: dict[str, tuple[str, str, str]] = {
     "assessments": ("cin_episodes", "episode_key", "start_date"),

@@ -39,7 +39,7 @@ def _has_list7(path: Path) -> bool:
 
 def detect_type(path: Path) -> str | None:
     """'cin_census', 'annex_a', 'area_lookup', 'area_population', 'ons_population', 'ees_csv',
-    'lait_parquet', 'statistical_neighbours', or None."""
+    'lait_parquet', 'statistical_neighbours', 'cdop', or None."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if head.startswith(b"PAR1"):
@@ -47,7 +47,11 @@ def detect_type(path: Path) -> str | None:
 
         return "lait_parquet" if is_lait_parquet(path) else None
     if head.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xlsm"):
-        return "annex_a" if _has_list7(path) else None
+        if _has_list7(path):
+            return "annex_a"
+        from pipelines.cdop import is_cdop_workbook
+
+        return "cdop" if is_cdop_workbook(path) else None
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"<"):
         if b"<Message" in head or b":Message" in head:
@@ -57,6 +61,10 @@ def detect_type(path: Path) -> str | None:
     if header is None:
         return None
     columns = set(header)
+    from pipelines.cdop import is_cdop_header
+
+    if is_cdop_header(header):  # death_id and date_of_death columns
+        return "cdop"
     if AREA_LOOKUP_COLUMNS <= columns:
         return "area_lookup"
     if AREA_POPULATION_COLUMNS <= columns:

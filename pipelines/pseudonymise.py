@@ -43,6 +43,11 @@ class Pseudonymiser:
         """LAchildID is unique only within an LA, so the LA is part of what is hashed."""
         return self._digest(f"child\x1f{la_code}\x1f{la_child_id.strip()}")
 
+    def death_key(self, death_id: str) -> str:
+        """A CDOP death id (NCMD case number or panel reference) is a case id: hashed on its own,
+        not with the LA, so a later extract that corrects the LA still updates the same death."""
+        return self._digest(f"death\x1f{death_id.strip()}")
+
     def upn_key(self, upn: str) -> str:
         return self._digest(f"upn\x1f{upn.strip().upper()}")
 

@@ -18,6 +18,7 @@ import csv
 import re
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -100,10 +101,10 @@ LAIT_AREAS: dict[int, tuple[str, str, str]] = {
     989: ("Regional", "E12000008", "South East"),
     990: ("Regional", "E12000009", "South West"),
 }
-# LAIT's `Region` of an LA -> the EES region (London boroughs are Inner/Outer London in LAIT).
+# LAIT's `Region` of an LA -> the region code and name EES gives the LA. EES, like LAIT, puts
+# London boroughs in Inner London (E13000001) or Outer London (E13000002), not London (E12000007).
 REGION_CODES = {name.lower(): (code, name) for level, code, name in LAIT_AREAS.values()
-                if code.startswith("E12")}
-REGION_CODES |= {"inner london": ("E12000007", "London"), "outer london": ("E12000007", "London")}
+                if level == "Regional" and name != "London"}
 
 SN_BASE_COLUMNS = ("old_la_code", "la_name", "region_name")
 SN_NEIGHBOURS = 10
@@ -204,9 +205,11 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
                                 "not one of the supported EES tables (D1, D3, D5, D6, D7, C4)")]
         measures = [f for f in fields if f.lower() not in EES_ROW_COLUMNS]
         rows = list(reader)
-    cols = _empty_columns()
+    out: list[tuple] = []
     decimals: dict[str, int] = {}
     years: list[int] = []
+    cells: dict[str | None, tuple[float | None, str] | None] = {}
+    targets = [(m, *INDICATOR_OF.get((table, m.lower()), (None, EES_RANK))) for m in measures]
     for n, row in enumerate(rows, start=2):  # n = line in the file (tidy CSVs have no multi-line cells)
         try:
             year = int(row["time_period"])
@@ -221,7 +224,8 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
         elif level == "Regional":
             code, old, name = row.get("region_code"), None, row.get("region_name")
         elif level == "Local authority":
-            code, old, name = row.get("new_la_code"), (row.get("old_la_code") or "").strip(), row.get("la_name")
+            code, name = row.get("new_la_code"), row.get("la_name")
+            old = (row.get("old_la_code") or "").strip()
             if not old:
                 issues.append(Issue(path.name, n, None, "old_la_code", None, "S-CODE",
                                     Severity.STRUCTURAL, "a local authority row has no old_la_code"))
@@ -231,36 +235,43 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
                                 Severity.STRUCTURAL,
                                 "expected National, Regional or Local authority"))
             continue
-        region_code = (row.get("region_code") or "").strip() or None
-        region_name = (row.get("region_name") or "").strip() or None
-        for measure in measures:
+        place = (level, (code or "").strip() or None, old, (name or "").strip() or None,
+                 None if level == "National" else (row.get("region_code") or "").strip() or None,
+                 None if level == "National" else (row.get("region_name") or "").strip() or None)
+        for measure, indicator, rank in targets:
             raw = row.get(measure)
-            parsed = parse_cell(raw)
+            if raw not in cells:
+                cells[raw] = parse_cell(raw)
+            parsed = cells[raw]
             if parsed is None:
                 issues.append(Issue(path.name, n, None, measure, raw, "S-NUMBER", Severity.STRUCTURAL,
                                     "is neither a number nor a DfE marker (c, x, z, u, :, ..)"))
                 continue
             value, status = parsed
             if value is not None:
-                decimals[measure] = max(decimals.get(measure, 0), decimals_of(raw.strip()))
-            indicator, rank = INDICATOR_OF.get((table, measure.lower()), (None, EES_RANK))
-            for key, v in (("source_table", table), ("source_measure", measure), ("measure_label", None),
-                           ("indicator_id", indicator), ("source_rank", rank), ("time_period", year),
-                           ("geographic_level", level), ("area_code", (code or "").strip() or None),
-                           ("old_la_code", old), ("area_name", (name or "").strip() or None),
-                           ("region_code", region_code if level != "National" else None),
-                           ("region_name", region_name if level != "National" else None),
-                           ("source_value", raw), ("value", value), ("status", status),
-                           ("source_row", n)):
-                cols[key].append(v)
+                decimals[measure] = max(decimals.get(measure, 0), decimals_of(raw))
+            out.append((table, measure, None, indicator, rank, year, *place, raw, value, status, n))
     if issues:
         return None, issues
     if not years:
         return None, [Issue(path.name, None, None, "file", None, "S-EMPTY", Severity.STRUCTURAL,
                             "the table has no rows")]
+    cols = _columns(out)
     # The release is the latest year the file covers: the 2013-2022 files are the 2022 release.
-    cols["release"] = [max(years)] * len(cols["source_table"])
+    cols["release"] = [max(years)] * len(out)
     return _finish(cols, decimals), issues
+
+
+ROW_FIELDS = ("source_table", "source_measure", "measure_label", "indicator_id", "source_rank",
+              "time_period", "geographic_level", "area_code", "old_la_code", "area_name", "region_code",
+              "region_name", "source_value", "value", "status", "source_row")
+
+
+def _columns(rows: list[tuple]) -> dict[str, list]:
+    """Row tuples (in ROW_FIELDS order) -> columns."""
+    if not rows:
+        return _empty_columns()
+    return {name: list(column) for name, column in zip(ROW_FIELDS, zip(*rows, strict=True), strict=True)}
 
 
 def _lait_year(text: str) -> int | None:
@@ -276,7 +287,7 @@ def _lait_year(text: str) -> int | None:
 def read_lait_parquet(path: Path) -> tuple[pa.Table | None, list[Issue]]:
     """The safeguarding measures of the LAIT big data set (long format), one row per cell.
 
-    `Data item` is filled only on the first row of each measure, so it is carried forward.
+    `Data item` is filled only on the first row of each measure, so it labels the whole measure.
     Decimals are inferred per measure from the values (the data dictionary's `dps` is blank for
     most percentages).
     """
@@ -289,74 +300,75 @@ def read_lait_parquet(path: Path) -> tuple[pa.Table | None, list[Issue]]:
     if missing:
         return None, [Issue(path.name, None, None, ",".join(missing), None, "S-COLUMNS",
                             Severity.STRUCTURAL, "required LAIT column(s) missing")]
-    source = source.append_column("row", pa.array(range(1, source.num_rows + 1), pa.int32()))
-    # Forward-fill the label before filtering (it sits on the first row of each measure).
-    labels, current, previous_measure = [], None, None
-    for measure, label in zip(source["Short Desc"].to_pylist(), source["Data item"].to_pylist(),
-                              strict=True):
-        if measure != previous_measure:
-            current, previous_measure = None, measure
-        if label is not None:
-            current = label
-        labels.append(current)
-    source = source.append_column("label", pa.array(labels, pa.string()))
-    kept = source.filter(pc.is_in(source["Short Desc"], pa.array(sorted(LAIT_MEASURES))))
+    source = source.append_column("row", pa.array(np.arange(1, source.num_rows + 1, dtype=np.int32)))
+    kept = source.filter(pc.is_in(source["Short Desc"], value_set=pa.array(sorted(LAIT_MEASURES))))
+    # Each measure has one label, on its first row (some have none).
+    labelled = kept.filter(pc.is_valid(kept["Data item"])).select(["Short Desc", "Data item"]).to_pydict()
+    label_of: dict[str, str] = {}
+    for measure, label in zip(labelled["Short Desc"], labelled["Data item"], strict=True):
+        label_of.setdefault(measure, label)
     data = kept.to_pydict()
     issues: list[Issue] = []
-    cols = _empty_columns()
+    out: list[tuple] = []
     decimals: dict[str, int] = {}
+    years: dict[str, int] = {}
     last_year: dict[str, int] = {}
-    for i in range(kept.num_rows):
-        measure, raw, number = data["Short Desc"][i], data["Values"][i], data["LA Number"][i]
-        row = data["row"][i]
-        year = _lait_year(data["Years"][i])
+    year_of = {text: _lait_year(text) for text in set(data["Years"])}
+    cell_of = {text: parse_cell(text) for text in set(data["Values"])}
+    area_of: dict[tuple, tuple | None] = {}
+    for measure, raw, number, when, area, region, row in zip(
+            data["Short Desc"], data["Values"], data["LA Number"], data["Years"],
+            data["LA and Regions"], data["Region"], data["row"], strict=True):
+        year = year_of[when]
         if year is None:
-            issues.append(Issue(path.name, row, None, "Years", data["Years"][i], "R-PERIOD",
-                                Severity.RULE, f"{measure}: not a reporting year; row skipped"))
+            issues.append(Issue(path.name, row, None, "Years", when, "R-PERIOD", Severity.RULE,
+                                f"{measure}: not a reporting year; row skipped"))
             continue
-        if number is None or int(number) != number:
-            issues.append(Issue(path.name, row, None, "LA Number", str(number), "S-CODE",
-                                Severity.STRUCTURAL, "is not an LA or region number"))
-            continue
-        parsed = parse_cell(raw)
+        parsed = cell_of[raw]
         if parsed is None:
             issues.append(Issue(path.name, row, None, "Values", raw, "S-NUMBER", Severity.STRUCTURAL,
                                 f"{measure}: neither a number nor a marker ('-')"))
             continue
-        value, status = parsed
-        number = int(number)
-        if number in LAIT_AREAS:
-            level, code, name = LAIT_AREAS[number]
-            old, region_code, region_name = None, None, None
-            if level == "Regional":
-                region_code, region_name = code, name
-        elif number >= 1000:
+        key = (number, area, region)
+        if key not in area_of:
+            area_of[key] = _lait_area(number, area, region)
+        where = area_of[key]
+        if where is None:
             issues.append(Issue(path.name, row, None, "LA Number", str(number), "R-AREA", Severity.RULE,
-                                f"{measure}: area {data['LA and Regions'][i]!r} is not an LA or "
-                                "region; row skipped"))
+                                f"{measure}: area {area!r} is not an LA or region; row skipped"))
             continue
-        else:
-            level, code, old = "Local authority", None, f"{number:03d}"
-            name = (data["LA and Regions"][i] or "").replace("(Pre LG)", "").strip()
-            region_code, region_name = REGION_CODES.get((data["Region"][i] or "").strip().lower(),
-                                                        (None, data["Region"][i]))
+        value, status = parsed
+        years[measure] = max(years.get(measure, 0), year)
         if value is not None:
-            decimals[measure] = max(decimals.get(measure, 0), decimals_of(raw.strip()))
+            decimals[measure] = max(decimals.get(measure, 0), decimals_of(raw))
             last_year[measure] = max(last_year.get(measure, 0), year)
         indicator, rank = INDICATOR_OF.get(("LAIT", measure.lower()), (None, LAIT_RANK))
-        for key, v in (("source_table", "LAIT"), ("source_measure", measure),
-                       ("measure_label", data["label"][i]), ("indicator_id", indicator),
-                       ("source_rank", rank), ("time_period", year), ("geographic_level", level),
-                       ("area_code", code), ("old_la_code", old), ("area_name", name),
-                       ("region_code", region_code), ("region_name", region_name),
-                       ("source_value", raw), ("value", value), ("status", status), ("source_row", row)):
-            cols[key].append(v)
+        out.append(("LAIT", measure, label_of.get(measure), indicator, rank, year, *where, raw, value,
+                    status, row))
     if any(i.severity is Severity.STRUCTURAL for i in issues):
         return None, issues
+    cols = _columns(out)
     # LAIT is refreshed measure by measure: a measure's release is the latest year it has a value.
-    cols["release"] = [last_year.get(m, y) for m, y in zip(cols["source_measure"], cols["time_period"],
-                                                           strict=True)]
+    cols["release"] = [last_year.get(m, years[m]) for m in cols["source_measure"]]
     return _finish(cols, decimals), issues
+
+
+def _lait_area(number: float | None, area: str | None, region: str | None) -> tuple | None:
+    """(level, ONS code, DfE LA number, name, region code, region name) of a LAIT area, or None
+    for an area that is neither England, a region nor an LA."""
+    if number is None or int(number) != number:
+        return None
+    number = int(number)
+    if number in LAIT_AREAS:
+        level, code, name = LAIT_AREAS[number]
+        if level == "Regional":
+            return level, code, None, name, code, name
+        return level, code, None, name, None, None
+    if number >= 1000 or number < 100:
+        return None
+    region_code, region_name = REGION_CODES.get((region or "").strip().lower(), (None, region))
+    return ("Local authority", None, f"{number:03d}", (area or "").replace("(Pre LG)", "").strip(),
+            region_code, region_name)
 
 
 def read_statistical_neighbours(path: Path) -> tuple[pa.Table | None, list[Issue]]:

@@ -10,11 +10,13 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 import indicators
 from indicators.geography import ATTRIBUTION, ward_boundaries
 from dashboard import ids
-from dashboard.figures import Y_TITLES, area_map_figure, breakdown_figure, funnel_figure, trend_figure
+from dashboard.figures import (
+    Y_TITLES, area_map_figure, benchmark_figure, breakdown_figure, funnel_figure, trend_figure,
+)
 from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.tables import data_table
 from dashboard.views import (
-    POLARITY_WORDS,
+    POLARITY_WORDS, benchmark_view,
     breakdown_headers,
     export_frame,
     indicator_view,
@@ -110,6 +112,7 @@ def content(view) -> list:
                    trend_headers(ind), view.trend_rows, ids.IND_TREND_TABLE),
         _downloads("trend"),
     ]
+    out += _benchmarks(view)
     if view.breakdown is not None:
         label = BREAKDOWN_LABELS[view.state.by]
         title = f"{ind.short_title} by {label.lower()}, {view.breakdown_period}"
@@ -134,6 +137,26 @@ def content(view) -> list:
                  "Rate ratio vs all other children (95% CI)", "Significant?"],
                 view.dispro_rows, ids.IND_DISPRO_TABLE))
     return out
+
+
+def _benchmarks(view) -> list:
+    """Published DfE comparators: England, region, statistical neighbours, rank and band."""
+    ind = view.indicator
+    b = benchmark_view(ind.id, view.state.la, view.trend["period_end"].iloc[-1])
+    if b is None:
+        return []
+    caution = (" The demo LA's local figures are synthetic; these are the real published figures "
+               "for the LA code it borrows." if view.state.la == "856" else "")
+    return [
+        html.H2(f"How do we compare? Published figures for {b.year}", className="h4 mt-4"),
+        html.P(f"From the DfE's published statistics (year ending 31 March).{caution}",
+               className="small"),
+        data_table(f"{ind.short_title}: published comparators, {b.year}", ["Comparator", "Value"],
+                   b.rows, ids.IND_BENCHMARK_TABLE),
+        dcc.Graph(id=ids.IND_BENCHMARK, config=GRAPH_CONFIG, figure=benchmark_figure(
+            b.series, f"{ind.short_title}: this LA and England, published", ind.unit)),
+        html.P(b.notes, className="small text-muted") if b.notes else None,
+    ]
 
 
 def _area_extras(view, title: str) -> list:

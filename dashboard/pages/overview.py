@@ -12,7 +12,7 @@ from dashboard import ids
 from dashboard.palette import PRIMARY
 from dashboard.state import FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.pages.indicator import dom_id
-from dashboard.views import RAG_WORDS, fmt
+from dashboard.views import RAG_WORDS, benchmark_view, fmt
 from indicators.disclosure import suppress
 from indicators.spc import variation_text
 
@@ -38,7 +38,10 @@ def scorecard_rows(state: ViewState, role: str, warehouse: str | None = None) ->
         last = df.iloc[-1]
         variation, assurance = _spc_icons(ind.id, la, periods[: periods.index(end) + 1],
                                           df["suppressed"].any(), warehouse)
+        bench = benchmark_view(ind.id, la, last.period_end, warehouse)
         rows.append({"indicator": ind, "period": last.period, "value": fmt(ind, last.value, last.suppressed),
+                     "england": f"{bench.rows[1][1]} ({bench.year})" if bench else "",
+                     "neighbours": bench.rows[3][1] if bench else "",
                      "target": last.target, "rag": "withheld" if last.suppressed else last.rag,
                      "spark": df, "variation": variation, "assurance": assurance})
     return state, rows
@@ -88,7 +91,8 @@ def _variation_badge(icon: str | None):
 def scorecard_table(rows: list, search: str) -> html.Table:
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h in (
         "Indicator", "Period", "Latest value", "Target", "Status against target",
-        "Variation (SPC)", "Assurance (SPC)", "Last 12 periods")]))
+        "Variation (SPC)", "Assurance (SPC)", "England (published)", "Statistical neighbours",
+        "Last 12 periods")]))
     body = []
     for r in rows:
         ind = r["indicator"]
@@ -96,7 +100,7 @@ def scorecard_table(rows: list, search: str) -> html.Table:
         if r["period"] is None:
             body.append(html.Tr([html.Th(link, scope="row"),
                                  html.Td("No loaded data covers this indicator at this frequency",
-                                         colSpan=7)]))
+                                         colSpan=9)]))
             continue
         rag = r["rag"] or "none"
         body.append(html.Tr([
@@ -105,6 +109,7 @@ def scorecard_table(rows: list, search: str) -> html.Table:
             html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=f"badge {RAG_CLASS[rag]}")),
             html.Td(_variation_badge(r["variation"])),
             html.Td(ASSURANCE_SHORT.get(r["assurance"], "")),
+            html.Td(r["england"]), html.Td(r["neighbours"]),
             html.Td(_sparkline(r["spark"], ind.short_title)),
         ]))
     return html.Table([html.Caption("Every indicator at the chosen period (click a name for its "

@@ -126,3 +126,14 @@ CREATE TABLE IF NOT EXISTS staging.statistical_neighbours (
     neighbour_rank INTEGER NOT NULL, neighbour_la_code VARCHAR NOT NULL, closeness VARCHAR,
     source_row INTEGER
 );
+
+-- CDOP extracts (pipelines/cdop.py): one row per death per extract, already pseudonymised
+-- (death_key is a keyed hash of death_id; no birth date is kept). cdop_deaths.sql keeps the newest
+-- version of each death; the older versions stay here, so the history can be counted.
+CREATE TABLE IF NOT EXISTS staging.cdop_deaths (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, death_key VARCHAR NOT NULL,
+    date_of_death DATE NOT NULL, age_band VARCHAR, sex VARCHAR, ethnicity VARCHAR,
+    area_code VARCHAR, notification_date DATE NOT NULL, review_completed_date DATE,
+    place_of_death VARCHAR, expected BOOLEAN, sudi VARCHAR, category_of_death VARCHAR,
+    modifiable_factors VARCHAR, stillbirth BOOLEAN, source_row INTEGER
+);
