@@ -25,6 +25,43 @@ def _date(d) -> str:
     return "" if d is None or pd.isna(d) else f"{pd.Timestamp(d):%d %b %Y}"
 
 
+def _parity_section(latest: pd.DataFrame, role: str) -> list:
+    """Our values from the loaded returns against DfE's published values, latest census year."""
+    import indicators
+    from indicators import benchmarks
+
+    census = latest[latest["source_type"] == "cin_census"]
+    out = [html.H2("Parity with DfE published figures", className="h4 mt-4")]
+    rows = []
+    for r in census.itertuples():
+        end = pd.Timestamp(r.latest_data_date).date()
+        try:
+            table = benchmarks.parity_table(r.la_code, end.year)
+        except Exception:  # published tables not loaded
+            table = pd.DataFrame()
+        for p in table.itertuples():
+            ind = indicators.get(p.indicator_id)
+
+            def show(v, ind=ind):
+                return "" if v is None or pd.isna(v) else f"{v:,.{ind.decimals}f}"
+
+            verdict = "" if p.matches is None else ("matches" if p.matches else "differs")
+            rows.append([f"{ind.short_title} ({r.la_code}, {p.period})", show(p.local_value),
+                         show(p.published_value), verdict, p.likely_reason])
+    if not rows:
+        out.append(html.P("No published DfE figures are loaded for the loaded LAs, so there is "
+                          "nothing to compare.", id="dq-parity"))
+        return out
+    out += [html.P("Our value computed from the loaded returns beside DfE's published value. The "
+                   "demo LA's returns are synthetic, so they are not expected to match."
+                   if "856" in set(census["la_code"]) else
+                   "Our value computed from the loaded returns beside DfE's published value."),
+            data_table("Local against published values, latest census year",
+                       ["Indicator", "Ours", "DfE published", "Verdict", "Most likely reason"],
+                       rows, "dq-parity")]
+    return out
+
+
 def layout(role: str = "board", search: str | None = None) -> html.Div:
     latest = quality.latest_by_source()
     loads = quality.loads()
@@ -58,6 +95,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
                    [[r.rule_id, r.field, _count(r.issues, role), f"{r.files:,}", r.example_message]
                     for r in issues.itertuples()], "dq-issues")
         if not issues.empty else html.P("No rule failures in the loaded files.", id="dq-issues"),
+        *_parity_section(latest, role),
         html.H2("Loads and lineage", className="h4 mt-4"),
         data_table("Every file loaded, newest first (raw files are never changed)",
                    ["File", "Kind", "LA", "Covers", "Loaded at", "Status", "Rule issues", "SHA-256"],
