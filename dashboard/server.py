@@ -24,6 +24,7 @@ def run(host: str = "127.0.0.1", port: int = 8050, demo: bool = False, debug: bo
         raise ValueError(f"no users in {users_file()}: add one with "
                          "`safeguarding users add NAME --role board|analyst`, or use --demo")
     app = create_app(demo=demo)
+    _warm_in_background()
     mode = "demo mode (no login)" if demo else "login required"
     print(f"Serving the dashboard on http://{host}:{port}/ ({mode})", flush=True)
     if debug:
@@ -32,3 +33,19 @@ def run(host: str = "127.0.0.1", port: int = 8050, demo: bool = False, debug: bo
     from waitress import serve
 
     serve(app.server, host=host, port=port, threads=8, ident="safeguarding")
+
+
+def _warm_in_background() -> None:
+    """Compute every indicator once in the background, so the first clicks are fast."""
+    import logging
+    import threading
+
+    def warm() -> None:
+        from indicators.api import warm_cache
+
+        try:
+            warm_cache()
+        except Exception:  # no warehouse yet, or a load in progress: pages compute on demand
+            logging.getLogger(__name__).warning("could not pre-compute indicators", exc_info=True)
+
+    threading.Thread(target=warm, name="warm-indicator-cache", daemon=True).start()

@@ -98,8 +98,47 @@ def values(indicator_id: str, periods: list[Period | str], la: str | None = None
     if not labels:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     wh = str(warehouse) if warehouse else None
-    df = _cached(store.warehouse_version(warehouse), indicator_id, labels, la, wh)
+    version = store.warehouse_version(warehouse)
+    df = _from_frequency_frames(version, indicator_id, labels, la, wh)
+    if df is None:
+        df = _cached(version, indicator_id, labels, la, wh)
     return df[df["breakdown"] == breakdown].reset_index(drop=True)
+
+
+@lru_cache(maxsize=128)
+def _frequency_frame(version: tuple, indicator_id: str, kind: str, warehouse: str | None) -> pd.DataFrame:
+    """Every covered period of one frequency, every LA and every breakdown, computed once per
+    warehouse file: LA, period-range and breakdown choices are then filters, not queries."""
+    labels = tuple(p.label for p in available_periods(kind, None, warehouse, indicator_id))
+    if not labels:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    return _cached(version, indicator_id, labels, None, warehouse)
+
+
+def _from_frequency_frames(version: tuple, indicator_id: str, labels: tuple[str, ...], la: str | None,
+                           warehouse: str | None) -> pd.DataFrame | None:
+    """The rows for these labels from the cached frequency frames, or None if any is missing."""
+    kinds = {parse_period(label).kind for label in labels}
+    frames = [_frequency_frame(version, indicator_id, kind, warehouse) for kind in kinds]
+    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    rows = df[df["period"].isin(labels)]
+    if la is not None:
+        rows = rows[rows["la_code"] == la]
+    totals = rows[rows["breakdown"] == "total"]
+    if len(totals) != len(labels) * (1 if la is not None else max(totals["la_code"].nunique(), 1)):
+        return None
+    order = {label: i for i, label in enumerate(labels)}
+    return rows.sort_values("period", key=lambda s: s.map(order), kind="stable")
+
+
+def warm_cache(warehouse: str | Path | None = None,
+               frequencies: tuple[str, ...] = ("year", "quarter", "month")) -> None:
+    """Compute every indicator at every frequency once (the dashboard does this at start-up)."""
+    wh = str(warehouse) if warehouse else None
+    version = store.warehouse_version(warehouse)
+    for indicator_id in registry():
+        for kind in frequencies:
+            _frequency_frame(version, indicator_id, kind, wh)
 
 
 def series(indicator_id: str, la: str | None = None, freq: Frequency = "year",
