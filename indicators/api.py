@@ -56,17 +56,29 @@ def available_periods(frequency: Frequency = "year", la: str | None = None,
     """Complete periods of this frequency that the loaded files cover (for one indicator's
     sources if given, else for census returns)."""
     sources = get(indicator_id).sources if indicator_id else ("cin_census",)
-    con = store.cursor(warehouse)
-    try:
-        cov = engine.coverage(con, sources)
-    finally:
-        con.close()
+    return list(_available_periods(store.warehouse_version(warehouse), frequency, la, sources,
+                                   str(warehouse) if warehouse else None))
+
+
+@lru_cache(maxsize=1024)
+def _available_periods(version: tuple, frequency: str, la: str | None, sources: tuple[str, ...],
+                       warehouse: str | None) -> tuple[Period, ...]:
+    cov = _coverage(version, sources, warehouse)
     bounds = cov.bounds(la)
     if bounds is None:
-        return []
+        return ()
     las = [la] if la else cov.las
-    return [p for p in periods_between(bounds[0], bounds[1], frequency)
-            if any(cov.covers(code, p) for code in las)]
+    return tuple(p for p in periods_between(bounds[0], bounds[1], frequency)
+                 if any(cov.covers(code, p) for code in las))
+
+
+@lru_cache(maxsize=64)
+def _coverage(version: tuple, sources: tuple[str, ...], warehouse: str | None) -> engine.Coverage:
+    con = store.cursor(warehouse)
+    try:
+        return engine.coverage(con, sources)
+    finally:
+        con.close()
 
 
 @lru_cache(maxsize=256)
@@ -99,34 +111,46 @@ def values(indicator_id: str, periods: list[Period | str], la: str | None = None
         return pd.DataFrame(columns=RESULT_COLUMNS)
     wh = str(warehouse) if warehouse else None
     version = store.warehouse_version(warehouse)
-    df = _from_frequency_frames(version, indicator_id, labels, la, wh)
-    if df is None:
-        df = _cached(version, indicator_id, labels, la, wh)
+    df = _from_frequency_frames(version, indicator_id, labels, la, wh, breakdown)
+    if df is not None:
+        return df.reset_index(drop=True)
+    df = _cached(version, indicator_id, labels, la, wh)
     return df[df["breakdown"] == breakdown].reset_index(drop=True)
 
 
 @lru_cache(maxsize=128)
-def _frequency_frame(version: tuple, indicator_id: str, kind: str, warehouse: str | None) -> pd.DataFrame:
+def _frequency_frame(version: tuple, indicator_id: str, kind: str,
+                     warehouse: str | None) -> dict[tuple[str, str], pd.DataFrame]:
     """Every covered period of one frequency, every LA and every breakdown, computed once per
-    warehouse file: LA, period-range and breakdown choices are then filters, not queries."""
+    warehouse file and indexed by (LA, breakdown): choices on a page are lookups, not queries."""
     labels = tuple(p.label for p in available_periods(kind, None, warehouse, indicator_id))
     if not labels:
-        return pd.DataFrame(columns=RESULT_COLUMNS)
-    return _cached(version, indicator_id, labels, None, warehouse)
+        return {}
+    df = _cached(version, indicator_id, labels, None, warehouse)
+    return {key: part.reset_index(drop=True) for key, part in df.groupby(["la_code", "breakdown"])}
 
 
 def _from_frequency_frames(version: tuple, indicator_id: str, labels: tuple[str, ...], la: str | None,
-                           warehouse: str | None) -> pd.DataFrame | None:
+                           warehouse: str | None, breakdown: str) -> pd.DataFrame | None:
     """The rows for these labels from the cached frequency frames, or None if any is missing."""
-    kinds = {parse_period(label).kind for label in labels}
-    frames = [_frequency_frame(version, indicator_id, kind, warehouse) for kind in kinds]
-    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    rows = df[df["period"].isin(labels)]
-    if la is not None:
-        rows = rows[rows["la_code"] == la]
-    totals = rows[rows["breakdown"] == "total"]
-    if len(totals) != len(labels) * (1 if la is not None else max(totals["la_code"].nunique(), 1)):
+    if la is None:
         return None
+    kinds = {parse_period(label).kind for label in labels}
+    parts, totals = [], 0
+    for kind in kinds:
+        index = _frequency_frame(version, indicator_id, kind, warehouse)
+        total = index.get((la, "total"))
+        part = index.get((la, breakdown))
+        if total is None:
+            return None
+        totals += int(total["period"].isin(labels).sum())
+        if part is not None:
+            parts.append(part[part["period"].isin(labels)])
+    if totals != len(labels):
+        return None
+    if not parts:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     order = {label: i for i, label in enumerate(labels)}
     return rows.sort_values("period", key=lambda s: s.map(order), kind="stable")
 

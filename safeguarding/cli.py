@@ -175,6 +175,53 @@ def indicators_cmd(
     typer.echo(render(rows, fmt))
 
 
+@app.command("report")
+def report_cmd(
+    quarter: Annotated[str, typer.Option(help="The quarter, e.g. 2024-25-Q3.")],
+    la: Annotated[str | None, typer.Option(help="3-digit DfE LA number (default: the first loaded).")] = None,
+    role: Annotated[str, typer.Option(help="board (small numbers as c) or analyst.")] = "board",
+    out: Annotated[Path | None, typer.Option(help="Folder for the HTML and PDF.")] = None,
+    commentary: Annotated[Path | None, typer.Option(
+        help="Commentary YAML (default reports/commentary/<la>-<quarter>.yaml).")] = None,
+    draft_commentary: Annotated[bool, typer.Option(
+        "--draft-commentary", help="Write the commentary file pre-filled with the detected exceptions "
+        "(never overwrites), then stop.")] = False,
+    pdf: Annotated[bool, typer.Option(help="Also write the PDF.")] = True,
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Write the quarterly exception report (HTML and PDF), or draft its commentary file."""
+    from reports.build import apply_commentary, build_report
+    from reports.commentary import CommentaryError, default_path, load_commentary, write_draft
+    from reports.render import write_report
+
+    try:
+        if draft_commentary:
+            report = build_report(quarter, la, role, warehouse)
+            path = commentary or default_path(report.la, report.quarter)
+            if path.exists():
+                typer.echo(f"error: {path} exists; not overwritten (edit it or move it away)", err=True)
+                raise typer.Exit(1)
+            write_draft(path, report.la, report.quarter, [
+                (e.indicator.id, e.indicator.short_title, e.assessment.text) for e in report.exceptions])
+            typer.echo(f"commentary draft with {len(report.exceptions)} exception(s) written to {path}")
+            return
+        if out is None:
+            typer.echo("error: give --out DIR for the report files", err=True)
+            raise typer.Exit(2)
+        report = build_report(quarter, la, role, warehouse)
+        path = commentary or default_path(report.la, report.quarter)
+        notes = load_commentary(path)
+        apply_commentary(report, notes)
+        written = write_report(report, out, pdf=pdf)
+    except (ValueError, KeyError, FileNotFoundError, CommentaryError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{len(report.exceptions)} exception(s); commentary from {path if notes else 'none'}")
+    typer.echo(f"wrote {written.html}")
+    if written.pdf:
+        typer.echo(f"wrote {written.pdf}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app(prog_name="safeguarding")
 

@@ -104,7 +104,8 @@ def test_demo_writes_expected_files(demo: Demo) -> None:
     names = [p.name for p in demo.paths]
     expected = sorted([f"cin_census_856_{y}.xml" for y in YEARS]
                       + [f"annex_a_856_{d.isoformat()}.xlsx" for d in gen.ANNEX_A_MONTH_ENDS]
-                      + ["area_lookup_856.csv", "ward_population_856.csv"])
+                      + ["area_lookup_856.csv", "ward_population_856.csv"]
+                      + ["cdop_856_2025-09-30.csv", "cdop_856_2026-09-30.xlsx"])
     assert names == expected
     assert demo.paths == sorted(demo.paths)
     assert all(p.parent == demo.out and p.stat().st_size > 0 for p in demo.paths)
@@ -257,3 +258,37 @@ def test_generate_las_files_and_skew(tmp_path: Path) -> None:
     other = gen.generate_las(tmp_path / "c", la_codes=las, first_year=2024, last_year=2025,
                              scale=0.05, seed=2)
     assert [p.read_bytes() for p in paths] != [p.read_bytes() for p in other]
+
+
+def test_demo_cdop_extracts(demo: Demo) -> None:
+    """About 25 child deaths a year for ~85k children, most in the first year of life, a backlog of
+    recent deaths awaiting review, and a second extract that corrects one reviewed death."""
+    first_date, second_date = gen.CDOP_EXTRACT_DATES
+    with (demo.out / f"cdop_856_{first_date.isoformat()}.csv").open(newline="") as fh:
+        first = {r["death_id"]: r for r in csv.DictReader(fh)}
+    wb = load_workbook(demo.out / f"cdop_856_{second_date.isoformat()}.xlsx", read_only=True)
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    header = list(rows[0])
+    pad = [None] * len(header)  # read-only openpyxl drops empty cells at the end of a row
+    second = {r[0]: dict(zip(header, (list(r) + pad)[:len(header)], strict=True)) for r in rows[1:]}
+    assert set(first) < set(second)
+    deaths = [r for r in second.values() if r["stillbirth"] != "Y"]
+    per_year = Counter(r["notification_date"].year for r in deaths
+                       if 2017 <= r["notification_date"].year <= 2025)
+    assert all(12 <= n <= 40 for n in per_year.values()), per_year
+    assert 20 <= sum(per_year.values()) / len(per_year) <= 32
+    infants = sum(r["age_at_death_days"] < 365 for r in deaths) / len(deaths)
+    assert 0.5 < infants < 0.75
+    awaiting = [r for r in deaths if r["review_completed_date"] is None]
+    assert 12 <= len(awaiting) <= 45
+    assert all(r["category_of_death"] in (None, "") for r in awaiting)
+    changed = [k for k, r in first.items() if r["category_of_death"] and second[k]["category_of_death"]
+               and codes_of(second[k]["category_of_death"]) != r["category_of_death"]]
+    assert len(changed) == 1
+    assert second[changed[0]]["panel_notes"] == "Category corrected after the inquest"
+
+
+def codes_of(name: str) -> str:
+    from safeguarding.cdop_codes import category_code
+
+    return category_code(name)
