@@ -15,19 +15,40 @@ Y_TITLES = {"count": "Number", "percent": "Percentage", "rate_per_10k": "Rate pe
             "rate_per_100k": "Rate per 100,000", "days": "Days"}
 
 
+def _layout(title: str, y_title: str, **extra) -> dict:
+    """The house layout as a plain dict (building a figure once from a dict is ~4x faster than
+    a chain of update_* calls, which matters for callback latency)."""
+    layout = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        "font": {"family": FONT, "size": 14, "color": "#1b1b1b"},
+        "plot_bgcolor": "white", "paper_bgcolor": "white",
+        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+        "hovermode": "x unified", "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.18},
+        "xaxis": {"showgrid": False, "linecolor": "#505a5f"},
+        "yaxis": {"title": {"text": y_title}, "gridcolor": "#e5e5e5", "zeroline": True,
+                  "zerolinecolor": "#b1b4b6", "rangemode": "tozero"},
+    }
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key] = {**layout[key], **value}
+        else:
+            layout[key] = value
+    return layout
+
+
 def base_layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
-        font={"family": FONT, "size": 14, "color": "#1b1b1b"},
-        plot_bgcolor="white", paper_bgcolor="white",
-        margin={"l": 60, "r": 20, "t": 60, "b": 50},
-        hovermode="x unified", showlegend=True,
-        legend={"orientation": "h", "y": -0.18},
-    )
-    fig.update_xaxes(showgrid=False, linecolor="#505a5f")
-    fig.update_yaxes(title=y_title, gridcolor="#e5e5e5", zeroline=True, zerolinecolor="#b1b4b6",
-                     rangemode="tozero")
+    """Apply the house layout to a figure built elsewhere (one update call)."""
+    fig.update_layout(_layout(title, y_title))
     return fig
+
+
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    return go.Figure({"data": traces, "layout": layout})
+
+
+def _list(values) -> list:
+    return [None if v is None or pd.isna(v) else v for v in values]
 
 
 def trend_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals: int = 0,
@@ -37,43 +58,52 @@ def trend_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals: in
     band and SPC mean, process limits and special-cause points (MDC colours: blue improving,
     orange concerning, purple neither)."""
     data = df.sort_values("period_end")
-    y = pd.to_numeric(data["value"], errors="coerce")
-    fig = go.Figure()
+    x = list(data["period_end"])
+    y = _list(pd.to_numeric(data["value"], errors="coerce"))
+    traces, shapes, notes = [], [], []
     if spc is not None and not spc.empty:
         for col, name, dash in (("upper", "Upper process limit", "dash"),
                                 ("mean", "Mean", "solid"), ("lower", "Lower process limit", "dash")):
-            fig.add_trace(go.Scatter(x=data["period_end"], y=spc[col], mode="lines", name=name,
-                                     line={"color": "#6f777b", "width": 1.5, "dash": dash},
-                                     hoverinfo="skip"))
-    fig.add_trace(go.Scatter(
-        x=data["period_end"], y=y, mode="lines+markers", name=Y_TITLES.get(unit, "Value"),
-        line={"color": PRIMARY, "width": 3}, marker={"size": 7}, customdata=data["period"],
-        hovertemplate=f"%{{customdata}}: %{{y:,.{decimals}f}}<extra></extra>", connectgaps=False))
+            traces.append({"type": "scatter", "x": x, "y": _list(spc[col]), "mode": "lines",
+                           "name": name, "hoverinfo": "skip",
+                           "line": {"color": "#6f777b", "width": 1.5, "dash": dash}})
+    traces.append({"type": "scatter", "x": x, "y": y, "mode": "lines+markers",
+                   "name": Y_TITLES.get(unit, "Value"), "line": {"color": PRIMARY, "width": 3},
+                   "marker": {"size": 7}, "customdata": list(data["period"]), "connectgaps": False,
+                   "hovertemplate": f"%{{customdata}}: %{{y:,.{decimals}f}}<extra></extra>"})
     if spc is not None and not spc.empty and "special" in spc:
+        special = spc["special"].fillna(False).astype(bool).to_numpy()
         for direction, colour in DIRECTION_COLOUR.items():
-            mask = spc["special"].astype(bool).to_numpy() & (spc["direction"] == direction).to_numpy()
+            mask = special & (spc["direction"] == direction).to_numpy()
             if mask.any():
-                fig.add_trace(go.Scatter(
-                    x=data["period_end"][mask], y=y[mask], mode="markers",
-                    name=f"Special cause ({direction})",
-                    marker={"size": 12, "color": colour, "symbol": "circle-open", "line": {"width": 3}},
-                    hoverinfo="skip"))
-    if spc is not None and "annotation" in spc:
-        for when, text in zip(data["period_end"], spc["annotation"].fillna(""), strict=True):
-            if text:
-                fig.add_vline(x=when, line={"color": "#505a5f", "width": 1, "dash": "dot"})
-                fig.add_annotation(x=when, y=1, yref="paper", text=text, showarrow=False,
-                                   xanchor="left", yanchor="bottom", font={"size": 12},
-                                   bgcolor="rgba(255,255,255,0.85)")
+                traces.append({"type": "scatter", "mode": "markers",
+                               "x": [v for v, m in zip(x, mask, strict=True) if m],
+                               "y": [v for v, m in zip(y, mask, strict=True) if m],
+                               "name": f"Special cause ({direction})", "hoverinfo": "skip",
+                               "marker": {"size": 12, "color": colour, "symbol": "circle-open",
+                                          "line": {"width": 3}}})
+        if "annotation" in spc:
+            for when, text in zip(x, spc["annotation"].fillna(""), strict=True):
+                if text:
+                    shapes.append({"type": "line", "x0": when, "x1": when, "yref": "paper",
+                                   "y0": 0, "y1": 1,
+                                   "line": {"color": "#505a5f", "width": 1, "dash": "dot"}})
+                    notes.append({"x": when, "y": 1, "yref": "paper", "text": text,
+                                  "showarrow": False, "xanchor": "left", "yanchor": "bottom",
+                                  "font": {"size": 12}, "bgcolor": "rgba(255,255,255,0.85)"})
     if isinstance(target, tuple):
-        fig.add_hrect(y0=target[0], y1=target[1], fillcolor=TARGET, opacity=0.15, line_width=0)
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="Target band",
-                                 marker={"color": TARGET, "symbol": "square", "size": 12}))
-    elif target is not None:
-        fig.add_trace(go.Scatter(x=[data["period_end"].min(), data["period_end"].max()],
-                                 y=[target, target], mode="lines", name="Target",
-                                 line={"color": TARGET, "width": 2, "dash": "dot"}, hoverinfo="skip"))
-    return base_layout(fig, title, Y_TITLES.get(unit, "Value"))
+        shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": target[0],
+                       "y1": target[1], "fillcolor": TARGET, "opacity": 0.15, "line": {"width": 0},
+                       "layer": "below"})
+        traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers",
+                       "name": "Target band",
+                       "marker": {"color": TARGET, "symbol": "square", "size": 12}})
+    elif target is not None and x:
+        traces.append({"type": "scatter", "x": [min(x), max(x)], "y": [target, target],
+                       "mode": "lines", "name": "Target", "hoverinfo": "skip",
+                       "line": {"color": TARGET, "width": 2, "dash": "dot"}})
+    return _figure(traces, _layout(title, Y_TITLES.get(unit, "Value"), shapes=shapes,
+                                   annotations=notes))
 
 
 def breakdown_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals: int = 0) -> go.Figure:
@@ -81,45 +111,44 @@ def breakdown_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals
     data = df.iloc[::-1]
     values = pd.to_numeric(data["value"], errors="coerce")
     shown = [display(v, decimals, s, unit) for v, s in zip(data["value"], data["suppressed"], strict=True)]
-    fig = go.Figure(go.Bar(
-        x=values.fillna(0), y=data["group"], orientation="h", marker={"color": PRIMARY},
-        text=["c" if s else "" for s in data["suppressed"]], textposition="outside",
-        customdata=shown, name=Y_TITLES.get(unit, "Value"),
-        hovertemplate="%{y}: %{customdata}<extra></extra>"))
-    fig = base_layout(fig, title, "")
-    fig.update_layout(showlegend=False, hovermode="closest",
-                      height=max(300, 60 + 32 * len(data)))
-    fig.update_xaxes(title=Y_TITLES.get(unit, "Value"), gridcolor="#e5e5e5")
-    fig.update_yaxes(title=None, automargin=True)
-    return fig
+    trace = {"type": "bar", "x": list(values.fillna(0)), "y": list(data["group"]), "orientation": "h",
+             "marker": {"color": PRIMARY}, "text": ["c" if s else "" for s in data["suppressed"]],
+             "textposition": "outside", "customdata": shown, "name": Y_TITLES.get(unit, "Value"),
+             "hovertemplate": "%{y}: %{customdata}<extra></extra>"}
+    layout = _layout(title, "", showlegend=False, hovermode="closest",
+                     height=max(300, 60 + 32 * len(data)),
+                     xaxis={"title": {"text": Y_TITLES.get(unit, "Value")}, "gridcolor": "#e5e5e5"},
+                     yaxis={"title": {"text": ""}, "automargin": True})
+    return _figure([trace], layout)
 
 
 def funnel_figure(units: pd.DataFrame, limits: pd.DataFrame, title: str, scale: float,
                   y_title: str) -> go.Figure:
     """Funnel plot: each unit's proportion against its denominator, with 95% and 99.8% limits
     around the overall value. Units outside the 99.8% limits are marked in orange."""
-    fig = go.Figure()
+    n = list(limits["denominator"])
+    traces = []
     for level, dash in (("99.8", "dash"), ("95", "dot")):
         for side in ("upper", "lower"):
-            fig.add_trace(go.Scatter(
-                x=limits["denominator"], y=limits[f"{side}_{level}"] * scale, mode="lines",
-                name=f"{level}% limits", legendgroup=level, showlegend=side == "upper",
-                line={"color": "#6f777b", "dash": dash, "width": 1.5}, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=limits["denominator"], y=limits["target"] * scale, mode="lines",
-                             name="Overall value", line={"color": "#1b1b1b", "width": 1.5},
-                             hoverinfo="skip"))
+            traces.append({"type": "scatter", "x": n, "y": list(limits[f"{side}_{level}"] * scale),
+                           "mode": "lines", "name": f"{level}% limits", "legendgroup": level,
+                           "showlegend": side == "upper", "hoverinfo": "skip",
+                           "line": {"color": "#6f777b", "dash": dash, "width": 1.5}})
+    traces.append({"type": "scatter", "x": n, "y": list(limits["target"] * scale), "mode": "lines",
+                   "name": "Overall value", "hoverinfo": "skip",
+                   "line": {"color": "#1b1b1b", "width": 1.5}})
     outside = units["flag"].str.contains("99.8")
     for mask, name, colour in ((~outside, "Within 99.8% limits", PRIMARY),
                                (outside, "Outside 99.8% limits", CONCERN)):
         part = units[mask]
-        fig.add_trace(go.Scatter(
-            x=part["denominator"], y=part["proportion"] * scale, mode="markers", name=name,
-            marker={"size": 10, "color": colour, "line": {"color": "white", "width": 1}},
-            customdata=part["unit"], hovertemplate="%{customdata}: %{y:.1f} (n = %{x:,})<extra></extra>"))
-    fig = base_layout(fig, title, y_title)
-    fig.update_layout(hovermode="closest")
-    fig.update_xaxes(title="Denominator (size of the area)", rangemode="tozero")
-    return fig
+        traces.append({"type": "scatter", "x": list(part["denominator"]),
+                       "y": list(part["proportion"] * scale), "mode": "markers", "name": name,
+                       "marker": {"size": 10, "color": colour, "line": {"color": "white", "width": 1}},
+                       "customdata": list(part["unit"]),
+                       "hovertemplate": "%{customdata}: %{y:.1f} (n = %{x:,})<extra></extra>"})
+    layout = _layout(title, y_title, hovermode="closest",
+                     xaxis={"title": {"text": "Denominator (size of the area)"}, "rangemode": "tozero"})
+    return _figure(traces, layout)
 
 
 def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, title: str,
@@ -148,12 +177,13 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
 def benchmark_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
     """Published values by year: this LA against England (distinct colours and dash styles)."""
     styles = {"This LA": (PRIMARY, "solid"), "England": (OKABE_ITO["black"], "dash")}
-    fig = go.Figure()
+    traces = []
     for name, part in df.groupby("series", sort=False):
         colour, dash = styles.get(name, (OKABE_ITO["orange"], "dot"))
-        fig.add_trace(go.Scatter(x=part["period"], y=part["value"], name=name, mode="lines+markers",
-                                 line={"color": colour, "dash": dash, "width": 2.5},
-                                 hovertemplate=f"{name} %{{x}}: %{{y}}<extra></extra>"))
-    fig = base_layout(fig, title, Y_TITLES.get(unit, "Value"))
-    fig.update_xaxes(type="category", title="Year ending 31 March")
-    return fig
+        traces.append({"type": "scatter", "x": list(part["period"]), "y": list(part["value"]),
+                       "name": name, "mode": "lines+markers",
+                       "line": {"color": colour, "dash": dash, "width": 2.5},
+                       "hovertemplate": f"{name} %{{x}}: %{{y}}<extra></extra>"})
+    layout = _layout(title, Y_TITLES.get(unit, "Value"),
+                     xaxis={"type": "category", "title": {"text": "Year ending 31 March"}})
+    return _figure(traces, layout)
