@@ -41,10 +41,12 @@ def _warm_in_background() -> None:
     import threading
 
     def warm() -> None:
+        from dashboard.pages.overview import warm_scorecards
         from indicators.api import warm_cache
 
         try:
             warm_cache()
+            warm_scorecards()
         except Exception:  # no warehouse yet, or a load in progress: pages compute on demand
             logging.getLogger(__name__).warning("could not pre-compute indicators", exc_info=True)
 

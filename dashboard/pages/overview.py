@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,7 +24,15 @@ SPARK_POINTS = 12
 
 
 def scorecard_rows(state: ViewState, role: str, warehouse: str | None = None) -> tuple[ViewState, list]:
-    """Pure: one row per indicator at the chosen period, with the last 12 values for a sparkline."""
+    """One row per indicator at the chosen period, with the last 12 values for a sparkline.
+    Cached per warehouse file, so a new load is picked up at once."""
+    version = indicators.store.warehouse_version(warehouse)
+    return _scorecard_rows(version, state, role, warehouse)
+
+
+@lru_cache(maxsize=512)
+def _scorecard_rows(version: tuple, state: ViewState, role: str,
+                    warehouse: str | None) -> tuple[ViewState, list]:
     las = indicators.api.local_authorities(warehouse)
     la = state.la if state.la in las else (next(iter(las)) if las else None)
     state = state.with_(la=la)
@@ -43,7 +53,8 @@ def scorecard_rows(state: ViewState, role: str, warehouse: str | None = None) ->
                      "england": f"{bench.rows[1][1]} ({bench.year})" if bench else "",
                      "neighbours": bench.rows[3][1] if bench else "",
                      "target": last.target, "rag": "withheld" if last.suppressed else last.rag,
-                     "spark": df, "variation": variation, "assurance": assurance})
+                     "spark": _sparkline(df, ind.short_title), "variation": variation,
+                     "assurance": assurance})
     return state, rows
 
 
@@ -110,7 +121,7 @@ def scorecard_table(rows: list, search: str) -> html.Table:
             html.Td(_variation_badge(r["variation"])),
             html.Td(ASSURANCE_SHORT.get(r["assurance"], "")),
             html.Td(r["england"]), html.Td(r["neighbours"]),
-            html.Td(_sparkline(r["spark"], ind.short_title)),
+            html.Td(r["spark"]),
         ]))
     return html.Table([html.Caption("Every indicator at the chosen period (click a name for its "
                                     "trend, breakdowns and definition)", className="caption-top"),
@@ -176,3 +187,11 @@ def _update(search, values):
     return (new_search if new_search != search else no_update,
             [[{"label": lab, "value": v} for v, lab in o] for o in options],
             [state.la, state.freq, end], [scorecard_table(rows, new_search)])
+
+
+def warm_scorecards(frequencies: tuple[str, ...] = ("quarter", "year", "month")) -> None:
+    """Build every LA's scorecard once (the server does this in the background at start-up)."""
+    for la in indicators.api.local_authorities():
+        for freq in frequencies:
+            for role in ("board", "analyst"):
+                scorecard_rows(ViewState(la=la, freq=freq), role)
