@@ -64,3 +64,15 @@ def test_unknown_page_says_not_found(page, demo_server, console_errors):
     page.goto(demo_server + "/no-such-page")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible(timeout=20_000)
     assert console_errors == []
+
+
+def test_scorecard_prints_on_one_a4_landscape_page(page, demo_server, tmp_path):
+    page.goto(demo_server + "/")
+    _settled(page)
+    pdf = tmp_path / "scorecard.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    data = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    assert pages == 1
+    # A4 landscape is 841.9 x 595.3 points.
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 841\.\d+ 595\.\d+\s*\]", data) or b"841.92" in data
