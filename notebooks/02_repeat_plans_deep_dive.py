@@ -168,7 +168,12 @@ def shift_by(by: str) -> pd.DataFrame:
     rate_b, rate_a = out["pct_before"].fillna(0), out["pct_after"].fillna(0)
     out["rate_effect_pp"] = (share_b + share_a) / 2 * (rate_a - rate_b)
     out["mix_effect_pp"] = (rate_b + rate_a) / 2 * (share_a - share_b)
-    return out.reset_index()
+    order = ["Unborn", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 to 17"]
+    out = out.reset_index()
+    rank = out["group"].map(
+        lambda g: (g in ("Not known", "Unknown"), order.index(g) if g in order else 99, g)
+    )
+    return out.loc[rank.sort_values().index].reset_index(drop=True)
 
 
 shifts = {by: shift_by(by) for by in BREAKDOWNS}

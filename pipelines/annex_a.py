@@ -152,6 +152,7 @@ def read_annex_a(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, li
         "child_key", "plan_key", "birth_month", "sex", "ethnicity", "start_date", "end_date",
         "initial_category", "latest_category", "last_review_date", "number_of_previous_cpp",
         "source_row")}
+    first_row: dict[tuple[str, date], int] = {}
     try:
         for line, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
             if values is None or all(v in (None, "") for v in values):
@@ -184,8 +185,12 @@ def read_annex_a(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, li
             if start and start > as_at:
                 row.bad("Child Protection Plan Start Date", start,
                         f"is after the extract date {as_at.isoformat()} in the file name")
+            if start is not None and (child_id, start) in first_row:
+                row.bad("Child Unique ID", None, f"has two rows for the plan starting "
+                        f"{start.isoformat()} (also row {first_row[(child_id, start)]})")
             if start is None or issues and issues[-1].line == line:
                 continue
+            first_row[(child_id, start)] = line
             key = pseudo.child_key(la, child_id)
             for field, value in (
                 ("child_key", key), ("plan_key", derived_key(key, "cpp", start.isoformat())),

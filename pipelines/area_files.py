@@ -19,12 +19,36 @@ def _la_from_name(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def _rows(path: Path):
+FORMULA_START = ("=", "+", "@", "-", "\t", "\r")  # a cell starting so runs as a spreadsheet formula
+
+
+def _rows(path: Path, issues: list[Issue]):
+    """(line, row) for each data row; short rows and text that would run as a spreadsheet formula
+    are reported in `issues` and skipped; an empty table is reported too."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
+        n = 0
         for row in reader:
-            yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}
+            n += 1
+            line = reader.line_num
+            if None in row.values():
+                issues.append(Issue(path.name, line, None, "row", None, "S-COLUMNS",
+                                    Severity.STRUCTURAL, "the row has fewer fields than the header "
+                                    "(is the file truncated?)"))
+                continue
+            clean = {k: (v or "").strip() for k, v in row.items() if k}
+            formula = [k for k in ("area_code", "area_name") if clean.get(k, "").startswith(FORMULA_START)]
+            if formula:
+                issues.append(Issue(path.name, line, clean.get("lachildid") or None, formula[0],
+                                    clean[formula[0]][:40], "S-FORMULA", Severity.STRUCTURAL,
+                                    "starts with =, +, -, @ or a tab and would run as a formula in "
+                                    "a spreadsheet"))
+                continue
+            yield line, clean
+        if n == 0:
+            issues.append(Issue(path.name, None, None, "file", None, "S-EMPTY", Severity.STRUCTURAL,
+                                "the file has a header but no rows"))
 
 
 def read_area_lookup(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, list[Issue]]:
@@ -38,12 +62,18 @@ def read_area_lookup(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None
         issues.append(Issue(name, line, record, field, value, "S-AREA", Severity.STRUCTURAL,
                             message))
 
-    for line, row in _rows(path):
+    first_line: dict[tuple[str, str], int] = {}
+    for line, row in _rows(path, issues):
         child = row.get("lachildid", "")
         la = row.get("la_code") or default_la
         if not child:
             bad(line, None, "LAchildID", None, "is empty")
             continue
+        if (la or "", child) in first_line:
+            bad(line, child, "LAchildID", None, f"appears twice (also on line "
+                f"{first_line[(la or '', child)]}): give each child one area")
+            continue
+        first_line[(la or "", child)] = line
         if not la or not (la.isdigit() and len(la) == 3):
             bad(line, child, "la_code", la or None,
                 "no 3-digit LA code (add an la_code column or put the code in the file name)")
@@ -66,7 +96,7 @@ def read_area_population(path: Path) -> tuple[pa.Table | None, list[Issue]]:
     cols: dict[str, list] = {"la_code": [], "area_code": [], "area_name": [], "year": [],
                              "population_0_17": []}
     default_la = _la_from_name(path)
-    for line, row in _rows(path):
+    for line, row in _rows(path, issues):
         la = row.get("la_code") or default_la
         try:
             year = int(row.get("year", ""))

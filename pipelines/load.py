@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -87,12 +89,50 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def max_file_bytes() -> int:
+    """Largest input accepted (default 512 MB; SAFEGUARDING_MAX_FILE_MB overrides). The biggest
+    real CIN census return is well under 100 MB; anything far larger is refused before it is read."""
+    return int(float(os.environ.get("SAFEGUARDING_MAX_FILE_MB", "512")) * (1 << 20))
+
+
+def _too_big(path: Path) -> FileResult | None:
+    size = path.stat().st_size
+    if size <= max_file_bytes():
+        return None
+    result = FileResult(path, None, status="rejected")
+    result.issues.append(Issue(path.name, None, None, "file", None, "S-SIZE", Severity.STRUCTURAL,
+                               f"the file is {size / (1 << 20):,.0f} MB, over the "
+                               f"{max_file_bytes() / (1 << 20):,.0f} MB limit "
+                               "(set SAFEGUARDING_MAX_FILE_MB to raise it); it was not read"))
+    return result
+
+
+def _encoding_problem(path: Path) -> str | None:
+    """Why the start of a text file is not UTF-8, or None."""
+    with open(path, "rb") as fh:
+        head = fh.read(65536)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "the file is UTF-16 text: save it as UTF-8 (in Excel, 'CSV UTF-8')"
+    if head.startswith((b"PK\x03\x04", b"PAR1")) or b"\0" in head[:1024]:
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if len(head) < 65536 or exc.start < len(head) - 4:  # not a character cut at 64 KB
+            line = head[:exc.start].count(b"\n") + 1
+            return (f"the file is not UTF-8 text (byte 0x{head[exc.start]:02x} on line {line}; "
+                    "Latin-1 or Windows-1252?): save it as UTF-8 (in Excel, 'CSV UTF-8')")
+    return None
+
+
 def _unknown_file(path: Path) -> FileResult:
     result = FileResult(path, None, status="rejected")
     if not path.exists():
         message = "the file does not exist"
     elif path.stat().st_size == 0:
         message = "the file is empty"
+    elif encoding := _encoding_problem(path):
+        message = encoding
     else:
         message = ("the file type is not recognised (expected CIN census XML, an Annex A workbook "
                    "with List 7, an area lookup CSV, an area population CSV, an ONS population CSV, a DfE "
@@ -108,6 +148,9 @@ def validate_files(paths: Iterable[str | Path], progress: Progress | None = None
     pseudo = Pseudonymiser(b"\0" * 32)
     results = []
     for path in expand_paths(paths):
+        if path.is_file() and (big := _too_big(path)) is not None:
+            results.append(big)
+            continue
         kind = detect_type(path) if path.is_file() else None
         if kind is None:
             results.append(_unknown_file(path))
@@ -145,24 +188,17 @@ def _read_file(path: Path, kind: str, pseudo: Pseudonymiser,
         result.header, result.children, result.issues = parsed.header, parsed.children, parsed.issues
         result.rows = dict(sink.counts)
     else:
-        if kind == "annex_a":
-            table, issues, result.meta = read_annex_a(path, pseudo)
-        elif kind == "area_lookup":
-            table, issues = read_area_lookup(path, pseudo)
-        elif kind == "ons_population":
-            table, issues = read_population(path)
-        elif kind == "ees_csv":
-            table, issues = read_ees_csv(path)
-        elif kind == "lait_parquet":
-            table, issues = read_lait_parquet(path)
-        elif kind == "statistical_neighbours":
-            table, issues = read_statistical_neighbours(path)
-        elif kind == "cdop":
-            table, issues, result.meta = read_cdop(path, pseudo)
-        elif kind == "census_ethnicity":
-            table, issues = read_census_ethnicity(path)
-        else:
-            table, issues = read_area_population(path)
+        try:
+            table, issues = _read_tabular(path, kind, pseudo, result)
+        except UnicodeDecodeError as exc:
+            table, issues = None, [Issue(path.name, None, None, "file", None, "S-ENCODING",
+                                         Severity.STRUCTURAL,
+                                         f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                                         "in it; Latin-1 or Windows-1252?): save it as UTF-8 "
+                                         "(in Excel, 'CSV UTF-8')")]
+        except csv.Error as exc:
+            table, issues = None, [Issue(path.name, None, None, "file", None, "S-CSV",
+                                         Severity.STRUCTURAL, f"the CSV cannot be read: {exc}")]
         result.issues = issues
         if table is not None:
             result.rows = {kind: table.num_rows}
@@ -170,6 +206,30 @@ def _read_file(path: Path, kind: str, pseudo: Pseudonymiser,
                 stage(STAGING_TABLE_OF.get(kind, kind), table, None)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _read_tabular(path: Path, kind: str, pseudo: Pseudonymiser,
+                  result: FileResult) -> tuple[pa.Table | None, list[Issue]]:
+    """The readers for everything but CIN census XML (Annex A and CDOP also set result.meta)."""
+    if kind == "annex_a":
+        table, issues, result.meta = read_annex_a(path, pseudo)
+    elif kind == "area_lookup":
+        table, issues = read_area_lookup(path, pseudo)
+    elif kind == "ons_population":
+        table, issues = read_population(path)
+    elif kind == "ees_csv":
+        table, issues = read_ees_csv(path)
+    elif kind == "lait_parquet":
+        table, issues = read_lait_parquet(path)
+    elif kind == "statistical_neighbours":
+        table, issues = read_statistical_neighbours(path)
+    elif kind == "cdop":
+        table, issues, result.meta = read_cdop(path, pseudo)
+    elif kind == "census_ethnicity":
+        table, issues = read_census_ethnicity(path)
+    else:
+        table, issues = read_area_population(path)
+    return table, issues
 
 
 def ingest(paths: Iterable[str | Path], warehouse: str | Path | None = None, *,
@@ -185,6 +245,9 @@ def ingest(paths: Iterable[str | Path], warehouse: str | Path | None = None, *,
     for path in files:
         if not path.is_file():
             results.append(_unknown_file(path))
+            continue
+        if (big := _too_big(path)) is not None:  # refused before it is hashed or parsed
+            results.append(big)
             continue
         hashes[path] = sha256_of(path)
     _reject_if_any(results)

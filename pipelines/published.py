@@ -211,6 +211,11 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
     cells: dict[str | None, tuple[float | None, str] | None] = {}
     targets = [(m, *INDICATOR_OF.get((table, m.lower()), (None, EES_RANK))) for m in measures]
     for n, row in enumerate(rows, start=2):  # n = line in the file (tidy CSVs have no multi-line cells)
+        if None in row.values():  # fewer fields than the header: a cut-off or damaged row
+            issues.append(Issue(path.name, n, None, "row", None, "S-COLUMNS", Severity.STRUCTURAL,
+                                f"the row has {sum(v is not None for v in row.values())} fields but "
+                                f"the header has {len(fields)} (is the file truncated?)"))
+            continue
         try:
             year = int(row["time_period"])
         except (TypeError, ValueError):
