@@ -51,6 +51,7 @@ def _scorecard_rows(version: tuple, state: ViewState, role: str,
         bench = benchmark_view(ind.id, la, last.period_end, warehouse)
         rows.append({"indicator": ind, "period": last.period, "value": fmt(ind, last.value, last.suppressed),
                      "england": f"{bench.rows[1][1]} ({bench.year})" if bench else "",
+                     "region": bench.rows[2][1] if bench else "",
                      "neighbours": bench.rows[3][1] if bench else "",
                      "target": last.target, "rag": "withheld" if last.suppressed else last.rag,
                      "spark": _sparkline(df, ind.short_title), "variation": variation,
@@ -102,7 +103,7 @@ def _variation_badge(icon: str | None):
 def scorecard_table(rows: list, search: str) -> html.Table:
     head = html.Thead(html.Tr([html.Th(h, scope="col") for h in (
         "Indicator", "Period", "Latest value", "Target", "Status against target",
-        "Variation (SPC)", "Assurance (SPC)", "England (published)", "Statistical neighbours",
+        "Variation (SPC)", "Assurance (SPC)", "England (published)", "Region", "Statistical neighbours",
         "Last 12 periods")]))
     body = []
     for r in rows:
@@ -111,7 +112,7 @@ def scorecard_table(rows: list, search: str) -> html.Table:
         if r["period"] is None:
             body.append(html.Tr([html.Th(link, scope="row"),
                                  html.Td("No loaded data covers this indicator at this frequency",
-                                         colSpan=9)]))
+                                         colSpan=10)]))
             continue
         rag = r["rag"] or "none"
         body.append(html.Tr([
@@ -120,7 +121,7 @@ def scorecard_table(rows: list, search: str) -> html.Table:
             html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=f"badge {RAG_CLASS[rag]}")),
             html.Td(_variation_badge(r["variation"])),
             html.Td(ASSURANCE_SHORT.get(r["assurance"], "")),
-            html.Td(r["england"]), html.Td(r["neighbours"]),
+            html.Td(r["england"]), html.Td(r["region"]), html.Td(r["neighbours"]),
             html.Td(r["spark"]),
         ]))
     return html.Table([html.Caption("Every indicator at the chosen period (click a name for its "

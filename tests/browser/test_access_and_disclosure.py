@@ -55,3 +55,22 @@ def test_board_role_never_sees_a_count_of_1_to_5(page, demo_server):
                     if ind.unit == "count":
                         value = row[2] if table_id == "indicator-trend-table" else row[1]
                         assert not SMALL.match(value), (ind.id, by, row)
+
+
+def test_board_downloads_never_contain_a_count_of_1_to_5(page, demo_server):
+    import csv
+
+    for ind_id, by in (("cpp_starts", "ethnicity"), ("cpp_at_end", "area"), ("cpp_repeat_pct", "age_band")):
+        page.goto(f"{demo_server}/indicator/{ind_id}?freq=month&by={by}")
+        _settled(page)
+        for button in range(page.locator("button", has_text="Download CSV").count()):
+            with page.expect_download() as info:
+                page.locator("button", has_text="Download CSV").nth(button).click()
+            with open(info.value.path(), encoding="utf-8") as fh:
+                rows = list(csv.reader(fh))
+            header = rows[0]
+            count_columns = [i for i, h in enumerate(header) if h in ("Numerator", "Denominator")]
+            if indicators.get(ind_id).unit == "count":
+                count_columns.append(1 if len(header) == 4 else 2)
+            for row in rows[1:]:
+                assert not any(SMALL.match(row[i]) for i in count_columns), (ind_id, by, row)
