@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, dcc, html
 from flask import Flask
 
 import indicators
-from dashboard import auth, ids
+from dashboard import auth, ids, security
 from dashboard.pages import about, cdop, data_quality, indicator, overview
 from indicators.store import WarehouseMissing
 
@@ -67,6 +67,9 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
     server = Flask(__name__)
     if not demo:
         auth.install_login(server, secret_dir / "session.key")
+    # Security headers; login rate limit; audit log of sign-ins and downloads (data/logs/).
+    security.install(server, login=not demo,
+                     audit=security.AuditLog(security.audit_file(secret_dir.parent / "logs" / "audit.jsonl")))
 
     @server.route("/health")
     def _health():

@@ -12,6 +12,9 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 def run(host: str = "127.0.0.1", port: int = 8050, demo: bool = False, debug: bool = False,
         warehouse: str | Path | None = None) -> None:
+    if debug and not (demo and host in LOOPBACK):
+        raise ValueError("--debug (Dash's development server, with tracebacks in the browser) is "
+                         "only allowed with --demo on 127.0.0.1, never with real data or logins")
     if demo and host not in LOOPBACK:
         raise ValueError("demo mode has no login, so it only binds to 127.0.0.1 "
                          f"(asked for {host}); drop --demo and add users to serve on a network")

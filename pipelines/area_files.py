@@ -19,12 +19,10 @@ def _la_from_name(path: Path) -> str | None:
     return match.group(1) if match else None
 
 
-FORMULA_START = ("=", "+", "@", "-", "\t", "\r")  # a cell starting so runs as a spreadsheet formula
-
-
 def _rows(path: Path, issues: list[Issue]):
-    """(line, row) for each data row; short rows and text that would run as a spreadsheet formula
-    are reported in `issues` and skipped; an empty table is reported too."""
+    """(line, row) for each data row; short rows are reported in `issues` and skipped, and so is
+    a table with no rows. Text that would run as a spreadsheet formula is kept: every export
+    neutralises it (dashboard.views.safe_cell)."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
@@ -37,15 +35,7 @@ def _rows(path: Path, issues: list[Issue]):
                                     Severity.STRUCTURAL, "the row has fewer fields than the header "
                                     "(is the file truncated?)"))
                 continue
-            clean = {k: (v or "").strip() for k, v in row.items() if k}
-            formula = [k for k in ("area_code", "area_name") if clean.get(k, "").startswith(FORMULA_START)]
-            if formula:
-                issues.append(Issue(path.name, line, clean.get("lachildid") or None, formula[0],
-                                    clean[formula[0]][:40], "S-FORMULA", Severity.STRUCTURAL,
-                                    "starts with =, +, -, @ or a tab and would run as a formula in "
-                                    "a spreadsheet"))
-                continue
-            yield line, clean
+            yield line, {k: (v or "").strip() for k, v in row.items() if k}
         if n == 0:
             issues.append(Issue(path.name, None, None, "file", None, "S-EMPTY", Severity.STRUCTURAL,
                                 "the file has a header but no rows"))

@@ -1,0 +1,236 @@
+"""Access controls, security headers, cookies, debug mode, the login rate limit and the audit log
+(issue 8, parts 5 and 7), through the Flask test client of the real app."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from dashboard.auth import OPEN_PATHS, add_user, load_users
+from dashboard.security import SECURITY_HEADERS, AuditLog, LoginRateLimiter
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cdop"
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    from pipelines.load import ingest
+
+    folder = tmp_path_factory.mktemp("security")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SAFEGUARDING_KEY_FILE", str(folder / "key"))
+    target = folder / "warehouse.duckdb"
+    ingest([FIXTURES / "cdop_302_2024-03-31.csv", FIXTURES / "population_302.csv"], target,
+           progress=None)
+    mp.undo()
+    return target
+
+
+def _ensure_page_callbacks() -> None:
+    """Dash moves @callback registrations into the first app that serves a request; if another
+    test in this process built an app already, re-import the pages so this app has them too."""
+    import importlib
+
+    from dash import _callback
+
+    if any(k.startswith("download.data") for k in _callback.GLOBAL_CALLBACK_MAP):
+        return
+    from dashboard.pages import cdop, data_quality, indicator, overview
+
+    for module in (overview, indicator, data_quality, cdop):
+        importlib.reload(module)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory, warehouse):
+    from dashboard.app import create_app
+
+    folder = tmp_path_factory.mktemp("security_app")
+    users = folder / "users.json"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SAFEGUARDING_USERS_FILE", str(users))
+    mp.setenv("SAFEGUARDING_WAREHOUSE", str(warehouse))
+    mp.setenv("SAFEGUARDING_AUDIT_LOG", str(folder / "logs" / "audit.jsonl"))
+    for name, role in (("chair", "board"), ("analyst", "analyst"), ("victim", "board")):
+        add_user(name, PASSWORD, role, users)
+    _ensure_page_callbacks()
+    dash_app = create_app(demo=False, secret_dir=folder / "secrets")
+    yield dash_app
+    mp.undo()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits(app):
+    yield
+    app.server.extensions["safeguarding_limiter"]._failures.clear()
+
+
+def _login(client, user="chair", password=PASSWORD, **kw):
+    return client.post("/login", data={"username": user, "password": password}, **kw)
+
+
+def _audit(app) -> AuditLog:
+    return app.server.extensions["safeguarding_audit"]
+
+
+def _dependencies(app) -> list[dict]:
+    client = app.server.test_client()
+    assert _login(client).status_code == 302
+    return client.get("/_dash-dependencies").get_json()
+
+
+def test_every_route_and_callback_refuses_unauthenticated_requests(app):
+    server = app.server
+    client = server.test_client()
+    rules = list(server.url_map.iter_rules())
+    checked = 0
+    for rule in rules:
+        path = rule.rule.replace("<path:path>", "indicator/cpp_at_end").replace(
+            "<string:package_name>", "dash").replace("<path:fingerprinted_path>", "dash_renderer.js"
+        ).replace("<path:filename>", "x.css")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method)
+            if path.startswith(OPEN_PATHS):
+                continue
+            assert response.status_code in (302, 401), (method, path, response.status_code)
+            if response.status_code == 302:
+                assert response.headers["Location"].endswith("/login")
+            checked += 1
+    assert checked >= 8
+    # Every Dash callback, posted as the browser would, is refused before it runs.
+    callbacks = _dependencies(app)
+    assert len(callbacks) >= 3
+    for cb in callbacks:
+        body = {"output": cb["output"], "outputs": [], "inputs": [], "state": [],
+                "changedPropIds": []}
+        assert client.post("/_dash-update-component", json=body).status_code == 401, cb["output"]
+    # And the open paths hold nothing sensitive.
+    assert client.get("/health").get_json() == {"status": "ok"}
+
+
+def test_passwords_use_a_modern_kdf(app):
+    users = Path(os.environ["SAFEGUARDING_USERS_FILE"])
+    stored = load_users(users)
+    for user in stored.values():
+        method, n, r, p = user["password_hash"].split("$")[0].split(":")
+        assert method == "scrypt" and int(n) >= 2 ** 15 and int(r) >= 8
+        assert PASSWORD not in json.dumps(stored)
+    assert stat.S_IMODE(users.stat().st_mode) == 0o600
+
+
+def test_session_cookie_is_httponly_samesite_and_secure_over_tls(app):
+    plain = _login(app.server.test_client())
+    cookie = plain.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    tls = _login(app.server.test_client(), base_url="https://dashboard.example")
+    cookie = tls.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+
+
+def test_security_headers_on_every_kind_of_response(app):
+    client = app.server.test_client()
+    responses = [client.get("/login"), client.get("/"), client.get("/health"),
+                 client.post("/_dash-update-component", json={}), _login(client),
+                 client.get("/_dash-layout"), client.get("/assets/bootstrap.min.css")]
+    for response in responses:
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers.get(name) == value, (response.request.path, name)
+        csp = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert client.get("/_dash-layout").headers["Cache-Control"] == "no-store"
+
+
+def test_debug_mode_is_never_on(app):
+    from dashboard.server import run
+
+    assert app.server.debug is False and app.server.config["DEBUG"] is False
+    with pytest.raises(ValueError, match="--debug"):
+        run(host="0.0.0.0", debug=True)
+    with pytest.raises(ValueError, match="--debug"):
+        run(host="127.0.0.1", debug=True, demo=False)
+    # The production path is waitress: Dash's dev server only runs behind --debug --demo.
+    source = (Path(__file__).resolve().parents[2] / "dashboard" / "server.py").read_text()
+    assert "from waitress import serve" in source
+
+
+def test_login_attempts_are_rate_limited(app):
+    client = app.server.test_client()
+    here = {"REMOTE_ADDR": "10.0.0.1"}
+    mark = len(_audit(app).events())
+    for _ in range(5):
+        assert _login(client, user="victim", password="wrong password!",
+                      environ_base=here).status_code == 200
+    blocked = _login(client, user="victim", environ_base=here)  # even the right password waits
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+    # another username from the same address is blocked too, and so is the username elsewhere
+    assert _login(client, user="analyst", environ_base=here).status_code == 429
+    assert _login(client, user="victim", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 429
+    # another user from another address is not
+    assert _login(client, user="analyst", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 302
+    events = [e["event"] for e in _audit(app).events()[mark:]]
+    assert events.count("login_failed") == 5 and events.count("login_rate_limited") == 3
+
+
+def test_rate_limiter_window_expires():
+    now = [0.0]
+    limiter = LoginRateLimiter(limit=3, window=60, clock=lambda: now[0])
+    for _ in range(3):
+        limiter.failed("1.2.3.4", "bob")
+    assert limiter.retry_after("1.2.3.4", "bob") > 0
+    assert limiter.retry_after("5.6.7.8", "bob") > 0  # per username too
+    now[0] = 61
+    assert limiter.retry_after("1.2.3.4", "bob") == 0
+
+
+def test_audit_log_records_logins_logouts_and_downloads(app):
+    client = app.server.test_client()
+    log = _audit(app)
+    mark = len(log.events())
+    assert _login(client, password="nope nope nope").status_code == 200
+    assert _login(client, user="analyst").status_code == 302
+    client.get("/_dash-layout")
+    cdop_download = next(cb for cb in client.get("/_dash-dependencies").get_json()
+                         if cb["output"].startswith("download.data@"))
+    trigger = {"table": "age", "type": "cdop-download"}
+    body = {"output": cdop_download["output"],
+            "outputs": {"id": "download", "property": "data"},
+            "inputs": [[{"id": trigger, "property": "n_clicks", "value": 1}]],
+            "state": [{"id": "url", "property": "search", "value": "?la=302"}],
+            "changedPropIds": [json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert "cdop-age-302.csv" in response.get_data(as_text=True)
+    client.get("/logout")
+    events = log.events()[mark:]
+    assert [e["event"] for e in events] == ["login_failed", "login", "download", "logout"]
+    assert events[1]["user"] == "analyst" and events[1]["role"] == "analyst"
+    assert events[2] | {"at": None, "prev": None} == {
+        "at": None, "prev": None, "event": "download", "user": "analyst", "role": "analyst",
+        "file": "cdop-age-302.csv", "address": "127.0.0.1"}
+    assert events[3]["user"] == "analyst"
+    assert all("password" not in json.dumps(e) for e in events)
+    assert log.verify()
+    assert stat.S_IMODE(log.path.stat().st_mode) == 0o600
+
+
+def test_audit_log_is_append_only_and_tamper_evident(tmp_path):
+    log = AuditLog(tmp_path / "audit.jsonl")
+    for i in range(5):
+        log.write("login", user=f"u{i}")
+    first = log.path.read_bytes()
+    log.write("download", user="u0", file="x.csv")
+    assert log.path.read_bytes().startswith(first)  # earlier lines are never rewritten
+    assert log.verify()
+    lines = log.path.read_text().splitlines()
+    del lines[2]  # remove one line: the chain breaks
+    log.path.write_text("\n".join(lines) + "\n")
+    assert not log.verify()
+    # A second writer (another process) appends; nothing is lost or interleaved.
+    fd = os.open(log.path, os.O_WRONLY | os.O_APPEND)
+    os.close(fd)
+    assert len(log.events()) == 5
