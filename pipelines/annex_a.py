@@ -157,7 +157,8 @@ def read_annex_a(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, li
         for line, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
             if values is None or all(v in (None, "") for v in values):
                 continue
-            get = lambda f: values[col[f]] if f in col and col[f] < len(values) else None  # noqa: E731
+            def get(f, values=values):
+                return values[col[f]] if f in col and col[f] < len(values) else None
             child_id = str(get("child_id") or "").strip()
             if child_id.endswith(".0"):
                 child_id = child_id[:-2]  # numeric ids stored as floats

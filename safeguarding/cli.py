@@ -159,9 +159,11 @@ def indicators_cmd(
                                                     "default: the latest year loaded.")] = None,
     la: Annotated[str | None, typer.Option(help="3-digit DfE LA number.")] = None,
     by: Annotated[str | None, typer.Option(
-        help="Breakdown: la, area, ethnicity, ethnic_group, sex, age_band, category, latest_category.")] = None,
+        help="Breakdown: la, area, ethnicity, ethnic_group, sex, age_band, category, latest_category, "
+             "cdop_age_band, expected, death_category.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
-    role: Annotated[str, typer.Option(help="analyst (unsuppressed) or board (small numbers as c).")] = "analyst",
+    role: Annotated[str, typer.Option(
+        help="analyst (unsuppressed) or board (small numbers as c).")] = "analyst",
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Print indicator values for one period."""

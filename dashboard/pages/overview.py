@@ -11,15 +11,15 @@ from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
 
 import indicators
 from dashboard import ids
+from dashboard.pages.indicator import dom_id
 from dashboard.palette import PRIMARY
 from dashboard.state import FREQUENCIES, ViewState, parse_query, to_query
-from dashboard.pages.indicator import dom_id
 from dashboard.views import RAG_WORDS, benchmark_view, fmt
 from indicators.disclosure import suppress
 from indicators.spc import variation_text
 
-RAG_CLASS = {"withheld": "bg-light text-dark border","green": "bg-success", "amber": "bg-warning text-dark", "red": "bg-danger",
-             "none": "bg-light text-dark border"}
+RAG_CLASS = {"withheld": "bg-light text-dark border", "green": "bg-success",
+             "amber": "bg-warning text-dark", "red": "bg-danger", "none": "bg-light text-dark border"}
 SPARK_POINTS = 12
 
 
@@ -141,7 +141,8 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
         html.Div([
             _select("Local authority", "la", [(c, f"{n} ({c})") for c, n in las.items()], state.la),
             _select("How often", "freq", list(FREQUENCIES.items()), state.freq),
-            _select("Period", "period", [(p, p) for p in periods], state.end or (periods[-1] if periods else None)),
+            _select("Period", "period", [(p, p) for p in periods],
+                    state.end or (periods[-1] if periods else None)),
         ], className="row g-3 mb-3 d-print-none", role="group", **{"aria-label": "Choose what to show"}),
         dcc.Loading(html.Div(scorecard_table(rows, to_query(state)),
                              id={"type": ids.SCORECARD_BODY, "name": "main"})),

@@ -25,8 +25,7 @@ def warehouse(tmp_path_factory) -> Path:
     mp = pytest.MonkeyPatch()
     mp.setenv("SAFEGUARDING_KEY_FILE", str(folder / "key"))
     target = folder / "warehouse.duckdb"
-    ingest([FIXTURES / "cdop_302_2024-03-31.csv", FIXTURES / "population_302.csv"], target,
-           progress=None)
+    ingest([FIXTURES / "cdop_302_2024-03-31.csv", FIXTURES / "population_302.csv"], target, progress=None)
     mp.undo()
     return target
 
@@ -90,9 +89,12 @@ def test_every_route_and_callback_refuses_unauthenticated_requests(app):
     rules = list(server.url_map.iter_rules())
     checked = 0
     for rule in rules:
-        path = rule.rule.replace("<path:path>", "indicator/cpp_at_end").replace(
-            "<string:package_name>", "dash").replace("<path:fingerprinted_path>", "dash_renderer.js"
-        ).replace("<path:filename>", "x.css")
+        path = (
+            rule.rule.replace("<path:path>", "indicator/cpp_at_end")
+            .replace("<string:package_name>", "dash")
+            .replace("<path:fingerprinted_path>", "dash_renderer.js")
+            .replace("<path:filename>", "x.css")
+        )
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(path, method=method)
             if path.startswith(OPEN_PATHS):
@@ -106,8 +108,7 @@ def test_every_route_and_callback_refuses_unauthenticated_requests(app):
     callbacks = _dependencies(app)
     assert len(callbacks) >= 3
     for cb in callbacks:
-        body = {"output": cb["output"], "outputs": [], "inputs": [], "state": [],
-                "changedPropIds": []}
+        body = {"output": cb["output"], "outputs": [], "inputs": [], "state": [], "changedPropIds": []}
         assert client.post("/_dash-update-component", json=body).status_code == 401, cb["output"]
     # And the open paths hold nothing sensitive.
     assert client.get("/health").get_json() == {"status": "ok"}
@@ -118,7 +119,7 @@ def test_passwords_use_a_modern_kdf(app):
     stored = load_users(users)
     for user in stored.values():
         method, n, r, p = user["password_hash"].split("$")[0].split(":")
-        assert method == "scrypt" and int(n) >= 2 ** 15 and int(r) >= 8
+        assert method == "scrypt" and int(n) >= 2**15 and int(r) >= 8
         assert PASSWORD not in json.dumps(stored)
     assert stat.S_IMODE(users.stat().st_mode) == 0o600
 
@@ -134,9 +135,15 @@ def test_session_cookie_is_httponly_samesite_and_secure_over_tls(app):
 
 def test_security_headers_on_every_kind_of_response(app):
     client = app.server.test_client()
-    responses = [client.get("/login"), client.get("/"), client.get("/health"),
-                 client.post("/_dash-update-component", json={}), _login(client),
-                 client.get("/_dash-layout"), client.get("/assets/bootstrap.min.css")]
+    responses = [
+        client.get("/login"),
+        client.get("/"),
+        client.get("/health"),
+        client.post("/_dash-update-component", json={}),
+        _login(client),
+        client.get("/_dash-layout"),
+        client.get("/assets/bootstrap.min.css"),
+    ]
     for response in responses:
         for name, value in SECURITY_HEADERS.items():
             assert response.headers.get(name) == value, (response.request.path, name)
@@ -163,8 +170,7 @@ def test_login_attempts_are_rate_limited(app):
     here = {"REMOTE_ADDR": "10.0.0.1"}
     mark = len(_audit(app).events())
     for _ in range(5):
-        assert _login(client, user="victim", password="wrong password!",
-                      environ_base=here).status_code == 200
+        assert _login(client, user="victim", password="wrong password!", environ_base=here).status_code == 200
     blocked = _login(client, user="victim", environ_base=here)  # even the right password waits
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
     # another username from the same address is blocked too, and so is the username elsewhere
@@ -194,14 +200,17 @@ def test_audit_log_records_logins_logouts_and_downloads(app):
     assert _login(client, password="nope nope nope").status_code == 200
     assert _login(client, user="analyst").status_code == 302
     client.get("/_dash-layout")
-    cdop_download = next(cb for cb in client.get("/_dash-dependencies").get_json()
-                         if cb["output"].startswith("download.data@"))
+    cdop_download = next(
+        cb for cb in client.get("/_dash-dependencies").get_json() if cb["output"].startswith("download.data@")
+    )
     trigger = {"table": "age", "type": "cdop-download"}
-    body = {"output": cdop_download["output"],
-            "outputs": {"id": "download", "property": "data"},
-            "inputs": [[{"id": trigger, "property": "n_clicks", "value": 1}]],
-            "state": [{"id": "url", "property": "search", "value": "?la=302"}],
-            "changedPropIds": [json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"]}
+    body = {
+        "output": cdop_download["output"],
+        "outputs": {"id": "download", "property": "data"},
+        "inputs": [[{"id": trigger, "property": "n_clicks", "value": 1}]],
+        "state": [{"id": "url", "property": "search", "value": "?la=302"}],
+        "changedPropIds": [json.dumps(trigger, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+    }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert "cdop-age-302.csv" in response.get_data(as_text=True)
@@ -210,8 +219,14 @@ def test_audit_log_records_logins_logouts_and_downloads(app):
     assert [e["event"] for e in events] == ["login_failed", "login", "download", "logout"]
     assert events[1]["user"] == "analyst" and events[1]["role"] == "analyst"
     assert events[2] | {"at": None, "prev": None} == {
-        "at": None, "prev": None, "event": "download", "user": "analyst", "role": "analyst",
-        "file": "cdop-age-302.csv", "address": "127.0.0.1"}
+        "at": None,
+        "prev": None,
+        "event": "download",
+        "user": "analyst",
+        "role": "analyst",
+        "file": "cdop-age-302.csv",
+        "address": "127.0.0.1",
+    }
     assert events[3]["user"] == "analyst"
     assert all("password" not in json.dumps(e) for e in events)
     assert log.verify()

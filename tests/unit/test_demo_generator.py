@@ -15,8 +15,8 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
-from safeguarding import codes
 from pipelines import demo_generator as gen
+from safeguarding import codes
 
 YEARS = list(range(2017, 2027))
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
