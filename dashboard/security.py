@@ -28,18 +28,20 @@ DEFAULT_AUDIT_LOG = Path("data/logs/audit.jsonl")
 
 # Dash renders its config and renderer bootstrap inline and Plotly needs eval for some traces,
 # so scripts allow 'unsafe-inline' and 'unsafe-eval' but only from this origin; no framing at all.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
@@ -76,8 +78,12 @@ class AuditLog:
     def write(self, event: str, **fields: object) -> None:
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            record = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "event": event,
-                      **fields, "prev": self._last_hash()}
+            record = {
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "event": event,
+                **fields,
+                "prev": self._last_hash(),
+            }
             line = (json.dumps(record, sort_keys=True, default=str) + "\n").encode()
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
@@ -161,8 +167,9 @@ def _download_name(response: Response) -> str | None:
         return None
 
 
-def install(server: Flask, *, login: bool, audit: AuditLog | None = None,
-            limiter: LoginRateLimiter | None = None) -> None:
+def install(
+    server: Flask, *, login: bool, audit: AuditLog | None = None, limiter: LoginRateLimiter | None = None
+) -> None:
     """Add headers to every response; with `login`, rate-limit and audit sign-ins and audit
     downloads. Call after `auth.install_login`."""
     audit = audit or AuditLog(audit_file())
@@ -184,8 +191,11 @@ def install(server: Flask, *, login: bool, audit: AuditLog | None = None,
         wait = limiter.retry_after(address, username)
         if wait:
             audit.write("login_rate_limited", user=username[:100], address=address)
-            return Response("Too many sign-in attempts. Wait a few minutes and try again.", 429,
-                            {"Retry-After": str(wait)})
+            return Response(
+                "Too many sign-in attempts. Wait a few minutes and try again.",
+                429,
+                {"Retry-After": str(wait)},
+            )
         return None
 
     @server.after_request
@@ -210,6 +220,11 @@ def install(server: Flask, *, login: bool, audit: AuditLog | None = None,
         elif response.status_code == 200 and _is_download_callback():
             name = _download_name(response)
             if name:
-                audit.write("download", user=session.get("user"), role=session.get("role"),
-                            file=name, address=request.remote_addr or "?")
+                audit.write(
+                    "download",
+                    user=session.get("user"),
+                    role=session.get("role"),
+                    file=name,
+                    address=request.remote_addr or "?",
+                )
         return response

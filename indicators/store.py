@@ -51,7 +51,12 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     if not p.exists():
         raise WarehouseMissing(f"no warehouse at {p}: run `safeguarding demo` or "
                                "`safeguarding ingest FILE...` first")
-    con = duckdb.connect(str(p), read_only=True)
+    # A private in-memory database that ATTACHes the file: duckdb.connect(path) would hand back
+    # the process's cached instance for that path while any old connection is still open, i.e.
+    # the file that a load has just replaced (tests/integration/test_concurrency.py).
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH '{}' AS warehouse (READ_ONLY)".format(str(p.resolve()).replace("'", "''")))
+    con.execute("USE warehouse")
     calendar = working_day_calendar()
     con.register("working_days", calendar)
     return con
@@ -75,5 +80,6 @@ def cursor(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
             _OPEN[key] = (version, connect(path))
         con = _OPEN[key][1]
     cur = con.cursor()
+    cur.execute("USE warehouse")  # USE is per connection; a cursor is a new connection
     cur.register("working_days", working_day_calendar())
     return cur

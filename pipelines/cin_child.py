@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from safeguarding import codes
 from pipelines.pseudonymise import derived_key
 from pipelines.xml_fields import (
     Fields,
@@ -17,6 +16,7 @@ from pipelines.xml_fields import (
     local_name,
     month_start,
 )
+from safeguarding import codes
 
 if TYPE_CHECKING:
     from pipelines.cin_census import CensusReader

@@ -31,8 +31,9 @@ def read_population(path: Path) -> tuple[pa.Table | None, list[Issue]]:
             line = reader.line_num
             if None in row.values():  # fewer fields than the header: a cut-off or damaged row
                 issues.append(Issue(path.name, line, None, "row", None, "S-COLUMNS",
-                                    Severity.STRUCTURAL, f"the row has {sum(v is not None for v in row.values())} "
-                                    f"fields but the header has {len(reader.fieldnames or [])} "
+                                    Severity.STRUCTURAL,
+                                    f"the row has {sum(v is not None for v in row.values())} fields "
+                                    f"but the header has {len(reader.fieldnames or [])} "
                                     "(is the file truncated?)"))
                 continue
             raw = (row["population_estimate"] or "").strip()

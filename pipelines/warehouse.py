@@ -15,7 +15,6 @@ import duckdb
 from pipelines.issues import IngestError
 
 
-
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -70,7 +69,10 @@ def rebuild(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
             _fsync_dir(directory)
-        except OSError as exc:
+        # A full disk or quota shows up as OSError (copy), IOException (write) or
+        # TransactionException (commit of the write-ahead log); memory can run out too.
+        except (OSError, duckdb.IOException, duckdb.TransactionException,
+                duckdb.OutOfMemoryException) as exc:
             raise IngestError(f"could not write the warehouse {path}: {exc}; "
                               "the previous warehouse is unchanged") from exc
         finally:

@@ -8,20 +8,26 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
-from indicators.geography import ATTRIBUTION, ward_boundaries
 from dashboard import ids
 from dashboard.figures import (
-    Y_TITLES, area_map_figure, benchmark_figure, breakdown_figure, funnel_figure, trend_figure,
+    Y_TITLES,
+    area_map_figure,
+    benchmark_figure,
+    breakdown_figure,
+    funnel_figure,
+    trend_figure,
 )
 from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.tables import data_table
 from dashboard.views import (
-    POLARITY_WORDS, benchmark_view,
+    POLARITY_WORDS,
+    benchmark_view,
     breakdown_headers,
     export_frame,
     indicator_view,
     trend_headers,
 )
+from indicators.geography import ATTRIBUTION, ward_boundaries
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
