@@ -33,8 +33,13 @@ def build_warehouse(out: Path) -> Path:
         generate_las(raw, la_codes=LA_CODES, first_year=2017, last_year=2026, seed=11)
         (raw / ".complete").write_text("ok\n")
     env = {**os.environ, "SAFEGUARDING_KEY_FILE": str(out / "bench.key")}
-    subprocess.run([sys.executable, "-m", "safeguarding.cli", "ingest", "--warehouse", str(target),
-                    str(raw)], check=True, env=env, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "safeguarding.cli", "ingest", "--warehouse", str(target), str(raw)],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+    )
     return target
 
 
@@ -72,9 +77,12 @@ def run(out: Path, calls: int = 200) -> dict:
                 _serialise(overview.scorecard_table(rows, ""))
             timings.append(time.perf_counter() - started)
         timings.sort()
-        results[page] = {"calls": calls, "p50_ms": 1000 * statistics.median(timings),
-                         "p95_ms": 1000 * timings[int(0.95 * len(timings)) - 1],
-                         "first_call_ms": 1000 * timings[-1]}
+        results[page] = {
+            "calls": calls,
+            "p50_ms": 1000 * statistics.median(timings),
+            "p95_ms": 1000 * timings[int(0.95 * len(timings)) - 1],
+            "first_call_ms": 1000 * timings[-1],
+        }
     return results
 
 

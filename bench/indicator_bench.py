@@ -23,8 +23,12 @@ def build_all(warehouse: Path) -> dict:
             rows += len(engine.indicator_values(con, ind, periods, None, None))
     finally:
         con.close()
-    return {"seconds": time.perf_counter() - started, "rows": rows, "periods": len(periods),
-            "indicators": len(registry())}
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": rows,
+        "periods": len(periods),
+        "indicators": len(registry()),
+    }
 
 
 def build_via_api(warehouse: Path) -> dict:

@@ -44,13 +44,22 @@ def _measure(kind: str, path: str) -> dict:
         for child in root.iter("Child"):
             cid = child.findtext("ChildIdentifiers/LAchildID")
             key = pseudo.child_key(la, cid)
-            kids.append({"child_key": key,
-                         "birth": child.findtext("ChildIdentifiers/PersonBirthDate"),
-                         "ethnicity": child.findtext("ChildCharacteristics/Ethnicity")})
+            kids.append(
+                {
+                    "child_key": key,
+                    "birth": child.findtext("ChildIdentifiers/PersonBirthDate"),
+                    "ethnicity": child.findtext("ChildCharacteristics/Ethnicity"),
+                }
+            )
             for p in child.iter("ChildProtectionPlans"):
-                plans.append({"child_key": key, "start": p.findtext("CPPstartDate"),
-                              "end": p.findtext("CPPendDate"),
-                              "reviews": [r.text for r in p.iter("CPPreviewDate")]})
+                plans.append(
+                    {
+                        "child_key": key,
+                        "start": p.findtext("CPPstartDate"),
+                        "end": p.findtext("CPPendDate"),
+                        "reviews": [r.text for r in p.iter("CPPreviewDate")],
+                    }
+                )
         kids_df = pd.DataFrame(kids)
         plans_df = pd.DataFrame(plans)
         for df, col in ((kids_df, "birth"), (plans_df, "start"), (plans_df, "end")):
@@ -63,8 +72,13 @@ def _measure(kind: str, path: str) -> dict:
 
 
 def measure_in_subprocess(kind: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, __file__, kind, str(path)], check=True,
-                         capture_output=True, text=True, cwd=HERE.parent)
+    out = subprocess.run(
+        [sys.executable, __file__, kind, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
+    )
     return json.loads(out.stdout)
 
 
@@ -73,8 +87,11 @@ def run(path: Path) -> dict:
     result = {"file": path.name, "size_mb": round(size_mb, 1)}
     for kind in ("ours", "baseline"):
         m = measure_in_subprocess(kind, path)
-        result[kind] = {**m, "mb_per_s": size_mb / m["seconds"],
-                        "children_per_s": m["children"] / m["seconds"]}
+        result[kind] = {
+            **m,
+            "mb_per_s": size_mb / m["seconds"],
+            "children_per_s": m["children"] / m["seconds"],
+        }
     result["speed_ratio"] = result["baseline"]["seconds"] / result["ours"]["seconds"]
     result["rss_ratio"] = result["baseline"]["peak_rss_mb"] / result["ours"]["peak_rss_mb"]
     return result

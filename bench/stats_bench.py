@@ -19,8 +19,8 @@ def make_series(n_series: int, n_points: int, seed: int = 20240331) -> np.ndarra
     """Noisy monthly counts; a third get a step change half way and a sixth a steady climb."""
     rng = np.random.default_rng(seed)
     x = rng.normal(50, 6, (n_series, n_points)).round()
-    x[: n_series // 3, n_points // 2:] += 12
-    x[n_series // 3: n_series // 2] += np.linspace(0, 15, n_points)
+    x[: n_series // 3, n_points // 2 :] += 12
+    x[n_series // 3 : n_series // 2] += np.linspace(0, 15, n_points)
     return x
 
 
@@ -58,14 +58,23 @@ def run(n_series: int = 3000, n_points: int = 40, baseline_series: int = 300) ->
     started = time.perf_counter()
     base = [pandas_flags(row) for row in x[:baseline_series]]
     pandas_seconds = (time.perf_counter() - started) * n_series / baseline_series
-    agree = all((result.flags[i] > 0).tolist() == base[i].tolist() == singles[i].special.tolist()
-                for i in range(baseline_series))
+    agree = all(
+        (result.flags[i] > 0).tolist() == base[i].tolist() == singles[i].special.tolist()
+        for i in range(baseline_series)
+    )
     seconds = min(timings)
-    return {"series": n_series, "points": n_points, "seconds": seconds,
-            "per_series_api_seconds": per_series_api, "pandas_baseline_seconds": pandas_seconds,
-            "pandas_baseline_measured_on": baseline_series, "speed_ratio": pandas_seconds / seconds,
-            "special_cause_series": int((result.variation_icon != "common_cause").sum()),
-            "same_flags_as_baseline": agree, "under_1s": seconds < 1.0}
+    return {
+        "series": n_series,
+        "points": n_points,
+        "seconds": seconds,
+        "per_series_api_seconds": per_series_api,
+        "pandas_baseline_seconds": pandas_seconds,
+        "pandas_baseline_measured_on": baseline_series,
+        "speed_ratio": pandas_seconds / seconds,
+        "special_cause_series": int((result.variation_icon != "common_cause").sum()),
+        "same_flags_as_baseline": agree,
+        "under_1s": seconds < 1.0,
+    }
 
 
 if __name__ == "__main__":

@@ -19,8 +19,11 @@ ASSETS = Path(__file__).parent / "assets"
 APP_TITLE = "Safeguarding partnership: child protection performance"
 _STATE = {"demo": False}
 
-PAGES = {"/": ("Scorecard", overview.layout), "/data-quality": ("Data quality", data_quality.layout),
-         "/about": ("About and definitions", about.layout)}
+PAGES = {
+    "/": ("Scorecard", overview.layout),
+    "/data-quality": ("Data quality", data_quality.layout),
+    "/about": ("About and definitions", about.layout),
+}
 PAGES[cdop.PATH] = (cdop.TITLE, cdop.layout)  # Child deaths (CDOP)
 
 
@@ -34,31 +37,49 @@ def _banner(demo: bool):
     return html.Div(
         "Demo mode: synthetic data for a made-up local authority, no login, served on "
         "127.0.0.1 only. Small numbers are suppressed as for the board.",
-        id=ids.DEMO_BANNER, className="alert alert-warning mb-0 rounded-0 text-center",
+        id=ids.DEMO_BANNER,
+        className="alert alert-warning mb-0 rounded-0 text-center",
         role="status",
     )
 
 
 def _shell(demo: bool) -> html.Div:
-    nav = [dbc.NavItem(dbc.NavLink(label, href=path, active="exact"))
-           for path, (label, _) in PAGES.items()]
-    nav.insert(1, dbc.DropdownMenu(
-        [dbc.DropdownMenuItem(ind.short_title, href=f"/indicator/{ind.id}")
-         for ind in indicators.registry().values()],
-        label="Indicators", nav=True, in_navbar=True, id="nav-indicators"))
+    nav = [dbc.NavItem(dbc.NavLink(label, href=path, active="exact")) for path, (label, _) in PAGES.items()]
+    nav.insert(
+        1,
+        dbc.DropdownMenu(
+            [
+                dbc.DropdownMenuItem(ind.short_title, href=f"/indicator/{ind.id}")
+                for ind in indicators.registry().values()
+            ],
+            label="Indicators",
+            nav=True,
+            in_navbar=True,
+            id="nav-indicators",
+        ),
+    )
     if not demo:
         nav.append(dbc.NavItem(dbc.NavLink("Sign out", href="/logout", external_link=True)))
-    return html.Div([
-        html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
-        _banner(demo),
-        dbc.Navbar(dbc.Container([
-            html.Span(APP_TITLE, className="navbar-brand mb-0 h1 text-wrap"),
-            dbc.Nav(nav, navbar=True),
-        ]), color="dark", dark=True, className="mb-4"),
-        dcc.Location(id=ids.URL, refresh="callback-nav"),
-        dcc.Download(id=ids.DOWNLOAD),
-        html.Main(dbc.Container(id=ids.PAGE), id="main", tabIndex=-1),
-    ])
+    return html.Div(
+        [
+            html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
+            _banner(demo),
+            dbc.Navbar(
+                dbc.Container(
+                    [
+                        html.Span(APP_TITLE, className="navbar-brand mb-0 h1 text-wrap"),
+                        dbc.Nav(nav, navbar=True),
+                    ]
+                ),
+                color="dark",
+                dark=True,
+                className="mb-4",
+            ),
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            dcc.Download(id=ids.DOWNLOAD),
+            html.Main(dbc.Container(id=ids.PAGE), id="main", tabIndex=-1),
+        ]
+    )
 
 
 def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> Dash:
@@ -68,15 +89,24 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
     if not demo:
         auth.install_login(server, secret_dir / "session.key")
     # Security headers; login rate limit; audit log of sign-ins and downloads (data/logs/).
-    security.install(server, login=not demo,
-                     audit=security.AuditLog(security.audit_file(secret_dir.parent / "logs" / "audit.jsonl")))
+    security.install(
+        server,
+        login=not demo,
+        audit=security.AuditLog(security.audit_file(secret_dir.parent / "logs" / "audit.jsonl")),
+    )
 
     @server.route("/health")
     def _health():
         return {"status": "ok"}
 
-    app = Dash(__name__, server=server, assets_folder=str(ASSETS), title=APP_TITLE,
-               suppress_callback_exceptions=True, update_title=None)
+    app = Dash(
+        __name__,
+        server=server,
+        assets_folder=str(ASSETS),
+        title=APP_TITLE,
+        suppress_callback_exceptions=True,
+        update_title=None,
+    )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = _shell(demo)
 
@@ -85,13 +115,19 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
         try:
             return _page(pathname or "/", search)
         except WarehouseMissing as exc:
-            return dbc.Alert([html.H1("No data loaded yet", className="h4"), html.P(str(exc))],
-                             color="info")
+            return dbc.Alert([html.H1("No data loaded yet", className="h4"), html.P(str(exc))], color="info")
         except Exception:  # never show a traceback to a board member
             LOG.exception("page %s failed", pathname)
-            return dbc.Alert([html.H1("Something went wrong", className="h4"),
-                              html.P("This page could not be shown. The error has been logged "
-                                     "for the analysts; other pages still work.")], color="danger")
+            return dbc.Alert(
+                [
+                    html.H1("Something went wrong", className="h4"),
+                    html.P(
+                        "This page could not be shown. The error has been logged "
+                        "for the analysts; other pages still work."
+                    ),
+                ],
+                color="danger",
+            )
 
     def _page(pathname: str, search: str | None):
         if pathname.startswith("/indicator/"):
@@ -100,9 +136,14 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
                 return indicator.layout(indicator_id, session_role(), search)
         label, layout = PAGES.get(pathname, (None, None))
         if layout is None:
-            return html.Div([html.H1("Page not found", className="h2"),
-                             html.P(["There is no page at this address. ",
-                                     dcc.Link("Go to the overview", href="/"), "."])])
+            return html.Div(
+                [
+                    html.H1("Page not found", className="h2"),
+                    html.P(
+                        ["There is no page at this address. ", dcc.Link("Go to the overview", href="/"), "."]
+                    ),
+                ]
+            )
         return layout(session_role(), search)
 
     return app

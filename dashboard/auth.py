@@ -38,8 +38,7 @@ def add_user(username: str, password: str, role: Role, path: Path | None = None)
         raise ValueError("passwords must be at least 12 characters")
     path = path or users_file()
     users = load_users(path)
-    users[username] = {"password_hash": generate_password_hash(password, method="scrypt"),
-                       "role": role}
+    users[username] = {"password_hash": generate_password_hash(password, method="scrypt"), "role": role}
     _write_users(users, path)
 
 
@@ -113,8 +112,10 @@ def install_login(server: Flask, secret_file: Path) -> None:
                 session.clear()
                 session.update(user=username, role=role)
                 return redirect("/")
-            error = ('<div class="alert alert-danger" role="alert">Wrong username or password '
-                     f"for {escape(username)}.</div>")
+            error = (
+                '<div class="alert alert-danger" role="alert">Wrong username or password '
+                f"for {escape(username)}.</div>"
+            )
         return LOGIN_PAGE.format(error=error)
 
     @server.route("/logout")

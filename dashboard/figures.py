@@ -11,8 +11,13 @@ from indicators.disclosure import display
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 NEITHER = OKABE_ITO["reddish_purple"]
 DIRECTION_COLOUR = {"improving": IMPROVING, "concerning": CONCERN, "neither": NEITHER}
-Y_TITLES = {"count": "Number", "percent": "Percentage", "rate_per_10k": "Rate per 10,000",
-            "rate_per_100k": "Rate per 100,000", "days": "Days"}
+Y_TITLES = {
+    "count": "Number",
+    "percent": "Percentage",
+    "rate_per_10k": "Rate per 10,000",
+    "rate_per_100k": "Rate per 100,000",
+    "days": "Days",
+}
 
 
 def _layout(title: str, y_title: str, **extra) -> dict:
@@ -21,13 +26,20 @@ def _layout(title: str, y_title: str, **extra) -> dict:
     layout = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
         "font": {"family": FONT, "size": 14, "color": "#1b1b1b"},
-        "plot_bgcolor": "white", "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
         "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-        "hovermode": "x unified", "showlegend": True,
+        "hovermode": "x unified",
+        "showlegend": True,
         "legend": {"orientation": "h", "y": -0.18},
         "xaxis": {"showgrid": False, "linecolor": "#505a5f"},
-        "yaxis": {"title": {"text": y_title}, "gridcolor": "#e5e5e5", "zeroline": True,
-                  "zerolinecolor": "#b1b4b6", "rangemode": "tozero"},
+        "yaxis": {
+            "title": {"text": y_title},
+            "gridcolor": "#e5e5e5",
+            "zeroline": True,
+            "zerolinecolor": "#b1b4b6",
+            "rangemode": "tozero",
+        },
     }
     for key, value in extra.items():
         if isinstance(value, dict) and isinstance(layout.get(key), dict):
@@ -51,9 +63,14 @@ def _list(values) -> list:
     return [None if v is None or pd.isna(v) else v for v in values]
 
 
-def trend_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals: int = 0,
-                 target: tuple[float, float] | float | None = None,
-                 spc: pd.DataFrame | None = None) -> go.Figure:
+def trend_figure(
+    df: pd.DataFrame,
+    title: str,
+    unit: str = "count",
+    decimals: int = 0,
+    target: tuple[float, float] | float | None = None,
+    spc: pd.DataFrame | None = None,
+) -> go.Figure:
     """Value over period end; gaps (not zeros) where there is no value. Optional target line or
     band and SPC mean, process limits and special-cause points (MDC colours: blue improving,
     orange concerning, purple neither)."""
@@ -62,48 +79,122 @@ def trend_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals: in
     y = _list(pd.to_numeric(data["value"], errors="coerce"))
     traces, shapes, notes = [], [], []
     if spc is not None and not spc.empty:
-        for col, name, dash in (("upper", "Upper process limit", "dash"),
-                                ("mean", "Mean", "solid"), ("lower", "Lower process limit", "dash")):
-            traces.append({"type": "scatter", "x": x, "y": _list(spc[col]), "mode": "lines",
-                           "name": name, "hoverinfo": "skip",
-                           "line": {"color": "#6f777b", "width": 1.5, "dash": dash}})
-    traces.append({"type": "scatter", "x": x, "y": y, "mode": "lines+markers",
-                   "name": Y_TITLES.get(unit, "Value"), "line": {"color": PRIMARY, "width": 3},
-                   "marker": {"size": 7}, "customdata": list(data["period"]), "connectgaps": False,
-                   "hovertemplate": f"%{{customdata}}: %{{y:,.{decimals}f}}<extra></extra>"})
+        for col, name, dash in (
+            ("upper", "Upper process limit", "dash"),
+            ("mean", "Mean", "solid"),
+            ("lower", "Lower process limit", "dash"),
+        ):
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": x,
+                    "y": _list(spc[col]),
+                    "mode": "lines",
+                    "name": name,
+                    "hoverinfo": "skip",
+                    "line": {"color": "#6f777b", "width": 1.5, "dash": dash},
+                }
+            )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": x,
+            "y": y,
+            "mode": "lines+markers",
+            "name": Y_TITLES.get(unit, "Value"),
+            "line": {"color": PRIMARY, "width": 3},
+            "marker": {"size": 7},
+            "customdata": list(data["period"]),
+            "connectgaps": False,
+            "hovertemplate": f"%{{customdata}}: %{{y:,.{decimals}f}}<extra></extra>",
+        }
+    )
     if spc is not None and not spc.empty and "special" in spc:
         special = spc["special"].fillna(False).astype(bool).to_numpy()
         for direction, colour in DIRECTION_COLOUR.items():
             mask = special & (spc["direction"] == direction).to_numpy()
             if mask.any():
-                traces.append({"type": "scatter", "mode": "markers",
-                               "x": [v for v, m in zip(x, mask, strict=True) if m],
-                               "y": [v for v, m in zip(y, mask, strict=True) if m],
-                               "name": f"Special cause ({direction})", "hoverinfo": "skip",
-                               "marker": {"size": 12, "color": colour, "symbol": "circle-open",
-                                          "line": {"width": 3}}})
+                traces.append(
+                    {
+                        "type": "scatter",
+                        "mode": "markers",
+                        "x": [v for v, m in zip(x, mask, strict=True) if m],
+                        "y": [v for v, m in zip(y, mask, strict=True) if m],
+                        "name": f"Special cause ({direction})",
+                        "hoverinfo": "skip",
+                        "marker": {
+                            "size": 12,
+                            "color": colour,
+                            "symbol": "circle-open",
+                            "line": {"width": 3},
+                        },
+                    }
+                )
         if "annotation" in spc:
             for when, text in zip(x, spc["annotation"].fillna(""), strict=True):
                 if text:
-                    shapes.append({"type": "line", "x0": when, "x1": when, "yref": "paper",
-                                   "y0": 0, "y1": 1,
-                                   "line": {"color": "#505a5f", "width": 1, "dash": "dot"}})
-                    notes.append({"x": when, "y": 1, "yref": "paper", "text": text,
-                                  "showarrow": False, "xanchor": "left", "yanchor": "bottom",
-                                  "font": {"size": 12}, "bgcolor": "rgba(255,255,255,0.85)"})
+                    shapes.append(
+                        {
+                            "type": "line",
+                            "x0": when,
+                            "x1": when,
+                            "yref": "paper",
+                            "y0": 0,
+                            "y1": 1,
+                            "line": {"color": "#505a5f", "width": 1, "dash": "dot"},
+                        }
+                    )
+                    notes.append(
+                        {
+                            "x": when,
+                            "y": 1,
+                            "yref": "paper",
+                            "text": text,
+                            "showarrow": False,
+                            "xanchor": "left",
+                            "yanchor": "bottom",
+                            "font": {"size": 12},
+                            "bgcolor": "rgba(255,255,255,0.85)",
+                        }
+                    )
     if isinstance(target, tuple):
-        shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "y0": target[0],
-                       "y1": target[1], "fillcolor": TARGET, "opacity": 0.15, "line": {"width": 0},
-                       "layer": "below"})
-        traces.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers",
-                       "name": "Target band",
-                       "marker": {"color": TARGET, "symbol": "square", "size": 12}})
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": target[0],
+                "y1": target[1],
+                "fillcolor": TARGET,
+                "opacity": 0.15,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "name": "Target band",
+                "marker": {"color": TARGET, "symbol": "square", "size": 12},
+            }
+        )
     elif target is not None and x:
-        traces.append({"type": "scatter", "x": [min(x), max(x)], "y": [target, target],
-                       "mode": "lines", "name": "Target", "hoverinfo": "skip",
-                       "line": {"color": TARGET, "width": 2, "dash": "dot"}})
-    return _figure(traces, _layout(title, Y_TITLES.get(unit, "Value"), shapes=shapes,
-                                   annotations=notes))
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [min(x), max(x)],
+                "y": [target, target],
+                "mode": "lines",
+                "name": "Target",
+                "hoverinfo": "skip",
+                "line": {"color": TARGET, "width": 2, "dash": "dot"},
+            }
+        )
+    return _figure(traces, _layout(title, Y_TITLES.get(unit, "Value"), shapes=shapes, annotations=notes))
 
 
 def breakdown_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals: int = 0) -> go.Figure:
@@ -111,66 +202,129 @@ def breakdown_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals
     data = df.iloc[::-1]
     values = pd.to_numeric(data["value"], errors="coerce")
     shown = [display(v, decimals, s, unit) for v, s in zip(data["value"], data["suppressed"], strict=True)]
-    trace = {"type": "bar", "x": list(values.fillna(0)), "y": list(data["group"]), "orientation": "h",
-             "marker": {"color": PRIMARY}, "text": ["c" if s else "" for s in data["suppressed"]],
-             "textposition": "outside", "customdata": shown, "name": Y_TITLES.get(unit, "Value"),
-             "hovertemplate": "%{y}: %{customdata}<extra></extra>"}
-    layout = _layout(title, "", showlegend=False, hovermode="closest",
-                     height=max(300, 60 + 32 * len(data)),
-                     xaxis={"title": {"text": Y_TITLES.get(unit, "Value")}, "gridcolor": "#e5e5e5"},
-                     yaxis={"title": {"text": ""}, "automargin": True})
+    trace = {
+        "type": "bar",
+        "x": list(values.fillna(0)),
+        "y": list(data["group"]),
+        "orientation": "h",
+        "marker": {"color": PRIMARY},
+        "text": ["c" if s else "" for s in data["suppressed"]],
+        "textposition": "outside",
+        "customdata": shown,
+        "name": Y_TITLES.get(unit, "Value"),
+        "hovertemplate": "%{y}: %{customdata}<extra></extra>",
+    }
+    layout = _layout(
+        title,
+        "",
+        showlegend=False,
+        hovermode="closest",
+        height=max(300, 60 + 32 * len(data)),
+        xaxis={"title": {"text": Y_TITLES.get(unit, "Value")}, "gridcolor": "#e5e5e5"},
+        yaxis={"title": {"text": ""}, "automargin": True},
+    )
     return _figure([trace], layout)
 
 
-def funnel_figure(units: pd.DataFrame, limits: pd.DataFrame, title: str, scale: float,
-                  y_title: str) -> go.Figure:
+def funnel_figure(
+    units: pd.DataFrame, limits: pd.DataFrame, title: str, scale: float, y_title: str
+) -> go.Figure:
     """Funnel plot: each unit's proportion against its denominator, with 95% and 99.8% limits
     around the overall value. Units outside the 99.8% limits are marked in orange."""
     n = list(limits["denominator"])
     traces = []
     for level, dash in (("99.8", "dash"), ("95", "dot")):
         for side in ("upper", "lower"):
-            traces.append({"type": "scatter", "x": n, "y": list(limits[f"{side}_{level}"] * scale),
-                           "mode": "lines", "name": f"{level}% limits", "legendgroup": level,
-                           "showlegend": side == "upper", "hoverinfo": "skip",
-                           "line": {"color": "#6f777b", "dash": dash, "width": 1.5}})
-    traces.append({"type": "scatter", "x": n, "y": list(limits["target"] * scale), "mode": "lines",
-                   "name": "Overall value", "hoverinfo": "skip",
-                   "line": {"color": "#1b1b1b", "width": 1.5}})
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": n,
+                    "y": list(limits[f"{side}_{level}"] * scale),
+                    "mode": "lines",
+                    "name": f"{level}% limits",
+                    "legendgroup": level,
+                    "showlegend": side == "upper",
+                    "hoverinfo": "skip",
+                    "line": {"color": "#6f777b", "dash": dash, "width": 1.5},
+                }
+            )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": n,
+            "y": list(limits["target"] * scale),
+            "mode": "lines",
+            "name": "Overall value",
+            "hoverinfo": "skip",
+            "line": {"color": "#1b1b1b", "width": 1.5},
+        }
+    )
     outside = units["flag"].str.contains("99.8")
-    for mask, name, colour in ((~outside, "Within 99.8% limits", PRIMARY),
-                               (outside, "Outside 99.8% limits", CONCERN)):
+    for mask, name, colour in (
+        (~outside, "Within 99.8% limits", PRIMARY),
+        (outside, "Outside 99.8% limits", CONCERN),
+    ):
         part = units[mask]
-        traces.append({"type": "scatter", "x": list(part["denominator"]),
-                       "y": list(part["proportion"] * scale), "mode": "markers", "name": name,
-                       "marker": {"size": 10, "color": colour, "line": {"color": "white", "width": 1}},
-                       "customdata": list(part["unit"]),
-                       "hovertemplate": "%{customdata}: %{y:.1f} (n = %{x:,})<extra></extra>"})
-    layout = _layout(title, y_title, hovermode="closest",
-                     xaxis={"title": {"text": "Denominator (size of the area)"}, "rangemode": "tozero"})
+        traces.append(
+            {
+                "type": "scatter",
+                "x": list(part["denominator"]),
+                "y": list(part["proportion"] * scale),
+                "mode": "markers",
+                "name": name,
+                "marker": {"size": 10, "color": colour, "line": {"color": "white", "width": 1}},
+                "customdata": list(part["unit"]),
+                "hovertemplate": "%{customdata}: %{y:.1f} (n = %{x:,})<extra></extra>",
+            }
+        )
+    layout = _layout(
+        title,
+        y_title,
+        hovermode="closest",
+        xaxis={"title": {"text": "Denominator (size of the area)"}, "rangemode": "tozero"},
+    )
     return _figure(traces, layout)
 
 
-def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, title: str,
-                    unit: str) -> go.Figure:
+def area_map_figure(
+    values: pd.DataFrame, geojson: dict, code_property: str, title: str, unit: str
+) -> go.Figure:
     """Choropleth of areas (no base map tiles, so it works offline); withheld areas are grey."""
     shown = values[values["value"].notna()]
-    fig = go.Figure(go.Choropleth(
-        geojson=geojson, featureidkey=f"properties.{code_property}",
-        locations=shown["area_code"], z=pd.to_numeric(shown["value"]), text=shown["group"],
-        colorscale="Cividis", marker={"line": {"color": "white", "width": 1}},
-        colorbar={"title": Y_TITLES.get(unit, "Value")},
-        hovertemplate="%{text}: %{z:.1f}<extra></extra>"))
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=geojson,
+            featureidkey=f"properties.{code_property}",
+            locations=shown["area_code"],
+            z=pd.to_numeric(shown["value"]),
+            text=shown["group"],
+            colorscale="Cividis",
+            marker={"line": {"color": "white", "width": 1}},
+            colorbar={"title": Y_TITLES.get(unit, "Value")},
+            hovertemplate="%{text}: %{z:.1f}<extra></extra>",
+        )
+    )
     withheld = values[values["value"].isna()]
     if len(withheld):
-        fig.add_trace(go.Choropleth(
-            geojson=geojson, featureidkey=f"properties.{code_property}",
-            locations=withheld["area_code"], z=[0] * len(withheld), text=withheld["group"],
-            colorscale=[[0, "#d0d0d0"], [1, "#d0d0d0"]], showscale=False,
-            hovertemplate="%{text}: withheld or no value<extra></extra>"))
+        fig.add_trace(
+            go.Choropleth(
+                geojson=geojson,
+                featureidkey=f"properties.{code_property}",
+                locations=withheld["area_code"],
+                z=[0] * len(withheld),
+                text=withheld["group"],
+                colorscale=[[0, "#d0d0d0"], [1, "#d0d0d0"]],
+                showscale=False,
+                hovertemplate="%{text}: withheld or no value<extra></extra>",
+            )
+        )
     fig.update_geos(fitbounds="locations", visible=False)
-    fig.update_layout(title={"text": title, "x": 0, "font": {"size": 17}}, height=520,
-                      margin={"l": 0, "r": 0, "t": 50, "b": 0}, font={"family": FONT})
+    fig.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 17}},
+        height=520,
+        margin={"l": 0, "r": 0, "t": 50, "b": 0},
+        font={"family": FONT},
+    )
     return fig
 
 
@@ -180,10 +334,20 @@ def benchmark_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
     traces = []
     for name, part in df.groupby("series", sort=False):
         colour, dash = styles.get(name, (OKABE_ITO["orange"], "dot"))
-        traces.append({"type": "scatter", "x": list(part["period"]), "y": list(part["value"]),
-                       "name": name, "mode": "lines+markers",
-                       "line": {"color": colour, "dash": dash, "width": 2.5},
-                       "hovertemplate": f"{name} %{{x}}: %{{y}}<extra></extra>"})
-    layout = _layout(title, Y_TITLES.get(unit, "Value"),
-                     xaxis={"type": "category", "title": {"text": "Year ending 31 March"}})
+        traces.append(
+            {
+                "type": "scatter",
+                "x": list(part["period"]),
+                "y": list(part["value"]),
+                "name": name,
+                "mode": "lines+markers",
+                "line": {"color": colour, "dash": dash, "width": 2.5},
+                "hovertemplate": f"{name} %{{x}}: %{{y}}<extra></extra>",
+            }
+        )
+    layout = _layout(
+        title,
+        Y_TITLES.get(unit, "Value"),
+        xaxis={"type": "category", "title": {"text": "Year ending 31 March"}},
+    )
     return _figure(traces, layout)

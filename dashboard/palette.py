@@ -10,8 +10,10 @@ OKABE_ITO = {
     "vermillion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
-SERIES = [OKABE_ITO[k] for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple",
-                                 "sky_blue", "yellow", "black")]
+SERIES = [
+    OKABE_ITO[k]
+    for k in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "yellow", "black")
+]
 PRIMARY = OKABE_ITO["blue"]
 TARGET = OKABE_ITO["bluish_green"]
 CONCERN = OKABE_ITO["vermillion"]

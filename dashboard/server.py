@@ -10,22 +10,33 @@ from safeguarding.settings import WAREHOUSE_ENV
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def run(host: str = "127.0.0.1", port: int = 8050, demo: bool = False, debug: bool = False,
-        warehouse: str | Path | None = None) -> None:
+def run(
+    host: str = "127.0.0.1",
+    port: int = 8050,
+    demo: bool = False,
+    debug: bool = False,
+    warehouse: str | Path | None = None,
+) -> None:
     if debug and not (demo and host in LOOPBACK):
-        raise ValueError("--debug (Dash's development server, with tracebacks in the browser) is "
-                         "only allowed with --demo on 127.0.0.1, never with real data or logins")
+        raise ValueError(
+            "--debug (Dash's development server, with tracebacks in the browser) is "
+            "only allowed with --demo on 127.0.0.1, never with real data or logins"
+        )
     if demo and host not in LOOPBACK:
-        raise ValueError("demo mode has no login, so it only binds to 127.0.0.1 "
-                         f"(asked for {host}); drop --demo and add users to serve on a network")
+        raise ValueError(
+            "demo mode has no login, so it only binds to 127.0.0.1 "
+            f"(asked for {host}); drop --demo and add users to serve on a network"
+        )
     if warehouse:
         os.environ[WAREHOUSE_ENV] = str(warehouse)
     from dashboard.app import create_app
     from dashboard.auth import load_users, users_file
 
     if not demo and not load_users():
-        raise ValueError(f"no users in {users_file()}: add one with "
-                         "`safeguarding users add NAME --role board|analyst`, or use --demo")
+        raise ValueError(
+            f"no users in {users_file()}: add one with "
+            "`safeguarding users add NAME --role board|analyst`, or use --demo"
+        )
     app = create_app(demo=demo)
     _warm_in_background()
     mode = "demo mode (no login)" if demo else "login required"

@@ -5,15 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
-FREQUENCIES = {"quarter": "Quarterly", "year": "Yearly (April to March)", "month": "Monthly",
-               "rolling12": "Rolling 12 months"}
-BREAKDOWN_LABELS = {"la": "Local authority", "area": "Area (ward or locality)",
-                    "ethnicity": "Ethnicity (20 codes)", "ethnic_group": "Ethnic group",
-                    "sex": "Sex", "age_band": "Age band", "category": "Initial category of abuse",
-                    "latest_category": "Latest category of abuse"}
+FREQUENCIES = {
+    "quarter": "Quarterly",
+    "year": "Yearly (April to March)",
+    "month": "Monthly",
+    "rolling12": "Rolling 12 months",
+}
+BREAKDOWN_LABELS = {
+    "la": "Local authority",
+    "area": "Area (ward or locality)",
+    "ethnicity": "Ethnicity (20 codes)",
+    "ethnic_group": "Ethnic group",
+    "sex": "Sex",
+    "age_band": "Age band",
+    "category": "Initial category of abuse",
+    "latest_category": "Latest category of abuse",
+}
 # CDOP indicators (indicators/cdop.py)
-BREAKDOWN_LABELS |= {"cdop_age_band": "Age at death", "expected": "Expected or unexpected death",
-                     "death_category": "Category of death"}
+BREAKDOWN_LABELS |= {
+    "cdop_age_band": "Age at death",
+    "expected": "Expected or unexpected death",
+    "death_category": "Category of death",
+}
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,5 @@ def parse_query(search: str | None) -> ViewState:
 
 
 def to_query(state: ViewState) -> str:
-    pairs = {"la": state.la, "freq": state.freq, "by": state.by, "from": state.start,
-             "to": state.end}
+    pairs = {"la": state.la, "freq": state.freq, "by": state.by, "from": state.start, "to": state.end}
     return "?" + urlencode({k: v for k, v in pairs.items() if v})

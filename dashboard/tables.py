@@ -13,8 +13,9 @@ def data_table(caption: str, headers: list[str], rows: list[list[str]], table_id
             [
                 html.Caption(caption, className="caption-top"),
                 html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-                html.Tbody([html.Tr([html.Th(r[0], scope="row")] + [html.Td(c) for c in r[1:]])
-                            for r in rows]),
+                html.Tbody(
+                    [html.Tr([html.Th(r[0], scope="row")] + [html.Td(c) for c in r[1:]]) for r in rows]
+                ),
             ],
             className="table table-sm table-striped align-middle",
             **props,

@@ -12,11 +12,19 @@ from dashboard.state import BREAKDOWN_LABELS, ViewState
 from indicators.disclosure import display, suppress
 from indicators.registry import Indicator
 
-RAG_WORDS = {"green": "on target", "amber": "close to target", "red": "off target",
-             "none": "no target", "withheld": "withheld (small numbers)"}
-POLARITY_WORDS = {"higher_better": "Higher is better.", "lower_better": "Lower is better.",
-                  "lower_better_not_zero": "Lower is better, but zero is not the aim.",
-                  "context": "Context measure: no better or worse direction."}
+RAG_WORDS = {
+    "green": "on target",
+    "amber": "close to target",
+    "red": "off target",
+    "none": "no target",
+    "withheld": "withheld (small numbers)",
+}
+POLARITY_WORDS = {
+    "higher_better": "Higher is better.",
+    "lower_better": "Lower is better.",
+    "lower_better_not_zero": "Lower is better, but zero is not the aim.",
+    "context": "Context measure: no better or worse direction.",
+}
 NOT_AVAILABLE = "x"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,8 +57,9 @@ def fmt(ind: Indicator, value, suppressed: bool) -> str:
     return display(value, ind.decimals, bool(suppressed), ind.unit)
 
 
-def indicator_view(indicator_id: str, state: ViewState, role: str,
-                   warehouse: str | None = None) -> IndicatorView:
+def indicator_view(
+    indicator_id: str, state: ViewState, role: str, warehouse: str | None = None
+) -> IndicatorView:
     """Everything an indicator page shows for one state and role, already suppressed."""
     ind = indicators.get(indicator_id)
     las = indicators.api.local_authorities(warehouse)
@@ -58,15 +67,27 @@ def indicator_view(indicator_id: str, state: ViewState, role: str,
     periods = [p.label for p in indicators.available_periods(state.freq, la, warehouse, ind.id)]
     start = state.start if state.start in periods else (periods[0] if periods else None)
     end = state.end if state.end in periods else (periods[-1] if periods else None)
-    shown = periods[periods.index(start): periods.index(end) + 1] if periods and start and end \
-        and periods.index(start) <= periods.index(end) else periods
+    shown = (
+        periods[periods.index(start) : periods.index(end) + 1]
+        if periods and start and end and periods.index(start) <= periods.index(end)
+        else periods
+    )
     by = state.by if state.by in ind.breakdowns else ind.default_breakdown
     state = state.with_(la=la, start=start, end=end, by=by)
     empty = pd.DataFrame(columns=indicators.api.RESULT_COLUMNS + ["suppressed"])
     if not shown:
-        return IndicatorView(ind, state, las, periods, empty, None, None, ind.short_title,
-                             message="No loaded data covers this indicator at this frequency "
-                                     "yet. Try another frequency, or load more returns.")
+        return IndicatorView(
+            ind,
+            state,
+            las,
+            periods,
+            empty,
+            None,
+            None,
+            ind.short_title,
+            message="No loaded data covers this indicator at this frequency "
+            "yet. Try another frequency, or load more returns.",
+        )
     trend = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
     view = IndicatorView(ind, state, las, periods, trend, None, None, ind.short_title)
     if by:
@@ -85,17 +106,31 @@ def indicator_view(indicator_id: str, state: ViewState, role: str,
             _add_disproportionality(view, raw, bdf, warehouse)
         bdf = bdf.sort_values("group", key=lambda s: s.map(_group_order)).reset_index(drop=True)
         view.breakdown, view.breakdown_period = bdf, shown[-1]
-        view.breakdown_rows = [[r.group, fmt(ind, r.value, r.suppressed),
-                                _count(r.numerator, r.suppressed),
-                                _count(r.denominator, r.suppressed)] for r in bdf.itertuples()]
+        view.breakdown_rows = [
+            [
+                r.group,
+                fmt(ind, r.value, r.suppressed),
+                _count(r.numerator, r.suppressed),
+                _count(r.denominator, r.suppressed),
+            ]
+            for r in bdf.itertuples()
+        ]
     _add_spc(view, shown, la, warehouse)
     spc_words = _spc_words(view)
     view.headline = _headline(ind, view.trend.iloc[-1])
-    view.trend_rows = [[r.period, f"{r.period_end:%d %b %Y}", fmt(ind, r.value, r.suppressed),
-                        _count(r.numerator, r.suppressed), _count(r.denominator, r.suppressed),
-                        r.target or "", RAG_WORDS["withheld" if r.suppressed else r.rag],
-                        spc_words[i]]
-                       for i, r in enumerate(view.trend.itertuples())]
+    view.trend_rows = [
+        [
+            r.period,
+            f"{r.period_end:%d %b %Y}",
+            fmt(ind, r.value, r.suppressed),
+            _count(r.numerator, r.suppressed),
+            _count(r.denominator, r.suppressed),
+            r.target or "",
+            RAG_WORDS["withheld" if r.suppressed else r.rag],
+            spc_words[i],
+        ]
+        for i, r in enumerate(view.trend.itertuples())
+    ]
     return view
 
 
@@ -105,24 +140,30 @@ def _add_area_views(view: IndicatorView, raw: pd.DataFrame, shown: pd.DataFrame,
 
     codes = indicators.api.areas(view.state.la, warehouse)
     code_of = dict(zip(codes["area_name"], codes["area_code"], strict=True))
-    view.area_values = pd.DataFrame({
-        "area_code": shown["group"].map(code_of), "group": shown["group"],
-        "value": pd.to_numeric(shown["value"], errors="coerce")}).dropna(subset=["area_code"])
+    view.area_values = pd.DataFrame(
+        {
+            "area_code": shown["group"].map(code_of),
+            "group": shown["group"],
+            "value": pd.to_numeric(shown["value"], errors="coerce"),
+        }
+    ).dropna(subset=["area_code"])
     if view.indicator.unit not in ("percent", "rate_per_10k", "rate_per_100k"):
         return
     known = raw[raw["group"].isin(code_of) & (raw["denominator"].fillna(0) > 0)]
     if len(known) < 3:
         return
-    flags = funnel_flags(known["numerator"].astype(float).to_numpy(),
-                         known["denominator"].astype(float).to_numpy(), labels=list(known["group"]))
+    flags = funnel_flags(
+        known["numerator"].astype(float).to_numpy(),
+        known["denominator"].astype(float).to_numpy(),
+        labels=list(known["group"]),
+    )
     withheld = set(shown.loc[shown["suppressed"], "group"])
     view.funnel_units = flags[~flags["unit"].isin(withheld)].reset_index(drop=True)
     grid = denominator_grid(int(known["denominator"].min() * 0.8), int(known["denominator"].max() * 1.2))
     view.funnel_limits = funnel_limits(grid, float(flags["target"].iloc[0]))
 
 
-def _add_disproportionality(view: IndicatorView, raw: pd.DataFrame, shown: pd.DataFrame,
-                            warehouse) -> None:
+def _add_disproportionality(view: IndicatorView, raw: pd.DataFrame, shown: pd.DataFrame, warehouse) -> None:
     """Rates per 10,000 by ethnicity against a (proxy) population, with rate ratios and CIs.
     Rows withheld in the breakdown are withheld here too."""
     from indicators.disproportionality import rates_by_group
@@ -130,15 +171,17 @@ def _add_disproportionality(view: IndicatorView, raw: pd.DataFrame, shown: pd.Da
     end = raw["period_end"].iloc[0]
     pop = indicators.api.ethnicity_population(view.state.la, end, warehouse)
     if pop.empty:
-        view.dispro_note = ("No population by ethnicity is loaded for this LA, so rates and rate "
-                            "ratios cannot be shown.")
+        view.dispro_note = (
+            "No population by ethnicity is loaded for this LA, so rates and rate ratios cannot be shown."
+        )
         return
     key = view.state.by if view.state.by == "ethnicity" else "ethnic_group"
     population = pop.groupby(key, as_index=False)["population"].sum().rename(columns={key: "group"})
     counts = raw[["group", "numerator"]].rename(columns={"numerator": "count"})
     unknown = ("NOBT", "REFU") if key == "ethnicity" else ("Unknown",)
-    table = rates_by_group(counts, population, unknown_groups=unknown,
-                           denominator_source=indicators.api.ETHNICITY_DENOMINATOR)
+    table = rates_by_group(
+        counts, population, unknown_groups=unknown, denominator_source=indicators.api.ETHNICITY_DENOMINATOR
+    )
     withheld = set(shown.loc[shown["suppressed"], "group"])
 
     def ci(v, lo, hi, d=1):
@@ -151,12 +194,20 @@ def _add_disproportionality(view: IndicatorView, raw: pd.DataFrame, shown: pd.Da
             view.dispro_rows.append([r.group, "c", "c", "c", "c"])
             continue
         significant = "" if pd.isna(r.rate_ratio_all) else ("Yes" if r.significant_all else "No")
-        view.dispro_rows.append([r.group, f"{int(r.count):,}", ci(r.rate, r.rate_low, r.rate_high),
-                                 ci(r.rate_ratio_all, r.rate_ratio_all_low, r.rate_ratio_all_high, 2),
-                                 significant])
+        view.dispro_rows.append(
+            [
+                r.group,
+                f"{int(r.count):,}",
+                ci(r.rate, r.rate_low, r.rate_high),
+                ci(r.rate_ratio_all, r.rate_ratio_all_low, r.rate_ratio_all_high, 2),
+                significant,
+            ]
+        )
     share = table.loc[table["group"].isin(unknown), "count"].sum() / max(table["count"].iloc[-1], 1)
-    view.dispro_note = (f"Denominator: {indicators.api.ETHNICITY_DENOMINATOR}. Ethnicity is not "
-                        f"known for {share:.1%} of the children counted; they are in no group's rate.")
+    view.dispro_note = (
+        f"Denominator: {indicators.api.ETHNICITY_DENOMINATOR}. Ethnicity is not "
+        f"known for {share:.1%} of the children counted; they are in no group's rate."
+    )
 
 
 def _add_spc(view: IndicatorView, shown: list[str], la: str | None, warehouse) -> None:
@@ -167,8 +218,9 @@ def _add_spc(view: IndicatorView, shown: list[str], la: str | None, warehouse) -
         view.spc_text = "SPC is not shown because some values are withheld (small numbers)."
         return
     usable = trend["status"] != "not covered by loaded data"
-    _, result = indicators.api.spc_series(view.indicator.id, la, view.state.freq, warehouse,
-                                          periods=list(trend.loc[usable, "period"]))
+    _, result = indicators.api.spc_series(
+        view.indicator.id, la, view.state.freq, warehouse, periods=list(trend.loc[usable, "period"])
+    )
     if not result.available:
         view.spc_text = result.reason or ""
         return
@@ -186,9 +238,13 @@ def _spc_words(view: IndicatorView) -> list[str]:
     if view.spc is None:
         return [""] * len(view.trend)
     out = []
-    for special, direction, rules, note in zip(view.spc["special"].fillna(False),
-                                               view.spc["direction"], view.spc["rules"].fillna(""),
-                                               view.spc["annotation"].fillna(""), strict=True):
+    for special, direction, rules, note in zip(
+        view.spc["special"].fillna(False),
+        view.spc["direction"],
+        view.spc["rules"].fillna(""),
+        view.spc["annotation"].fillna(""),
+        strict=True,
+    ):
         words = f"Special cause ({direction}): {rules}" if special else ""
         out.append("; ".join(w for w in (words, note) if w))
     return out
@@ -196,8 +252,19 @@ def _spc_words(view: IndicatorView) -> list[str]:
 
 def _group_order(group: str) -> tuple:
     last = group in ("Not known", "Area not known", "Not applicable", "Unknown", "Not yet reviewed")
-    bands = ["Unborn", "Under 1", "0 to 27 days", "28 to 364 days", "1 to 4", "5 to 9", "10 to 14",
-             "10 to 15", "15 to 17", "16 to 17", "18 and over"]  # CP and CDOP (age at death) bands
+    bands = [
+        "Unborn",
+        "Under 1",
+        "0 to 27 days",
+        "28 to 364 days",
+        "1 to 4",
+        "5 to 9",
+        "10 to 14",
+        "10 to 15",
+        "15 to 17",
+        "16 to 17",
+        "18 and over",
+    ]  # CP and CDOP (age at death) bands
     return (last, bands.index(group) if group in bands else 99, group)
 
 
@@ -220,8 +287,16 @@ def _headline(ind: Indicator, row) -> str:
 
 
 def trend_headers(ind: Indicator) -> list[str]:
-    return ["Period", "Period end", ind.short_title, "Numerator", "Denominator", "Target", "RAG",
-            "SPC and notes"]
+    return [
+        "Period",
+        "Period end",
+        ind.short_title,
+        "Numerator",
+        "Denominator",
+        "Target",
+        "RAG",
+        "SPC and notes",
+    ]
 
 
 def breakdown_headers(ind: Indicator, by: str) -> list[str]:
@@ -254,8 +329,13 @@ def benchmark_view(indicator_id: str, la: str | None, period_end, warehouse=None
     if la is None:
         return None
     version = indicators.store.warehouse_version(warehouse)
-    return _benchmark_view(version, indicator_id, la, period_end.year + (period_end.month > 3),
-                           str(warehouse) if warehouse else None)
+    return _benchmark_view(
+        version,
+        indicator_id,
+        la,
+        period_end.year + (period_end.month > 3),
+        str(warehouse) if warehouse else None,
+    )
 
 
 @lru_cache(maxsize=256)
@@ -276,17 +356,23 @@ def _benchmark_view(version, indicator_id: str, la: str, year: int, warehouse) -
     def show(v) -> str:
         return "" if v is None or pd.isna(v) else fmt(ind, v, False)
 
-    rows = [[f"{b.la_name or la} (published)", show(b.value)], ["England", show(b.england)],
-            [b.region_name or "Region", show(b.region_value)],
-            [f"Statistical neighbours ({b.average} of {b.neighbour_count})", show(b.neighbour_average)],
-            ["National rank", f"{b.rank} of {b.rank_of}" if b.rank else ""],
-            ["Quartile band (A is best)" if b.band_is_judgement else "Quartile band (A lowest)",
-             b.quartile_band or ""],
-            ["Trend over the last three years", f"{b.trend} ({b.trend_judgement})"]]
+    rows = [
+        [f"{b.la_name or la} (published)", show(b.value)],
+        ["England", show(b.england)],
+        [b.region_name or "Region", show(b.region_value)],
+        [f"Statistical neighbours ({b.average} of {b.neighbour_count})", show(b.neighbour_average)],
+        ["National rank", f"{b.rank} of {b.rank_of}" if b.rank else ""],
+        [
+            "Quartile band (A is best)" if b.band_is_judgement else "Quartile band (A lowest)",
+            b.quartile_band or "",
+        ],
+        ["Trend over the last three years", f"{b.trend} ({b.trend_judgement})"],
+    ]
     series = []
-    for name, frame in (("This LA", mine),
-                        ("England", benchmarks.published(indicator_id, level="National",
-                                                         warehouse=warehouse))):
+    for name, frame in (
+        ("This LA", mine),
+        ("England", benchmarks.published(indicator_id, level="National", warehouse=warehouse)),
+    ):
         for r in frame[frame["value"].notna()].itertuples():
             series.append((r.period, r.time_period, name, float(r.value)))
     out = pd.DataFrame(series, columns=["period", "time_period", "series", "value"])

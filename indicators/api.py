@@ -21,9 +21,23 @@ from indicators.registry import Indicator, get, registry
 from indicators.targets import load_targets, rag
 
 Frequency = Literal["year", "quarter", "month", "rolling12"]
-RESULT_COLUMNS = ["indicator_id", "period", "frequency", "period_start", "period_end", "la_code",
-                  "breakdown", "group", "numerator", "denominator", "value", "unit", "target",
-                  "rag", "status"]
+RESULT_COLUMNS = [
+    "indicator_id",
+    "period",
+    "frequency",
+    "period_start",
+    "period_end",
+    "la_code",
+    "breakdown",
+    "group",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "target",
+    "rag",
+    "status",
+]
 
 
 @lru_cache(maxsize=1)
@@ -39,8 +53,7 @@ def _with_targets(df: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     for la, end in keys.itertuples(index=False):
         described[(la, end)] = book.target_for(indicator.id, la, end)
     targets = [described[(la, end)] for la, end in zip(df["la_code"], df["period_end"], strict=True)]
-    for i, (target, value, breakdown) in enumerate(zip(targets, df["value"], df["breakdown"],
-                                                       strict=True)):
+    for i, (target, value, breakdown) in enumerate(zip(targets, df["value"], df["breakdown"], strict=True)):
         if breakdown == "total":
             rated[i] = rag(None if pd.isna(value) else value, target, indicator.polarity)
     words = {id(t): t.describe() for t in targets if t is not None}
@@ -50,26 +63,36 @@ def _with_targets(df: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     )[RESULT_COLUMNS]
 
 
-def available_periods(frequency: Frequency = "year", la: str | None = None,
-                      warehouse: str | Path | None = None,
-                      indicator_id: str | None = None) -> list[Period]:
+def available_periods(
+    frequency: Frequency = "year",
+    la: str | None = None,
+    warehouse: str | Path | None = None,
+    indicator_id: str | None = None,
+) -> list[Period]:
     """Complete periods of this frequency that the loaded files cover (for one indicator's
     sources if given, else for census returns)."""
     sources = get(indicator_id).sources if indicator_id else ("cin_census",)
-    return list(_available_periods(store.warehouse_version(warehouse), frequency, la, sources,
-                                   str(warehouse) if warehouse else None))
+    return list(
+        _available_periods(
+            store.warehouse_version(warehouse), frequency, la, sources, str(warehouse) if warehouse else None
+        )
+    )
 
 
 @lru_cache(maxsize=1024)
-def _available_periods(version: tuple, frequency: str, la: str | None, sources: tuple[str, ...],
-                       warehouse: str | None) -> tuple[Period, ...]:
+def _available_periods(
+    version: tuple, frequency: str, la: str | None, sources: tuple[str, ...], warehouse: str | None
+) -> tuple[Period, ...]:
     cov = _coverage(version, sources, warehouse)
     bounds = cov.bounds(la)
     if bounds is None:
         return ()
     las = [la] if la else cov.las
-    return tuple(p for p in periods_between(bounds[0], bounds[1], frequency)
-                 if any(cov.covers(code, p) for code in las))
+    return tuple(
+        p
+        for p in periods_between(bounds[0], bounds[1], frequency)
+        if any(cov.covers(code, p) for code in las)
+    )
 
 
 @lru_cache(maxsize=64)
@@ -82,8 +105,9 @@ def _coverage(version: tuple, sources: tuple[str, ...], warehouse: str | None) -
 
 
 @lru_cache(maxsize=256)
-def _cached(version: tuple, indicator_id: str, labels: tuple[str, ...], la: str | None,
-            warehouse: str | None) -> pd.DataFrame:
+def _cached(
+    version: tuple, indicator_id: str, labels: tuple[str, ...], la: str | None, warehouse: str | None
+) -> pd.DataFrame:
     """Every breakdown of one indicator at these periods (one query), cached per warehouse file."""
     indicator = get(indicator_id)
     periods = [parse_period(label) for label in labels]
@@ -95,8 +119,13 @@ def _cached(version: tuple, indicator_id: str, labels: tuple[str, ...], la: str 
     return _with_targets(df, indicator)
 
 
-def values(indicator_id: str, periods: list[Period | str], la: str | None = None,
-           by: str | None = None, warehouse: str | Path | None = None) -> pd.DataFrame:
+def values(
+    indicator_id: str,
+    periods: list[Period | str],
+    la: str | None = None,
+    by: str | None = None,
+    warehouse: str | Path | None = None,
+) -> pd.DataFrame:
     """Values of one indicator at the given periods (labels like '2023-24', '2024-25-Q3').
 
     `by` picks a breakdown (see the indicator's `breakdowns`); None gives the totals.
@@ -104,8 +133,9 @@ def values(indicator_id: str, periods: list[Period | str], la: str | None = None
     indicator = get(indicator_id)
     breakdown = by or "total"
     if breakdown != "total" and breakdown not in indicator.breakdowns:
-        raise ValueError(f"{indicator_id} cannot be broken down by {by!r}; allowed: "
-                         f"{', '.join(indicator.breakdowns)}")
+        raise ValueError(
+            f"{indicator_id} cannot be broken down by {by!r}; allowed: {', '.join(indicator.breakdowns)}"
+        )
     labels = tuple(p.label if isinstance(p, Period) else parse_period(p).label for p in periods)
     if not labels:
         return pd.DataFrame(columns=RESULT_COLUMNS)
@@ -119,8 +149,9 @@ def values(indicator_id: str, periods: list[Period | str], la: str | None = None
 
 
 @lru_cache(maxsize=128)
-def _frequency_frame(version: tuple, indicator_id: str, kind: str,
-                     warehouse: str | None) -> dict[tuple[str, str], pd.DataFrame]:
+def _frequency_frame(
+    version: tuple, indicator_id: str, kind: str, warehouse: str | None
+) -> dict[tuple[str, str], pd.DataFrame]:
     """Every covered period of one frequency, every LA and every breakdown, computed once per
     warehouse file and indexed by (LA, breakdown): choices on a page are lookups, not queries."""
     labels = tuple(p.label for p in available_periods(kind, None, warehouse, indicator_id))
@@ -130,8 +161,14 @@ def _frequency_frame(version: tuple, indicator_id: str, kind: str,
     return {key: part.reset_index(drop=True) for key, part in df.groupby(["la_code", "breakdown"])}
 
 
-def _from_frequency_frames(version: tuple, indicator_id: str, labels: tuple[str, ...], la: str | None,
-                           warehouse: str | None, breakdown: str) -> pd.DataFrame | None:
+def _from_frequency_frames(
+    version: tuple,
+    indicator_id: str,
+    labels: tuple[str, ...],
+    la: str | None,
+    warehouse: str | None,
+    breakdown: str,
+) -> pd.DataFrame | None:
     """The rows for these labels from the cached frequency frames, or None if any is missing."""
     if la is None:
         return None
@@ -155,8 +192,9 @@ def _from_frequency_frames(version: tuple, indicator_id: str, labels: tuple[str,
     return rows.sort_values("period", key=lambda s: s.map(order), kind="stable")
 
 
-def warm_cache(warehouse: str | Path | None = None,
-               frequencies: tuple[str, ...] = ("year", "quarter", "month")) -> None:
+def warm_cache(
+    warehouse: str | Path | None = None, frequencies: tuple[str, ...] = ("year", "quarter", "month")
+) -> None:
     """Compute every indicator at every frequency once (the dashboard does this at start-up)."""
     wh = str(warehouse) if warehouse else None
     version = store.warehouse_version(warehouse)
@@ -165,8 +203,13 @@ def warm_cache(warehouse: str | Path | None = None,
             _frequency_frame(version, indicator_id, kind, wh)
 
 
-def series(indicator_id: str, la: str | None = None, freq: Frequency = "year",
-           by: str | None = None, warehouse: str | Path | None = None) -> pd.DataFrame:
+def series(
+    indicator_id: str,
+    la: str | None = None,
+    freq: Frequency = "year",
+    by: str | None = None,
+    warehouse: str | Path | None = None,
+) -> pd.DataFrame:
     """Every covered period of `freq` for one indicator, optionally broken down.
 
     Returns a tidy DataFrame: indicator_id, period, frequency, period_start, period_end,
@@ -174,12 +217,15 @@ def series(indicator_id: str, la: str | None = None, freq: Frequency = "year",
 
     >>> series("cpp_repeat_pct", la="856", freq="quarter", by="ethnic_group")  # doctest: +SKIP
     """
-    return values(indicator_id, available_periods(freq, la, warehouse, indicator_id), la, by,
-                  warehouse)
+    return values(indicator_id, available_periods(freq, la, warehouse, indicator_id), la, by, warehouse)
 
 
-def latest(indicator_id: str | None = None, la: str | None = None, freq: Frequency = "year",
-           warehouse: str | Path | None = None) -> pd.DataFrame:
+def latest(
+    indicator_id: str | None = None,
+    la: str | None = None,
+    freq: Frequency = "year",
+    warehouse: str | Path | None = None,
+) -> pd.DataFrame:
     """The latest covered period's value of one indicator, or of every indicator."""
     ids = [indicator_id] if indicator_id else list(registry())
     frames = []
@@ -190,8 +236,7 @@ def latest(indicator_id: str | None = None, la: str | None = None, freq: Frequen
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
 
 
-def sql(query: str, params: dict | list | None = None,
-        warehouse: str | Path | None = None) -> pd.DataFrame:
+def sql(query: str, params: dict | list | None = None, warehouse: str | Path | None = None) -> pd.DataFrame:
     """Run read-only SQL on the curated warehouse (values go in `params`, never in the text)."""
     con = store.cursor(warehouse)
     try:
@@ -200,34 +245,47 @@ def sql(query: str, params: dict | list | None = None,
         con.close()
 
 
-
-
 def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
     """LAs with loaded census returns, Annex A lists or CDOP extracts: code -> name (from the ONS population
     file when loaded, else 'LA <code>')."""
     con = store.cursor(warehouse)
     try:
-        codes = [c for (c,) in con.execute(
-            "select distinct la_code from loads where source_type in ('cin_census', 'annex_a', 'cdop') "
-            "and status = 'loaded' and la_code is not null order by 1").fetchall()]
-        names = dict(con.execute(
-            "select old_la_code, arg_max(area_name, year) from population "
-            "where old_la_code is not null group by 1").fetchall())
+        codes = [
+            c
+            for (c,) in con.execute(
+                "select distinct la_code from loads where source_type in ('cin_census', 'annex_a', 'cdop') "
+                "and status = 'loaded' and la_code is not null order by 1"
+            ).fetchall()
+        ]
+        names = dict(
+            con.execute(
+                "select old_la_code, arg_max(area_name, year) from population "
+                "where old_la_code is not null group by 1"
+            ).fetchall()
+        )
     finally:
         con.close()
     return {c: names.get(c, f"LA {c}") for c in codes}
 
 
-def spc_series(indicator_id: str, la: str | None = None, freq: Frequency = "quarter",
-               warehouse: str | Path | None = None, periods: list[str] | None = None):
+def spc_series(
+    indicator_id: str,
+    la: str | None = None,
+    freq: Frequency = "quarter",
+    warehouse: str | Path | None = None,
+    periods: list[str] | None = None,
+):
     """SPC (Making Data Count XmR) for one indicator's series, with declared annotations and
     rebase points and the target in force at the latest period. Returns (series, SpcResult)."""
     from indicators import spc
     from indicators.spc_config import notes_for
 
     indicator = get(indicator_id)
-    df = values(indicator_id, periods, la, None, warehouse) if periods is not None \
+    df = (
+        values(indicator_id, periods, la, None, warehouse)
+        if periods is not None
         else series(indicator_id, la, freq, None, warehouse)
+    )
     df = df[df["status"] != "not covered by loaded data"].reset_index(drop=True)
     la_code = la or (df["la_code"].iloc[0] if len(df) else None)
     annotations, rebases = notes_for(indicator_id, la_code)
@@ -235,20 +293,31 @@ def spc_series(indicator_id: str, la: str | None = None, freq: Frequency = "quar
     if len(df):
         target = _target_book().target_for(indicator_id, la_code, df["period_end"].iloc[-1])
     values_ = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype=float)
-    result = spc.spc(values_, pd.to_datetime(df["period_end"]), indicator.polarity,
-                     rebase_dates=rebases, annotations=annotations, target=target)
+    result = spc.spc(
+        values_,
+        pd.to_datetime(df["period_end"]),
+        indicator.polarity,
+        rebase_dates=rebases,
+        annotations=annotations,
+        target=target,
+    )
     return df, result
 
 
 def areas(la: str, warehouse: str | Path | None = None) -> pd.DataFrame:
     """The wards or localities of an LA from the area lookup: area_code, area_name."""
-    return sql("select distinct area_code, area_name from area_lookup where la_code = ? "
-               "order by area_name", [la], warehouse)
+    return sql(
+        "select distinct area_code, area_name from area_lookup where la_code = ? order by area_name",
+        [la],
+        warehouse,
+    )
 
 
-ETHNICITY_DENOMINATOR = ("Census 2021 residents of all ages by ethnic group, scaled to the ONS "
-                         "mid-year estimate of children aged 0-17: a proxy, since the ethnic mix of "
-                         "children differs from that of all ages")
+ETHNICITY_DENOMINATOR = (
+    "Census 2021 residents of all ages by ethnic group, scaled to the ONS "
+    "mid-year estimate of children aged 0-17: a proxy, since the ethnic mix of "
+    "children differs from that of all ages"
+)
 
 
 def ethnicity_population(la: str, period_end, warehouse: str | Path | None = None) -> pd.DataFrame:
@@ -256,17 +325,26 @@ def ethnicity_population(la: str, period_end, warehouse: str | Path | None = Non
     all-ages shares x the ONS 0-17 estimate used for rates at `period_end`. Empty if not loaded."""
     from safeguarding.codes import ETHNIC_GROUP_OF
 
-    shares = sql("select ethnicity, population_all_ages from ethnic_population where la_code = ?",
-                 [la], warehouse)
+    shares = sql(
+        "select ethnicity, population_all_ages from ethnic_population where la_code = ?", [la], warehouse
+    )
     if shares.empty:
         return pd.DataFrame(columns=["ethnicity", "ethnic_group", "population"])
-    total = sql("select year, population from population where old_la_code = ? and "
-                "geographic_level = 'Local authority' and population is not null", [la], warehouse)
+    total = sql(
+        "select year, population from population where old_la_code = ? and "
+        "geographic_level = 'Local authority' and population is not null",
+        [la],
+        warehouse,
+    )
     by_year = dict(zip(total["year"], total["population"], strict=True))
     children, _ = engine._pick_year(by_year, engine.mid_year_for(period_end))
     if children is None:
         return pd.DataFrame(columns=["ethnicity", "ethnic_group", "population"])
     share = shares["population_all_ages"] / shares["population_all_ages"].sum()
-    return pd.DataFrame({"ethnicity": shares["ethnicity"],
-                         "ethnic_group": shares["ethnicity"].map(ETHNIC_GROUP_OF),
-                         "population": share * children})
+    return pd.DataFrame(
+        {
+            "ethnicity": shares["ethnicity"],
+            "ethnic_group": shares["ethnicity"].map(ETHNIC_GROUP_OF),
+            "population": share * children,
+        }
+    )

@@ -42,11 +42,11 @@ BANDS = ("A", "B", "C", "D")
 # Numerator and denominator behind a published percentage: candidates (source table, measure) or
 # ("indicator", id), the newest release first. Used to show e.g. "16.8% (81 of 483)".
 COMPONENTS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = {
-    "cpp_repeat_pct": ((("D3", "CPP_subsequent"), ("LAIT", "ReRegCPR")),
-                       (("indicator", "cpp_starts"),)),
-    "cpp_reviewed_in_time_pct": ((("D6", "Reviewed_within_timescales"),
-                                  ("LAIT", "CPP_Reviewed_InReqTimeScl")),
-                                 (("D6", "CPP_At31_3Months"), ("LAIT", "CPP_31March_3MnthorMore"))),
+    "cpp_repeat_pct": ((("D3", "CPP_subsequent"), ("LAIT", "ReRegCPR")), (("indicator", "cpp_starts"),)),
+    "cpp_reviewed_in_time_pct": (
+        (("D6", "Reviewed_within_timescales"), ("LAIT", "CPP_Reviewed_InReqTimeScl")),
+        (("D6", "CPP_At31_3Months"), ("LAIT", "CPP_31March_3MnthorMore")),
+    ),
     "cpp_ended_2y_pct": ((("D7", "2_years_or_more"),), (("D7", "CPP_End"),)),
     "cpp_open_2y_pct": ((("D5", "2_years_or_more"),), (("indicator", "cpp_at_end"),)),
 }
@@ -55,16 +55,16 @@ COMPONENTS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], 
 PARITY_HINTS = {
     "cpp_at_end": "plans opened, ended or corrected after the census return was submitted",
     "cpp_rate_per_10k": "the population denominator: DfE's later releases use ONS estimates "
-                        "rebased after Census 2021; compare cpp_at_end first",
+    "rebased after Census 2021; compare cpp_at_end first",
     "cpp_starts": "plans added or start dates corrected after the census return was submitted",
     "cpp_repeat_pct": "DfE counts a previous plan 'ever' from NumberOfPreviousCPP as returned; check "
-                      "blank NumberOfPreviousCPP and plans whose history is not in the loaded returns",
+    "blank NumberOfPreviousCPP and plans whose history is not in the loaded returns",
     "cpp_ended_2y_pct": "start or end dates corrected after the return (durations of 730+ days)",
     "cpp_open_2y_pct": "start dates corrected after the return, or plans ended late in the system",
     "cpp_reviewed_in_time_pct": "review dates entered or corrected after the return, and the "
-                                "calendar-month timescale rules",
+    "calendar-month timescale rules",
     "icpc_15wd_pct": "DfE counts working days from the strategy discussion; we count from the "
-                     "section 47 start, with England and Wales bank holidays",
+    "section 47 start, with England and Wales bank holidays",
 }
 
 
@@ -182,11 +182,18 @@ def reorganisation_notes(codes: pd.DataFrame, first_time_period: int, last_time_
 
 def within_rounding(local: float, published: float, decimals: int) -> bool:
     """True if `local`, rounded as DfE rounds, equals `published`."""
-    return abs(local - published) <= 0.5 * 10 ** -decimals + 1e-9
+    return abs(local - published) <= 0.5 * 10**-decimals + 1e-9
 
 
-def likely_reason(indicator_id: str, local: float | None, local_status: str, published: float | None,
-                  published_status: str, decimals: int, release: int | None) -> str:
+def likely_reason(
+    indicator_id: str,
+    local: float | None,
+    local_status: str,
+    published: float | None,
+    published_status: str,
+    decimals: int,
+    release: int | None,
+) -> str:
     """Plain words: why our value and DfE's may differ."""
     if published is None:
         return f"DfE did not publish a value: {published_status}"
@@ -203,13 +210,26 @@ def likely_reason(indicator_id: str, local: float | None, local_status: str, pub
 # Read side
 
 
-def published(indicator_id: str | None = None, la: str | None = None,
-              period: int | str | Period | None = None, level: str | None = None,
-              mapped_only: bool = False, warehouse: str | Path | None = None) -> pd.DataFrame:
+def published(
+    indicator_id: str | None = None,
+    la: str | None = None,
+    period: int | str | Period | None = None,
+    level: str | None = None,
+    mapped_only: bool = False,
+    warehouse: str | Path | None = None,
+) -> pd.DataFrame:
     """Published values (newest release per cell), filtered; None means any."""
-    return _run("published", {"indicator_id": indicator_id, "la": la,
-                              "time_period": None if period is None else time_period_of(period),
-                              "level": level, "mapped_only": mapped_only}, warehouse)
+    return _run(
+        "published",
+        {
+            "indicator_id": indicator_id,
+            "la": la,
+            "time_period": None if period is None else time_period_of(period),
+            "level": level,
+            "mapped_only": mapped_only,
+        },
+        warehouse,
+    )
 
 
 def neighbours(la: str, warehouse: str | Path | None = None) -> pd.DataFrame:
@@ -250,18 +270,44 @@ def series_breaks(la: str, warehouse: str | Path | None = None) -> list[SeriesBr
     out: list[SeriesBreak] = []
     for row in codes.itertuples(index=False):
         note = row.reorganisation_note or ""
-        common = dict(la_code=la, first_time_period=int(row.first_time_period),
-                      last_time_period=int(row.last_time_period))
+        common = dict(
+            la_code=la,
+            first_time_period=int(row.first_time_period),
+            last_time_period=int(row.last_time_period),
+        )
         if len(row.predecessor_la_codes):
-            out.append(SeriesBreak(kind="created", effective=str(row.created_on.date()),
-                                   related_la_codes=tuple(row.predecessor_la_codes), note=note, **common))
+            out.append(
+                SeriesBreak(
+                    kind="created",
+                    effective=str(row.created_on.date()),
+                    related_la_codes=tuple(row.predecessor_la_codes),
+                    note=note,
+                    **common,
+                )
+            )
         if len(row.successor_la_codes):
-            out.append(SeriesBreak(kind="abolished", effective=str(row.abolished_on.date()),
-                                   related_la_codes=tuple(row.successor_la_codes), note=note, **common))
+            out.append(
+                SeriesBreak(
+                    kind="abolished",
+                    effective=str(row.abolished_on.date()),
+                    related_la_codes=tuple(row.successor_la_codes),
+                    note=note,
+                    **common,
+                )
+            )
     if len(codes) > 1 and not out:
         first = codes.iloc[-1]
-        out.append(SeriesBreak(la, "recoded", None, int(first.first_time_period),
-                               int(first.last_time_period), (), first.reorganisation_note or ""))
+        out.append(
+            SeriesBreak(
+                la,
+                "recoded",
+                None,
+                int(first.first_time_period),
+                int(first.last_time_period),
+                (),
+                first.reorganisation_note or "",
+            )
+        )
     return out
 
 
@@ -320,8 +366,14 @@ def _value(row: pd.Series | None) -> tuple[float | None, str]:
     return (None if pd.isna(v) else float(v)), row["status"]
 
 
-def benchmark(la: str, indicator_id: str, period: int | str | Period, *, average: Average = "mean",
-              warehouse: str | Path | None = None) -> Benchmark:
+def benchmark(
+    la: str,
+    indicator_id: str,
+    period: int | str | Period,
+    *,
+    average: Average = "mean",
+    warehouse: str | Path | None = None,
+) -> Benchmark:
     """The LA's published value against England, its region and its statistical neighbours, with
     national rank, quartile band, trend over the last three published years and notes."""
     if average not in ("mean", "median"):
@@ -335,15 +387,22 @@ def benchmark(la: str, indicator_id: str, period: int | str | Period, *, average
     codes = la_codes(la, warehouse)
     current = codes[(codes["first_time_period"] <= tp) & (codes["last_time_period"] >= tp)]
     info = current.iloc[-1] if not current.empty else (codes.iloc[-1] if not codes.empty else None)
-    region_code = own["region_code"] if own is not None and pd.notna(own["region_code"]) else (
-        info["region_code"] if info is not None and pd.notna(info["region_code"]) else None)
+    region_code = (
+        own["region_code"]
+        if own is not None and pd.notna(own["region_code"])
+        else (info["region_code"] if info is not None and pd.notna(info["region_code"]) else None)
+    )
     england, england_status = _value(_pick(cells, geographic_level="National", area_code=ENGLAND))
     region_row = _pick(cells, geographic_level="Regional", area_code=region_code) if region_code else None
     region_value, region_status = _value(region_row)
 
     sns = neighbours(la, warehouse)
-    sn_values = sns.merge(las[["old_la_code", "value", "status"]], how="left",
-                          left_on="neighbour_la_code", right_on="old_la_code").drop(columns="old_la_code")
+    sn_values = sns.merge(
+        las[["old_la_code", "value", "status"]],
+        how="left",
+        left_on="neighbour_la_code",
+        right_on="old_la_code",
+    ).drop(columns="old_la_code")
     sn_values["status"] = sn_values["status"].fillna("no published row")
     sn_values["value"] = sn_values["value"].astype("float64")
     sn_list = [None if pd.isna(v) else float(v) for v in sn_values["value"]]
@@ -354,15 +413,18 @@ def benchmark(la: str, indicator_id: str, period: int | str | Period, *, average
     if indicator.polarity == "lower_better_not_zero":
         notes.append("Lower is better, but zero is not the aim: very low values can be a concern.")
     if not sns.empty and len(available) < len(sns):
-        notes.append(f"Neighbour {average} of {len(available)} of {len(sns)} statistical neighbours "
-                     "(the others have no published value this year).")
+        notes.append(
+            f"Neighbour {average} of {len(available)} of {len(sns)} statistical neighbours "
+            "(the others have no published value this year)."
+        )
     if sns.empty:
         notes.append("No statistical neighbours loaded for this LA.")
 
     series = _run("la_series", {"indicator_id": indicator_id, "la": la}, warehouse)
     upto = series[series["time_period"] <= tp].tail(3)
-    trend_values = tuple((p, None if pd.isna(v) else float(v))
-                         for p, v in zip(upto["period"], upto["value"], strict=True))
+    trend_values = tuple(
+        (p, None if pd.isna(v) else float(v)) for p, v in zip(upto["period"], upto["value"], strict=True)
+    )
     if len(upto) == 3:
         trend, judgement = trend_direction([v for _, v in trend_values], indicator.polarity)
         notes += reorganisation_notes(codes, int(upto["time_period"].iloc[0]), tp)
@@ -375,30 +437,56 @@ def benchmark(la: str, indicator_id: str, period: int | str | Period, *, average
             notes += [n for n in codes["reorganisation_note"].dropna() if n not in notes]
 
     return Benchmark(
-        indicator_id=indicator_id, la_code=la,
+        indicator_id=indicator_id,
+        la_code=la,
         la_name=(own["area_name"] if own is not None else (info["la_name"] if info is not None else None)),
-        period=period_label(tp), time_period=tp, unit=indicator.unit, polarity=indicator.polarity,
-        decimals=int(own["decimals"]) if own is not None else None, value=value, status=status,
+        period=period_label(tp),
+        time_period=tp,
+        unit=indicator.unit,
+        polarity=indicator.polarity,
+        decimals=int(own["decimals"]) if own is not None else None,
+        value=value,
+        status=status,
         release=int(own["release"]) if own is not None else None,
-        england=england, england_status=england_status,
+        england=england,
+        england_status=england_status,
         region_code=region_code,
-        region_name=(region_row["area_name"] if region_row is not None else
-                     (info["region_name"] if info is not None else None)),
-        region_value=region_value, region_status=region_status,
-        average=average, neighbour_average=average_of(sn_list, average),
+        region_name=(
+            region_row["area_name"]
+            if region_row is not None
+            else (info["region_name"] if info is not None else None)
+        ),
+        region_value=region_value,
+        region_status=region_status,
+        average=average,
+        neighbour_average=average_of(sn_list, average),
         neighbour_count=len(available),
-        rank=national_rank(value, all_values, indicator.polarity), rank_of=len(_clean(all_values)),
+        rank=national_rank(value, all_values, indicator.polarity),
+        rank_of=len(_clean(all_values)),
         quartile_band=quartile_band(value, all_values, indicator.polarity),
         band_is_judgement=_lower_is_better(indicator.polarity) is not None,
-        trend=trend, trend_judgement=judgement, trend_values=trend_values,
-        neighbours=sn_values, notes=tuple(notes))
+        trend=trend,
+        trend_judgement=judgement,
+        trend_values=trend_values,
+        neighbours=sn_values,
+        notes=tuple(notes),
+    )
 
 
-def benchmark_table(la: str, period: int | str | Period, *, indicator_ids: Sequence[str] | None = None,
-                    average: Average = "mean", warehouse: str | Path | None = None) -> pd.DataFrame:
+def benchmark_table(
+    la: str,
+    period: int | str | Period,
+    *,
+    indicator_ids: Sequence[str] | None = None,
+    average: Average = "mean",
+    warehouse: str | Path | None = None,
+) -> pd.DataFrame:
     """One row per indicator with a published mapping: the LA's value and its comparators."""
-    ids = indicator_ids or sorted(published(period=period, mapped_only=True, level="National",
-                                            warehouse=warehouse)["indicator_id"].unique())
+    ids = indicator_ids or sorted(
+        published(period=period, mapped_only=True, level="National", warehouse=warehouse)[
+            "indicator_id"
+        ].unique()
+    )
     rows = []
     for indicator_id in ids:
         b = benchmark(la, indicator_id, period, average=average, warehouse=warehouse)
@@ -437,16 +525,20 @@ class Parity:
 
 def _component(rows: pd.DataFrame, candidates: tuple[tuple[str, str], ...]) -> float | None:
     for table, name in candidates:
-        hit = rows[rows["indicator_id"] == name] if table == "indicator" else \
-            rows[(rows["source_table"] == table) & (rows["source_measure"] == name)]
+        hit = (
+            rows[rows["indicator_id"] == name]
+            if table == "indicator"
+            else rows[(rows["source_table"] == table) & (rows["source_measure"] == name)]
+        )
         hit = hit[hit["value"].notna()].sort_values("release", ascending=False)
         if not hit.empty:
             return float(hit["value"].iloc[0])
     return None
 
 
-def parity(la: str, indicator_id: str, period: int | str | Period,
-           warehouse: str | Path | None = None) -> Parity:
+def parity(
+    la: str, indicator_id: str, period: int | str | Period, warehouse: str | Path | None = None
+) -> Parity:
     """Our value for the LA and year (from indicators.api.values) beside DfE's published value,
     with the difference and a likely reason."""
     indicator = get(indicator_id)
@@ -471,24 +563,37 @@ def parity(la: str, indicator_id: str, period: int | str | Period,
     numerators, denominators = COMPONENTS.get(indicator_id, ((), ()))
     difference = None if local_value is None or pub_value is None else local_value - pub_value
     return Parity(
-        la_code=la, indicator_id=indicator_id, period=label, local_value=local_value,
+        la_code=la,
+        indicator_id=indicator_id,
+        period=label,
+        local_value=local_value,
         local_numerator=None if row is None or pd.isna(row["numerator"]) else int(row["numerator"]),
         local_denominator=None if row is None or pd.isna(row["denominator"]) else int(row["denominator"]),
-        local_status=local_status, published_value=pub_value,
+        local_status=local_status,
+        published_value=pub_value,
         published_numerator=_component(measures, numerators),
         published_denominator=_component(measures, denominators),
         published_status=pub_status,
         published_release=None if pub is None else int(pub["release"]),
         published_source=None if pub is None else f"{pub['source_table']} {pub['source_measure']}",
-        decimals=decimals, difference=difference,
+        decimals=decimals,
+        difference=difference,
         matches=None if difference is None else within_rounding(local_value, pub_value, decimals),
-        likely_reason=likely_reason(indicator_id, local_value, local_status, pub_value, pub_status,
-                                    decimals, None if pub is None else int(pub["release"])))
+        likely_reason=likely_reason(
+            indicator_id,
+            local_value,
+            local_status,
+            pub_value,
+            pub_status,
+            decimals,
+            None if pub is None else int(pub["release"]),
+        ),
+    )
 
 
-def parity_table(la: str, period: int | str | Period,
-                 warehouse: str | Path | None = None) -> pd.DataFrame:
+def parity_table(la: str, period: int | str | Period, warehouse: str | Path | None = None) -> pd.DataFrame:
     """Parity for every indicator that has a published equivalent (for the data-quality page)."""
-    ids = sorted(published(la=la, period=period, mapped_only=True, warehouse=warehouse)
-                 ["indicator_id"].unique())
+    ids = sorted(
+        published(la=la, period=period, mapped_only=True, warehouse=warehouse)["indicator_id"].unique()
+    )
     return pd.DataFrame([parity(la, i, period, warehouse).as_dict() for i in ids])

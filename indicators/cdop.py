@@ -33,14 +33,20 @@ SUBJECT_JOINS = """left join cdop_deaths as c on c.death_key = u.child_key
 # Extra breakdowns, over the enriched unit rows (c = the death; cat_i = category of the unit).
 BREAKDOWN_SQL: dict[str, str] = {
     "cdop_age_band": "coalesce(c.age_band, 'Not known')",
-    "expected": "case c.expected when true then 'Expected' when false then 'Unexpected' "
-                "else 'Not known' end",
+    "expected": "case c.expected when true then 'Expected' when false then 'Unexpected' else 'Not known' end",
     "death_category": "coalesce(cat_i.name, 'Not yet reviewed')",
 }
 # Category-of-death codes never clash with the categories of abuse (NEG, PHY, SAB, EMO, MUL).
 CATEGORY_ROWS = pd.DataFrame({"code": list(CATEGORY_OF_DEATH), "name": list(CATEGORY_OF_DEATH.values())})
-GROUP_ORDER = (*AGE_BANDS, *CATEGORY_OF_DEATH.values(), "Expected", "Unexpected", "Under 6 months",
-               "6 to 12 months", "Over 12 months")
+GROUP_ORDER = (
+    *AGE_BANDS,
+    *CATEGORY_OF_DEATH.values(),
+    "Expected",
+    "Unexpected",
+    "Under 6 months",
+    "6 to 12 months",
+    "Over 12 months",
+)
 BACKLOG_BANDS = ("Under 6 months", "6 to 12 months", "Over 12 months")
 NATIONAL_CSV = Path(__file__).resolve().parents[1] / "data" / "reference" / "ncmd_child_deaths_england.csv"
 
@@ -52,8 +58,9 @@ def uses_cdop(indicator) -> bool:
 def add_coverage(con: duckdb.DuckDBPyConnection, spans: dict[str, list[tuple[date, date]]]) -> None:
     """Merge each current CDOP extract's [covered_from, covered_to] into `spans` (per LA)."""
     try:
-        rows = con.execute("select la_code, covered_from, covered_to from cdop_extracts "
-                           "order by la_code, covered_from").fetchall()
+        rows = con.execute(
+            "select la_code, covered_from, covered_to from cdop_extracts order by la_code, covered_from"
+        ).fetchall()
     except duckdb.CatalogException:  # a warehouse built before CDOP support
         return
     for la, start, end in rows:
@@ -93,16 +100,18 @@ def cdop_las(warehouse: str | Path | None = None) -> list[str]:
 
     con = store.cursor(warehouse)
     try:
-        return [la for (la,) in con.execute(
-            "select distinct la_code from cdop_extracts order by 1").fetchall()]
+        return [
+            la for (la,) in con.execute("select distinct la_code from cdop_extracts order by 1").fetchall()
+        ]
     except duckdb.CatalogException:
         return []
     finally:
         con.close()
 
 
-def pooled_values(indicator_id: str, periods: list, la: str | None, by: str | None,
-                  warehouse: str | Path | None = None) -> pd.DataFrame:
+def pooled_values(
+    indicator_id: str, periods: list, la: str | None, by: str | None, warehouse: str | Path | None = None
+) -> pd.DataFrame:
     """One indicator over several consecutive periods pooled into one (e.g. three years, because
     yearly CDOP counts are small): the total row and, if `by` is given, that breakdown's rows.
     Counts and percentages pool correctly; rates and medians are not offered pooled."""
@@ -132,7 +141,8 @@ def review_backlog(la: str, dates: list[date], warehouse: str | Path | None = No
     con = store.cursor(warehouse)
     try:
         con.register("backlog_dates", pd.DataFrame({"as_at": pd.to_datetime(dates).date}))
-        rows = con.execute("""
+        rows = con.execute(
+            """
             with deaths as (
                 select date_of_death, notification_date, review_completed_date
                 from cdop_deaths
@@ -157,7 +167,9 @@ def review_backlog(la: str, dates: list[date], warehouse: str | Path | None = No
             )
 
             select * from final
-        """, [la]).fetchall()
+        """,
+            [la],
+        ).fetchall()
     finally:
         con.close()
     counts = {(a, b): n for a, b, n in rows}
@@ -168,5 +180,10 @@ def review_backlog(la: str, dates: list[date], warehouse: str | Path | None = No
         out.append((label, as_at, "total", "All", total))
         out += [(label, as_at, "time_since_death", b, counts.get((as_at, b), 0)) for b in BACKLOG_BANDS]
     df = pd.DataFrame(out, columns=["period", "period_end", "breakdown", "group", "numerator"])
-    return df.assign(indicator_id="cdop_review_backlog", la_code=la, denominator=None,
-                     value=df["numerator"].astype(float), unit="count")
+    return df.assign(
+        indicator_id="cdop_review_backlog",
+        la_code=la,
+        denominator=None,
+        value=df["numerator"].astype(float),
+        unit="count",
+    )

@@ -13,12 +13,25 @@ from indicators.disclosure import suppress
 from indicators.periods import parse_period
 from indicators.registry import registry
 
-CONTRACT = ["indicator_id", "period", "la_code", "breakdown", "group", "numerator", "denominator",
-            "value", "unit", "target", "rag", "suppressed"]
+CONTRACT = [
+    "indicator_id",
+    "period",
+    "la_code",
+    "breakdown",
+    "group",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "target",
+    "rag",
+    "suppressed",
+]
 
 
-def indicator_rows(period: str | None, la: str | None, by: str | None, role: str,
-                   warehouse: str | Path | None) -> pd.DataFrame:
+def indicator_rows(
+    period: str | None, la: str | None, by: str | None, role: str, warehouse: str | Path | None
+) -> pd.DataFrame:
     """Every indicator at one period (default: the latest year loaded), as contract rows."""
     if role not in ("analyst", "board"):
         raise ValueError("role must be analyst or board")
@@ -37,8 +50,10 @@ def indicator_rows(period: str | None, la: str | None, by: str | None, role: str
     if not frames:
         raise ValueError(f"no indicator can be broken down by {by!r}")
     df = suppress(pd.concat(frames, ignore_index=True), role)  # type: ignore[arg-type]
-    df["value"] = [None if v is None or pd.isna(v) else round(float(v), registry()[i].decimals + 1)
-                   for v, i in zip(df["value"], df["indicator_id"], strict=True)]
+    df["value"] = [
+        None if v is None or pd.isna(v) else round(float(v), registry()[i].decimals + 1)
+        for v, i in zip(df["value"], df["indicator_id"], strict=True)
+    ]
     return df
 
 

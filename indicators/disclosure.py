@@ -75,8 +75,14 @@ def _floors(tables: list[tuple[np.ndarray, int]], hidden: np.ndarray, dims: list
     return floors
 
 
-def _fix(cells: np.ndarray, margin: int, hidden: np.ndarray, dims: list[np.ndarray], floors: list,
-         names: np.ndarray) -> int | None:
+def _fix(
+    cells: np.ndarray,
+    margin: int,
+    hidden: np.ndarray,
+    dims: list[np.ndarray],
+    floors: list,
+    names: np.ndarray,
+) -> int | None:
     """The next row to withhold so this table gives nothing away, or None if it is safe.
 
     With its margin published, a table is safe when no cell is withheld, or when two or more are and
@@ -87,8 +93,9 @@ def _fix(cells: np.ndarray, margin: int, hidden: np.ndarray, dims: list[np.ndarr
     if margin >= 0 and hidden[margin]:
         safe = len(gone) > 0 or not any((d[cells] > 0).any() for d in dims)
     else:
-        safe = len(gone) == 0 or (len(gone) >= 2 and all(
-            (d[gone] - f[gone]).sum() >= 1 for d, f in zip(dims, floors, strict=True)))
+        safe = len(gone) == 0 or (
+            len(gone) >= 2 and all((d[gone] - f[gone]).sum() >= 1 for d, f in zip(dims, floors, strict=True))
+        )
     if safe:
         return None
     open_ = cells[~hidden[cells]]

@@ -10,8 +10,11 @@ from indicators.intervals import rate_interval
 
 UNKNOWN_GROUPS = ("NOBT", "REFU")
 ALL_CHILDREN = "All children"
-_UNKNOWN_WORDS = {"NOBT": "ethnicity not yet obtained", "REFU": "ethnicity refused",
-                  "Unknown": "ethnicity not known"}
+_UNKNOWN_WORDS = {
+    "NOBT": "ethnicity not yet obtained",
+    "REFU": "ethnicity refused",
+    "Unknown": "ethnicity not known",
+}
 
 
 def rate_ratio(a, pop_a, b, pop_b, confidence: float = 0.95):
@@ -34,10 +37,15 @@ def rate_ratio(a, pop_a, b, pop_b, confidence: float = 0.95):
     return ratio, low, high
 
 
-def rates_by_group(counts: pd.DataFrame, population: pd.DataFrame, per: float = 10_000,
-                   reference_group: str | None = None, denominator_source: str = "",
-                   unknown_groups: tuple[str, ...] = UNKNOWN_GROUPS,
-                   confidence: float = 0.95) -> pd.DataFrame:
+def rates_by_group(
+    counts: pd.DataFrame,
+    population: pd.DataFrame,
+    per: float = 10_000,
+    reference_group: str | None = None,
+    denominator_source: str = "",
+    unknown_groups: tuple[str, ...] = UNKNOWN_GROUPS,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
     """Rate per `per` children by group, with Byar / exact Poisson CIs and rate ratios.
 
     counts: columns group, count. population: columns group, population (children in each group).
@@ -80,8 +88,9 @@ def rates_by_group(counts: pd.DataFrame, population: pd.DataFrame, per: float = 
         if len(hit) == 0:
             raise ValueError(f"reference group {reference_group!r} has no population")
         ref = hit[0]
-        rr = rate_ratio(df["count"], df["population"], df.at[ref, "count"], df.at[ref, "population"],
-                        confidence)
+        rr = rate_ratio(
+            df["count"], df["population"], df.at[ref, "count"], df.at[ref, "population"], confidence
+        )
         df["rate_ratio_ref"], df["rate_ratio_ref_low"], df["rate_ratio_ref_high"] = rr
         df.loc[~known, ["rate_ratio_ref", "rate_ratio_ref_low", "rate_ratio_ref_high"]] = np.nan
         df.loc[ref, ["rate_ratio_ref_low", "rate_ratio_ref_high"]] = np.nan
@@ -96,8 +105,10 @@ def rates_by_group(counts: pd.DataFrame, population: pd.DataFrame, per: float = 
         if unknown[i]:
             share = row["unknown_share"]
             share = "" if np.isnan(share) else f"; {share:.1%} of children counted"
-            notes.append(f"Data quality: {_UNKNOWN_WORDS.get(row['group'], 'ethnicity not known')}; "
-                         f"no population, so no rate{share}")
+            notes.append(
+                f"Data quality: {_UNKNOWN_WORDS.get(row['group'], 'ethnicity not known')}; "
+                f"no population, so no rate{share}"
+            )
         elif not known[i]:
             notes.append("No population for this group, so no rate")
         elif row["count"] == 0:
@@ -109,10 +120,17 @@ def rates_by_group(counts: pd.DataFrame, population: pd.DataFrame, per: float = 
     df["note"] = notes
 
     all_low, all_high = rate_interval(total_count, known_pop, per, confidence)
-    all_row = {"group": ALL_CHILDREN, "count": total_count, "population": known_pop,
-               "rate": total_count / known_pop * per if known_pop > 0 else np.nan,
-               "rate_low": all_low, "rate_high": all_high, "significant_all": False, "significant_ref": False,
-               "note": "Every child counted, including those whose ethnicity is not known"}
+    all_row = {
+        "group": ALL_CHILDREN,
+        "count": total_count,
+        "population": known_pop,
+        "rate": total_count / known_pop * per if known_pop > 0 else np.nan,
+        "rate_low": all_low,
+        "rate_high": all_high,
+        "significant_all": False,
+        "significant_ref": False,
+        "note": "Every child counted, including those whose ethnicity is not known",
+    }
     df = pd.concat([df, pd.DataFrame([all_row])], ignore_index=True)
     df["denominator_source"] = denominator_source
     return df

@@ -7,28 +7,46 @@ from pathlib import Path
 from indicators.registry import registry
 from indicators.targets import load_targets
 
-POLARITY = {"higher_better": "higher is better", "lower_better": "lower is better",
-            "lower_better_not_zero": "lower is better, but not zero", "context": "context"}
+POLARITY = {
+    "higher_better": "higher is better",
+    "lower_better": "lower is better",
+    "lower_better_not_zero": "lower is better, but not zero",
+    "context": "context",
+}
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"
 
 
 def render() -> str:
     book = load_targets()
-    out = ["# Indicator definitions", "",
-           "Generated from `indicators/registry.yaml` and `indicators/targets.yaml` by "
-           "`make docs`; do not edit by hand.", "",
-           "| id | indicator | unit | polarity | target history | breakdowns |",
-           "|---|---|---|---|---|---|"]
+    out = [
+        "# Indicator definitions",
+        "",
+        "Generated from `indicators/registry.yaml` and `indicators/targets.yaml` by "
+        "`make docs`; do not edit by hand.",
+        "",
+        "| id | indicator | unit | polarity | target history | breakdowns |",
+        "|---|---|---|---|---|---|",
+    ]
     for ind in registry().values():
-        history = "; ".join(f"{t.describe()} from {t.effective_from:%d %b %Y}"
-                            for t in book.history(ind.id)) or "none"
-        out.append(f"| `{ind.id}` | {ind.short_title} | {ind.unit} | {POLARITY[ind.polarity]} | "
-                   f"{history} | {', '.join(ind.breakdowns)} |")
+        history = (
+            "; ".join(f"{t.describe()} from {t.effective_from:%d %b %Y}" for t in book.history(ind.id))
+            or "none"
+        )
+        out.append(
+            f"| `{ind.id}` | {ind.short_title} | {ind.unit} | {POLARITY[ind.polarity]} | "
+            f"{history} | {', '.join(ind.breakdowns)} |"
+        )
     for ind in registry().values():
-        out += ["", f"## {ind.title}", "", f"`{ind.id}`: {ind.definition}", "",
-                f"- Source: {ind.dfe_source}",
-                f"- SQL: `indicators/sql/{ind.sql}`",
-                f"- Data: {', '.join(ind.sources)}"]
+        out += [
+            "",
+            f"## {ind.title}",
+            "",
+            f"`{ind.id}`: {ind.definition}",
+            "",
+            f"- Source: {ind.dfe_source}",
+            f"- SQL: `indicators/sql/{ind.sql}`",
+            f"- Data: {', '.join(ind.sources)}",
+        ]
         if ind.caveats:
             out.append(f"- Caveats: {ind.caveats}")
     return "\n".join(out) + "\n"

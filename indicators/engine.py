@@ -35,8 +35,9 @@ BREAKDOWN_SQL: dict[str, str] = {
     "category": "coalesce(cat_i.name, 'Not applicable')",
     "latest_category": "coalesce(cat_l.name, 'Not applicable')",
 }
-ETHNIC_GROUPS = pd.DataFrame({"ethnicity": list(ETHNIC_GROUP_OF),
-                              "ethnic_group": list(ETHNIC_GROUP_OF.values())})
+ETHNIC_GROUPS = pd.DataFrame(
+    {"ethnicity": list(ETHNIC_GROUP_OF), "ethnic_group": list(ETHNIC_GROUP_OF.values())}
+)
 CATEGORIES = pd.DataFrame({"code": list(CATEGORY_OF_ABUSE), "name": list(CATEGORY_OF_ABUSE.values())})
 # CDOP indicators (indicators/cdop.py): age band at death, expected or not, category of death.
 BREAKDOWN_SQL |= cdop.BREAKDOWN_SQL
@@ -69,8 +70,7 @@ class Coverage:
         return (min(days), max(days)) if days else None
 
 
-def coverage(con: duckdb.DuckDBPyConnection,
-             sources: tuple[str, ...] = ("cin_census",)) -> Coverage:
+def coverage(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...] = ("cin_census",)) -> Coverage:
     """Coverage from the current loads of the given sources ('cin_census', 'annex_a' for the six
     months before each extract, 'annex_a_snapshot' for the extract dates alone)."""
     spans: dict[str, list[tuple[date, date]]] = {}
@@ -80,7 +80,9 @@ def coverage(con: duckdb.DuckDBPyConnection,
         rows = con.execute(
             "select la_code, period_start, reference_date from loads "
             "where list_contains(?, source_type) and status = 'loaded' "
-            "order by la_code, period_start", [span_sources]).fetchall()
+            "order by la_code, period_start",
+            [span_sources],
+        ).fetchall()
         for la, start, end in rows:
             merged = spans.setdefault(la, [])
             if merged and start <= date.fromordinal(merged[-1][1].toordinal() + 1):
@@ -88,8 +90,9 @@ def coverage(con: duckdb.DuckDBPyConnection,
             else:
                 merged.append((start, end))
     if "annex_a_snapshot" in sources:
-        for la, as_at in con.execute("select la_code, reference_date from loads where "
-                                     "source_type = 'annex_a' and status = 'loaded'").fetchall():
+        for la, as_at in con.execute(
+            "select la_code, reference_date from loads where source_type = 'annex_a' and status = 'loaded'"
+        ).fetchall():
             snapshots.setdefault(la, set()).add(as_at)
     if cdop.SOURCE in sources:
         cdop.add_coverage(con, spans)
@@ -97,13 +100,23 @@ def coverage(con: duckdb.DuckDBPyConnection,
 
 
 def _periods_frame(periods: list[Period]) -> pd.DataFrame:
-    return pd.DataFrame({"label": [p.label for p in periods], "kind": [p.kind for p in periods],
-                         "period_start": [p.start for p in periods],
-                         "period_end": [p.end for p in periods]})
+    return pd.DataFrame(
+        {
+            "label": [p.label for p in periods],
+            "kind": [p.kind for p in periods],
+            "period_start": [p.start for p in periods],
+            "period_end": [p.end for p in periods],
+        }
+    )
 
 
-def aggregate(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: list[Period],
-              breakdowns: tuple[str, ...] | None = None, la_code: str | None = None) -> pd.DataFrame:
+def aggregate(
+    con: duckdb.DuckDBPyConnection,
+    indicator: Indicator,
+    periods: list[Period],
+    breakdowns: tuple[str, ...] | None = None,
+    la_code: str | None = None,
+) -> pd.DataFrame:
     """Numerator and denominator per period, LA, breakdown and group, in one pass.
 
     The unit rows are enriched once (materialised) and grouped once per breakdown.
@@ -111,8 +124,9 @@ def aggregate(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: lis
     wanted = ("total",) + tuple(breakdowns if breakdowns is not None else indicator.breakdowns)
     for b in wanted:
         if b != "total" and b not in indicator.breakdowns:
-            raise ValueError(f"{indicator.id} cannot be broken down by {b!r}; allowed: "
-                             f"{', '.join(indicator.breakdowns)}")
+            raise ValueError(
+                f"{indicator.id} cannot be broken down by {b!r}; allowed: {', '.join(indicator.breakdowns)}"
+            )
     con.register("periods", _periods_frame(periods))
     con.register("ethnic_groups", ETHNIC_GROUPS)
     con.register("categories", CATEGORIES)
@@ -123,7 +137,8 @@ def aggregate(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: lis
         f"select period, la_code, '{b}' as breakdown, grp_{b} as \"group\", "
         f"sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator{median} "
         f"from enriched group by period, la_code, grp_{b}"
-        for b in wanted)
+        for b in wanted
+    )
     query = f"""
         with units as ({indicator.sql_text()}),
         enriched as materialized (
@@ -181,9 +196,13 @@ def _pick_year(by_year: dict[int, int] | None, wanted: int) -> tuple[int | None,
     return None, "no population estimate"
 
 
-def indicator_values(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: list[Period],
-                     breakdowns: tuple[str, ...] | None = None,
-                     la_code: str | None = None) -> pd.DataFrame:
+def indicator_values(
+    con: duckdb.DuckDBPyConnection,
+    indicator: Indicator,
+    periods: list[Period],
+    breakdowns: tuple[str, ...] | None = None,
+    la_code: str | None = None,
+) -> pd.DataFrame:
     """Tidy values: one row per period, LA and group, with value and a plain-words status.
 
     Periods the loaded data does not cover are returned with value None and status
@@ -194,18 +213,26 @@ def indicator_values(con: duckdb.DuckDBPyConnection, indicator: Indicator, perio
     las = [la_code] if la_code else cov.las
     by_label = {p.label: p for p in periods}
     # Every period x LA gets a total row, even when nothing happened (a real zero).
-    grid = pd.DataFrame([(p.label, la, "total", "All") for p in periods for la in las],
-                        columns=["period", "la_code", "breakdown", "group"])
-    totals = grid.merge(raw[raw["breakdown"] == "total"], how="left",
-                        on=["period", "la_code", "breakdown", "group"])
+    grid = pd.DataFrame(
+        [(p.label, la, "total", "All") for p in periods for la in las],
+        columns=["period", "la_code", "breakdown", "group"],
+    )
+    totals = grid.merge(
+        raw[raw["breakdown"] == "total"], how="left", on=["period", "la_code", "breakdown", "group"]
+    )
     totals["numerator"] = totals["numerator"].fillna(0)
     if indicator.unit in ("percent", "days"):
         totals["denominator"] = totals["denominator"].fillna(0)
     raw = pd.concat([totals, raw[raw["breakdown"] != "total"]], ignore_index=True)
     raw = raw.astype({"numerator": "float64", "denominator": "float64"})
-    pmeta = pd.DataFrame({"period": [p.label for p in periods], "frequency": [p.kind for p in periods],
-                          "period_start": [p.start for p in periods],
-                          "period_end": [p.end for p in periods]})
+    pmeta = pd.DataFrame(
+        {
+            "period": [p.label for p in periods],
+            "frequency": [p.kind for p in periods],
+            "period_start": [p.start for p in periods],
+            "period_end": [p.end for p in periods],
+        }
+    )
     df = raw.merge(pmeta, on="period", how="left")
     df["status"] = "ok"
     if indicator.denominator_source == "population_0_17":
@@ -215,8 +242,9 @@ def indicator_values(con: duckdb.DuckDBPyConnection, indicator: Indicator, perio
         df["value"] = df["median_value"].astype("object").where(df["median_value"].notna(), None)
     pairs = df[["la_code", "period"]].drop_duplicates()
     covered = {(la, label): cov.covers(la, by_label[label]) for la, label in pairs.itertuples(index=False)}
-    is_covered = pd.Series([covered[k] for k in zip(df["la_code"], df["period"], strict=True)],
-                           index=df.index, dtype=bool)
+    is_covered = pd.Series(
+        [covered[k] for k in zip(df["la_code"], df["period"], strict=True)], index=df.index, dtype=bool
+    )
     no_cases = df["value"].isna() & (df["status"] == "ok")
     df.loc[no_cases, "status"] = "no cases in the period"
     df.loc[~is_covered, "value"] = None
@@ -225,8 +253,23 @@ def indicator_values(con: duckdb.DuckDBPyConnection, indicator: Indicator, perio
     df["unit"] = indicator.unit
     for col in ("numerator", "denominator"):
         df[col] = df[col].astype("Int64")
-    return df[["indicator_id", "period", "frequency", "period_start", "period_end", "la_code",
-               "breakdown", "group", "numerator", "denominator", "value", "unit", "status"]]
+    return df[
+        [
+            "indicator_id",
+            "period",
+            "frequency",
+            "period_start",
+            "period_end",
+            "la_code",
+            "breakdown",
+            "group",
+            "numerator",
+            "denominator",
+            "value",
+            "unit",
+            "status",
+        ]
+    ]
 
 
 def _population_denominators(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
@@ -235,8 +278,9 @@ def _population_denominators(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -
     area_pop = _area_population_lookup(con)
     cache: dict[tuple, tuple[int | None, str]] = {}
     dens, statuses = [], []
-    for la, breakdown, group, end in zip(df["la_code"], df["breakdown"], df["group"], df["period_end"],
-                                         strict=True):
+    for la, breakdown, group, end in zip(
+        df["la_code"], df["breakdown"], df["group"], df["period_end"], strict=True
+    ):
         key = (la, breakdown == "area" and group, end)
         if key not in cache:
             if breakdown == "area":

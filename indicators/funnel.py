@@ -35,8 +35,9 @@ def _exact_limit(n: np.ndarray, theta: float, p: float) -> np.ndarray:
     return np.where(n > 0, np.clip(limit, 0, 1), np.nan)
 
 
-def funnel_limits(denominators: Sequence[int] | np.ndarray, target_proportion: float,
-                  levels: Sequence[float] = LEVELS) -> pd.DataFrame:
+def funnel_limits(
+    denominators: Sequence[int] | np.ndarray, target_proportion: float, levels: Sequence[float] = LEVELS
+) -> pd.DataFrame:
     """Exact binomial funnel limits (as proportions) around `target_proportion` for each denominator.
 
     Columns: denominator, target, then lower_<level> and upper_<level> for each level (e.g. lower_95,
@@ -64,9 +65,14 @@ def overdispersion_phi(z: np.ndarray, winsor: float = WINSOR) -> float:
     return float(np.mean(np.clip(z, lo, hi) ** 2))
 
 
-def funnel_flags(numerators: Sequence[float] | np.ndarray, denominators: Sequence[float] | np.ndarray,
-                 target: float | None = None, overdispersion: bool = False,
-                 levels: Sequence[float] = LEVELS, labels: Sequence[str] | None = None) -> pd.DataFrame:
+def funnel_flags(
+    numerators: Sequence[float] | np.ndarray,
+    denominators: Sequence[float] | np.ndarray,
+    target: float | None = None,
+    overdispersion: bool = False,
+    levels: Sequence[float] = LEVELS,
+    labels: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Flag each unit (area or LA) against exact binomial funnel limits around the target.
 
     `target` defaults to the pooled proportion (sum of numerators / sum of denominators). Flags are
@@ -87,8 +93,16 @@ def funnel_flags(numerators: Sequence[float] | np.ndarray, denominators: Sequenc
     with np.errstate(divide="ignore", invalid="ignore"):
         y = np.where(has, num / den, np.nan)
         z = (y - theta) / np.sqrt(theta * (1 - theta) / den)
-    out = pd.DataFrame({"unit": list(labels) if labels is not None else np.arange(len(num)),
-                        "numerator": num, "denominator": den, "proportion": y, "target": theta, "z": z})
+    out = pd.DataFrame(
+        {
+            "unit": list(labels) if labels is not None else np.arange(len(num)),
+            "numerator": num,
+            "denominator": den,
+            "proportion": y,
+            "target": theta,
+            "z": z,
+        }
+    )
     limits = funnel_limits(np.where(has, den, 0), theta, levels)
     phi, words = float("nan"), "exact binomial"
     if overdispersion:
@@ -104,8 +118,9 @@ def funnel_flags(numerators: Sequence[float] | np.ndarray, denominators: Sequenc
         lower = np.clip(theta + inflate * (limits[f"lower_{name}"].to_numpy() - theta), 0, 1)
         upper = np.clip(theta + inflate * (limits[f"upper_{name}"].to_numpy() - theta), 0, 1)
         out[f"lower_{name}"], out[f"upper_{name}"] = lower, upper
-        flag = np.where(has & (y > upper), f"above_{name}",
-                        np.where(has & (y < lower), f"below_{name}", flag))
+        flag = np.where(
+            has & (y > upper), f"above_{name}", np.where(has & (y < lower), f"below_{name}", flag)
+        )
     out["flag"] = flag
     out["phi"] = phi
     out["limits"] = words

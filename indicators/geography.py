@@ -8,11 +8,18 @@ from pathlib import Path
 
 BOUNDARIES = Path(__file__).resolve().parents[1] / "data" / "reference" / "boundaries"
 # The synthetic demo LA borrows Trafford's 21 wards (May 2023); real LAs add their own file here.
-WARD_FILES = {"856": ("trafford_wards_2023.geojson", "area_code", "area_name",
-                      "Borrowed geography: Trafford's wards (May 2023) stand in for the synthetic "
-                      "demo LA's areas.")}
-ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence "
-               "v.3.0. Contains OS data © Crown copyright and database right 2023.")
+WARD_FILES = {
+    "856": (
+        "trafford_wards_2023.geojson",
+        "area_code",
+        "area_name",
+        "Borrowed geography: Trafford's wards (May 2023) stand in for the synthetic demo LA's areas.",
+    )
+}
+ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government Licence "
+    "v.3.0. Contains OS data © Crown copyright and database right 2023."
+)
 
 
 @cache

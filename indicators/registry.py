@@ -11,9 +11,19 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 Polarity = Literal["higher_better", "lower_better", "lower_better_not_zero", "context"]
 Unit = Literal["count", "percent", "rate_per_10k", "rate_per_100k", "days"]
-Breakdown = Literal["la", "area", "ethnicity", "ethnic_group", "sex", "age_band", "category",
-                    "latest_category",
-                    "cdop_age_band", "expected", "death_category"]  # CDOP (indicators/cdop.py)
+Breakdown = Literal[
+    "la",
+    "area",
+    "ethnicity",
+    "ethnic_group",
+    "sex",
+    "age_band",
+    "category",
+    "latest_category",
+    "cdop_age_band",
+    "expected",
+    "death_category",
+]  # CDOP (indicators/cdop.py)
 SQL_DIR = resources.files("indicators") / "sql"
 
 
@@ -87,8 +97,9 @@ def parse_registry(text: str, source: str = "registry.yaml") -> dict[str, Indica
         try:
             ind = Indicator.model_validate(entry)
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}"
-                                 for e in exc.errors())
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in exc.errors()
+            )
             raise RegistryError(f"{source}: indicator {name}: {problems}") from None
         if ind.id in out:
             raise RegistryError(f"{source}: indicator {ind.id} is defined twice")

@@ -86,8 +86,9 @@ def _xmr(x: np.ndarray, baseline: int | None, screen: bool) -> tuple[np.ndarray,
     return mean, mr_bar, b, screened
 
 
-def xmr_limits(values: Sequence[float] | np.ndarray, baseline: int | None = 12,
-               screen_moving_ranges: bool = False) -> Limits:
+def xmr_limits(
+    values: Sequence[float] | np.ndarray, baseline: int | None = 12, screen_moving_ranges: bool = False
+) -> Limits:
     """XmR limits from the first `baseline` points (all points if None or if there are fewer)."""
     x = np.asarray(values, dtype=float)[None, :]
     mean, mr_bar, b, screened = _xmr(x, baseline, screen_moving_ranges)
@@ -96,6 +97,7 @@ def xmr_limits(values: Sequence[float] | np.ndarray, baseline: int | None = 12,
 
 
 # --- the rules, for many rows at once ----------------------------------------------------------------------
+
 
 def _window_count(mask: np.ndarray, width: int) -> np.ndarray:
     """(m, n) bool -> (m, n - width + 1): how many True in each window of `width`."""
@@ -113,8 +115,8 @@ def _cover(starts: np.ndarray, width: int, n: int) -> np.ndarray:
     if k == 0:
         return np.zeros((m, n), dtype=bool)
     c = np.zeros((m, n + 1), dtype=np.int32)
-    np.cumsum(starts, axis=1, out=c[:, 1:k + 1])
-    c[:, k + 1:] = c[:, k:k + 1]
+    np.cumsum(starts, axis=1, out=c[:, 1 : k + 1])
+    c[:, k + 1 :] = c[:, k : k + 1]
     hi = np.arange(1, n + 1)
     return (c[:, hi] - c[:, np.maximum(0, hi - width)]) > 0
 
@@ -123,17 +125,23 @@ def _flags(x, centre, upper, lower, upper_2s, lower_2s, run_length: int, trend_l
     """Rule bitmask and side (+1 high, -1 low) per point; x is (m, n) without gaps, limits broadcast."""
     n = x.shape[1]
     outside = (x > upper) | (x < lower)
-    shift = (_cover(_window_count(x > centre, run_length) == run_length, run_length, n)
-             | _cover(_window_count(x < centre, run_length) == run_length, run_length, n))
+    shift = _cover(_window_count(x > centre, run_length) == run_length, run_length, n) | _cover(
+        _window_count(x < centre, run_length) == run_length, run_length, n
+    )
     d = np.diff(x, axis=1)
     t = trend_length - 1  # 7 points rising = 6 increases
     rising = _cover(_window_count(d > 0, t) == t, trend_length, n)
     falling = _cover(_window_count(d < 0, t) == t, trend_length, n)
     high_2s, low_2s = x > upper_2s, x < lower_2s
-    two = ((_cover(_window_count(high_2s, 3) >= 2, 3, n) & high_2s)
-           | (_cover(_window_count(low_2s, 3) >= 2, 3, n) & low_2s))
-    flags = (outside * BIT["outside_limits"] | shift * BIT["shift"] | (rising | falling) * BIT["trend"]
-             | two * BIT["two_of_three"]).astype(np.uint8)
+    two = (_cover(_window_count(high_2s, 3) >= 2, 3, n) & high_2s) | (
+        _cover(_window_count(low_2s, 3) >= 2, 3, n) & low_2s
+    )
+    flags = (
+        outside * BIT["outside_limits"]
+        | shift * BIT["shift"]
+        | (rising | falling) * BIT["trend"]
+        | two * BIT["two_of_three"]
+    ).astype(np.uint8)
     # The side relative to the mean decides, except for points flagged only by a trend (its direction).
     level = np.sign(x - centre).astype(np.int8)
     side = np.where(outside | shift | two, level, np.where(rising, 1, np.where(falling, -1, 0)))
@@ -150,8 +158,11 @@ def _direction(flags: np.ndarray, side: np.ndarray, polarity: str) -> np.ndarray
 def _variation_icons(last_flags: np.ndarray, last_side: np.ndarray, polarity: str) -> np.ndarray:
     words = _direction(last_flags, last_side, polarity)
     high = np.where(last_side >= 0, "high", "low")
-    return np.where(last_flags == 0, "common_cause",
-                    np.char.add(np.char.add("special_cause_", words.astype(str)), np.char.add("_", high)))
+    return np.where(
+        last_flags == 0,
+        "common_cause",
+        np.char.add(np.char.add("special_cause_", words.astype(str)), np.char.add("_", high)),
+    )
 
 
 def _assurance(lower: np.ndarray, upper: np.ndarray, target: Target, polarity: str) -> np.ndarray:
@@ -191,22 +202,38 @@ class BatchResult:
     assurance_icon: np.ndarray
 
 
-def spc_batch(values: np.ndarray, polarity: str, *, baseline: int | None = 12, run_length: int = 7,
-              trend_length: int = 7, target: Target = None,
-              screen_moving_ranges: bool = False) -> BatchResult:
+def spc_batch(
+    values: np.ndarray,
+    polarity: str,
+    *,
+    baseline: int | None = 12,
+    run_length: int = 7,
+    trend_length: int = 7,
+    target: Target = None,
+    screen_moving_ranges: bool = False,
+) -> BatchResult:
     """XmR SPC for many series at once: each row one series with no gaps and no rebase (the bulk path)."""
     _check(polarity, run_length, trend_length)
     x = np.asarray(values, dtype=float)
     mean, mr_bar, _, _ = _xmr(x, baseline, screen_moving_ranges)
     c, r = mean[:, None], mr_bar[:, None]
-    flags, side = _flags(x, c, c + LIMIT * r, c - LIMIT * r, c + LIMIT_2S * r, c - LIMIT_2S * r,
-                         run_length, trend_length)
+    flags, side = _flags(
+        x, c, c + LIMIT * r, c - LIMIT * r, c + LIMIT_2S * r, c - LIMIT_2S * r, run_length, trend_length
+    )
     upper, lower = mean + LIMIT * mr_bar, mean - LIMIT * mr_bar
-    return BatchResult(mean, upper, lower, flags, side, _variation_icons(flags[:, -1], side[:, -1], polarity),
-                       _assurance(lower, upper, target, polarity))
+    return BatchResult(
+        mean,
+        upper,
+        lower,
+        flags,
+        side,
+        _variation_icons(flags[:, -1], side[:, -1], polarity),
+        _assurance(lower, upper, target, polarity),
+    )
 
 
 # --- one series, with rebasing, annotations and the result object -------------------------------------------
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -263,13 +290,22 @@ class SpcResult:
         for a in self.annotations:
             if a.index is not None:
                 notes.setdefault(a.index, []).append(a.text)
-        return pd.DataFrame({
-            "date": self.dates, "value": self.value, "mean": self.mean, "upper": self.upper,
-            "lower": self.lower, "upper_2s": self.upper_2s, "lower_2s": self.lower_2s,
-            "special": self.special, "rules": [", ".join(r) for r in self.rules],
-            "direction": self.direction, "segment": self.segment,
-            "annotation": ["; ".join(notes.get(i, [])) for i in range(len(self.value))],
-        })
+        return pd.DataFrame(
+            {
+                "date": self.dates,
+                "value": self.value,
+                "mean": self.mean,
+                "upper": self.upper,
+                "lower": self.lower,
+                "upper_2s": self.upper_2s,
+                "lower_2s": self.lower_2s,
+                "special": self.special,
+                "rules": [", ".join(r) for r in self.rules],
+                "direction": self.direction,
+                "segment": self.segment,
+                "annotation": ["; ".join(notes.get(i, [])) for i in range(len(self.value))],
+            }
+        )
 
 
 def _segment_starts(dates: pd.DatetimeIndex, rebase_dates) -> tuple[dict[int, str], list[str]]:
@@ -282,14 +318,29 @@ def _segment_starts(dates: pd.DatetimeIndex, rebase_dates) -> tuple[dict[int, st
         if 0 < i < len(dates):
             starts[i] = f"{starts[i]}; {reason}" if i in starts else str(reason)
         else:
-            notes.append(f"Rebase on {pd.Timestamp(when):%d %b %Y} ({reason}) is outside the series; "
-                         "not applied.")
+            notes.append(
+                f"Rebase on {pd.Timestamp(when):%d %b %Y} ({reason}) is outside the series; not applied."
+            )
     return dict(sorted(starts.items())), notes
 
 
-def _series(chart: str, x: np.ndarray, num: np.ndarray | None, den: np.ndarray | None, dates,
-            polarity: str, baseline: int | None, rebase_dates, run_length: int, trend_length: int,
-            target: Target, annotations, min_points: int, screen: bool, scale: float) -> SpcResult:
+def _series(
+    chart: str,
+    x: np.ndarray,
+    num: np.ndarray | None,
+    den: np.ndarray | None,
+    dates,
+    polarity: str,
+    baseline: int | None,
+    rebase_dates,
+    run_length: int,
+    trend_length: int,
+    target: Target,
+    annotations,
+    min_points: int,
+    screen: bool,
+    scale: float,
+) -> SpcResult:
     _check(polarity, run_length, trend_length)
     dates = dates if isinstance(dates, pd.DatetimeIndex) else pd.DatetimeIndex(pd.to_datetime(list(dates)))
     if len(dates) != len(x):
@@ -298,9 +349,23 @@ def _series(chart: str, x: np.ndarray, num: np.ndarray | None, den: np.ndarray |
         raise ValueError("dates must be in ascending order")
     n = len(x)
     nan = np.full(n, np.nan)
-    res = SpcResult(chart, polarity, False, None, dates, x, nan.copy(), nan.copy(), nan.copy(), nan.copy(),
-                    nan.copy(), np.zeros(n, dtype=bool), [[] for _ in range(n)], [None] * n,
-                    np.zeros(n, dtype=int))
+    res = SpcResult(
+        chart,
+        polarity,
+        False,
+        None,
+        dates,
+        x,
+        nan.copy(),
+        nan.copy(),
+        nan.copy(),
+        nan.copy(),
+        nan.copy(),
+        np.zeros(n, dtype=bool),
+        [[] for _ in range(n)],
+        [None] * n,
+        np.zeros(n, dtype=int),
+    )
     for when, text in annotations:
         i = int(dates.searchsorted(pd.Timestamp(when)))
         res.annotations.append(Annotation(pd.Timestamp(when), str(text), i if i < n else None))
@@ -332,8 +397,9 @@ def _series(chart: str, x: np.ndarray, num: np.ndarray | None, den: np.ndarray |
         res.mean[idx], res.upper[idx], res.lower[idx] = centre, up, lo
         res.upper_2s[idx], res.lower_2s[idx] = up2, lo2
         res.special[idx] = flags[0] > 0
-        for i, f, d in zip(idx.tolist(), flags[0].tolist(), _direction(flags, side, polarity)[0].tolist(),
-                           strict=True):
+        for i, f, d in zip(
+            idx.tolist(), flags[0].tolist(), _direction(flags, side, polarity)[0].tolist(), strict=True
+        ):
             if f:
                 res.rules[i] = [name for name in RULES if f & BIT[name]]
                 res.direction[i] = d
@@ -348,24 +414,59 @@ def _series(chart: str, x: np.ndarray, num: np.ndarray | None, den: np.ndarray |
     return res
 
 
-def spc(values: Sequence[float] | np.ndarray, dates: Sequence, polarity: str, *, baseline: int | None = 12,
-        rebase_dates: Sequence[tuple[object, str]] = (), run_length: int = 7, trend_length: int = 7,
-        target: Target = None, annotations: Sequence[tuple[object, str]] = (), min_points: int = 15,
-        screen_moving_ranges: bool = False) -> SpcResult:
+def spc(
+    values: Sequence[float] | np.ndarray,
+    dates: Sequence,
+    polarity: str,
+    *,
+    baseline: int | None = 12,
+    rebase_dates: Sequence[tuple[object, str]] = (),
+    run_length: int = 7,
+    trend_length: int = 7,
+    target: Target = None,
+    annotations: Sequence[tuple[object, str]] = (),
+    min_points: int = 15,
+    screen_moving_ranges: bool = False,
+) -> SpcResult:
     """XmR chart with a fixed baseline per segment, declared rebases only, rules, icons and annotations.
 
     Missing values (NaN) are left out of the limits and rules and shown as gaps.
     """
     x = np.asarray(values, dtype=float)
-    return _series("xmr", x, None, None, dates, polarity, baseline, rebase_dates, run_length, trend_length,
-                   target, annotations, min_points, screen_moving_ranges, 1.0)
+    return _series(
+        "xmr",
+        x,
+        None,
+        None,
+        dates,
+        polarity,
+        baseline,
+        rebase_dates,
+        run_length,
+        trend_length,
+        target,
+        annotations,
+        min_points,
+        screen_moving_ranges,
+        1.0,
+    )
 
 
-def p_chart(numerators: Sequence[float] | np.ndarray, denominators: Sequence[float] | np.ndarray,
-            dates: Sequence, polarity: str, *, baseline: int | None = 12,
-            rebase_dates: Sequence[tuple[object, str]] = (), run_length: int = 7, trend_length: int = 7,
-            target: Target = None, annotations: Sequence[tuple[object, str]] = (), min_points: int = 15,
-            scale: float = 1.0) -> SpcResult:
+def p_chart(
+    numerators: Sequence[float] | np.ndarray,
+    denominators: Sequence[float] | np.ndarray,
+    dates: Sequence,
+    polarity: str,
+    *,
+    baseline: int | None = 12,
+    rebase_dates: Sequence[tuple[object, str]] = (),
+    run_length: int = 7,
+    trend_length: int = 7,
+    target: Target = None,
+    annotations: Sequence[tuple[object, str]] = (),
+    min_points: int = 15,
+    scale: float = 1.0,
+) -> SpcResult:
     """p-chart for a percentage with varying denominators: p-bar (pooled over the baseline points)
     +/- 3 sqrt(p-bar (1 - p-bar) / n_i), clipped to [0, 1]; values and target in units of `scale`
     (1 = proportions, 100 = percentages). Points with a zero denominator are gaps."""
@@ -373,5 +474,20 @@ def p_chart(numerators: Sequence[float] | np.ndarray, denominators: Sequence[flo
     den = np.asarray(denominators, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         x = np.where(den > 0, num / den, np.nan) * scale
-    return _series("p", x, num, den, dates, polarity, baseline, rebase_dates, run_length, trend_length,
-                   target, annotations, min_points, False, scale)
+    return _series(
+        "p",
+        x,
+        num,
+        den,
+        dates,
+        polarity,
+        baseline,
+        rebase_dates,
+        run_length,
+        trend_length,
+        target,
+        annotations,
+        min_points,
+        False,
+        scale,
+    )

@@ -35,6 +35,9 @@ def spc_notes() -> tuple[SpcNote, ...]:
 
 def notes_for(indicator_id: str, la_code: str | None) -> tuple[list, list]:
     """(annotations, rebase_dates) for one indicator and LA, as spc() takes them."""
-    mine = [n for n in spc_notes() if n.indicator_id == indicator_id
-            and (n.la_code is None or n.la_code == la_code)]
+    mine = [
+        n
+        for n in spc_notes()
+        if n.indicator_id == indicator_id and (n.la_code is None or n.la_code == la_code)
+    ]
     return ([(n.date, n.text) for n in mine], [(n.date, n.text) for n in mine if n.rebase])

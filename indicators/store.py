@@ -27,20 +27,24 @@ def working_day_calendar() -> pa.Table:
     """Every day 1990-2040 with the count of England and Wales working days up to and including it."""
     from indicators.working_days import working_days_between_arrays
 
-    days = np.arange(np.datetime64(CALENDAR_FIRST), np.datetime64(CALENDAR_LAST) + 1,
-                     dtype="datetime64[D]")
+    days = np.arange(np.datetime64(CALENDAR_FIRST), np.datetime64(CALENDAR_LAST) + 1, dtype="datetime64[D]")
     base = np.full(days.shape, np.datetime64(CALENDAR_FIRST) - 1, dtype="datetime64[D]")
     numbers = working_days_between_arrays(base, days)
-    return pa.table({"day": pa.array(days, type=pa.date32()),
-                     "working_day_number": pa.array(numbers.astype(np.int32), type=pa.int32())})
+    return pa.table(
+        {
+            "day": pa.array(days, type=pa.date32()),
+            "working_day_number": pa.array(numbers.astype(np.int32), type=pa.int32()),
+        }
+    )
 
 
 def warehouse_version(path: str | Path | None = None) -> tuple[str, int, int]:
     """Identity of the current warehouse file (changes whenever a load swaps in a new file)."""
     p = resolve_warehouse(path)
     if not p.exists():
-        raise WarehouseMissing(f"no warehouse at {p}: run `safeguarding demo` or "
-                               "`safeguarding ingest FILE...` first")
+        raise WarehouseMissing(
+            f"no warehouse at {p}: run `safeguarding demo` or `safeguarding ingest FILE...` first"
+        )
     st = os.stat(p)
     return (str(p.resolve()), st.st_ino, st.st_mtime_ns)
 
@@ -49,8 +53,9 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only connection with the `working_days` calendar registered."""
     p = resolve_warehouse(path)
     if not p.exists():
-        raise WarehouseMissing(f"no warehouse at {p}: run `safeguarding demo` or "
-                               "`safeguarding ingest FILE...` first")
+        raise WarehouseMissing(
+            f"no warehouse at {p}: run `safeguarding demo` or `safeguarding ingest FILE...` first"
+        )
     # A private in-memory database that ATTACHes the file: duckdb.connect(path) would hand back
     # the process's cached instance for that path while any old connection is still open, i.e.
     # the file that a load has just replaced (tests/integration/test_concurrency.py).

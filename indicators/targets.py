@@ -47,8 +47,13 @@ Rag = Literal["green", "amber", "red", "none"]
 DEFAULT_PATH = Path(__file__).with_name("targets.yaml")
 EPSILON = 1e-9
 
-_UNIT_SUFFIX = {"percent": "%", "rate_per_10k": " per 10,000", "rate_per_100k": " per 100,000",
-                "days": " days", "count": ""}
+_UNIT_SUFFIX = {
+    "percent": "%",
+    "rate_per_10k": " per 10,000",
+    "rate_per_100k": " per 100,000",
+    "days": " days",
+    "count": "",
+}
 
 
 class TargetConfigError(ValueError):
@@ -138,14 +143,18 @@ class TargetBook:
             key = (t.indicator_id, t.la_code, t.effective_from)
             if key in seen:
                 where = f"LA {t.la_code}" if t.la_code else "national"
-                raise TargetConfigError(f"{self.source}: {t.indicator_id} ({where}) has two entries "
-                                        f"effective from {t.effective_from.isoformat()}")
+                raise TargetConfigError(
+                    f"{self.source}: {t.indicator_id} ({where}) has two entries "
+                    f"effective from {t.effective_from.isoformat()}"
+                )
             seen[key] = t
 
     def _entries(self, indicator_id: str, la_code: str | None) -> list[Target]:
         """Entries for this indicator and exactly this scope (an LA, or national if None), oldest first."""
-        return sorted((t for t in self.targets if t.indicator_id == indicator_id and t.la_code == la_code),
-                      key=lambda t: t.effective_from)
+        return sorted(
+            (t for t in self.targets if t.indicator_id == indicator_id and t.la_code == la_code),
+            key=lambda t: t.effective_from,
+        )
 
     def target_for(self, indicator_id: str, la_code: str | None, on: date) -> Target | None:
         """The target in force on ``on``: the LA's latest entry effective by then, else the national one."""
@@ -163,8 +172,10 @@ class TargetBook:
         applied to that LA.
         """
         scopes = [None] if la_code is None else [None, str(la_code)]
-        candidates = sorted((t for s in scopes for t in self._entries(indicator_id, s)),
-                            key=lambda t: (t.effective_from, t.la_code is not None))
+        candidates = sorted(
+            (t for s in scopes for t in self._entries(indicator_id, s)),
+            key=lambda t: (t.effective_from, t.la_code is not None),
+        )
         return [t for t in candidates if self.target_for(indicator_id, la_code, t.effective_from) == t]
 
 
@@ -178,8 +189,9 @@ def parse_targets(data: object, source: str = "<memory>") -> TargetBook:
         try:
             targets.append(Target.model_validate(entry))
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}"
-                                 for e in exc.errors())
+            problems = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in exc.errors()
+            )
             raise TargetConfigError(f"{source}: entry {n} ({name}): {problems}") from None
     return TargetBook(tuple(targets), source)
 

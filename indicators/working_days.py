@@ -38,16 +38,19 @@ _ENGLAND = holidays.UK(subdiv="ENG", years=range(FIRST_YEAR, LAST_YEAR + 1))
 BANK_HOLIDAYS: dict[date, str] = dict(sorted(_ENGLAND.items()))
 """England and Wales bank holidays, date -> name (a few fall on weekends; substitute days follow them)."""
 
-_CALENDAR = np.busdaycalendar(weekmask="1111100",
-                              holidays=np.array(sorted(BANK_HOLIDAYS), dtype="datetime64[D]"))
+_CALENDAR = np.busdaycalendar(
+    weekmask="1111100", holidays=np.array(sorted(BANK_HOLIDAYS), dtype="datetime64[D]")
+)
 _ONE_DAY = np.timedelta64(1, "D")
 
 
 def _check_covered(first: date, last: date) -> None:
     """Raise ValueError unless every day from ``first`` to ``last`` has known bank holidays."""
     if first < FIRST_DAY or last > LAST_DAY:
-        raise ValueError(f"dates from {first.isoformat()} to {last.isoformat()} go outside the years with "
-                         f"known bank holidays ({FIRST_YEAR}-{LAST_YEAR})")
+        raise ValueError(
+            f"dates from {first.isoformat()} to {last.isoformat()} go outside the years with "
+            f"known bank holidays ({FIRST_YEAR}-{LAST_YEAR})"
+        )
 
 
 def _check_counted(a: date, b: date) -> None:

@@ -31,17 +31,33 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "start": ("childprotectionplanstartdate", "cppstartdate", "planstartdate", "cpplanstartdate"),
     "initial": ("initialcategoryofabuse", "initialcategory"),
     "latest": ("latestcategoryofabuse", "latestcategory"),
-    "last_review": ("dateoflatestreviewconference", "latestreviewconference",
-                    "dateoflastreviewconference", "lastreviewdate"),
+    "last_review": (
+        "dateoflatestreviewconference",
+        "latestreviewconference",
+        "dateoflastreviewconference",
+        "lastreviewdate",
+    ),
     "end": ("childprotectionplanenddate", "cppenddate", "planenddate", "cpplanenddate"),
-    "previous": ("numberofpreviouschildprotectionplans", "numberofpreviouscpp",
-                 "previouscpplans", "numberofpreviousplans"),
+    "previous": (
+        "numberofpreviouschildprotectionplans",
+        "numberofpreviouscpp",
+        "previouscpplans",
+        "numberofpreviousplans",
+    ),
 }
 REQUIRED = ("child_id", "start", "initial")
-CATEGORY_WORDS = {"neglect": "NEG", "physicalabuse": "PHY", "physical": "PHY",
-                  "sexualabuse": "SAB", "sexual": "SAB", "emotionalabuse": "EMO",
-                  "emotional": "EMO", "multiple": "MUL", "mixed": "MUL",
-                  "multiplenotrecommended": "MUL"}
+CATEGORY_WORDS = {
+    "neglect": "NEG",
+    "physicalabuse": "PHY",
+    "physical": "PHY",
+    "sexualabuse": "SAB",
+    "sexual": "SAB",
+    "emotionalabuse": "EMO",
+    "emotional": "EMO",
+    "multiple": "MUL",
+    "mixed": "MUL",
+    "multiplenotrecommended": "MUL",
+}
 GENDER_WORDS = {"male": "M", "m": "M", "1": "M", "female": "F", "f": "F", "2": "F"}
 
 
@@ -94,9 +110,18 @@ class _Row:
         self.name, self.line, self.record, self.issues = name, line, record, issues
 
     def bad(self, field: str, value: object, message: str) -> None:
-        self.issues.append(Issue(self.name, self.line, self.record, field,
-                                 None if value is None else str(value), "S-ANNEXA",
-                                 Severity.STRUCTURAL, message))
+        self.issues.append(
+            Issue(
+                self.name,
+                self.line,
+                self.record,
+                field,
+                None if value is None else str(value),
+                "S-ANNEXA",
+                Severity.STRUCTURAL,
+                message,
+            )
+        )
 
     def date(self, field: str, value: object, required: bool = False) -> date | None:
         if value in (None, ""):
@@ -126,8 +151,12 @@ class _Row:
             return text.upper()
         code = CATEGORY_WORDS.get(_squash(text))
         if code is None:
-            self.bad(field, value, "is not a category of abuse (Neglect, Physical abuse, Sexual "
-                                   "abuse, Emotional abuse, Multiple, or NEG/PHY/SAB/EMO/MUL)")
+            self.bad(
+                field,
+                value,
+                "is not a category of abuse (Neglect, Physical abuse, Sexual "
+                "abuse, Emotional abuse, Multiple, or NEG/PHY/SAB/EMO/MUL)",
+            )
         return code
 
 
@@ -136,29 +165,71 @@ def read_annex_a(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, li
     name = path.name
     meta = la_and_date_from_name(path)
     if meta is None:
-        return None, [Issue(name, None, None, "file name", name, "S-ANNEXA-NAME",
-                            Severity.STRUCTURAL,
-                            "an Annex A file name must carry the LA and extract date, e.g. "
-                            "annex_a_856_2026-06-30.xlsx")], {}
+        return (
+            None,
+            [
+                Issue(
+                    name,
+                    None,
+                    None,
+                    "file name",
+                    name,
+                    "S-ANNEXA-NAME",
+                    Severity.STRUCTURAL,
+                    "an Annex A file name must carry the LA and extract date, e.g. "
+                    "annex_a_856_2026-06-30.xlsx",
+                )
+            ],
+            {},
+        )
     la, as_at = meta
     found = find_list7(path)
     if found is None:
-        return None, [Issue(name, 1, None, "List 7", None, "S-ANNEXA-LIST", Severity.STRUCTURAL,
-                            "no sheet has the List 7 headers (Child Unique ID, Child Protection "
-                            "Plan Start Date, Initial Category of Abuse)")], {}
+        return (
+            None,
+            [
+                Issue(
+                    name,
+                    1,
+                    None,
+                    "List 7",
+                    None,
+                    "S-ANNEXA-LIST",
+                    Severity.STRUCTURAL,
+                    "no sheet has the List 7 headers (Child Unique ID, Child Protection "
+                    "Plan Start Date, Initial Category of Abuse)",
+                )
+            ],
+            {},
+        )
     wb, ws, col = found
     issues: list[Issue] = []
-    cols: dict[str, list] = {k: [] for k in (
-        "child_key", "plan_key", "birth_month", "sex", "ethnicity", "start_date", "end_date",
-        "initial_category", "latest_category", "last_review_date", "number_of_previous_cpp",
-        "source_row")}
+    cols: dict[str, list] = {
+        k: []
+        for k in (
+            "child_key",
+            "plan_key",
+            "birth_month",
+            "sex",
+            "ethnicity",
+            "start_date",
+            "end_date",
+            "initial_category",
+            "latest_category",
+            "last_review_date",
+            "number_of_previous_cpp",
+            "source_row",
+        )
+    }
     first_row: dict[tuple[str, date], int] = {}
     try:
         for line, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
             if values is None or all(v in (None, "") for v in values):
                 continue
+
             def get(f, values=values):
                 return values[col[f]] if f in col and col[f] < len(values) else None
+
             child_id = str(get("child_id") or "").strip()
             if child_id.endswith(".0"):
                 child_id = child_id[:-2]  # numeric ids stored as floats
@@ -184,32 +255,59 @@ def read_annex_a(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, li
             if start and end and end < start:
                 row.bad("Child Protection Plan End Date", end, "is before the plan start date")
             if start and start > as_at:
-                row.bad("Child Protection Plan Start Date", start,
-                        f"is after the extract date {as_at.isoformat()} in the file name")
+                row.bad(
+                    "Child Protection Plan Start Date",
+                    start,
+                    f"is after the extract date {as_at.isoformat()} in the file name",
+                )
             if start is not None and (child_id, start) in first_row:
-                row.bad("Child Unique ID", None, f"has two rows for the plan starting "
-                        f"{start.isoformat()} (also row {first_row[(child_id, start)]})")
+                row.bad(
+                    "Child Unique ID",
+                    None,
+                    f"has two rows for the plan starting "
+                    f"{start.isoformat()} (also row {first_row[(child_id, start)]})",
+                )
             if start is None or issues and issues[-1].line == line:
                 continue
             first_row[(child_id, start)] = line
             key = pseudo.child_key(la, child_id)
             for field, value in (
-                ("child_key", key), ("plan_key", derived_key(key, "cpp", start.isoformat())),
-                ("birth_month", birth.replace(day=1) if birth else None), ("sex", gender),
-                ("ethnicity", ethnicity), ("start_date", start), ("end_date", end),
-                ("initial_category", initial), ("latest_category", latest or initial),
-                ("last_review_date", review), ("number_of_previous_cpp", previous),
-                ("source_row", line)):
+                ("child_key", key),
+                ("plan_key", derived_key(key, "cpp", start.isoformat())),
+                ("birth_month", birth.replace(day=1) if birth else None),
+                ("sex", gender),
+                ("ethnicity", ethnicity),
+                ("start_date", start),
+                ("end_date", end),
+                ("initial_category", initial),
+                ("latest_category", latest or initial),
+                ("last_review_date", review),
+                ("number_of_previous_cpp", previous),
+                ("source_row", line),
+            ):
                 cols[field].append(value)
     finally:
         wb.close()
     if issues:
         return None, issues, {}
-    table = pa.table(cols, schema=pa.schema([
-        ("child_key", pa.string()), ("plan_key", pa.string()), ("birth_month", pa.date32()),
-        ("sex", pa.string()), ("ethnicity", pa.string()), ("start_date", pa.date32()),
-        ("end_date", pa.date32()), ("initial_category", pa.string()),
-        ("latest_category", pa.string()), ("last_review_date", pa.date32()),
-        ("number_of_previous_cpp", pa.int32()), ("source_row", pa.int32())]))
+    table = pa.table(
+        cols,
+        schema=pa.schema(
+            [
+                ("child_key", pa.string()),
+                ("plan_key", pa.string()),
+                ("birth_month", pa.date32()),
+                ("sex", pa.string()),
+                ("ethnicity", pa.string()),
+                ("start_date", pa.date32()),
+                ("end_date", pa.date32()),
+                ("initial_category", pa.string()),
+                ("latest_category", pa.string()),
+                ("last_review_date", pa.date32()),
+                ("number_of_previous_cpp", pa.int32()),
+                ("source_row", pa.int32()),
+            ]
+        ),
+    )
     table = table.append_column("la_code", pa.array([la] * table.num_rows, pa.string()))
     return table, issues, {"la_code": la, "as_at": as_at}

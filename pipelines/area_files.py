@@ -31,14 +31,33 @@ def _rows(path: Path, issues: list[Issue]):
             n += 1
             line = reader.line_num
             if None in row.values():
-                issues.append(Issue(path.name, line, None, "row", None, "S-COLUMNS",
-                                    Severity.STRUCTURAL, "the row has fewer fields than the header "
-                                    "(is the file truncated?)"))
+                issues.append(
+                    Issue(
+                        path.name,
+                        line,
+                        None,
+                        "row",
+                        None,
+                        "S-COLUMNS",
+                        Severity.STRUCTURAL,
+                        "the row has fewer fields than the header (is the file truncated?)",
+                    )
+                )
                 continue
             yield line, {k: (v or "").strip() for k, v in row.items() if k}
         if n == 0:
-            issues.append(Issue(path.name, None, None, "file", None, "S-EMPTY", Severity.STRUCTURAL,
-                                "the file has a header but no rows"))
+            issues.append(
+                Issue(
+                    path.name,
+                    None,
+                    None,
+                    "file",
+                    None,
+                    "S-EMPTY",
+                    Severity.STRUCTURAL,
+                    "the file has a header but no rows",
+                )
+            )
 
 
 def read_area_lookup(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, list[Issue]]:
@@ -49,8 +68,7 @@ def read_area_lookup(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None
     cols: dict[str, list] = {"la_code": [], "child_key": [], "area_code": [], "area_name": []}
 
     def bad(line, record, field, value, message):
-        issues.append(Issue(name, line, record, field, value, "S-AREA", Severity.STRUCTURAL,
-                            message))
+        issues.append(Issue(name, line, record, field, value, "S-AREA", Severity.STRUCTURAL, message))
 
     first_line: dict[tuple[str, str], int] = {}
     for line, row in _rows(path, issues):
@@ -60,13 +78,23 @@ def read_area_lookup(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None
             bad(line, None, "LAchildID", None, "is empty")
             continue
         if (la or "", child) in first_line:
-            bad(line, child, "LAchildID", None, f"appears twice (also on line "
-                f"{first_line[(la or '', child)]}): give each child one area")
+            bad(
+                line,
+                child,
+                "LAchildID",
+                None,
+                f"appears twice (also on line {first_line[(la or '', child)]}): give each child one area",
+            )
             continue
         first_line[(la or "", child)] = line
         if not la or not (la.isdigit() and len(la) == 3):
-            bad(line, child, "la_code", la or None,
-                "no 3-digit LA code (add an la_code column or put the code in the file name)")
+            bad(
+                line,
+                child,
+                "la_code",
+                la or None,
+                "no 3-digit LA code (add an la_code column or put the code in the file name)",
+            )
             continue
         if not row.get("area_code"):
             bad(line, child, "area_code", None, "is empty")
@@ -83,8 +111,13 @@ def read_area_lookup(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None
 def read_area_population(path: Path) -> tuple[pa.Table | None, list[Issue]]:
     """Children aged 0-17 per area and census year."""
     issues: list[Issue] = []
-    cols: dict[str, list] = {"la_code": [], "area_code": [], "area_name": [], "year": [],
-                             "population_0_17": []}
+    cols: dict[str, list] = {
+        "la_code": [],
+        "area_code": [],
+        "area_name": [],
+        "year": [],
+        "population_0_17": [],
+    }
     default_la = _la_from_name(path)
     for line, row in _rows(path, issues):
         la = row.get("la_code") or default_la
@@ -94,17 +127,40 @@ def read_area_population(path: Path) -> tuple[pa.Table | None, list[Issue]]:
             if pop < 0:
                 raise ValueError
         except ValueError:
-            issues.append(Issue(path.name, line, row.get("area_code"), "population_0_17",
-                                row.get("population_0_17"), "S-AREA", Severity.STRUCTURAL,
-                                "year and population_0_17 must be whole numbers of 0 or more"))
+            issues.append(
+                Issue(
+                    path.name,
+                    line,
+                    row.get("area_code"),
+                    "population_0_17",
+                    row.get("population_0_17"),
+                    "S-AREA",
+                    Severity.STRUCTURAL,
+                    "year and population_0_17 must be whole numbers of 0 or more",
+                )
+            )
             continue
         if not la or not row.get("area_code"):
-            issues.append(Issue(path.name, line, None, "la_code/area_code", None, "S-AREA",
-                                Severity.STRUCTURAL, "la_code and area_code are required"))
+            issues.append(
+                Issue(
+                    path.name,
+                    line,
+                    None,
+                    "la_code/area_code",
+                    None,
+                    "S-AREA",
+                    Severity.STRUCTURAL,
+                    "la_code and area_code are required",
+                )
+            )
             continue
-        for key, value in (("la_code", la), ("area_code", row["area_code"]),
-                           ("area_name", row.get("area_name") or row["area_code"]),
-                           ("year", year), ("population_0_17", pop)):
+        for key, value in (
+            ("la_code", la),
+            ("area_code", row["area_code"]),
+            ("area_name", row.get("area_name") or row["area_code"]),
+            ("year", year),
+            ("population_0_17", pop),
+        ):
             cols[key].append(value)
     if issues:
         return None, issues

@@ -47,8 +47,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "ethnicity": ("ethnicity",),
     "area_code": ("areacode", "wardcode", "localitycode"),
     "notification_date": ("notificationdate", "datenotified", "dateofnotification"),
-    "review_completed_date": ("reviewcompleteddate", "datereviewcompleted", "cdopreviewdate",
-                              "reviewdate"),
+    "review_completed_date": ("reviewcompleteddate", "datereviewcompleted", "cdopreviewdate", "reviewdate"),
     "place_of_death": ("placeofdeath",),
     "expected": ("expected", "expecteddeath"),
     "sudi": ("sudi", "sudic"),
@@ -63,13 +62,26 @@ NAME_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 NAME_LA = re.compile(r"(?<!\d)(\d{3})(?!\d)")
 AREA_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,39}$")
 LATE_NOTIFICATION_DAYS = 365
-SCHEMA = pa.schema([
-    ("la_code", pa.string()), ("death_key", pa.string()), ("date_of_death", pa.date32()),
-    ("age_band", pa.string()), ("sex", pa.string()), ("ethnicity", pa.string()),
-    ("area_code", pa.string()), ("notification_date", pa.date32()),
-    ("review_completed_date", pa.date32()), ("place_of_death", pa.string()),
-    ("expected", pa.bool_()), ("sudi", pa.string()), ("category_of_death", pa.string()),
-    ("modifiable_factors", pa.string()), ("stillbirth", pa.bool_()), ("source_row", pa.int32())])
+SCHEMA = pa.schema(
+    [
+        ("la_code", pa.string()),
+        ("death_key", pa.string()),
+        ("date_of_death", pa.date32()),
+        ("age_band", pa.string()),
+        ("sex", pa.string()),
+        ("ethnicity", pa.string()),
+        ("area_code", pa.string()),
+        ("notification_date", pa.date32()),
+        ("review_completed_date", pa.date32()),
+        ("place_of_death", pa.string()),
+        ("expected", pa.bool_()),
+        ("sudi", pa.string()),
+        ("category_of_death", pa.string()),
+        ("modifiable_factors", pa.string()),
+        ("stillbirth", pa.bool_()),
+        ("source_row", pa.int32()),
+    ]
+)
 
 
 def column_map(header: list[object] | tuple[object, ...]) -> dict[str, int]:
@@ -156,8 +168,7 @@ def _text(value: object) -> str:
 class _Row:
     """One data row: typed getters that record structural errors against the row."""
 
-    def __init__(self, name: str, line: int, values: list[object], cols: dict[str, int],
-                 issues: list[Issue]):
+    def __init__(self, name: str, line: int, values: list[object], cols: dict[str, int], issues: list[Issue]):
         self.name, self.line, self.values, self.cols, self.issues = name, line, values, cols, issues
         self.record: str | None = None
         self.broken = False
@@ -168,8 +179,9 @@ class _Row:
 
     def issue(self, field: str, value: object, rule: str, severity: Severity, message: str) -> None:
         shown = None if value in (None, "") or field in SENSITIVE else _text(value)
-        self.issues.append(Issue(self.name, self.line, self.record, field, shown, rule, severity,
-                                 message, RECORD_LABEL))
+        self.issues.append(
+            Issue(self.name, self.line, self.record, field, shown, rule, severity, message, RECORD_LABEL)
+        )
         if severity is Severity.STRUCTURAL:
             self.broken = True
 
@@ -192,8 +204,7 @@ class _Row:
                 return datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        self.bad(field, text, "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)",
-                 "S-CDOP-DATE")
+        self.bad(field, text, "is not a date (use a date cell, YYYY-MM-DD or DD/MM/YYYY)", "S-CDOP-DATE")
         return None
 
     def code(self, field: str, words: dict[str, str], allowed: str) -> str | None:
@@ -219,13 +230,41 @@ def read_cdop(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, list[
     cols = column_map(header)
     missing = [f for f in DETECT if f not in cols]
     if missing:
-        return None, [Issue(name, 1, None, ", ".join(missing), None, "S-CDOP-COLUMNS",
-                            Severity.STRUCTURAL, "required column(s) missing from the header row",
-                            RECORD_LABEL)], {}
+        return (
+            None,
+            [
+                Issue(
+                    name,
+                    1,
+                    None,
+                    ", ".join(missing),
+                    None,
+                    "S-CDOP-COLUMNS",
+                    Severity.STRUCTURAL,
+                    "required column(s) missing from the header row",
+                    RECORD_LABEL,
+                )
+            ],
+            {},
+        )
     if "notification_date" not in cols:
-        return None, [Issue(name, 1, None, "notification_date", None, "S-CDOP-COLUMNS",
-                            Severity.STRUCTURAL, "required column missing from the header row",
-                            RECORD_LABEL)], {}
+        return (
+            None,
+            [
+                Issue(
+                    name,
+                    1,
+                    None,
+                    "notification_date",
+                    None,
+                    "S-CDOP-COLUMNS",
+                    Severity.STRUCTURAL,
+                    "required column missing from the header row",
+                    RECORD_LABEL,
+                )
+            ],
+            {},
+        )
     issues: list[Issue] = []
     out: dict[str, list] = {f.name: [] for f in SCHEMA}
     first_row_of: dict[str, int] = {}
@@ -239,15 +278,23 @@ def read_cdop(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, list[
             continue
         row.record = death_id
         if death_id in first_row_of:
-            row.bad("death_id", None, f"appears twice in this extract (also on row "
-                                      f"{first_row_of[death_id]}): give one row per death",
-                    "S-CDOP-DUPLICATE")
+            row.bad(
+                "death_id",
+                None,
+                f"appears twice in this extract (also on row "
+                f"{first_row_of[death_id]}): give one row per death",
+                "S-CDOP-DUPLICATE",
+            )
             continue
         first_row_of[death_id] = line
         la = _text(row.raw("la_code")) or name_la
         if not la or not (la.isdigit() and len(la) == 3):
-            row.bad("la_code", la or None, "is not a 3-digit DfE LA number (add an la_code column "
-                                           "or put the LA number in the file name)")
+            row.bad(
+                "la_code",
+                la or None,
+                "is not a 3-digit DfE LA number (add an la_code column "
+                "or put the LA number in the file name)",
+            )
         died = row.date("date_of_death", required=True)
         born = row.date("date_of_birth")
         notified = row.date("notification_date", required=True)
@@ -257,43 +304,70 @@ def read_cdop(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, list[
         ethnicity = _ethnicity(row)
         area = _text(row.raw("area_code")) or None
         if area and not AREA_CODE.match(area):
-            row.bad("area_code", area, "is not an area code (letters, digits, spaces, '.', '_' or "
-                                       "'-', starting with a letter or digit, up to 40 characters)")
-        expected = row.code("expected", {k: v for k, v in cdop_codes.YNU_WORDS.items() if v != "U"},
-                            "Y or N")
+            row.bad(
+                "area_code",
+                area,
+                "is not an area code (letters, digits, spaces, '.', '_' or "
+                "'-', starting with a letter or digit, up to 40 characters)",
+            )
+        expected = row.code("expected", {k: v for k, v in cdop_codes.YNU_WORDS.items() if v != "U"}, "Y or N")
         sudi = row.code("sudi", cdop_codes.YNU_WORDS, "Y, N or U")
-        stillbirth = row.code("stillbirth", {k: v for k, v in cdop_codes.YNU_WORDS.items()
-                                             if v != "U"}, "Y or N")
+        stillbirth = row.code(
+            "stillbirth", {k: v for k, v in cdop_codes.YNU_WORDS.items() if v != "U"}, "Y or N"
+        )
         modifiable = row.code("modifiable_factors", cdop_codes.YNU_WORDS, "Y, N or U")
         category = None
         raw_category = _text(row.raw("category_of_death"))
         if raw_category:
             category = cdop_codes.category_code(raw_category)
             if category is None:
-                row.bad("category_of_death", raw_category,
-                        "is not one of the 10 statutory categories (a code such as PER, a number "
-                        "1-10 or the full name, e.g. 'Perinatal/neonatal event')", "S-CDOP-CODE")
+                row.bad(
+                    "category_of_death",
+                    raw_category,
+                    "is not one of the 10 statutory categories (a code such as PER, a number "
+                    "1-10 or the full name, e.g. 'Perinatal/neonatal event')",
+                    "S-CDOP-CODE",
+                )
         place = None
         raw_place = _text(row.raw("place_of_death"))
         if raw_place:
-            place = raw_place.upper() if raw_place.upper() in cdop_codes.PLACE_OF_DEATH else \
-                cdop_codes.PLACE_WORDS.get(squash(raw_place))
+            place = (
+                raw_place.upper()
+                if raw_place.upper() in cdop_codes.PLACE_OF_DEATH
+                else cdop_codes.PLACE_WORDS.get(squash(raw_place))
+            )
             if place is None:
-                row.issue("place_of_death", None, "R-CDOP-PLACE", Severity.RULE,
-                          "is not a known place of death (HOSP, HOME, HOSPICE, PUBLIC, ABROAD, "
-                          "OTHER); it is left blank")
+                row.issue(
+                    "place_of_death",
+                    None,
+                    "R-CDOP-PLACE",
+                    Severity.RULE,
+                    "is not a known place of death (HOSP, HOME, HOSPICE, PUBLIC, ABROAD, "
+                    "OTHER); it is left blank",
+                )
         if row.broken or died is None or notified is None:
             continue
         age_years = _whole_years(born, died) if born else None
         band = cdop_codes.age_band(age_days, age_years)
         _rules(row, died, born, notified, reviewed, band, category, modifiable, name_date)
         for field, value in (
-                ("la_code", la), ("death_key", pseudo.death_key(death_id)), ("date_of_death", died),
-                ("age_band", band), ("sex", sex), ("ethnicity", ethnicity), ("area_code", area),
-                ("notification_date", notified), ("review_completed_date", reviewed),
-                ("place_of_death", place), ("expected", None if expected is None else expected == "Y"),
-                ("sudi", sudi), ("category_of_death", category), ("modifiable_factors", modifiable),
-                ("stillbirth", stillbirth == "Y"), ("source_row", line)):
+            ("la_code", la),
+            ("death_key", pseudo.death_key(death_id)),
+            ("date_of_death", died),
+            ("age_band", band),
+            ("sex", sex),
+            ("ethnicity", ethnicity),
+            ("area_code", area),
+            ("notification_date", notified),
+            ("review_completed_date", reviewed),
+            ("place_of_death", place),
+            ("expected", None if expected is None else expected == "Y"),
+            ("sudi", sudi),
+            ("category_of_death", category),
+            ("modifiable_factors", modifiable),
+            ("stillbirth", stillbirth == "Y"),
+            ("source_row", line),
+        ):
             out[field].append(value)
     if any(i.severity is Severity.STRUCTURAL for i in issues):
         return None, issues, {}
@@ -302,9 +376,13 @@ def read_cdop(path: Path, pseudo: Pseudonymiser) -> tuple[pa.Table | None, list[
     dates = [d for d in out["notification_date"] + out["review_completed_date"] if d is not None]
     as_at = name_date or (max(dates) if dates else None)
     first = min(out["notification_date"]) if out["notification_date"] else as_at
-    meta = {"la_code": las[0] if len(las) == 1 else "several", "las": las, "as_at": as_at,
-            "period_start": first.replace(day=1) if first else None,
-            "as_at_from": "file name" if name_date else "latest date in the file"}
+    meta = {
+        "la_code": las[0] if len(las) == 1 else "several",
+        "las": las,
+        "as_at": as_at,
+        "period_start": first.replace(day=1) if first else None,
+        "as_at_from": "file name" if name_date else "latest date in the file",
+    }
     return table, issues, meta
 
 
@@ -317,8 +395,7 @@ def _age_days(row: _Row, died: date | None, born: date | None) -> int | None:
                 raise ValueError
             return days
         except ValueError:
-            row.bad("age_at_death_days", text, "is not a whole number of days of 0 or more",
-                    "S-CDOP-NUMBER")
+            row.bad("age_at_death_days", text, "is not a whole number of days of 0 or more", "S-CDOP-NUMBER")
             return None
     if born and died and born <= died:
         return (died - born).days
@@ -335,59 +412,127 @@ def _ethnicity(row: _Row) -> str | None:
         return None
     code = re.sub(r"^\s*[a-z]{1,2}\)\s*", "", text, flags=re.I).strip().upper()
     if code not in codes.ETHNICITY_CODES:
-        row.bad("ethnicity", text, "is not one of the 20 DfE ethnicity codes (e.g. WBRI, AIND, "
-                                   "NOBT)", "S-CDOP-CODE")
+        row.bad(
+            "ethnicity",
+            text,
+            "is not one of the 20 DfE ethnicity codes (e.g. WBRI, AIND, NOBT)",
+            "S-CDOP-CODE",
+        )
         return None
     return code
 
 
-def _rules(row: _Row, died: date, born: date | None, notified: date, reviewed: date | None,
-           band: str | None, category: str | None, modifiable: str | None,
-           extract_date: date | None) -> None:
+def _rules(
+    row: _Row,
+    died: date,
+    born: date | None,
+    notified: date,
+    reviewed: date | None,
+    band: str | None,
+    category: str | None,
+    modifiable: str | None,
+    extract_date: date | None,
+) -> None:
     rule = Severity.RULE
     if born and died < born:
-        row.issue("date_of_death", None, "R-CDOP-DEATH-BEFORE-BIRTH", rule,
-                  "is before the date of birth")
+        row.issue("date_of_death", None, "R-CDOP-DEATH-BEFORE-BIRTH", rule, "is before the date of birth")
     if band == cdop_codes.OVER_17:
-        row.issue("age_at_death_days", None, "R-CDOP-AGE-OVER-17", rule,
-                  "the child was 18 or over at death; CDOPs review deaths before the 18th birthday "
-                  "(the death is left out of the indicators)")
+        row.issue(
+            "age_at_death_days",
+            None,
+            "R-CDOP-AGE-OVER-17",
+            rule,
+            "the child was 18 or over at death; CDOPs review deaths before the 18th birthday "
+            "(the death is left out of the indicators)",
+        )
     if reviewed and reviewed < died:
-        row.issue("review_completed_date", reviewed, "R-CDOP-REVIEW-BEFORE-DEATH", rule,
-                  "is before the date of death")
+        row.issue(
+            "review_completed_date",
+            reviewed,
+            "R-CDOP-REVIEW-BEFORE-DEATH",
+            rule,
+            "is before the date of death",
+        )
     if reviewed is None:
         for field, value in (("category_of_death", category), ("modifiable_factors", modifiable)):
             if value is not None:
-                row.issue(field, value, "R-CDOP-CATEGORY-NO-REVIEW", rule,
-                          "is set but review_completed_date is blank: these are set at review")
+                row.issue(
+                    field,
+                    value,
+                    "R-CDOP-CATEGORY-NO-REVIEW",
+                    rule,
+                    "is set but review_completed_date is blank: these are set at review",
+                )
     if notified < died:
-        row.issue("notification_date", notified, "R-CDOP-NOTIFIED-BEFORE-DEATH", rule,
-                  "is before the date of death")
+        row.issue(
+            "notification_date", notified, "R-CDOP-NOTIFIED-BEFORE-DEATH", rule, "is before the date of death"
+        )
     elif notified - died > timedelta(days=LATE_NOTIFICATION_DAYS):
-        row.issue("notification_date", notified, "R-CDOP-LATE-NOTIFICATION", rule,
-                  f"warning: the death was notified {(notified - died).days} days after it "
-                  "happened (more than a year); check the dates")
+        row.issue(
+            "notification_date",
+            notified,
+            "R-CDOP-LATE-NOTIFICATION",
+            rule,
+            f"warning: the death was notified {(notified - died).days} days after it "
+            "happened (more than a year); check the dates",
+        )
     if extract_date:
         for field, value in (("notification_date", notified), ("review_completed_date", reviewed)):
             if value and value > extract_date:
-                row.issue(field, value, "R-CDOP-AFTER-EXTRACT", rule,
-                          f"is after the extract date {extract_date.isoformat()} in the file name")
+                row.issue(
+                    field,
+                    value,
+                    "R-CDOP-AFTER-EXTRACT",
+                    rule,
+                    f"is after the extract date {extract_date.isoformat()} in the file name",
+                )
 
 
-def record_load(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, sha: str, rows: dict,
-                rules: list[Issue], meta: dict, pseudo: Pseudonymiser) -> None:
+def record_load(
+    con: duckdb.DuckDBPyConnection,
+    load_id: int,
+    path: Path,
+    sha: str,
+    rows: dict,
+    rules: list[Issue],
+    meta: dict,
+    pseudo: Pseudonymiser,
+) -> None:
     """The lineage row for a CDOP extract (reference_date = extract date, period_start = month of
     the first notification) and its rule failures, with death_id replaced by its keyed hash."""
     con.execute(
         "insert into loads (load_id, file_name, file_sha256, file_bytes, source_type, la_code, "
         "reference_date, period_start, loaded_at, status, rows_loaded, rule_issues) values "
         "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)",
-        [load_id, path.name, sha, path.stat().st_size, SOURCE_TYPE,
-         meta["la_code"] if meta["la_code"] != "several" else None, meta["as_at"],
-         meta["period_start"], datetime.now(UTC).replace(tzinfo=None), dict(rows), len(rules)])
+        [
+            load_id,
+            path.name,
+            sha,
+            path.stat().st_size,
+            SOURCE_TYPE,
+            meta["la_code"] if meta["la_code"] != "several" else None,
+            meta["as_at"],
+            meta["period_start"],
+            datetime.now(UTC).replace(tzinfo=None),
+            dict(rows),
+            len(rules),
+        ],
+    )
     if rules:
         con.executemany(
             "insert into validation_issues values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(load_id, i.file, i.line, pseudo.death_key(i.record) if i.record else None, i.field,
-              None if i.field in SENSITIVE else i.value, i.rule_id, str(i.severity), i.message)
-             for i in rules])
+            [
+                (
+                    load_id,
+                    i.file,
+                    i.line,
+                    pseudo.death_key(i.record) if i.record else None,
+                    i.field,
+                    None if i.field in SENSITIVE else i.value,
+                    i.rule_id,
+                    str(i.severity),
+                    i.message,
+                )
+                for i in rules
+            ],
+        )

@@ -28,8 +28,9 @@ SAFE_PARSER_OPTIONS = dict(
     remove_pis=True,
 )
 # Fields whose values must never be echoed into stored validation issues.
-SENSITIVE_FIELDS = frozenset({"LAchildID", "UPN", "FormerUPN", "PersonBirthDate",
-                              "ExpectedPersonBirthDate", "PersonDeathDate"})
+SENSITIVE_FIELDS = frozenset(
+    {"LAchildID", "UPN", "FormerUPN", "PersonBirthDate", "ExpectedPersonBirthDate", "PersonDeathDate"}
+)
 EARLIEST_PLAUSIBLE = date(1990, 1, 1)
 
 
@@ -76,8 +77,14 @@ class ParseResult(HasIssues):
 class CensusReader:
     """Reads one CIN census file child by child, reporting issues and emitting rows."""
 
-    def __init__(self, path: Path, pseudonymiser: Pseudonymiser, sink: RowSink,
-                 progress: Callable[[int], None] | None = None, display_name: str | None = None):
+    def __init__(
+        self,
+        path: Path,
+        pseudonymiser: Pseudonymiser,
+        sink: RowSink,
+        progress: Callable[[int], None] | None = None,
+        display_name: str | None = None,
+    ):
         self.path = path
         self.name = display_name or path.name
         self.pseudo = pseudonymiser
@@ -89,10 +96,18 @@ class CensusReader:
         self._header_seen = False
 
     # -- issue helpers -------------------------------------------------------------------
-    def _issue(self, severity: Severity, rule_id: str, field_name: str, value: str | None,
-               line: int | None, message: str) -> None:
-        self.result.issues.append(Issue(self.name, line, self._child_id, field_name, value,
-                                        rule_id, severity, message))
+    def _issue(
+        self,
+        severity: Severity,
+        rule_id: str,
+        field_name: str,
+        value: str | None,
+        line: int | None,
+        message: str,
+    ) -> None:
+        self.result.issues.append(
+            Issue(self.name, line, self._child_id, field_name, value, rule_id, severity, message)
+        )
 
     def structural(self, rule_id, field_name, value, line, message) -> None:
         self._issue(Severity.STRUCTURAL, rule_id, field_name, value, line, message)
@@ -100,12 +115,18 @@ class CensusReader:
     def rule(self, rule_id, field_name, value, line, message) -> None:
         self._issue(Severity.RULE, rule_id, field_name, value, line, message)
 
-    def _date(self, fields: dict[str, tuple[str, int]], name: str, required: bool = False,
-              parent_line: int | None = None) -> date | None:
+    def _date(
+        self,
+        fields: dict[str, tuple[str, int]],
+        name: str,
+        required: bool = False,
+        parent_line: int | None = None,
+    ) -> date | None:
         if name not in fields or fields[name][0] == "":
             if required:
-                self.structural("S-REQUIRED", name, None, parent_line,
-                                f"required element <{name}> is missing or empty")
+                self.structural(
+                    "S-REQUIRED", name, None, parent_line, f"required element <{name}> is missing or empty"
+                )
             return None
         text, line = fields[name]
         try:
@@ -113,8 +134,7 @@ class CensusReader:
                 raise ValueError
             value = date(int(text[:4]), int(text[5:7]), int(text[8:10]))
         except ValueError:
-            self.structural("S-DATE", name, text, line,
-                            "is not a real date in the form YYYY-MM-DD")
+            self.structural("S-DATE", name, text, line, "is not a real date in the form YYYY-MM-DD")
             return None
         if value < date(1900, 1, 1):
             self.rule("R-IMPLAUSIBLE-DATE", name, text, line, "date is before 1900")
@@ -123,8 +143,9 @@ class CensusReader:
     # -- reading ----------------------------------------------------------------------------
     def read(self) -> ParseResult:
         try:
-            context = etree.iterparse(str(self.path), events=("end",),
-                                      tag=("{*}Header", "{*}Child"), **SAFE_PARSER_OPTIONS)
+            context = etree.iterparse(
+                str(self.path), events=("end",), tag=("{*}Header", "{*}Child"), **SAFE_PARSER_OPTIONS
+            )
             for _, el in context:
                 name = local_name(el.tag)
                 if name == "Header":
@@ -132,8 +153,13 @@ class CensusReader:
                 elif self.result.header is None:
                     self._child_id = None
                     if not self._header_seen:  # else the Header's own errors are reported
-                        self.structural("S-HEADER", "Header", None, el.sourceline,
-                                        "the file has no <Header> before its first <Child>")
+                        self.structural(
+                            "S-HEADER",
+                            "Header",
+                            None,
+                            el.sourceline,
+                            "the file has no <Header> before its first <Child>",
+                        )
                     return self.result
                 else:
                     read_child(self, el)
@@ -148,16 +174,16 @@ class CensusReader:
                         del parent[0]
         except etree.XMLSyntaxError as exc:
             self._child_id = None
-            self.structural("S-XML", "XML", None, exc.lineno,
-                            f"the file is not well-formed XML: {exc.msg}")
+            self.structural("S-XML", "XML", None, exc.lineno, f"the file is not well-formed XML: {exc.msg}")
             return self.result
         except OSError as exc:
             self.structural("S-XML", "XML", None, None, f"the file cannot be read: {exc}")
             return self.result
         if self.result.header is None and not self._header_seen:
             self._child_id = None
-            self.structural("S-HEADER", "Header", None, None,
-                            "the file has no <Header> (is it a CIN census return?)")
+            self.structural(
+                "S-HEADER", "Header", None, None, "the file has no <Header> (is it a CIN census return?)"
+            )
         return self.result
 
     def _read_header(self, el: etree._Element, context) -> None:
@@ -165,12 +191,12 @@ class CensusReader:
         self._header_seen = True
         root = el.getparent()
         if root is None or local_name(root.tag) != "Message":
-            self.structural("S-HEADER", "Message", None, el.sourceline,
-                            "the root element must be <Message>")
+            self.structural("S-HEADER", "Message", None, el.sourceline, "the root element must be <Message>")
         doctype = root.getroottree().docinfo.doctype if root is not None else ""
         if doctype:
-            self.structural("S-DOCTYPE", "DOCTYPE", None, 1,
-                            "DOCTYPE declarations are not allowed in a CIN census return")
+            self.structural(
+                "S-DOCTYPE", "DOCTYPE", None, 1, "DOCTYPE declarations are not allowed in a CIN census return"
+            )
         details = {}
         source = {}
         for sub in el:
@@ -182,44 +208,69 @@ class CensusReader:
         ref = self._date(details, "ReferenceDate", required=True, parent_line=line)
         la = source.get("LEA", ("", 0))[0]
         if not la:
-            self.structural("S-REQUIRED", "LEA", None, line,
-                            "required element <Source>/<LEA> is missing or empty")
+            self.structural(
+                "S-REQUIRED", "LEA", None, line, "required element <Source>/<LEA> is missing or empty"
+            )
         elif not (la.isdigit() and len(la) == 3):
-            self.structural("S-CODE", "LEA", la, source["LEA"][1],
-                            "is not a 3-digit DfE local authority number")
+            self.structural(
+                "S-CODE", "LEA", la, source["LEA"][1], "is not a 3-digit DfE local authority number"
+            )
         collection = details.get("Collection", ("", 0))[0]
         if collection and collection.upper() != "CIN":
-            self.structural("S-CODE", "Collection", collection, details["Collection"][1],
-                            "this is not a CIN census return (Collection must be CIN)")
+            self.structural(
+                "S-CODE",
+                "Collection",
+                collection,
+                details["Collection"][1],
+                "this is not a CIN census return (Collection must be CIN)",
+            )
         generated = None
         if "DateTime" in source:
             try:
                 generated = datetime.fromisoformat(source["DateTime"][0].replace("Z", "+00:00"))
                 generated = generated.replace(tzinfo=None)
             except ValueError:
-                self.rule("R-DATETIME", "DateTime", source["DateTime"][0], source["DateTime"][1],
-                          "is not a date-time; the return's generation time is unknown")
+                self.rule(
+                    "R-DATETIME",
+                    "DateTime",
+                    source["DateTime"][0],
+                    source["DateTime"][1],
+                    "is not a date-time; the return's generation time is unknown",
+                )
         if ref is None or not la:
             return
-        header = CensusHeader(collection or "CIN", details.get("Year", (None, 0))[0], ref, la,
-                              generated)
+        header = CensusHeader(collection or "CIN", details.get("Year", (None, 0))[0], ref, la, generated)
         if not codes.FIRST_SPEC_YEAR <= header.spec_year <= codes.LAST_SPEC_YEAR:
-            self.structural("S-SPEC-YEAR", "ReferenceDate", ref.isoformat(),
-                            details["ReferenceDate"][1],
-                            f"spec year {header.spec_year} is outside the supported "
-                            f"{codes.FIRST_SPEC_YEAR}-{codes.LAST_SPEC_YEAR}")
+            self.structural(
+                "S-SPEC-YEAR",
+                "ReferenceDate",
+                ref.isoformat(),
+                details["ReferenceDate"][1],
+                f"spec year {header.spec_year} is outside the supported "
+                f"{codes.FIRST_SPEC_YEAR}-{codes.LAST_SPEC_YEAR}",
+            )
         if (ref.month, ref.day) != (3, 31):
-            self.rule("R-REFDATE", "ReferenceDate", ref.isoformat(), details["ReferenceDate"][1],
-                      "the census reference date is normally 31 March")
+            self.rule(
+                "R-REFDATE",
+                "ReferenceDate",
+                ref.isoformat(),
+                details["ReferenceDate"][1],
+                "the census reference date is normally 31 March",
+            )
         self.result.header = header
 
     def _stray_text(self, el: etree._Element) -> None:
         for sub in el:
             if isinstance(sub, etree._Entity):
-                self.structural("S-ENTITY", local_name(el.tag), None, sub.sourceline,
-                                "entity references are not allowed")
+                self.structural(
+                    "S-ENTITY", local_name(el.tag), None, sub.sourceline, "entity references are not allowed"
+                )
             tail = (sub.tail or "").strip()
             if tail:
-                self.rule("R-STRAY-TEXT", local_name(el.tag), tail[:40], sub.sourceline,
-                          "unexpected text between elements (ignored)")
-
+                self.rule(
+                    "R-STRAY-TEXT",
+                    local_name(el.tag),
+                    tail[:40],
+                    sub.sourceline,
+                    "unexpected text between elements (ignored)",
+                )

@@ -62,15 +62,21 @@ def read_child(reader: CensusReader, el: etree._Element) -> None:
     n_structural = len(reader.result.structural)
     marks = reader.sink.marks()
     if not la_child_id:
-        reader.structural("S-REQUIRED", "LAchildID", None, line,
-                          "required element <LAchildID> is missing or empty")
+        reader.structural(
+            "S-REQUIRED", "LAchildID", None, line, "required element <LAchildID> is missing or empty"
+        )
         return
     reader._child_id = la_child_id
     if ident_el is not None:
         reader._stray_text(ident_el)
     if la_child_id in reader._seen_ids:
-        reader.structural("S-DUPLICATE-CHILD", "LAchildID", la_child_id, line,
-                          f"this LAchildID already appeared at line {reader._seen_ids[la_child_id]}")
+        reader.structural(
+            "S-DUPLICATE-CHILD",
+            "LAchildID",
+            la_child_id,
+            line,
+            f"this LAchildID already appeared at line {reader._seen_ids[la_child_id]}",
+        )
     reader._seen_ids[la_child_id] = line
 
     birth = reader._date(idents, "PersonBirthDate")
@@ -79,25 +85,50 @@ def read_child(reader: CensusReader, el: etree._Element) -> None:
     sex = _sex(reader, idents, line)
     ethnicity = _ethnicity(reader, chars, line)
     if birth is None and expected is None:
-        reader.rule("R-NO-BIRTHDATE", "PersonBirthDate", None, line,
-                    "neither PersonBirthDate nor ExpectedPersonBirthDate is given")
+        reader.rule(
+            "R-NO-BIRTHDATE",
+            "PersonBirthDate",
+            None,
+            line,
+            "neither PersonBirthDate nor ExpectedPersonBirthDate is given",
+        )
     if birth is not None and birth > ref:
-        reader.rule("R-BIRTH-AFTER-REF", "PersonBirthDate", None, idents["PersonBirthDate"][1],
-                    "birth date is after the reference date; an unborn child needs "
-                    "ExpectedPersonBirthDate instead")
+        reader.rule(
+            "R-BIRTH-AFTER-REF",
+            "PersonBirthDate",
+            None,
+            idents["PersonBirthDate"][1],
+            "birth date is after the reference date; an unborn child needs ExpectedPersonBirthDate instead",
+        )
     if birth is not None and death is not None and death < birth:
-        reader.rule("R-DEATH-BEFORE-BIRTH", "PersonDeathDate", None, idents["PersonDeathDate"][1],
-                    "death date is before the birth date")
+        reader.rule(
+            "R-DEATH-BEFORE-BIRTH",
+            "PersonDeathDate",
+            None,
+            idents["PersonDeathDate"][1],
+            "death date is before the birth date",
+        )
 
     pseudo = reader.pseudo
     child_key = pseudo.child_key(header.la_code, la_child_id)
     upn = idents.get("UPN", ("", 0))[0]
     born = birth is not None and birth <= ref
-    reader.sink.add("children", (
-        child_key, pseudo.upn_key(upn) if upn else None, month_start(birth),
-        month_start(expected), sex, ethnicity, month_start(death),
-        ",".join(d for d in disabilities if d) or None,
-        age_in_years(birth, ref) if born else None, not born, line))
+    reader.sink.add(
+        "children",
+        (
+            child_key,
+            pseudo.upn_key(upn) if upn else None,
+            month_start(birth),
+            month_start(expected),
+            sex,
+            ethnicity,
+            month_start(death),
+            ",".join(d for d in disabilities if d) or None,
+            age_in_years(birth, ref) if born else None,
+            not born,
+            line,
+        ),
+    )
 
     seen_referrals: dict[date, int] = {}
     seen_plans: dict[date, int] = {}
@@ -121,43 +152,72 @@ def _sex(reader: CensusReader, idents: Fields, line: int) -> str | None:
         text, at = idents["GenderCurrent"]
         if text in codes.GENDER_CURRENT_TO_SEX:
             return codes.GENDER_CURRENT_TO_SEX[text]
-        reader.structural("S-CODE", "GenderCurrent", text, at,
-                          "is not a valid GenderCurrent code (0, 1, 2 or 9)")
+        reader.structural(
+            "S-CODE", "GenderCurrent", text, at, "is not a valid GenderCurrent code (0, 1, 2 or 9)"
+        )
         return None
-    reader.structural("S-REQUIRED", "Sex", None, line,
-                      "neither <Sex> (from 2024-25) nor <GenderCurrent> (to 2023-24) is given")
+    reader.structural(
+        "S-REQUIRED",
+        "Sex",
+        None,
+        line,
+        "neither <Sex> (from 2024-25) nor <GenderCurrent> (to 2023-24) is given",
+    )
     return None
 
 
 def _ethnicity(reader: CensusReader, chars: Fields, line: int) -> str | None:
     text, at = chars.get("Ethnicity", ("", line))
     if not text:
-        reader.structural("S-REQUIRED", "Ethnicity", None, at,
-                          "required element <Ethnicity> is missing or empty")
+        reader.structural(
+            "S-REQUIRED", "Ethnicity", None, at, "required element <Ethnicity> is missing or empty"
+        )
         return None
     if text.upper() not in codes.ETHNICITY_CODES:
-        reader.structural("S-CODE", "Ethnicity", text, at,
-                          "is not one of the 20 DfE ethnicity codes (e.g. WBRI, AIND, NOBT)")
+        reader.structural(
+            "S-CODE",
+            "Ethnicity",
+            text,
+            at,
+            "is not one of the 20 DfE ethnicity codes (e.g. WBRI, AIND, NOBT)",
+        )
         return None
     return text.upper()
 
 
-def _after_ref(reader: CensusReader, name: str, value: date | None, fields: Fields,
-               ref: date) -> None:
+def _after_ref(reader: CensusReader, name: str, value: date | None, fields: Fields, ref: date) -> None:
     if value is not None and value > ref:
-        reader.rule("R-AFTER-REF", name, value.isoformat(), fields[name][1],
-                    f"is after the census reference date {ref.isoformat()}")
+        reader.rule(
+            "R-AFTER-REF",
+            name,
+            value.isoformat(),
+            fields[name][1],
+            f"is after the census reference date {ref.isoformat()}",
+        )
 
 
-def _end_before_start(reader: CensusReader, start_name: str, start: date | None, end_name: str,
-                      end: date | None, fields: Fields) -> None:
+def _end_before_start(
+    reader: CensusReader, start_name: str, start: date | None, end_name: str, end: date | None, fields: Fields
+) -> None:
     if start is not None and end is not None and end < start:
-        reader.rule("R-END-BEFORE-START", end_name, end.isoformat(), fields[end_name][1],
-                    f"is before {start_name} {start.isoformat()}")
+        reader.rule(
+            "R-END-BEFORE-START",
+            end_name,
+            end.isoformat(),
+            fields[end_name][1],
+            f"is before {start_name} {start.isoformat()}",
+        )
 
 
-def _read_episode(reader: CensusReader, ep: etree._Element, child_key: str, birth: date | None,
-                  ref: date, seen_referrals: dict[date, int], seen_plans: dict[date, int]) -> None:
+def _read_episode(
+    reader: CensusReader,
+    ep: etree._Element,
+    child_key: str,
+    birth: date | None,
+    ref: date,
+    seen_referrals: dict[date, int],
+    seen_plans: dict[date, int],
+) -> None:
     f = leaf_fields(ep)
     reader._stray_text(ep)
     referral = reader._date(f, "CINreferralDate", required=True, parent_line=ep.sourceline)
@@ -169,17 +229,32 @@ def _read_episode(reader: CensusReader, ep: etree._Element, child_key: str, birt
     if referral is None:
         return
     if referral in seen_referrals:
-        reader.structural("S-DUPLICATE-EPISODE", "CINreferralDate", referral.isoformat(),
-                          f["CINreferralDate"][1],
-                          f"a CINdetails with this referral date already appeared at line "
-                          f"{seen_referrals[referral]}")
+        reader.structural(
+            "S-DUPLICATE-EPISODE",
+            "CINreferralDate",
+            referral.isoformat(),
+            f["CINreferralDate"][1],
+            f"a CINdetails with this referral date already appeared at line {seen_referrals[referral]}",
+        )
         return
     seen_referrals[referral] = f["CINreferralDate"][1]
     episode_key = derived_key(child_key, "cin", referral.isoformat())
     get = lambda name: f.get(name, ("", 0))[0] or None  # noqa: E731
-    reader.sink.add("cin_episodes", (
-        episode_key, child_key, referral, get("ReferralSource"), get("PrimaryNeedCode"), closure,
-        get("ReasonForClosure"), icpc, _bool(reader, f, "ReferralNFA"), ep.sourceline))
+    reader.sink.add(
+        "cin_episodes",
+        (
+            episode_key,
+            child_key,
+            referral,
+            get("ReferralSource"),
+            get("PrimaryNeedCode"),
+            closure,
+            get("ReasonForClosure"),
+            icpc,
+            _bool(reader, f, "ReferralNFA"),
+            ep.sourceline,
+        ),
+    )
 
     for sub in ep:
         name = local_name(sub.tag)
@@ -198,24 +273,39 @@ def _read_episode(reader: CensusReader, ep: etree._Element, child_key: str, birt
             _plan(reader, sub, episode_key, child_key, birth, ref, seen_plans)
 
 
-def _assessment(reader: CensusReader, sub: etree._Element, episode_key: str, child_key: str,
-                ref: date) -> None:
+def _assessment(
+    reader: CensusReader, sub: etree._Element, episode_key: str, child_key: str, ref: date
+) -> None:
     af = leaf_fields(sub)
     start = reader._date(af, "AssessmentActualStartDate", required=True, parent_line=sub.sourceline)
     review = reader._date(af, "AssessmentInternalReviewDate")
     auth = reader._date(af, "AssessmentAuthorisationDate")
     _after_ref(reader, "AssessmentActualStartDate", start, af, ref)
     _after_ref(reader, "AssessmentAuthorisationDate", auth, af, ref)
-    _end_before_start(reader, "AssessmentActualStartDate", start, "AssessmentAuthorisationDate",
-                      auth, af)
-    factors = [(x.text or "").strip() for fia in children_named(sub, "FactorsIdentifiedAtAssessment")
-               for x in fia if local_name(x.tag) == "AssessmentFactors"]
-    reader.sink.add("assessments", (episode_key, child_key, start, review, auth,
-                                    ",".join(x for x in factors if x) or None, sub.sourceline))
+    _end_before_start(reader, "AssessmentActualStartDate", start, "AssessmentAuthorisationDate", auth, af)
+    factors = [
+        (x.text or "").strip()
+        for fia in children_named(sub, "FactorsIdentifiedAtAssessment")
+        for x in fia
+        if local_name(x.tag) == "AssessmentFactors"
+    ]
+    reader.sink.add(
+        "assessments",
+        (
+            episode_key,
+            child_key,
+            start,
+            review,
+            auth,
+            ",".join(x for x in factors if x) or None,
+            sub.sourceline,
+        ),
+    )
 
 
-def _section47(reader: CensusReader, sub: etree._Element, episode_key: str, child_key: str,
-               ref: date) -> None:
+def _section47(
+    reader: CensusReader, sub: etree._Element, episode_key: str, child_key: str, ref: date
+) -> None:
     sf = leaf_fields(sub)
     start = reader._date(sf, "S47ActualStartDate", required=True, parent_line=sub.sourceline)
     target = reader._date(sf, "InitialCPCtarget")
@@ -223,12 +313,21 @@ def _section47(reader: CensusReader, sub: etree._Element, episode_key: str, chil
     _after_ref(reader, "S47ActualStartDate", start, sf, ref)
     _after_ref(reader, "DateOfInitialCPC", icpc, sf, ref)
     _end_before_start(reader, "S47ActualStartDate", start, "DateOfInitialCPC", icpc, sf)
-    reader.sink.add("section47", (episode_key, child_key, start, target, icpc,
-                                  _bool(reader, sf, "ICPCnotRequired"), sub.sourceline))
+    reader.sink.add(
+        "section47",
+        (episode_key, child_key, start, target, icpc, _bool(reader, sf, "ICPCnotRequired"), sub.sourceline),
+    )
 
 
-def _plan(reader: CensusReader, sub: etree._Element, episode_key: str, child_key: str,
-          birth: date | None, ref: date, seen_plans: dict[date, int]) -> None:
+def _plan(
+    reader: CensusReader,
+    sub: etree._Element,
+    episode_key: str,
+    child_key: str,
+    birth: date | None,
+    ref: date,
+    seen_plans: dict[date, int],
+) -> None:
     pf = leaf_fields(sub)
     reader._stray_text(sub)
     start = reader._date(pf, "CPPstartDate", required=True, parent_line=sub.sourceline)
@@ -244,18 +343,28 @@ def _plan(reader: CensusReader, sub: etree._Element, episode_key: str, child_key
     if birth is not None:
         last_day = min(d for d in (end, ref) if d is not None)
         if age_in_years(birth, start) >= 18 or age_in_years(birth, last_day) >= 18:
-            reader.rule("R-AGE-18", "CPPstartDate", start.isoformat(), pf["CPPstartDate"][1],
-                        "the child is aged 18 or over while on this plan")
+            reader.rule(
+                "R-AGE-18",
+                "CPPstartDate",
+                start.isoformat(),
+                pf["CPPstartDate"][1],
+                "the child is aged 18 or over while on this plan",
+            )
     if start in seen_plans:
-        reader.structural("S-DUPLICATE-PLAN", "CPPstartDate", start.isoformat(),
-                          pf["CPPstartDate"][1],
-                          f"the child already has a plan starting on this date (line "
-                          f"{seen_plans[start]})")
+        reader.structural(
+            "S-DUPLICATE-PLAN",
+            "CPPstartDate",
+            start.isoformat(),
+            pf["CPPstartDate"][1],
+            f"the child already has a plan starting on this date (line {seen_plans[start]})",
+        )
         return
     seen_plans[start] = pf["CPPstartDate"][1]
     plan_key = derived_key(child_key, "cpp", start.isoformat())
-    reader.sink.add("cp_plans", (plan_key, episode_key, child_key, start, end, initial,
-                                 latest or initial, previous, sub.sourceline))
+    reader.sink.add(
+        "cp_plans",
+        (plan_key, episode_key, child_key, start, end, initial, latest or initial, previous, sub.sourceline),
+    )
     for reviews in children_named(sub, "Reviews"):
         for r in reviews:
             if local_name(r.tag) != "CPPreviewDate":
@@ -265,9 +374,14 @@ def _plan(reader: CensusReader, sub: etree._Element, episode_key: str, child_key
             if review is None:
                 continue
             if review < start or (end is not None and review > end):
-                reader.rule("R-REVIEW-OUTSIDE-PLAN", "CPPreviewDate", review.isoformat(),
-                            r.sourceline, f"review is outside its plan ({start.isoformat()} to "
-                            f"{end.isoformat() if end else 'open'})")
+                reader.rule(
+                    "R-REVIEW-OUTSIDE-PLAN",
+                    "CPPreviewDate",
+                    review.isoformat(),
+                    r.sourceline,
+                    f"review is outside its plan ({start.isoformat()} to "
+                    f"{end.isoformat() if end else 'open'})",
+                )
             _after_ref(reader, "CPPreviewDate", review, rf, ref)
             reader.sink.add("cp_reviews", (plan_key, child_key, review, r.sourceline))
 
@@ -276,30 +390,32 @@ def _category(reader: CensusReader, pf: Fields, name: str, line: int, required: 
     text, at = pf.get(name, ("", line))
     if not text:
         if required:
-            reader.structural("S-REQUIRED", name, None, at,
-                              f"required element <{name}> is missing or empty")
+            reader.structural("S-REQUIRED", name, None, at, f"required element <{name}> is missing or empty")
         return None
     if text.upper() not in codes.CATEGORY_OF_ABUSE:
-        reader.structural("S-CODE", name, text, at,
-                          "is not a category of abuse code (NEG, PHY, SAB, EMO or MUL)")
+        reader.structural(
+            "S-CODE", name, text, at, "is not a category of abuse code (NEG, PHY, SAB, EMO or MUL)"
+        )
         return None
     return text.upper()
 
 
-def _previous_plans(reader: CensusReader, pf: Fields, start: date | None,
-                    birth: date | None) -> int | None:
+def _previous_plans(reader: CensusReader, pf: Fields, start: date | None, birth: date | None) -> int | None:
     if "NumberOfPreviousCPP" not in pf or pf["NumberOfPreviousCPP"][0] == "":
         return None
     text, at = pf["NumberOfPreviousCPP"]
     if not text.isdigit():
-        reader.structural("S-NUMBER", "NumberOfPreviousCPP", text, at,
-                          "is not a whole number of 0 or more")
+        reader.structural("S-NUMBER", "NumberOfPreviousCPP", text, at, "is not a whole number of 0 or more")
         return None
     n = int(text)
     # More than one earlier plan per year of life (plus one) is not credible; 50 caps unborn cases.
     limit = 50 if birth is None or start is None else max(1, age_in_years(birth, start) + 1)
     if n > limit:
-        reader.rule("R-PREVIOUS-CPP", "NumberOfPreviousCPP", text, at,
-                    f"{n} previous plans is not possible for a child of this age "
-                    f"(at most {limit})")
+        reader.rule(
+            "R-PREVIOUS-CPP",
+            "NumberOfPreviousCPP",
+            text,
+            at,
+            f"{n} previous plans is not possible for a child of this age (at most {limit})",
+        )
     return n

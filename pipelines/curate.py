@@ -9,8 +9,16 @@ import duckdb
 CURATED_DIR = resources.files("pipelines") / "sql" / "curated"
 
 # (curated table, SQL file): parents before the tables whose rows hang off them.
-PARENT_TABLES = ("children", "cin_episodes", "cp_plans", "area_lookup", "area_population",
-                 "population", "annex_a_plans", "ethnic_population")
+PARENT_TABLES = (
+    "children",
+    "cin_episodes",
+    "cp_plans",
+    "area_lookup",
+    "area_population",
+    "population",
+    "annex_a_plans",
+    "ethnic_population",
+)
 # Published DfE benchmarks: la_codes first (published_values and the neighbours join it).
 PARENT_TABLES += ("la_codes", "published_values", "statistical_neighbours")
 # CDOP extracts (pipelines/cdop.py): deaths (after the area tables, for area names), then extracts.
@@ -52,8 +60,7 @@ def rebuild_curated(con: duckdb.DuckDBPyConnection) -> None:
     template = (CURATED_DIR / "child_rows.sql").read_text()
     for table, (parent, parent_key, date_col) in CHILD_ROW_TABLES.items():
         # Only identifiers from the constant table above are substituted, never values.
-        query = template.format(table=table, parent=parent, parent_key=parent_key,
-                                date_col=date_col)
+        query = template.format(table=table, parent=parent, parent_key=parent_key, date_col=date_col)
         con.execute(f"CREATE OR REPLACE TABLE main.{table} AS {query}")
     document_columns(con)
 
@@ -66,5 +73,4 @@ def document_columns(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     for table, column in rows:
         if column in SHARED_COLUMN_COMMENTS:
-            con.execute(f'COMMENT ON COLUMN "{table}"."{column}" IS '
-                        f"'{SHARED_COLUMN_COMMENTS[column]}'")
+            con.execute(f'COMMENT ON COLUMN "{table}"."{column}" IS \'{SHARED_COLUMN_COMMENTS[column]}\'')

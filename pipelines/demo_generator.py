@@ -79,28 +79,88 @@ _REREFERRAL_P = (0.30, 0.33, 0.25, 0.30, 0.25, 0.25, 0.22)
 _DEATH_P = (0.0003, 0.0005, 0.001, 0.0008, 0.001, 0.002, 0.004)
 
 _REFERRAL_SOURCES = {
-    "1A": 4, "1B": 0.3, "1C": 0.7, "1D": 1, "2A": 19, "2B": 1, "3A": 2, "3B": 2, "3C": 0.5,
-    "3D": 3, "3E": 3, "3F": 4, "4": 2, "5A": 8, "5B": 3, "5C": 2, "5D": 3, "6": 29, "7": 4,
-    "8": 3, "9": 3, "10": 1.5,
+    "1A": 4,
+    "1B": 0.3,
+    "1C": 0.7,
+    "1D": 1,
+    "2A": 19,
+    "2B": 1,
+    "3A": 2,
+    "3B": 2,
+    "3C": 0.5,
+    "3D": 3,
+    "3E": 3,
+    "3F": 4,
+    "4": 2,
+    "5A": 8,
+    "5B": 3,
+    "5C": 2,
+    "5D": 3,
+    "6": 29,
+    "7": 4,
+    "8": 3,
+    "9": 3,
+    "10": 1.5,
 }
-_NEED_LOW = {"N1": 35, "N2": 3, "N3": 4, "N4": 13, "N5": 15, "N6": 4, "N7": 0.5, "N8": 4,
-             "N9": 12, "N0": 10}
-_NEED_CIN = {"N1": 52, "N2": 8, "N3": 5, "N4": 11, "N5": 14, "N6": 3, "N7": 0.5, "N8": 4,
-             "N9": 1.5, "N0": 1}
+_NEED_LOW = {"N1": 35, "N2": 3, "N3": 4, "N4": 13, "N5": 15, "N6": 4, "N7": 0.5, "N8": 4, "N9": 12, "N0": 10}
+_NEED_CIN = {"N1": 52, "N2": 8, "N3": 5, "N4": 11, "N5": 14, "N6": 3, "N7": 0.5, "N8": 4, "N9": 1.5, "N0": 1}
 _NEED_CP = {"N1": 88, "N3": 2, "N4": 3, "N5": 6, "N8": 1}
 _CLOSE_AFTER_CIN = {"RC7": 78, "RC5": 10, "RC3": 4, "RC4": 4, "RC1": 1.5, "RC8": 2.5}
 _CLOSE_AFTER_CP = {"RC7": 50, "RC5": 15, "RC3": 10, "RC4": 20, "RC1": 5}
 _CATEGORIES = {"NEG": 50, "EMO": 35, "PHY": 7, "SAB": 4, "MUL": 4}
 _CATEGORY_CHANGE = {"MUL": 40, "EMO": 30, "NEG": 20, "PHY": 10}
 _FACTORS = {
-    "1A": 1, "1B": 4, "1C": 1, "2A": 2, "2B": 5, "2C": 1, "3A": 3, "3B": 14, "3C": 3, "4A": 6,
-    "4B": 12, "4C": 2, "5A": 2, "5B": 2, "5C": 0.5, "6A": 2, "6B": 1, "6C": 0.3, "7A": 0.5,
-    "8B": 0.2, "9A": 0.8, "10A": 1.5, "11A": 1.2, "12A": 0.3, "13A": 0.8, "14A": 4, "15A": 2.5,
-    "16A": 10, "17A": 10, "18B": 2, "18C": 0.5, "19A": 3, "19B": 0.5, "20": 4, "22A": 0.1,
-    "23A": 0.4, "24A": 1.5,
+    "1A": 1,
+    "1B": 4,
+    "1C": 1,
+    "2A": 2,
+    "2B": 5,
+    "2C": 1,
+    "3A": 3,
+    "3B": 14,
+    "3C": 3,
+    "4A": 6,
+    "4B": 12,
+    "4C": 2,
+    "5A": 2,
+    "5B": 2,
+    "5C": 0.5,
+    "6A": 2,
+    "6B": 1,
+    "6C": 0.3,
+    "7A": 0.5,
+    "8B": 0.2,
+    "9A": 0.8,
+    "10A": 1.5,
+    "11A": 1.2,
+    "12A": 0.3,
+    "13A": 0.8,
+    "14A": 4,
+    "15A": 2.5,
+    "16A": 10,
+    "17A": 10,
+    "18B": 2,
+    "18C": 0.5,
+    "19A": 3,
+    "19B": 0.5,
+    "20": 4,
+    "22A": 0.1,
+    "23A": 0.4,
+    "24A": 1.5,
 }
-_DISABILITIES = {"AUT": 30, "LD": 20, "COMM": 12, "BEH": 10, "MOB": 6, "HAND": 5, "VIS": 3,
-                 "HEAR": 4, "INC": 3, "CON": 4, "PC": 3}
+_DISABILITIES = {
+    "AUT": 30,
+    "LD": 20,
+    "COMM": 12,
+    "BEH": 10,
+    "MOB": 6,
+    "HAND": 5,
+    "VIS": 3,
+    "HEAR": 4,
+    "INC": 3,
+    "CON": 4,
+    "PC": 3,
+}
 _DISABLED_P = 0.08
 
 # Age at first referral: unborn, under 1, 1-4, 5-9, 10-15, 16-17 (years, [lo, hi)).
@@ -110,14 +170,48 @@ _AGE_P_CP = (0.09, 0.11, 0.27, 0.27, 0.23, 0.03)
 
 # Ethnicity of children in the census data.
 _ETHNICITY_LEICESTER = {
-    "WBRI": 35, "WIRI": 0.5, "WIRT": 0.2, "WOTH": 4.6, "WROM": 0.7, "MWBC": 3.2, "MWBA": 1.2,
-    "MWAS": 1.6, "MOTH": 2.0, "AIND": 25, "APKN": 3, "ABAN": 2, "AOTH": 8, "BAFR": 5, "BCRB": 1,
-    "BOTH": 1, "CHNE": 0.5, "OOTH": 2.5, "REFU": 1, "NOBT": 1.5,
+    "WBRI": 35,
+    "WIRI": 0.5,
+    "WIRT": 0.2,
+    "WOTH": 4.6,
+    "WROM": 0.7,
+    "MWBC": 3.2,
+    "MWBA": 1.2,
+    "MWAS": 1.6,
+    "MOTH": 2.0,
+    "AIND": 25,
+    "APKN": 3,
+    "ABAN": 2,
+    "AOTH": 8,
+    "BAFR": 5,
+    "BCRB": 1,
+    "BOTH": 1,
+    "CHNE": 0.5,
+    "OOTH": 2.5,
+    "REFU": 1,
+    "NOBT": 1.5,
 }
 _ETHNICITY_ENGLAND = {
-    "WBRI": 65, "WIRI": 0.3, "WIRT": 0.4, "WOTH": 4, "WROM": 0.8, "MWBC": 3.2, "MWBA": 1,
-    "MWAS": 1, "MOTH": 2.5, "AIND": 1.5, "APKN": 4, "ABAN": 1.5, "AOTH": 2, "BAFR": 4,
-    "BCRB": 1.5, "BOTH": 1.2, "CHNE": 0.2, "OOTH": 2.6, "REFU": 1, "NOBT": 2.3,
+    "WBRI": 65,
+    "WIRI": 0.3,
+    "WIRT": 0.4,
+    "WOTH": 4,
+    "WROM": 0.8,
+    "MWBC": 3.2,
+    "MWBA": 1,
+    "MWAS": 1,
+    "MOTH": 2.5,
+    "AIND": 1.5,
+    "APKN": 4,
+    "ABAN": 1.5,
+    "AOTH": 2,
+    "BAFR": 4,
+    "BCRB": 1.5,
+    "BOTH": 1.2,
+    "CHNE": 0.2,
+    "OOTH": 2.6,
+    "REFU": 1,
+    "NOBT": 2.3,
 }
 _SEASON = (1.05, 1.05, 1.08, 0.95, 1.05, 1.08, 1.05, 0.72, 1.0, 1.05, 1.08, 0.85)  # Jan..Dec
 _WEEKEND = 0.3
@@ -310,8 +404,8 @@ class _History:
         self.ethnicity.append(d.cat(eth_cum))
         self.ward.append(ward)
         self.disability.append(
-            "<Disabilities>" + "".join(f"<Disability>{c}</Disability>" for c in dis)
-            + "</Disabilities>")
+            "<Disabilities>" + "".join(f"<Disability>{c}</Disability>" for c in dis) + "</Disabilities>"
+        )
         self.nplans.append(0)
         self.last_category.append(-1)
         self.last_close.append(-_NEVER)
@@ -346,8 +440,7 @@ class _History:
                 outcome = d.cat(_OUTCOME_CUM)
                 child = self._new_child(t, outcome == 6)
             elif kind == 1:
-                if (self.death[child] < _NEVER or self.last_close[child] >= t
-                        or t > self.cap18[child] - 90):
+                if self.death[child] < _NEVER or self.last_close[child] >= t or t > self.cap18[child] - 90:
                     continue
                 outcome = d.cat(_OUTCOME_CUM)
                 if outcome == 6 and self.nplans[child]:
@@ -382,8 +475,14 @@ class _History:
             self._p_n += 1
             if pos >= self._p.shape[1]:
                 self._p = np.concatenate([self._p, np.zeros_like(self._p)], axis=1)
-        self._p[:, pos] = (child, self.birth[child], self.last_close[child], self.death[child],
-                           self.nplans[child], self.last_plan_end[child])
+        self._p[:, pos] = (
+            child,
+            self.birth[child],
+            self.last_close[child],
+            self.death[child],
+            self.nplans[child],
+            self.last_plan_end[child],
+        )
 
     def _pick_repeat(self, t: int) -> int:
         """A child who had a plan, whose episode has closed, weighted to recent plan ends."""
@@ -392,8 +491,13 @@ class _History:
             return -1
         child, birth, last_close, death, nplans, last_plan_end = self._p[:, :n]
         age = (t - birth) // 366
-        ok = ((last_close < t - 14) & (death == _NEVER) & (birth < t - 30)
-              & (t - birth < 17 * 365) & (nplans <= np.maximum(age, 1)))
+        ok = (
+            (last_close < t - 14)
+            & (death == _NEVER)
+            & (birth < t - 30)
+            & (t - birth < 17 * 365)
+            & (nplans <= np.maximum(age, 1))
+        )
         if not ok.any():
             return -1
         w = np.where(ok, np.exp(-np.maximum(t - last_plan_end, 0) / 700.0), 0.0)
@@ -462,8 +566,9 @@ class _History:
             factors: tuple[str, ...] = ("21",)
         else:
             n = 1 + min(4, int(d.expo(1.0)))
-            factors = tuple(sorted({_FACTOR_CODES[d.cat(_FACTOR_CUM)] for _ in range(n)},
-                                   key=_FACTOR_CODES.index))
+            factors = tuple(
+                sorted({_FACTOR_CODES[d.cat(_FACTOR_CUM)] for _ in range(n)}, key=_FACTOR_CODES.index)
+            )
         return [start, review, auth, factors]
 
     def _cin_plan_length(self, child: int) -> int:
@@ -568,8 +673,7 @@ class _History:
             if death < cap:
                 cap, cap_reason = death, "RC2"
                 self.death[child] = death
-        ep = [child, t, source, need, close, reason, outcome == 0, icpc,
-              assessments, cin_plans, s47s, plans]
+        ep = [child, t, source, need, close, reason, outcome == 0, icpc, assessments, cin_plans, s47s, plans]
         if close > cap:
             _clip(ep, cap, cap_reason)
         self.episodes.append(ep)
@@ -587,18 +691,17 @@ def _clip(ep: list, cap: int, reason: str) -> None:
     ep[4], ep[5] = cap, reason
     if ep[7] > cap:
         ep[7] = _NEVER
-    ep[8] = [[a[0], a[1] if a[1] <= cap else _NEVER, min(a[2], cap), a[3]]
-             for a in ep[8] if a[0] <= cap]
+    ep[8] = [[a[0], a[1] if a[1] <= cap else _NEVER, min(a[2], cap), a[3]] for a in ep[8] if a[0] <= cap]
     ep[9] = [[c[0], min(c[1], cap)] for c in ep[9] if c[0] <= cap]
-    ep[10] = [[s[0], s[1], s[2] if s[2] <= cap else _NEVER, min(s[3], cap), s[4]]
-              for s in ep[10] if s[0] <= cap]
+    ep[10] = [
+        [s[0], s[1], s[2] if s[2] <= cap else _NEVER, min(s[3], cap), s[4]] for s in ep[10] if s[0] <= cap
+    ]
     plans = []
     for p in ep[11]:
         if p[0] > cap:
             continue
         latest = p[3] if p[4] <= cap else p[2]
-        plans.append([p[0], min(p[1], cap), p[2], latest, p[4], p[5],
-                      [r for r in p[6] if r <= cap]])
+        plans.append([p[0], min(p[1], cap), p[2], latest, p[4], p[5], [r for r in p[6] if r <= cap]])
     ep[11] = plans
 
 
@@ -626,8 +729,9 @@ assert set(_ETHNICITY_LEICESTER) == codes.ETHNICITY_CODES
 
 
 # -- ethnicity mixes ---------------------------------------------------------------------------
-def _ethnicity_mix(target: dict[str, float], weights: np.ndarray, rng: np.random.Generator,
-                   spread: float, fit: bool = True) -> list[list[float]]:
+def _ethnicity_mix(
+    target: dict[str, float], weights: np.ndarray, rng: np.random.Generator, spread: float, fit: bool = True
+) -> list[list[float]]:
     """Per-area cumulative code mixes that vary by area; with `fit`, their weighted average is
     `target`."""
     code_list = list(target)
@@ -691,8 +795,9 @@ def _child_ids(hist: _History) -> list[str]:
     return [f"{prefix}{i + 1:07d}" for i in range(len(hist.birth))]
 
 
-def _write_return(path: Path, hist: _History, year: int, ids: list[str],
-                  only: set[int] | None = None) -> set[int]:
+def _write_return(
+    path: Path, hist: _History, year: int, ids: list[str], only: set[int] | None = None
+) -> set[int]:
     """Cut the return for the year ending 31 March `year`; returns the children written."""
     la = hist.cfg.la
     ref = _day(date(year, 3, 31))
@@ -730,15 +835,17 @@ def _write_return(path: Path, hist: _History, year: int, ids: list[str],
             birth = hist.birth[child]
             parts = [f"<Child><ChildIdentifiers><LAchildID>{ids[child]}</LAchildID>"]
             if birth <= ref:
-                parts.append(f"<UPN>Z{(child * 48271003 + hist.upn_offset) % 10**12:012d}</UPN>"
-                             f"<PersonBirthDate>{ds(birth)}</PersonBirthDate>")
+                parts.append(
+                    f"<UPN>Z{(child * 48271003 + hist.upn_offset) % 10**12:012d}</UPN>"
+                    f"<PersonBirthDate>{ds(birth)}</PersonBirthDate>"
+                )
                 if hist.show_expected[child]:
-                    parts.append(f"<ExpectedPersonBirthDate>{ds(hist.expected[child])}"
-                                 "</ExpectedPersonBirthDate>")
+                    parts.append(
+                        f"<ExpectedPersonBirthDate>{ds(hist.expected[child])}</ExpectedPersonBirthDate>"
+                    )
                 sex = hist.sex[child]
             else:
-                parts.append(f"<ExpectedPersonBirthDate>{ds(hist.expected[child])}"
-                             "</ExpectedPersonBirthDate>")
+                parts.append(f"<ExpectedPersonBirthDate>{ds(hist.expected[child])}</ExpectedPersonBirthDate>")
                 sex = 0
             if use_sex:
                 parts.append(f"<Sex>{'UMF'[sex] if sex < 3 else 'U'}</Sex>")
@@ -746,9 +853,11 @@ def _write_return(path: Path, hist: _History, year: int, ids: list[str],
                 parts.append(f"<GenderCurrent>{sex}</GenderCurrent>")
             if hist.death[child] <= ref:
                 parts.append(f"<PersonDeathDate>{ds(hist.death[child])}</PersonDeathDate>")
-            parts.append(f"</ChildIdentifiers><ChildCharacteristics><Ethnicity>"
-                         f"{eth_codes[hist.ethnicity[child]]}</Ethnicity>"
-                         f"{hist.disability[child]}</ChildCharacteristics>")
+            parts.append(
+                f"</ChildIdentifiers><ChildCharacteristics><Ethnicity>"
+                f"{eth_codes[hist.ethnicity[child]]}</Ethnicity>"
+                f"{hist.disability[child]}</ChildCharacteristics>"
+            )
             for e in group:
                 _episode_xml(parts, eps[e], ref, ds, nfa_text)
             parts.append("</Child>\n")
@@ -761,30 +870,32 @@ def _write_return(path: Path, hist: _History, year: int, ids: list[str],
     return written
 
 
-def _episode_xml(parts: list[str], ep: list, ref: int, ds: _DateText,
-                 nfa_text: tuple[str, str]) -> None:
+def _episode_xml(parts: list[str], ep: list, ref: int, ds: _DateText, nfa_text: tuple[str, str]) -> None:
     _, referral, source, need, close, reason, nfa, icpc, assessments, cin_plans, s47s, plans = ep
-    parts.append(f"<CINdetails><CINreferralDate>{ds(referral)}</CINreferralDate>"
-                 f"<ReferralSource>{_SOURCE_CODES[source]}</ReferralSource>"
-                 f"<PrimaryNeedCode>{need}</PrimaryNeedCode>")
+    parts.append(
+        f"<CINdetails><CINreferralDate>{ds(referral)}</CINreferralDate>"
+        f"<ReferralSource>{_SOURCE_CODES[source]}</ReferralSource>"
+        f"<PrimaryNeedCode>{need}</PrimaryNeedCode>"
+    )
     if close <= ref:
-        parts.append(f"<CINclosureDate>{ds(close)}</CINclosureDate>"
-                     f"<ReasonForClosure>{reason}</ReasonForClosure>")
+        parts.append(
+            f"<CINclosureDate>{ds(close)}</CINclosureDate><ReasonForClosure>{reason}</ReasonForClosure>"
+        )
     if icpc <= ref:
         parts.append(f"<DateOfInitialCPC>{ds(icpc)}</DateOfInitialCPC>")
     for start, review, auth, factors in assessments:
         if start > ref:
             continue
-        parts.append(f"<Assessments><AssessmentActualStartDate>{ds(start)}"
-                     "</AssessmentActualStartDate>")
+        parts.append(f"<Assessments><AssessmentActualStartDate>{ds(start)}</AssessmentActualStartDate>")
         if review <= ref:
-            parts.append(f"<AssessmentInternalReviewDate>{ds(review)}"
-                         "</AssessmentInternalReviewDate>")
+            parts.append(f"<AssessmentInternalReviewDate>{ds(review)}</AssessmentInternalReviewDate>")
         if auth <= ref:
-            parts.append(f"<AssessmentAuthorisationDate>{ds(auth)}</AssessmentAuthorisationDate>"
-                         "<FactorsIdentifiedAtAssessment>"
-                         + "".join(f"<AssessmentFactors>{f}</AssessmentFactors>" for f in factors)
-                         + "</FactorsIdentifiedAtAssessment>")
+            parts.append(
+                f"<AssessmentAuthorisationDate>{ds(auth)}</AssessmentAuthorisationDate>"
+                "<FactorsIdentifiedAtAssessment>"
+                + "".join(f"<AssessmentFactors>{f}</AssessmentFactors>" for f in factors)
+                + "</FactorsIdentifiedAtAssessment>"
+            )
         parts.append("</Assessments>")
     for start, end in cin_plans:
         if start > ref:
@@ -796,8 +907,10 @@ def _episode_xml(parts: list[str], ep: list, ref: int, ds: _DateText,
     for start, target, s_icpc, decided, not_required in s47s:
         if start > ref:
             continue
-        parts.append(f"<Section47><S47ActualStartDate>{ds(start)}</S47ActualStartDate>"
-                     f"<InitialCPCtarget>{ds(target)}</InitialCPCtarget>")
+        parts.append(
+            f"<Section47><S47ActualStartDate>{ds(start)}</S47ActualStartDate>"
+            f"<InitialCPCtarget>{ds(target)}</InitialCPCtarget>"
+        )
         if s_icpc <= ref:
             parts.append(f"<DateOfInitialCPC>{ds(s_icpc)}</DateOfInitialCPC>")
         flag = "true" if not_required and decided <= ref else "false"
@@ -810,29 +923,47 @@ def _episode_xml(parts: list[str], ep: list, ref: int, ds: _DateText,
             parts.append(f"<CPPendDate>{ds(end)}</CPPendDate>")
         if change > ref:
             latest = initial
-        parts.append(f"<InitialCategoryOfAbuse>{_CATEGORY_CODES[initial]}"
-                     f"</InitialCategoryOfAbuse><LatestCategoryOfAbuse>"
-                     f"{_CATEGORY_CODES[latest]}</LatestCategoryOfAbuse>"
-                     f"<NumberOfPreviousCPP>{nprev}</NumberOfPreviousCPP>")
+        parts.append(
+            f"<InitialCategoryOfAbuse>{_CATEGORY_CODES[initial]}"
+            f"</InitialCategoryOfAbuse><LatestCategoryOfAbuse>"
+            f"{_CATEGORY_CODES[latest]}</LatestCategoryOfAbuse>"
+            f"<NumberOfPreviousCPP>{nprev}</NumberOfPreviousCPP>"
+        )
         shown = [r for r in reviews if r <= ref]
         if shown:
-            parts.append("<Reviews>" + "".join(f"<CPPreviewDate>{ds(r)}</CPPreviewDate>"
-                                               for r in shown) + "</Reviews>")
+            parts.append(
+                "<Reviews>" + "".join(f"<CPPreviewDate>{ds(r)}</CPPreviewDate>" for r in shown) + "</Reviews>"
+            )
         parts.append("</ChildProtectionPlans>")
     parts.append(f"<ReferralNFA>{nfa_text[0] if nfa else nfa_text[1]}</ReferralNFA></CINdetails>")
 
 
 ANNEX_A_LIST7_HEADERS = (
-    "Child Unique ID", "Gender", "Ethnicity", "Date of Birth", "Age",
-    "Does the Child have a Disability", "Child Protection Plan Start Date",
-    "Initial Category of Abuse", "Latest Category of Abuse", "Date of the Last Statutory Visit",
-    "Was the Child Seen Alone?", "Date of latest review conference",
+    "Child Unique ID",
+    "Gender",
+    "Ethnicity",
+    "Date of Birth",
+    "Age",
+    "Does the Child have a Disability",
+    "Child Protection Plan Start Date",
+    "Initial Category of Abuse",
+    "Latest Category of Abuse",
+    "Date of the Last Statutory Visit",
+    "Was the Child Seen Alone?",
+    "Date of latest review conference",
     "Child Protection Plan End Date",
     "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)",
-    "Number of Previous Child Protection Plans", "Allocated Team", "Allocated Worker",
+    "Number of Previous Child Protection Plans",
+    "Allocated Team",
+    "Allocated Worker",
 )
-_ANNEX_A_CATEGORY = {"NEG": "Neglect", "PHY": "Physical abuse", "SAB": "Sexual abuse",
-                     "EMO": "Emotional abuse", "MUL": "Multiple"}
+_ANNEX_A_CATEGORY = {
+    "NEG": "Neglect",
+    "PHY": "Physical abuse",
+    "SAB": "Sexual abuse",
+    "EMO": "Emotional abuse",
+    "MUL": "Multiple",
+}
 _ANNEX_A_GENDER = {1: "a) Male", 2: "b) Female"}
 
 
@@ -861,26 +992,29 @@ def write_annex_a_list7(path: Path, hist: _History, as_at: date, ids: list[str])
             birth = hist.birth[child]
             shown_reviews = [r for r in reviews if r <= ref]
             code = eth_codes[hist.ethnicity[child]]
-            sheet7.append([
-                ids[child],
-                _ANNEX_A_GENDER.get(hist.sex[child], "c) Not stated") if birth <= ref else
-                "c) Not stated",
-                f"{chr(97 + sorted(eth_codes).index(code))}) {code}",
-                _as_date(birth) if birth <= ref else None,
-                round((ref - birth) / 365.25, 2) if birth <= ref else None,
-                "a) Yes" if "NONE" not in hist.disability[child] else "b) No",
-                _as_date(start),
-                _ANNEX_A_CATEGORY[_CATEGORY_CODES[initial]],
-                _ANNEX_A_CATEGORY[_CATEGORY_CODES[latest if change <= ref else initial]],
-                _as_date(max(start, ref - 1 - (child % 20))),
-                "a) Yes" if child % 3 else "b) No",
-                _as_date(shown_reviews[-1]) if shown_reviews else None,
-                _as_date(end) if end <= ref else None,
-                "b) No",
-                nprev,
-                f"Locality {1 + hist.ward[child] % 4}",
-                f"Worker {1 + child % 40}",
-            ])
+            sheet7.append(
+                [
+                    ids[child],
+                    _ANNEX_A_GENDER.get(hist.sex[child], "c) Not stated")
+                    if birth <= ref
+                    else "c) Not stated",
+                    f"{chr(97 + sorted(eth_codes).index(code))}) {code}",
+                    _as_date(birth) if birth <= ref else None,
+                    round((ref - birth) / 365.25, 2) if birth <= ref else None,
+                    "a) Yes" if "NONE" not in hist.disability[child] else "b) No",
+                    _as_date(start),
+                    _ANNEX_A_CATEGORY[_CATEGORY_CODES[initial]],
+                    _ANNEX_A_CATEGORY[_CATEGORY_CODES[latest if change <= ref else initial]],
+                    _as_date(max(start, ref - 1 - (child % 20))),
+                    "a) Yes" if child % 3 else "b) No",
+                    _as_date(shown_reviews[-1]) if shown_reviews else None,
+                    _as_date(end) if end <= ref else None,
+                    "b) No",
+                    nprev,
+                    f"Locality {1 + hist.ward[child] % 4}",
+                    f"Worker {1 + child % 40}",
+                ]
+            )
     wb.properties.created = wb.properties.modified = datetime(2026, 1, 1)
     wb.save(path)
     _fix_zip_times(path)
@@ -894,12 +1028,22 @@ def _fix_zip_times(path: Path) -> None:
     with zipfile.ZipFile(path) as src:
         members = [(info.filename, src.read(info.filename)) for info in src.infolist()]
     # openpyxl stamps the save time into docProps/core.xml; pin it.
-    members = [(name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
-                if name == "docProps/core.xml" else data) for name, data in members]
+    members = [
+        (
+            name,
+            re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+            if name == "docProps/core.xml"
+            else data,
+        )
+        for name, data in members
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in members:
-            dst.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data,
-                         compress_type=zipfile.ZIP_DEFLATED)
+            dst.writestr(
+                zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
 
 
 def _as_date(day: int) -> datetime:
@@ -934,10 +1078,18 @@ def generate_demo(out_dir: Path, *, seed: int = DEMO_SEED) -> list[Path]:
     cin_rate = np.clip(np.exp(0.45 * geo_rng.standard_normal(n)), 0.4, 2.6)  # deprivation
     drift = 0.012 * geo_rng.standard_normal(n)
     ethnicity_cum = _ethnicity_mix(_ETHNICITY_LEICESTER, size * cin_rate, geo_rng, 0.6)
-    cfg = _Config(la=la, id_prefix="DEMO", pop_by_year=pop_by_year, first_year=years[0],
-                  last_year=years[-1], signals=True, repeat_share=_REPEAT_SHARE_BEFORE,
-                  ward_cum=_cum(size * cin_rate), ethnicity_cum=ethnicity_cum,
-                  sim_end=ANNEX_A_MONTH_ENDS[-1])
+    cfg = _Config(
+        la=la,
+        id_prefix="DEMO",
+        pop_by_year=pop_by_year,
+        first_year=years[0],
+        last_year=years[-1],
+        signals=True,
+        repeat_share=_REPEAT_SHARE_BEFORE,
+        ward_cum=_cum(size * cin_rate),
+        ethnicity_cum=ethnicity_cum,
+        sim_end=ANNEX_A_MONTH_ENDS[-1],
+    )
     hist = _History(cfg, rng).run()
     ids = _child_ids(hist)
 
@@ -954,8 +1106,10 @@ def generate_demo(out_dir: Path, *, seed: int = DEMO_SEED) -> list[Path]:
         paths.append(path)
 
     lookup = out_dir / f"area_lookup_{la}.csv"
-    _write_text(lookup, ["LAchildID,area_code,area_name\n"] + [
-        _csv_row(ids[c], *wards[hist.ward[c]]) for c in sorted(seen)])
+    _write_text(
+        lookup,
+        ["LAchildID,area_code,area_name\n"] + [_csv_row(ids[c], *wards[hist.ward[c]]) for c in sorted(seen)],
+    )
     ward_pop = out_dir / f"ward_population_{la}.csv"
     rows = ["la_code,area_code,area_name,year,population_0_17\n"]
     for year in years:
@@ -963,8 +1117,14 @@ def generate_demo(out_dir: Path, *, seed: int = DEMO_SEED) -> list[Path]:
         for (code, name), value in zip(wards, _allocate(pop_by_year[year], shares), strict=True):
             rows.append(_csv_row(la, code, name, str(year), str(value)))
     _write_text(ward_pop, rows)
-    paths += write_cdop_extracts(out_dir, la=la, pop_by_year=pop_by_year,
-                                 ward_codes=[code for code, _ in wards], ward_weights=size, seed=seed)
+    paths += write_cdop_extracts(
+        out_dir,
+        la=la,
+        pop_by_year=pop_by_year,
+        ward_codes=[code for code, _ in wards],
+        ward_weights=size,
+        seed=seed,
+    )
     return sorted(paths + [lookup, ward_pop])
 
 
@@ -972,21 +1132,37 @@ def _csv_row(*fields: str) -> str:
     return ",".join(f'"{f}"' if ("," in f or '"' in f) else f for f in fields) + "\n"
 
 
-def _benchmark_config(la: str, rng: np.random.Generator, first_year: int, last_year: int,
-                      base_population: float, burn_in_years: int = 4) -> _Config:
+def _benchmark_config(
+    la: str,
+    rng: np.random.Generator,
+    first_year: int,
+    last_year: int,
+    base_population: float,
+    burn_in_years: int = 4,
+) -> _Config:
     growth = 0.005 + 0.006 * rng.standard_normal()
-    pop_by_year = {y: int(round(base_population * (1 + growth) ** (y - first_year)))
-                   for y in range(first_year - burn_in_years - 1, last_year + 1)}
+    pop_by_year = {
+        y: int(round(base_population * (1 + growth) ** (y - first_year)))
+        for y in range(first_year - burn_in_years - 1, last_year + 1)
+    }
     eth = _ethnicity_mix(_ETHNICITY_ENGLAND, np.ones(1), rng, 0.5, fit=False)
-    return _Config(la=la, id_prefix=f"{la}C", pop_by_year=pop_by_year, first_year=first_year,
-                   last_year=last_year, signals=False,
-                   repeat_share=float(rng.uniform(0.15, 0.26)),
-                   rate_mult=float(np.exp(0.25 * rng.standard_normal())),
-                   ethnicity_cum=eth, burn_in_years=burn_in_years)
+    return _Config(
+        la=la,
+        id_prefix=f"{la}C",
+        pop_by_year=pop_by_year,
+        first_year=first_year,
+        last_year=last_year,
+        signals=False,
+        repeat_share=float(rng.uniform(0.15, 0.26)),
+        rate_mult=float(np.exp(0.25 * rng.standard_normal())),
+        ethnicity_cum=eth,
+        burn_in_years=burn_in_years,
+    )
 
 
-def generate_las(out_dir: Path, *, la_codes: list[str], first_year: int, last_year: int,
-                 seed: int = 1, scale: float = 1.0) -> list[Path]:
+def generate_las(
+    out_dir: Path, *, la_codes: list[str], first_year: int, last_year: int, seed: int = 1, scale: float = 1.0
+) -> list[Path]:
     """N LAs x Y years for benchmarks: one file per LA per year named cin_census_<la>_<year>.xml.
 
     Realistic skew between LAs (child population per LA drawn from a lognormal around 75k
@@ -1008,8 +1184,9 @@ def generate_las(out_dir: Path, *, la_codes: list[str], first_year: int, last_ye
     return sorted(paths)
 
 
-def generate_single_file(path: Path, *, n_children: int, la_code: str = "999",
-                         reference_year: int = 2025, seed: int = 7) -> Path:
+def generate_single_file(
+    path: Path, *, n_children: int, la_code: str = "999", reference_year: int = 2025, seed: int = 7
+) -> Path:
     """One census return with exactly n_children <Child> elements (for parse benchmarks)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1018,8 +1195,7 @@ def generate_single_file(path: Path, *, n_children: int, la_code: str = "999",
     rng = np.random.default_rng([seed, zlib.crc32(la_code.encode("utf-8"))])
     population = max(2000.0, n_children / 0.075 * 1.08)
     while True:
-        cfg = _benchmark_config(la_code, rng, reference_year, reference_year, population,
-                                burn_in_years=2)
+        cfg = _benchmark_config(la_code, rng, reference_year, reference_year, population, burn_in_years=2)
         hist = _History(cfg, rng).run()
         ref = _day(date(reference_year, 3, 31))
         start = _day(date(reference_year - 1, 4, 1))
@@ -1044,8 +1220,14 @@ CDOP_EXTRACT_DATES = (date(2025, 9, 30), date(2026, 9, 30))
 _CDOP_FIRST_DEATH = date(2016, 1, 1)
 _CDOP_RATE_PER_100K = 30.0
 # Age at death: (share, youngest and oldest age in days).
-_CDOP_AGES = ((0.42, 0, 27), (0.21, 28, 364), (0.10, 365, 1826), (0.06, 1827, 3652),
-              (0.09, 3653, 5478), (0.12, 5479, 6574))
+_CDOP_AGES = (
+    (0.42, 0, 27),
+    (0.21, 28, 364),
+    (0.10, 365, 1826),
+    (0.06, 1827, 3652),
+    (0.09, 3653, 5478),
+    (0.12, 5479, 6574),
+)
 # Category of death by age band (same order as _CDOP_AGES).
 _CDOP_CATEGORIES = (
     {"PER": 60, "CGC": 30, "INF": 4, "SUD": 2, "ACU": 2, "CHR": 1, "TRA": 1},
@@ -1055,14 +1237,48 @@ _CDOP_CATEGORIES = (
     {"MAL": 25, "SUI": 15, "TRA": 15, "CHR": 15, "ACU": 10, "CGC": 10, "INF": 5, "DII": 5},
     {"SUI": 30, "TRA": 30, "MAL": 12, "CHR": 8, "ACU": 8, "CGC": 5, "DII": 5, "INF": 2},
 )
-_CDOP_UNEXPECTED_P = {"DII": 1.0, "SUI": 1.0, "TRA": 1.0, "SUD": 1.0, "INF": 0.45, "ACU": 0.4,
-                      "PER": 0.12, "CHR": 0.2, "CGC": 0.08, "MAL": 0.03}
-_CDOP_MODIFIABLE_P = {"DII": 0.9, "SUI": 0.7, "TRA": 0.7, "SUD": 0.6, "PER": 0.35, "INF": 0.3,
-                      "ACU": 0.3, "CHR": 0.2, "CGC": 0.15, "MAL": 0.1}
-_CDOP_HEADERS = ("death_id", "la_code", "date_of_death", "age_at_death_days", "sex", "ethnicity",
-                 "area_code", "notification_date", "review_completed_date", "place_of_death",
-                 "expected", "sudi", "category_of_death", "modifiable_factors", "stillbirth",
-                 "panel_notes")
+_CDOP_UNEXPECTED_P = {
+    "DII": 1.0,
+    "SUI": 1.0,
+    "TRA": 1.0,
+    "SUD": 1.0,
+    "INF": 0.45,
+    "ACU": 0.4,
+    "PER": 0.12,
+    "CHR": 0.2,
+    "CGC": 0.08,
+    "MAL": 0.03,
+}
+_CDOP_MODIFIABLE_P = {
+    "DII": 0.9,
+    "SUI": 0.7,
+    "TRA": 0.7,
+    "SUD": 0.6,
+    "PER": 0.35,
+    "INF": 0.3,
+    "ACU": 0.3,
+    "CHR": 0.2,
+    "CGC": 0.15,
+    "MAL": 0.1,
+}
+_CDOP_HEADERS = (
+    "death_id",
+    "la_code",
+    "date_of_death",
+    "age_at_death_days",
+    "sex",
+    "ethnicity",
+    "area_code",
+    "notification_date",
+    "review_completed_date",
+    "place_of_death",
+    "expected",
+    "sudi",
+    "category_of_death",
+    "modifiable_factors",
+    "stillbirth",
+    "panel_notes",
+)
 
 
 def _panel_meeting_on_or_after(d: date) -> date:
@@ -1076,8 +1292,14 @@ def _panel_meeting_on_or_after(d: date) -> date:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _cdop_deaths(la: str, pop_by_year: dict[int, int], ward_codes: list[str], ward_weights,
-                 rng: np.random.Generator, until: date) -> list[dict]:
+def _cdop_deaths(
+    la: str,
+    pop_by_year: dict[int, int],
+    ward_codes: list[str],
+    ward_weights,
+    rng: np.random.Generator,
+    until: date,
+) -> list[dict]:
     eth_codes, eth_cum = _codes_cum(_ETHNICITY_LEICESTER)
     ward_cum = _cum(ward_weights)
     age_cum = _cum(a[0] for a in _CDOP_AGES)
@@ -1096,46 +1318,97 @@ def _cdop_deaths(la: str, pop_by_year: dict[int, int], ward_codes: list[str], wa
             lag = float(np.exp(np.log(290) + 0.4 * rng.standard_normal()))
             if rng.random() < 0.1:  # awaiting an inquest or a criminal investigation
                 lag += float(rng.integers(200, 600))
-            place = ("HOSP" if rng.random() < 0.93 else "HOME") if band == 0 else \
-                ["HOSP", "HOME", "HOSPICE", "PUBLIC", "ABROAD"][
-                    min(bisect_right(_cum([60, 20, 8, 10, 2]), rng.random() * 100), 4)]
+            place = (
+                ("HOSP" if rng.random() < 0.93 else "HOME")
+                if band == 0
+                else ["HOSP", "HOME", "HOSPICE", "PUBLIC", "ABROAD"][
+                    min(bisect_right(_cum([60, 20, 8, 10, 2]), rng.random() * 100), 4)
+                ]
+            )
             modifiable_draw = rng.random()
-            deaths.append({
-                "death_id": f"{la}-CD-{len(deaths) + 1:05d}", "died": died,
-                "age_days": int(rng.integers(lo, hi + 1)),
-                "sex": "M" if rng.random() < 0.56 else "F",
-                "ethnicity": "" if rng.random() < 0.05 else
-                eth_codes[min(bisect_right(eth_cum, rng.random() * eth_cum[-1]), len(eth_codes) - 1)],
-                "area": "" if rng.random() < 0.03 else
-                ward_codes[min(bisect_right(ward_cum, rng.random() * ward_cum[-1]), len(ward_codes) - 1)],
-                "notified": died + timedelta(days=int(rng.geometric(0.55)) - 1),
-                "reviewed": _panel_meeting_on_or_after(died + timedelta(days=int(lag))),
-                "place": place, "expected": "N" if unexpected else "Y",
-                "sudi": "Y" if unexpected and band <= 1 else "N", "category": category,
-                "modifiable": "U" if modifiable_draw < 0.03 else
-                ("Y" if modifiable_draw < 0.03 + _CDOP_MODIFIABLE_P[category] else "N"),
-                "stillbirth": "",
-            })
+            deaths.append(
+                {
+                    "death_id": f"{la}-CD-{len(deaths) + 1:05d}",
+                    "died": died,
+                    "age_days": int(rng.integers(lo, hi + 1)),
+                    "sex": "M" if rng.random() < 0.56 else "F",
+                    "ethnicity": ""
+                    if rng.random() < 0.05
+                    else eth_codes[
+                        min(bisect_right(eth_cum, rng.random() * eth_cum[-1]), len(eth_codes) - 1)
+                    ],
+                    "area": ""
+                    if rng.random() < 0.03
+                    else ward_codes[
+                        min(bisect_right(ward_cum, rng.random() * ward_cum[-1]), len(ward_codes) - 1)
+                    ],
+                    "notified": died + timedelta(days=int(rng.geometric(0.55)) - 1),
+                    "reviewed": _panel_meeting_on_or_after(died + timedelta(days=int(lag))),
+                    "place": place,
+                    "expected": "N" if unexpected else "Y",
+                    "sudi": "Y" if unexpected and band <= 1 else "N",
+                    "category": category,
+                    "modifiable": "U"
+                    if modifiable_draw < 0.03
+                    else ("Y" if modifiable_draw < 0.03 + _CDOP_MODIFIABLE_P[category] else "N"),
+                    "stillbirth": "",
+                }
+            )
         month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
     for n, when in enumerate((date(2018, 7, 3), date(2022, 2, 14))):  # notified in error
-        deaths.append({"death_id": f"{la}-SB-{n + 1:05d}", "died": when, "age_days": 0, "sex": "F",
-                       "ethnicity": "", "area": "", "notified": when, "reviewed": None, "place": "HOSP",
-                       "expected": "", "sudi": "", "category": "", "modifiable": "", "stillbirth": "Y"})
+        deaths.append(
+            {
+                "death_id": f"{la}-SB-{n + 1:05d}",
+                "died": when,
+                "age_days": 0,
+                "sex": "F",
+                "ethnicity": "",
+                "area": "",
+                "notified": when,
+                "reviewed": None,
+                "place": "HOSP",
+                "expected": "",
+                "sudi": "",
+                "category": "",
+                "modifiable": "",
+                "stillbirth": "Y",
+            }
+        )
     deaths.sort(key=lambda d: (d["notified"], d["death_id"]))
     return deaths
 
 
-def _cdop_row(d: dict, la: str, as_at: date, category_override: str | None = None,
-              note: str = "") -> list:
+def _cdop_row(d: dict, la: str, as_at: date, category_override: str | None = None, note: str = "") -> list:
     reviewed = d["reviewed"] is not None and d["reviewed"] <= as_at
-    return [d["death_id"], la, d["died"], d["age_days"], d["sex"], d["ethnicity"], d["area"],
-            d["notified"], d["reviewed"] if reviewed else None, d["place"], d["expected"], d["sudi"],
-            (category_override or d["category"]) if reviewed else "",
-            d["modifiable"] if reviewed else "", d["stillbirth"], note]
+    return [
+        d["death_id"],
+        la,
+        d["died"],
+        d["age_days"],
+        d["sex"],
+        d["ethnicity"],
+        d["area"],
+        d["notified"],
+        d["reviewed"] if reviewed else None,
+        d["place"],
+        d["expected"],
+        d["sudi"],
+        (category_override or d["category"]) if reviewed else "",
+        d["modifiable"] if reviewed else "",
+        d["stillbirth"],
+        note,
+    ]
 
 
-def write_cdop_extracts(out_dir: Path, *, la: str = DEMO_LA, pop_by_year: dict[int, int],
-                        ward_codes: list[str], ward_weights, seed: int = DEMO_SEED) -> list[Path]:
+def write_cdop_extracts(
+    out_dir: Path,
+    *,
+    la: str = DEMO_LA,
+    pop_by_year: dict[int, int],
+    ward_codes: list[str],
+    ward_weights,
+    seed: int = DEMO_SEED,
+) -> list[Path]:
     """Write cdop_<la>_<date>.csv (first extract) and cdop_<la>_<date>.xlsx (second); returns both.
 
     The second extract holds every death notified by its date, with reviews completed by then,
@@ -1156,8 +1429,11 @@ def write_cdop_extracts(out_dir: Path, *, la: str = DEMO_LA, pop_by_year: dict[i
     for d in deaths:
         if d["notified"] <= first:
             row = _cdop_row(d, la, first, wrong if d is corrected else None)
-            lines.append(_csv_row(*("" if v is None else v.isoformat() if isinstance(v, date)
-                                    else str(v) for v in row)))
+            lines.append(
+                _csv_row(
+                    *("" if v is None else v.isoformat() if isinstance(v, date) else str(v) for v in row)
+                )
+            )
     _write_text(csv_path, lines)
 
     xlsx_path = out_dir / f"cdop_{la}_{second.isoformat()}.xlsx"
@@ -1166,11 +1442,16 @@ def write_cdop_extracts(out_dir: Path, *, la: str = DEMO_LA, pop_by_year: dict[i
     ws.append(list(_CDOP_HEADERS))
     for d in deaths:
         if d["notified"] <= second:
-            row = _cdop_row(d, la, second, None,
-                            "Category corrected after the inquest" if d is corrected else "")
+            row = _cdop_row(
+                d, la, second, None, "Category corrected after the inquest" if d is corrected else ""
+            )
             row[12] = CATEGORY_OF_DEATH.get(row[12], row[12])  # full names: either form is accepted
-            ws.append([datetime(v.year, v.month, v.day) if isinstance(v, date) else (v if v != "" else None)
-                       for v in row])
+            ws.append(
+                [
+                    datetime(v.year, v.month, v.day) if isinstance(v, date) else (v if v != "" else None)
+                    for v in row
+                ]
+            )
     wb.properties.created = wb.properties.modified = datetime(2026, 1, 1)
     wb.save(xlsx_path)
     _fix_zip_times(xlsx_path)

@@ -33,11 +33,17 @@ from safeguarding.settings import resolve_warehouse
 
 Progress = Callable[[str], None]
 STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)
-STAGING_TABLE_OF = {"ons_population": "population", "census_ethnicity": "ethnic_population",
-                    "annex_a": "annex_a_plans"}
+STAGING_TABLE_OF = {
+    "ons_population": "population",
+    "census_ethnicity": "ethnic_population",
+    "annex_a": "annex_a_plans",
+}
 # Published DfE benchmark files (pipelines/published.py).
-STAGING_TABLE_OF |= {"ees_csv": "published_values", "lait_parquet": "published_values",
-                     "statistical_neighbours": "statistical_neighbours"}
+STAGING_TABLE_OF |= {
+    "ees_csv": "published_values",
+    "lait_parquet": "published_values",
+    "statistical_neighbours": "statistical_neighbours",
+}
 STAGING_TABLE_OF |= {"cdop": "cdop_deaths"}  # CDOP extracts (pipelines/cdop.py)
 
 
@@ -57,13 +63,18 @@ class FileResult(HasIssues):
 
     def summary(self) -> str:
         rate = f", {self.children / self.seconds:,.0f} children/s" if self.seconds and self.children else ""
-        what = f"{self.children:,} children" if self.source_type == "cin_census" else \
-            f"{sum(self.rows.values()):,} rows"
+        what = (
+            f"{self.children:,} children"
+            if self.source_type == "cin_census"
+            else f"{sum(self.rows.values()):,} rows"
+        )
         period = f" LA {self.header.la_code} {self.header.collection_year}" if self.header else ""
         if self.meta:
             period = f" LA {self.meta['la_code']} as at {self.meta['as_at']:%Y-%m-%d}"
-        return (f"{self.path.name}: {self.status} ({self.source_type or 'unknown type'}{period}; "
-                f"{what}; {len(self.rules)} rule issues; {self.seconds:.1f}s{rate})")
+        return (
+            f"{self.path.name}: {self.status} ({self.source_type or 'unknown type'}{period}; "
+            f"{what}; {len(self.rules)} rule issues; {self.seconds:.1f}s{rate})"
+        )
 
 
 def sha256_of(path: Path) -> str:
@@ -100,10 +111,20 @@ def _too_big(path: Path) -> FileResult | None:
     if size <= max_file_bytes():
         return None
     result = FileResult(path, None, status="rejected")
-    result.issues.append(Issue(path.name, None, None, "file", None, "S-SIZE", Severity.STRUCTURAL,
-                               f"the file is {size / (1 << 20):,.0f} MB, over the "
-                               f"{max_file_bytes() / (1 << 20):,.0f} MB limit "
-                               "(set SAFEGUARDING_MAX_FILE_MB to raise it); it was not read"))
+    result.issues.append(
+        Issue(
+            path.name,
+            None,
+            None,
+            "file",
+            None,
+            "S-SIZE",
+            Severity.STRUCTURAL,
+            f"the file is {size / (1 << 20):,.0f} MB, over the "
+            f"{max_file_bytes() / (1 << 20):,.0f} MB limit "
+            "(set SAFEGUARDING_MAX_FILE_MB to raise it); it was not read",
+        )
+    )
     return result
 
 
@@ -119,9 +140,11 @@ def _encoding_problem(path: Path) -> str | None:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         if len(head) < 65536 or exc.start < len(head) - 4:  # not a character cut at 64 KB
-            line = head[:exc.start].count(b"\n") + 1
-            return (f"the file is not UTF-8 text (byte 0x{head[exc.start]:02x} on line {line}; "
-                    "Latin-1 or Windows-1252?): save it as UTF-8 (in Excel, 'CSV UTF-8')")
+            line = head[: exc.start].count(b"\n") + 1
+            return (
+                f"the file is not UTF-8 text (byte 0x{head[exc.start]:02x} on line {line}; "
+                "Latin-1 or Windows-1252?): save it as UTF-8 (in Excel, 'CSV UTF-8')"
+            )
     return None
 
 
@@ -134,12 +157,13 @@ def _unknown_file(path: Path) -> FileResult:
     elif encoding := _encoding_problem(path):
         message = encoding
     else:
-        message = ("the file type is not recognised (expected CIN census XML, an Annex A workbook "
-                   "with List 7, an area lookup CSV, an area population CSV, an ONS population CSV, a DfE "
-                   "EES table D1/D3/D5/D6/D7/C4, the LAIT parquet, a statistical neighbours CSV or a "
-                   "CDOP extract)")
-    result.issues.append(Issue(path.name, None, None, "file", None, "S-TYPE",
-                               Severity.STRUCTURAL, message))
+        message = (
+            "the file type is not recognised (expected CIN census XML, an Annex A workbook "
+            "with List 7, an area lookup CSV, an area population CSV, an ONS population CSV, a DfE "
+            "EES table D1/D3/D5/D6/D7/C4, the LAIT parquet, a statistical neighbours CSV or a "
+            "CDOP extract)"
+        )
+    result.issues.append(Issue(path.name, None, None, "file", None, "S-TYPE", Severity.STRUCTURAL, message))
     return result
 
 
@@ -161,9 +185,13 @@ def validate_files(paths: Iterable[str | Path], progress: Progress | None = None
     return results
 
 
-def _read_file(path: Path, kind: str, pseudo: Pseudonymiser,
-               stage: Callable[[str, pa.Table, str | None], None] | None,
-               progress: Progress | None) -> FileResult:
+def _read_file(
+    path: Path,
+    kind: str,
+    pseudo: Pseudonymiser,
+    stage: Callable[[str, pa.Table, str | None], None] | None,
+    progress: Progress | None,
+) -> FileResult:
     """Parse one file; rows go to `stage(table, arrow_table, la_code)` (None: discard them)."""
     started = time.perf_counter()
     result = FileResult(path, kind)
@@ -191,14 +219,39 @@ def _read_file(path: Path, kind: str, pseudo: Pseudonymiser,
         try:
             table, issues = _read_tabular(path, kind, pseudo, result)
         except UnicodeDecodeError as exc:
-            table, issues = None, [Issue(path.name, None, None, "file", None, "S-ENCODING",
-                                         Severity.STRUCTURAL,
-                                         f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
-                                         "in it; Latin-1 or Windows-1252?): save it as UTF-8 "
-                                         "(in Excel, 'CSV UTF-8')")]
+            table, issues = (
+                None,
+                [
+                    Issue(
+                        path.name,
+                        None,
+                        None,
+                        "file",
+                        None,
+                        "S-ENCODING",
+                        Severity.STRUCTURAL,
+                        f"the file is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} "
+                        "in it; Latin-1 or Windows-1252?): save it as UTF-8 "
+                        "(in Excel, 'CSV UTF-8')",
+                    )
+                ],
+            )
         except csv.Error as exc:
-            table, issues = None, [Issue(path.name, None, None, "file", None, "S-CSV",
-                                         Severity.STRUCTURAL, f"the CSV cannot be read: {exc}")]
+            table, issues = (
+                None,
+                [
+                    Issue(
+                        path.name,
+                        None,
+                        None,
+                        "file",
+                        None,
+                        "S-CSV",
+                        Severity.STRUCTURAL,
+                        f"the CSV cannot be read: {exc}",
+                    )
+                ],
+            )
         result.issues = issues
         if table is not None:
             result.rows = {kind: table.num_rows}
@@ -208,8 +261,9 @@ def _read_file(path: Path, kind: str, pseudo: Pseudonymiser,
     return result
 
 
-def _read_tabular(path: Path, kind: str, pseudo: Pseudonymiser,
-                  result: FileResult) -> tuple[pa.Table | None, list[Issue]]:
+def _read_tabular(
+    path: Path, kind: str, pseudo: Pseudonymiser, result: FileResult
+) -> tuple[pa.Table | None, list[Issue]]:
     """The readers for everything but CIN census XML (Annex A and CDOP also set result.meta)."""
     if kind == "annex_a":
         table, issues, result.meta = read_annex_a(path, pseudo)
@@ -232,8 +286,13 @@ def _read_tabular(path: Path, kind: str, pseudo: Pseudonymiser,
     return table, issues
 
 
-def ingest(paths: Iterable[str | Path], warehouse: str | Path | None = None, *,
-           strict: bool = False, progress: Progress | None = _stderr) -> list[FileResult]:
+def ingest(
+    paths: Iterable[str | Path],
+    warehouse: str | Path | None = None,
+    *,
+    strict: bool = False,
+    progress: Progress | None = _stderr,
+) -> list[FileResult]:
     """Load files into the warehouse. Raises IngestError (and changes nothing) if any is rejected."""
     target = resolve_warehouse(warehouse)
     files = expand_paths(paths)
@@ -284,11 +343,17 @@ def ingest(paths: Iterable[str | Path], warehouse: str | Path | None = None, *,
 def _reject_if_any(results: list[FileResult]) -> None:
     rejected = [r for r in results if r.status == "rejected"]
     if rejected:
-        issues = [i for r in rejected for i in r.issues if i.severity is Severity.STRUCTURAL
-                  or r.status == "rejected"]
+        issues = [
+            i
+            for r in rejected
+            for i in r.issues
+            if i.severity is Severity.STRUCTURAL or r.status == "rejected"
+        ]
         names = ", ".join(r.path.name for r in rejected)
-        raise IngestError(f"{len(rejected)} file(s) rejected ({names}); nothing was loaded and "
-                          "the warehouse is unchanged", issues)
+        raise IngestError(
+            f"{len(rejected)} file(s) rejected ({names}); nothing was loaded and the warehouse is unchanged",
+            issues,
+        )
 
 
 def _loaded_hashes(target: Path) -> set[str]:
@@ -303,35 +368,62 @@ def _loaded_hashes(target: Path) -> set[str]:
         con.close()
 
 
-def _load_one(con: duckdb.DuckDBPyConnection, path: Path, kind: str, sha: str,
-              pseudo: Pseudonymiser, strict: bool, progress: Progress | None) -> FileResult:
+def _load_one(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    sha: str,
+    pseudo: Pseudonymiser,
+    strict: bool,
+    progress: Progress | None,
+) -> FileResult:
     load_id = con.execute("select nextval('load_id_seq')").fetchone()[0]
 
     def stage(table: str, batch: pa.Table, la_code: str | None) -> None:
         # `batch` is an Arrow table that DuckDB reads by its Python variable name.
         if la_code is None:
-            con.execute(f"insert into staging.{table} by name select ? as load_id, * from batch",
-                        [load_id])
+            con.execute(f"insert into staging.{table} by name select ? as load_id, * from batch", [load_id])
         else:
-            con.execute(f"insert into staging.{table} by name "
-                        "select ? as load_id, ? as la_code, * from batch", [load_id, la_code])
+            con.execute(
+                f"insert into staging.{table} by name select ? as load_id, ? as la_code, * from batch",
+                [load_id, la_code],
+            )
 
     result = _read_file(path, kind, pseudo, stage, progress)
     if result.structural or (strict and result.rules):
         result.status = "rejected"
         if strict:
             result.issues = [
-                Issue(i.file, i.line, i.record, i.field, i.value, i.rule_id, Severity.STRUCTURAL,
-                      i.message + " (--strict)", i.record_label) if i.severity is Severity.RULE else i
-                for i in result.issues]
+                Issue(
+                    i.file,
+                    i.line,
+                    i.record,
+                    i.field,
+                    i.value,
+                    i.rule_id,
+                    Severity.STRUCTURAL,
+                    i.message + " (--strict)",
+                    i.record_label,
+                )
+                if i.severity is Severity.RULE
+                else i
+                for i in result.issues
+            ]
         return result
     _record_load(con, load_id, path, kind, sha, result, pseudo)
     result.status = _supersede(con, load_id, result)
     return result
 
 
-def _record_load(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, kind: str, sha: str,
-                 result: FileResult, pseudo: Pseudonymiser) -> None:
+def _record_load(
+    con: duckdb.DuckDBPyConnection,
+    load_id: int,
+    path: Path,
+    kind: str,
+    sha: str,
+    result: FileResult,
+    pseudo: Pseudonymiser,
+) -> None:
     h = result.header
     if kind == "cdop":  # extract date and first notification month; issues keyed by death
         record_cdop_load(con, load_id, path, sha, result.rows, result.rules, result.meta, pseudo)
@@ -342,25 +434,59 @@ def _record_load(con: duckdb.DuckDBPyConnection, load_id: int, path: Path, kind:
             "insert into loads (load_id, file_name, file_sha256, file_bytes, source_type, la_code, "
             "reference_date, period_start, loaded_at, status, rows_loaded, rule_issues) values "
             "(?, ?, ?, ?, ?, ?, ?, (?::date - interval 6 month + interval 1 day)::date, ?, 'loaded', ?, ?)",
-            [load_id, path.name, sha, path.stat().st_size, kind, result.meta["la_code"], as_at, as_at,
-             datetime.now(UTC).replace(tzinfo=None), dict(result.rows), len(result.rules)])
+            [
+                load_id,
+                path.name,
+                sha,
+                path.stat().st_size,
+                kind,
+                result.meta["la_code"],
+                as_at,
+                as_at,
+                datetime.now(UTC).replace(tzinfo=None),
+                dict(result.rows),
+                len(result.rules),
+            ],
+        )
         return
     con.execute(
         "insert into loads (load_id, file_name, file_sha256, file_bytes, source_type, spec_year, "
         "collection_year, la_code, reference_date, period_start, generated_at, loaded_at, status, "
         "rows_loaded, rule_issues) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)",
-        [load_id, path.name, sha, path.stat().st_size, kind,
-         h.spec_year if h else None, h.collection_year if h else None, h.la_code if h else None,
-         h.reference_date if h else None, h.period_start if h else None,
-         h.generated_at if h else None, datetime.now(UTC).replace(tzinfo=None),
-         {k: v for k, v in result.rows.items()}, len(result.rules)])
+        [
+            load_id,
+            path.name,
+            sha,
+            path.stat().st_size,
+            kind,
+            h.spec_year if h else None,
+            h.collection_year if h else None,
+            h.la_code if h else None,
+            h.reference_date if h else None,
+            h.period_start if h else None,
+            h.generated_at if h else None,
+            datetime.now(UTC).replace(tzinfo=None),
+            {k: v for k, v in result.rows.items()},
+            len(result.rules),
+        ],
+    )
     if not result.rules:
         return
     la = h.la_code if h else None
-    rows = [(load_id, i.file, i.line,
-             pseudo.child_key(la, i.record) if (la and i.record) else None,
-             i.field, None if i.field in SENSITIVE_FIELDS else i.value,
-             i.rule_id, str(i.severity), i.message) for i in result.rules]
+    rows = [
+        (
+            load_id,
+            i.file,
+            i.line,
+            pseudo.child_key(la, i.record) if (la and i.record) else None,
+            i.field,
+            None if i.field in SENSITIVE_FIELDS else i.value,
+            i.rule_id,
+            str(i.severity),
+            i.message,
+        )
+        for i in result.rules
+    ]
     con.executemany("insert into validation_issues values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
@@ -375,25 +501,29 @@ def _supersede(con: duckdb.DuckDBPyConnection, load_id: int, result: FileResult)
         rivals = con.execute(
             "select load_id, generated_at from loads where source_type = 'cin_census' "
             "and status = 'loaded' and la_code = ? and spec_year = ? and load_id <> ?",
-            [h.la_code, h.spec_year, load_id]).fetchall()
+            [h.la_code, h.spec_year, load_id],
+        ).fetchall()
         generated, tables = h.generated_at, STAGED_CENSUS_TABLES
     elif result.meta:
         rivals = con.execute(
             "select load_id, null from loads where source_type = 'annex_a' and status = 'loaded' "
             "and la_code = ? and reference_date = ? and load_id <> ?",
-            [result.meta["la_code"], result.meta["as_at"], load_id]).fetchall()
+            [result.meta["la_code"], result.meta["as_at"], load_id],
+        ).fetchall()
         generated, tables = None, ("annex_a_plans",)
     else:
         return "loaded"
     status = "loaded"
     for rival_id, rival_generated in rivals:
-        incoming_is_older = (generated is not None and rival_generated is not None
-                             and generated < rival_generated)
+        incoming_is_older = (
+            generated is not None and rival_generated is not None and generated < rival_generated
+        )
         loser, winner = (load_id, rival_id) if incoming_is_older else (rival_id, load_id)
         if loser == load_id:
             status = "superseded"
-        con.execute("update loads set status = 'superseded', superseded_by = ? where load_id = ?",
-                    [winner, loser])
+        con.execute(
+            "update loads set status = 'superseded', superseded_by = ? where load_id = ?", [winner, loser]
+        )
         for table in tables:
             con.execute(f"delete from staging.{table} where load_id = ?", [loser])
         # Its rule failures no longer describe data in use (the loads row keeps the count).

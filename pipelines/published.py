@@ -30,16 +30,30 @@ from pipelines.population import MARKERS
 PUBLISHED_MARKERS = {**MARKERS, "..": "not available", "low": "low reliability"}
 
 # EES columns that describe the row, not a measure.
-EES_ROW_COLUMNS = frozenset({"time_period", "time_identifier", "geographic_level", "country_code",
-                             "country_name", "region_code", "region_name", "old_la_code",
-                             "new_la_code", "la_name", "category"})
+EES_ROW_COLUMNS = frozenset(
+    {
+        "time_period",
+        "time_identifier",
+        "geographic_level",
+        "country_code",
+        "country_name",
+        "region_code",
+        "region_name",
+        "old_la_code",
+        "new_la_code",
+        "la_name",
+        "category",
+    }
+)
 # The EES tables we read, told apart by their measure columns (lower-cased): (required, absent).
 EES_TABLES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "D1": (frozenset({"cpp_start", "cpp_end", "cpp_anypoint", "cpp_at31", "cpp_at31_rate"}), frozenset()),
     "D3": (frozenset({"cpp_start", "cpp_subsequent", "cpp_subsequent_percent"}), frozenset()),
     "D5": (frozenset({"cpp_at31", "2_years_or_more", "2_years_or_more_percent"}), frozenset({"cpp_end"})),
-    "D6": (frozenset({"cpp_at31_3months", "reviewed_within_timescales",
-                      "reviewed_within_timescales_percent"}), frozenset()),
+    "D6": (
+        frozenset({"cpp_at31_3months", "reviewed_within_timescales", "reviewed_within_timescales_percent"}),
+        frozenset(),
+    ),
     "D7": (frozenset({"cpp_end", "2_years_or_more", "2_years_or_more_percent"}), frozenset({"cpp_at31"})),
     "C4": (frozenset({"section47", "icpc", "duration_0-10_days", "duration_11-15_days"}), frozenset()),
 }
@@ -76,15 +90,42 @@ EES_RANK, LAIT_RANK = 1, 3
 
 # LAIT measures kept (its "Child Protection" topic, plus CIN, re-referrals and child deaths). The
 # other ~400 measures (attainment, absence, finance ...) are skipped at load.
-LAIT_MEASURES = frozenset({
-    "CPP_Num", "CPP_rate", "CPP_Abuse", "CPP_Abuse_Rate", "PrevRegCPR", "ReRegCPR", "CPPlans2yrs",
-    "CPPlans2yrsActive", "RevCP", "CPP_Reviewed_InReqTimeScl", "CPP_31March_3MnthorMore", "DeRegCPR",
-    "CPRDuration", "CP_conf_15days", "ISCP_Conf", "Section_47", "10_ICPC", "15_ICPC", "20_ICPC",
-    "21_ICPC", "CPP_Total_NumRef", "CPP_Total_Rateper10,000", "CIN_Refferals_NFA",
-    "Referrals_AssessedNotNeed", "RefBySource_Schl_%", "RefBySource_HealthServ_%",
-    "RefBySource_Police_%", "ReReferral", "Continue_Assess_Comp", "CareApplications", "CIN",
-    "PreChildDea",
-})
+LAIT_MEASURES = frozenset(
+    {
+        "CPP_Num",
+        "CPP_rate",
+        "CPP_Abuse",
+        "CPP_Abuse_Rate",
+        "PrevRegCPR",
+        "ReRegCPR",
+        "CPPlans2yrs",
+        "CPPlans2yrsActive",
+        "RevCP",
+        "CPP_Reviewed_InReqTimeScl",
+        "CPP_31March_3MnthorMore",
+        "DeRegCPR",
+        "CPRDuration",
+        "CP_conf_15days",
+        "ISCP_Conf",
+        "Section_47",
+        "10_ICPC",
+        "15_ICPC",
+        "20_ICPC",
+        "21_ICPC",
+        "CPP_Total_NumRef",
+        "CPP_Total_Rateper10,000",
+        "CIN_Refferals_NFA",
+        "Referrals_AssessedNotNeed",
+        "RefBySource_Schl_%",
+        "RefBySource_HealthServ_%",
+        "RefBySource_Police_%",
+        "ReReferral",
+        "Continue_Assess_Comp",
+        "CareApplications",
+        "CIN",
+        "PreChildDea",
+    }
+)
 LAIT_COLUMNS = ("Short Desc", "Data item", "Years", "LA and Regions", "Values", "LA Number", "Region")
 # LAIT area numbers for England and the regions -> (level, ONS code, name).
 LAIT_AREAS: dict[int, tuple[str, str, str]] = {
@@ -103,24 +144,57 @@ LAIT_AREAS: dict[int, tuple[str, str, str]] = {
 }
 # LAIT's `Region` of an LA -> the region code and name EES gives the LA. EES, like LAIT, puts
 # London boroughs in Inner London (E13000001) or Outer London (E13000002), not London (E12000007).
-REGION_CODES = {name.lower(): (code, name) for level, code, name in LAIT_AREAS.values()
-                if level == "Regional" and name != "London"}
+REGION_CODES = {
+    name.lower(): (code, name)
+    for level, code, name in LAIT_AREAS.values()
+    if level == "Regional" and name != "London"
+}
 
 SN_BASE_COLUMNS = ("old_la_code", "la_name", "region_name")
 SN_NEIGHBOURS = 10
 
-PUBLISHED_FIELDS = ("source_table", "source_measure", "measure_label", "indicator_id", "source_rank",
-                    "release", "time_period", "geographic_level", "area_code", "old_la_code",
-                    "area_name", "region_code", "region_name", "source_value", "value", "status",
-                    "decimals", "source_row")
-PUBLISHED_SCHEMA = pa.schema([
-    ("source_table", pa.string()), ("source_measure", pa.string()), ("measure_label", pa.string()),
-    ("indicator_id", pa.string()), ("source_rank", pa.int32()), ("release", pa.int32()),
-    ("time_period", pa.int32()), ("geographic_level", pa.string()), ("area_code", pa.string()),
-    ("old_la_code", pa.string()), ("area_name", pa.string()), ("region_code", pa.string()),
-    ("region_name", pa.string()), ("source_value", pa.string()), ("value", pa.float64()),
-    ("status", pa.string()), ("decimals", pa.int32()), ("source_row", pa.int32()),
-])
+PUBLISHED_FIELDS = (
+    "source_table",
+    "source_measure",
+    "measure_label",
+    "indicator_id",
+    "source_rank",
+    "release",
+    "time_period",
+    "geographic_level",
+    "area_code",
+    "old_la_code",
+    "area_name",
+    "region_code",
+    "region_name",
+    "source_value",
+    "value",
+    "status",
+    "decimals",
+    "source_row",
+)
+PUBLISHED_SCHEMA = pa.schema(
+    [
+        ("source_table", pa.string()),
+        ("source_measure", pa.string()),
+        ("measure_label", pa.string()),
+        ("indicator_id", pa.string()),
+        ("source_rank", pa.int32()),
+        ("release", pa.int32()),
+        ("time_period", pa.int32()),
+        ("geographic_level", pa.string()),
+        ("area_code", pa.string()),
+        ("old_la_code", pa.string()),
+        ("area_name", pa.string()),
+        ("region_code", pa.string()),
+        ("region_name", pa.string()),
+        ("source_value", pa.string()),
+        ("value", pa.float64()),
+        ("status", pa.string()),
+        ("decimals", pa.int32()),
+        ("source_row", pa.int32()),
+    ]
+)
 MAX_DECIMALS = 6
 _LAIT_YEAR = re.compile(r"^(\d{4})$")
 _LAIT_FY = re.compile(r"^(\d{4})[-/](\d{2})$")
@@ -187,8 +261,7 @@ def _finish(cols: dict[str, list], decimals: dict[str, int]) -> pa.Table:
     """Round every value to its measure's published decimals."""
     places = [decimals.get(m, 0) for m in cols["source_measure"]]
     cols["decimals"] = places
-    cols["value"] = [None if v is None else round(v, d) for v, d in zip(cols["value"], places,
-                                                                         strict=True)]
+    cols["value"] = [None if v is None else round(v, d) for v, d in zip(cols["value"], places, strict=True)]
     return pa.table(cols, schema=PUBLISHED_SCHEMA)
 
 
@@ -201,8 +274,18 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
         reader.fieldnames = fields
         table = ees_table({f.lower() for f in fields})
         if table is None:
-            return None, [Issue(path.name, 1, None, "header", None, "S-COLUMNS", Severity.STRUCTURAL,
-                                "not one of the supported EES tables (D1, D3, D5, D6, D7, C4)")]
+            return None, [
+                Issue(
+                    path.name,
+                    1,
+                    None,
+                    "header",
+                    None,
+                    "S-COLUMNS",
+                    Severity.STRUCTURAL,
+                    "not one of the supported EES tables (D1, D3, D5, D6, D7, C4)",
+                )
+            ]
         measures = [f for f in fields if f.lower() not in EES_ROW_COLUMNS]
         rows = list(reader)
     out: list[tuple] = []
@@ -212,15 +295,35 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
     targets = [(m, *INDICATOR_OF.get((table, m.lower()), (None, EES_RANK))) for m in measures]
     for n, row in enumerate(rows, start=2):  # n = line in the file (tidy CSVs have no multi-line cells)
         if None in row.values():  # fewer fields than the header: a cut-off or damaged row
-            issues.append(Issue(path.name, n, None, "row", None, "S-COLUMNS", Severity.STRUCTURAL,
-                                f"the row has {sum(v is not None for v in row.values())} fields but "
-                                f"the header has {len(fields)} (is the file truncated?)"))
+            issues.append(
+                Issue(
+                    path.name,
+                    n,
+                    None,
+                    "row",
+                    None,
+                    "S-COLUMNS",
+                    Severity.STRUCTURAL,
+                    f"the row has {sum(v is not None for v in row.values())} fields but "
+                    f"the header has {len(fields)} (is the file truncated?)",
+                )
+            )
             continue
         try:
             year = int(row["time_period"])
         except (TypeError, ValueError):
-            issues.append(Issue(path.name, n, None, "time_period", row.get("time_period"), "S-NUMBER",
-                                Severity.STRUCTURAL, "is not a year"))
+            issues.append(
+                Issue(
+                    path.name,
+                    n,
+                    None,
+                    "time_period",
+                    row.get("time_period"),
+                    "S-NUMBER",
+                    Severity.STRUCTURAL,
+                    "is not a year",
+                )
+            )
             continue
         years.append(year)
         level = (row["geographic_level"] or "").strip()
@@ -232,25 +335,59 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
             code, name = row.get("new_la_code"), row.get("la_name")
             old = (row.get("old_la_code") or "").strip()
             if not old:
-                issues.append(Issue(path.name, n, None, "old_la_code", None, "S-CODE",
-                                    Severity.STRUCTURAL, "a local authority row has no old_la_code"))
+                issues.append(
+                    Issue(
+                        path.name,
+                        n,
+                        None,
+                        "old_la_code",
+                        None,
+                        "S-CODE",
+                        Severity.STRUCTURAL,
+                        "a local authority row has no old_la_code",
+                    )
+                )
                 continue
         else:
-            issues.append(Issue(path.name, n, None, "geographic_level", level, "S-LEVEL",
-                                Severity.STRUCTURAL,
-                                "expected National, Regional or Local authority"))
+            issues.append(
+                Issue(
+                    path.name,
+                    n,
+                    None,
+                    "geographic_level",
+                    level,
+                    "S-LEVEL",
+                    Severity.STRUCTURAL,
+                    "expected National, Regional or Local authority",
+                )
+            )
             continue
-        place = (level, (code or "").strip() or None, old, (name or "").strip() or None,
-                 None if level == "National" else (row.get("region_code") or "").strip() or None,
-                 None if level == "National" else (row.get("region_name") or "").strip() or None)
+        place = (
+            level,
+            (code or "").strip() or None,
+            old,
+            (name or "").strip() or None,
+            None if level == "National" else (row.get("region_code") or "").strip() or None,
+            None if level == "National" else (row.get("region_name") or "").strip() or None,
+        )
         for measure, indicator, rank in targets:
             raw = row.get(measure)
             if raw not in cells:
                 cells[raw] = parse_cell(raw)
             parsed = cells[raw]
             if parsed is None:
-                issues.append(Issue(path.name, n, None, measure, raw, "S-NUMBER", Severity.STRUCTURAL,
-                                    "is neither a number nor a DfE marker (c, x, z, u, :, ..)"))
+                issues.append(
+                    Issue(
+                        path.name,
+                        n,
+                        None,
+                        measure,
+                        raw,
+                        "S-NUMBER",
+                        Severity.STRUCTURAL,
+                        "is neither a number nor a DfE marker (c, x, z, u, :, ..)",
+                    )
+                )
                 continue
             value, status = parsed
             if value is not None:
@@ -259,17 +396,35 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
     if issues:
         return None, issues
     if not years:
-        return None, [Issue(path.name, None, None, "file", None, "S-EMPTY", Severity.STRUCTURAL,
-                            "the table has no rows")]
+        return None, [
+            Issue(
+                path.name, None, None, "file", None, "S-EMPTY", Severity.STRUCTURAL, "the table has no rows"
+            )
+        ]
     cols = _columns(out)
     # The release is the latest year the file covers: the 2013-2022 files are the 2022 release.
     cols["release"] = [max(years)] * len(out)
     return _finish(cols, decimals), issues
 
 
-ROW_FIELDS = ("source_table", "source_measure", "measure_label", "indicator_id", "source_rank",
-              "time_period", "geographic_level", "area_code", "old_la_code", "area_name", "region_code",
-              "region_name", "source_value", "value", "status", "source_row")
+ROW_FIELDS = (
+    "source_table",
+    "source_measure",
+    "measure_label",
+    "indicator_id",
+    "source_rank",
+    "time_period",
+    "geographic_level",
+    "area_code",
+    "old_la_code",
+    "area_name",
+    "region_code",
+    "region_name",
+    "source_value",
+    "value",
+    "status",
+    "source_row",
+)
 
 
 def _columns(rows: list[tuple]) -> dict[str, list]:
@@ -299,12 +454,32 @@ def read_lait_parquet(path: Path) -> tuple[pa.Table | None, list[Issue]]:
     try:
         source = pq.read_table(path)
     except Exception as exc:
-        return None, [Issue(path.name, None, None, "file", None, "S-PARQUET", Severity.STRUCTURAL,
-                            f"cannot be read as parquet: {exc}")]
+        return None, [
+            Issue(
+                path.name,
+                None,
+                None,
+                "file",
+                None,
+                "S-PARQUET",
+                Severity.STRUCTURAL,
+                f"cannot be read as parquet: {exc}",
+            )
+        ]
     missing = [c for c in LAIT_COLUMNS if c not in source.column_names]
     if missing:
-        return None, [Issue(path.name, None, None, ",".join(missing), None, "S-COLUMNS",
-                            Severity.STRUCTURAL, "required LAIT column(s) missing")]
+        return None, [
+            Issue(
+                path.name,
+                None,
+                None,
+                ",".join(missing),
+                None,
+                "S-COLUMNS",
+                Severity.STRUCTURAL,
+                "required LAIT column(s) missing",
+            )
+        ]
     source = source.append_column("row", pa.array(np.arange(1, source.num_rows + 1, dtype=np.int32)))
     kept = source.filter(pc.is_in(source["Short Desc"], value_set=pa.array(sorted(LAIT_MEASURES))))
     # Each measure has one label, on its first row (some have none).
@@ -322,25 +497,62 @@ def read_lait_parquet(path: Path) -> tuple[pa.Table | None, list[Issue]]:
     cell_of = {text: parse_cell(text) for text in set(data["Values"])}
     area_of: dict[tuple, tuple | None] = {}
     for measure, raw, number, when, area, region, row in zip(
-            data["Short Desc"], data["Values"], data["LA Number"], data["Years"],
-            data["LA and Regions"], data["Region"], data["row"], strict=True):
+        data["Short Desc"],
+        data["Values"],
+        data["LA Number"],
+        data["Years"],
+        data["LA and Regions"],
+        data["Region"],
+        data["row"],
+        strict=True,
+    ):
         year = year_of[when]
         if year is None:
-            issues.append(Issue(path.name, row, None, "Years", when, "R-PERIOD", Severity.RULE,
-                                f"{measure}: not a reporting year; row skipped"))
+            issues.append(
+                Issue(
+                    path.name,
+                    row,
+                    None,
+                    "Years",
+                    when,
+                    "R-PERIOD",
+                    Severity.RULE,
+                    f"{measure}: not a reporting year; row skipped",
+                )
+            )
             continue
         parsed = cell_of[raw]
         if parsed is None:
-            issues.append(Issue(path.name, row, None, "Values", raw, "S-NUMBER", Severity.STRUCTURAL,
-                                f"{measure}: neither a number nor a marker ('-')"))
+            issues.append(
+                Issue(
+                    path.name,
+                    row,
+                    None,
+                    "Values",
+                    raw,
+                    "S-NUMBER",
+                    Severity.STRUCTURAL,
+                    f"{measure}: neither a number nor a marker ('-')",
+                )
+            )
             continue
         key = (number, area, region)
         if key not in area_of:
             area_of[key] = _lait_area(number, area, region)
         where = area_of[key]
         if where is None:
-            issues.append(Issue(path.name, row, None, "LA Number", str(number), "R-AREA", Severity.RULE,
-                                f"{measure}: area {area!r} is not an LA or region; row skipped"))
+            issues.append(
+                Issue(
+                    path.name,
+                    row,
+                    None,
+                    "LA Number",
+                    str(number),
+                    "R-AREA",
+                    Severity.RULE,
+                    f"{measure}: area {area!r} is not an LA or region; row skipped",
+                )
+            )
             continue
         value, status = parsed
         years[measure] = max(years.get(measure, 0), year)
@@ -348,8 +560,9 @@ def read_lait_parquet(path: Path) -> tuple[pa.Table | None, list[Issue]]:
             decimals[measure] = max(decimals.get(measure, 0), decimals_of(raw))
             last_year[measure] = max(last_year.get(measure, 0), year)
         indicator, rank = INDICATOR_OF.get(("LAIT", measure.lower()), (None, LAIT_RANK))
-        out.append(("LAIT", measure, label_of.get(measure), indicator, rank, year, *where, raw, value,
-                    status, row))
+        out.append(
+            ("LAIT", measure, label_of.get(measure), indicator, rank, year, *where, raw, value, status, row)
+        )
     if any(i.severity is Severity.STRUCTURAL for i in issues):
         return None, issues
     cols = _columns(out)
@@ -372,16 +585,32 @@ def _lait_area(number: float | None, area: str | None, region: str | None) -> tu
     if number >= 1000 or number < 100:
         return None
     region_code, region_name = REGION_CODES.get((region or "").strip().lower(), (None, region))
-    return ("Local authority", None, f"{number:03d}", (area or "").replace("(Pre LG)", "").strip(),
-            region_code, region_name)
+    return (
+        "Local authority",
+        None,
+        f"{number:03d}",
+        (area or "").replace("(Pre LG)", "").strip(),
+        region_code,
+        region_name,
+    )
 
 
 def read_statistical_neighbours(path: Path) -> tuple[pa.Table | None, list[Issue]]:
     """DfE statistical neighbours (wide: SN_1..SN_10 with closeness SN_1P..SN_10P), one row per
     LA and neighbour rank."""
     issues: list[Issue] = []
-    cols: dict[str, list] = {k: [] for k in ("la_code", "la_name", "region_name", "neighbour_rank",
-                                             "neighbour_la_code", "closeness", "source_row")}
+    cols: dict[str, list] = {
+        k: []
+        for k in (
+            "la_code",
+            "la_name",
+            "region_name",
+            "neighbour_rank",
+            "neighbour_la_code",
+            "closeness",
+            "source_row",
+        )
+    }
     seen: set[str] = set()
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -389,39 +618,94 @@ def read_statistical_neighbours(path: Path) -> tuple[pa.Table | None, list[Issue
         needed = [*SN_BASE_COLUMNS] + [f"sn_{k}" for k in range(1, SN_NEIGHBOURS + 1)]
         missing = [c for c in needed if c not in fields]
         if missing:
-            return None, [Issue(path.name, 1, None, ",".join(missing), None, "S-COLUMNS",
-                                Severity.STRUCTURAL, "required column(s) missing from the header")]
+            return None, [
+                Issue(
+                    path.name,
+                    1,
+                    None,
+                    ",".join(missing),
+                    None,
+                    "S-COLUMNS",
+                    Severity.STRUCTURAL,
+                    "required column(s) missing from the header",
+                )
+            ]
         for n, row in enumerate(reader, start=2):
             la = (row[fields["old_la_code"]] or "").strip()
             if not (la.isdigit() and len(la) == 3):
-                issues.append(Issue(path.name, n, None, "old_la_code", la, "S-CODE", Severity.STRUCTURAL,
-                                    "is not a 3-digit DfE LA number"))
+                issues.append(
+                    Issue(
+                        path.name,
+                        n,
+                        None,
+                        "old_la_code",
+                        la,
+                        "S-CODE",
+                        Severity.STRUCTURAL,
+                        "is not a 3-digit DfE LA number",
+                    )
+                )
                 continue
             if la in seen:
-                issues.append(Issue(path.name, n, None, "old_la_code", la, "S-DUPLICATE",
-                                    Severity.STRUCTURAL, "the LA appears twice"))
+                issues.append(
+                    Issue(
+                        path.name,
+                        n,
+                        None,
+                        "old_la_code",
+                        la,
+                        "S-DUPLICATE",
+                        Severity.STRUCTURAL,
+                        "the LA appears twice",
+                    )
+                )
                 continue
             seen.add(la)
             for k in range(1, SN_NEIGHBOURS + 1):
                 neighbour = (row[fields[f"sn_{k}"]] or "").strip()
                 if not (neighbour.isdigit() and len(neighbour) == 3) or neighbour == la:
-                    issues.append(Issue(path.name, n, None, f"SN_{k}", neighbour, "S-CODE",
-                                        Severity.STRUCTURAL,
-                                        "is not another LA's 3-digit DfE number"))
+                    issues.append(
+                        Issue(
+                            path.name,
+                            n,
+                            None,
+                            f"SN_{k}",
+                            neighbour,
+                            "S-CODE",
+                            Severity.STRUCTURAL,
+                            "is not another LA's 3-digit DfE number",
+                        )
+                    )
                     continue
                 closeness_col = fields.get(f"sn_{k}p")
                 closeness = (row[closeness_col] or "").strip() or None if closeness_col else None
-                for key, v in (("la_code", la), ("la_name", (row[fields["la_name"]] or "").strip()),
-                               ("region_name", (row[fields["region_name"]] or "").strip() or None),
-                               ("neighbour_rank", k), ("neighbour_la_code", neighbour),
-                               ("closeness", closeness), ("source_row", n)):
+                for key, v in (
+                    ("la_code", la),
+                    ("la_name", (row[fields["la_name"]] or "").strip()),
+                    ("region_name", (row[fields["region_name"]] or "").strip() or None),
+                    ("neighbour_rank", k),
+                    ("neighbour_la_code", neighbour),
+                    ("closeness", closeness),
+                    ("source_row", n),
+                ):
                     cols[key].append(v)
     if issues:
         return None, issues
     if not seen:
-        return None, [Issue(path.name, None, None, "file", None, "S-EMPTY", Severity.STRUCTURAL,
-                            "the file has no LAs")]
-    return pa.table(cols, schema=pa.schema([
-        ("la_code", pa.string()), ("la_name", pa.string()), ("region_name", pa.string()),
-        ("neighbour_rank", pa.int32()), ("neighbour_la_code", pa.string()),
-        ("closeness", pa.string()), ("source_row", pa.int32())])), issues
+        return None, [
+            Issue(path.name, None, None, "file", None, "S-EMPTY", Severity.STRUCTURAL, "the file has no LAs")
+        ]
+    return pa.table(
+        cols,
+        schema=pa.schema(
+            [
+                ("la_code", pa.string()),
+                ("la_name", pa.string()),
+                ("region_name", pa.string()),
+                ("neighbour_rank", pa.int32()),
+                ("neighbour_la_code", pa.string()),
+                ("closeness", pa.string()),
+                ("source_row", pa.int32()),
+            ]
+        ),
+    ), issues

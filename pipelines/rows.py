@@ -10,39 +10,81 @@ _S, _D, _I, _B = pa.string(), pa.date32(), pa.int32(), pa.bool_()
 
 # Staging table -> ordered (column, Arrow type). load_id and la_code are added on insert.
 STAGING_SCHEMAS: dict[str, pa.Schema] = {
-    "children": pa.schema([
-        ("child_key", _S), ("upn_key", _S), ("birth_month", _D), ("expected_birth_month", _D),
-        ("sex", _S), ("ethnicity", _S), ("death_month", _D), ("disabilities", _S),
-        ("age_at_reference", _I), ("unborn_at_reference", _B), ("source_line", _I)]),
-    "cin_episodes": pa.schema([
-        ("episode_key", _S), ("child_key", _S), ("referral_date", _D), ("referral_source", _S),
-        ("primary_need", _S), ("closure_date", _D), ("reason_for_closure", _S),
-        ("date_of_initial_cpc", _D), ("referral_nfa", _B), ("source_line", _I)]),
-    "assessments": pa.schema([
-        ("episode_key", _S), ("child_key", _S), ("start_date", _D),
-        ("internal_review_date", _D), ("authorisation_date", _D), ("factors", _S),
-        ("source_line", _I)]),
-    "cin_plans": pa.schema([
-        ("episode_key", _S), ("child_key", _S), ("start_date", _D), ("end_date", _D),
-        ("source_line", _I)]),
-    "section47": pa.schema([
-        ("episode_key", _S), ("child_key", _S), ("s47_start_date", _D),
-        ("icpc_target_date", _D), ("icpc_date", _D), ("icpc_not_required", _B),
-        ("source_line", _I)]),
-    "cp_plans": pa.schema([
-        ("plan_key", _S), ("episode_key", _S), ("child_key", _S), ("start_date", _D),
-        ("end_date", _D), ("initial_category", _S), ("latest_category", _S),
-        ("number_of_previous_cpp", _I), ("source_line", _I)]),
-    "cp_reviews": pa.schema([
-        ("plan_key", _S), ("child_key", _S), ("review_date", _D), ("source_line", _I)]),
+    "children": pa.schema(
+        [
+            ("child_key", _S),
+            ("upn_key", _S),
+            ("birth_month", _D),
+            ("expected_birth_month", _D),
+            ("sex", _S),
+            ("ethnicity", _S),
+            ("death_month", _D),
+            ("disabilities", _S),
+            ("age_at_reference", _I),
+            ("unborn_at_reference", _B),
+            ("source_line", _I),
+        ]
+    ),
+    "cin_episodes": pa.schema(
+        [
+            ("episode_key", _S),
+            ("child_key", _S),
+            ("referral_date", _D),
+            ("referral_source", _S),
+            ("primary_need", _S),
+            ("closure_date", _D),
+            ("reason_for_closure", _S),
+            ("date_of_initial_cpc", _D),
+            ("referral_nfa", _B),
+            ("source_line", _I),
+        ]
+    ),
+    "assessments": pa.schema(
+        [
+            ("episode_key", _S),
+            ("child_key", _S),
+            ("start_date", _D),
+            ("internal_review_date", _D),
+            ("authorisation_date", _D),
+            ("factors", _S),
+            ("source_line", _I),
+        ]
+    ),
+    "cin_plans": pa.schema(
+        [("episode_key", _S), ("child_key", _S), ("start_date", _D), ("end_date", _D), ("source_line", _I)]
+    ),
+    "section47": pa.schema(
+        [
+            ("episode_key", _S),
+            ("child_key", _S),
+            ("s47_start_date", _D),
+            ("icpc_target_date", _D),
+            ("icpc_date", _D),
+            ("icpc_not_required", _B),
+            ("source_line", _I),
+        ]
+    ),
+    "cp_plans": pa.schema(
+        [
+            ("plan_key", _S),
+            ("episode_key", _S),
+            ("child_key", _S),
+            ("start_date", _D),
+            ("end_date", _D),
+            ("initial_category", _S),
+            ("latest_category", _S),
+            ("number_of_previous_cpp", _I),
+            ("source_line", _I),
+        ]
+    ),
+    "cp_reviews": pa.schema([("plan_key", _S), ("child_key", _S), ("review_date", _D), ("source_line", _I)]),
 }
 
 
 class RowSink:
     """Collects rows per table; calls `flush` with Arrow tables every `batch_children` children."""
 
-    def __init__(self, flush: Callable[[str, pa.Table], None] | None = None,
-                 batch_children: int = 5000):
+    def __init__(self, flush: Callable[[str, pa.Table], None] | None = None, batch_children: int = 5000):
         self._flush = flush
         self.batch_children = batch_children
         self.counts: dict[str, int] = dict.fromkeys(STAGING_SCHEMAS, 0)

@@ -71,10 +71,10 @@ def rebuild(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             _fsync_dir(directory)
         # A full disk or quota shows up as OSError (copy), IOException (write) or
         # TransactionException (commit of the write-ahead log); memory can run out too.
-        except (OSError, duckdb.IOException, duckdb.TransactionException,
-                duckdb.OutOfMemoryException) as exc:
-            raise IngestError(f"could not write the warehouse {path}: {exc}; "
-                              "the previous warehouse is unchanged") from exc
+        except (OSError, duckdb.IOException, duckdb.TransactionException, duckdb.OutOfMemoryException) as exc:
+            raise IngestError(
+                f"could not write the warehouse {path}: {exc}; the previous warehouse is unchanged"
+            ) from exc
         finally:
             if con is not None:
                 con.close()

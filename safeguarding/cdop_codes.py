@@ -35,22 +35,49 @@ PLACE_OF_DEATH: dict[str, str] = {
     "OTHER": "Other",
 }
 PLACE_WORDS: dict[str, str] = {
-    "hospital": "HOSP", "hosp": "HOSP", "home": "HOME", "hospice": "HOSPICE",
-    "publicplace": "PUBLIC", "public": "PUBLIC", "abroad": "ABROAD", "overseas": "ABROAD",
+    "hospital": "HOSP",
+    "hosp": "HOSP",
+    "home": "HOME",
+    "hospice": "HOSPICE",
+    "publicplace": "PUBLIC",
+    "public": "PUBLIC",
+    "abroad": "ABROAD",
+    "overseas": "ABROAD",
     "other": "OTHER",
 }
 
-SEX_WORDS: dict[str, str] = {"m": "M", "male": "M", "1": "M", "f": "F", "female": "F", "2": "F",
-                             "u": "U", "unknown": "U", "notknown": "U", "0": "U", "9": "U",
-                             "notstated": "U", "indeterminate": "U"}
-YNU_WORDS: dict[str, str] = {"y": "Y", "yes": "Y", "true": "Y", "1": "Y",
-                             "n": "N", "no": "N", "false": "N", "0": "N",
-                             "u": "U", "unknown": "U", "notknown": "U",
-                             "insufficientinformation": "U"}
+SEX_WORDS: dict[str, str] = {
+    "m": "M",
+    "male": "M",
+    "1": "M",
+    "f": "F",
+    "female": "F",
+    "2": "F",
+    "u": "U",
+    "unknown": "U",
+    "notknown": "U",
+    "0": "U",
+    "9": "U",
+    "notstated": "U",
+    "indeterminate": "U",
+}
+YNU_WORDS: dict[str, str] = {
+    "y": "Y",
+    "yes": "Y",
+    "true": "Y",
+    "1": "Y",
+    "n": "N",
+    "no": "N",
+    "false": "N",
+    "0": "N",
+    "u": "U",
+    "unknown": "U",
+    "notknown": "U",
+    "insufficientinformation": "U",
+}
 
 # Age at death bands (NCMD reporting): label and upper bound (exclusive).
-AGE_BANDS: tuple[str, ...] = ("0 to 27 days", "28 to 364 days", "1 to 4", "5 to 9", "10 to 14",
-                              "15 to 17")
+AGE_BANDS: tuple[str, ...] = ("0 to 27 days", "28 to 364 days", "1 to 4", "5 to 9", "10 to 14", "15 to 17")
 OVER_17 = "18 and over"
 
 
@@ -61,13 +88,15 @@ def squash(text: object) -> str:
 
 CATEGORY_BY_NAME: dict[str, str] = {squash(name): code for code, name in CATEGORY_OF_DEATH.items()}
 # Longer wordings seen on the analysis form.
-CATEGORY_BY_NAME.update({
-    squash("Trauma and other external factors, including medical/surgical complications/error"): "TRA",
-    squash("Suicide or self-harm"): "SUI",
-    squash("Chromosomal, genetic and congenital anomalies"): "CGC",
-    squash("Perinatal or neonatal event"): "PER",
-    squash("Sudden unexpected unexplained death"): "SUD",
-})
+CATEGORY_BY_NAME.update(
+    {
+        squash("Trauma and other external factors, including medical/surgical complications/error"): "TRA",
+        squash("Suicide or self-harm"): "SUI",
+        squash("Chromosomal, genetic and congenital anomalies"): "CGC",
+        squash("Perinatal or neonatal event"): "PER",
+        squash("Sudden unexpected unexplained death"): "SUD",
+    }
+)
 
 
 def category_code(value: object) -> str | None:

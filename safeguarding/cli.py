@@ -8,14 +8,21 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Child-protection performance analytics for safeguarding partnerships.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Child-protection performance analytics for safeguarding partnerships.",
+)
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
 
-WarehouseOpt = Annotated[Path | None, typer.Option(
-    "--warehouse", help="Warehouse file (default $SAFEGUARDING_WAREHOUSE or "
-    "data/curated/warehouse.duckdb).")]
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse",
+        help="Warehouse file (default $SAFEGUARDING_WAREHOUSE or data/curated/warehouse.duckdb).",
+    ),
+]
 
 
 def _print_results(results) -> None:
@@ -24,10 +31,11 @@ def _print_results(results) -> None:
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
-           warehouse: WarehouseOpt = None,
-           strict: Annotated[bool, typer.Option(help="Reject files with rule failures too.")] = False,
-           ) -> None:
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
+    warehouse: WarehouseOpt = None,
+    strict: Annotated[bool, typer.Option(help="Reject files with rule failures too.")] = False,
+) -> None:
     """Load files into the warehouse, all or nothing."""
     from pipelines.issues import IngestError
     from pipelines.load import ingest as run_ingest
@@ -43,9 +51,10 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Files or folders to
 
 
 @app.command()
-def validate(paths: Annotated[list[Path], typer.Argument(help="Files or folders to check.")],
-             strict: Annotated[bool, typer.Option(help="Count rule failures as rejections.")] = False,
-             ) -> None:
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to check.")],
+    strict: Annotated[bool, typer.Option(help="Count rule failures as rejections.")] = False,
+) -> None:
     """Run every check and print every issue; loads nothing. Exits 1 if a file would be rejected."""
     from pipelines.load import validate_files
 
@@ -57,15 +66,18 @@ def validate(paths: Annotated[list[Path], typer.Argument(help="Files or folders 
         rejected = r.status == "rejected" or (strict and r.rules)
         failed |= bool(rejected)
         verdict = "REJECTED" if rejected else "OK"
-        typer.echo(f"{r.path.name}: {verdict}: {len(r.structural)} structural error(s), "
-                   f"{len(r.rules)} rule failure(s), {r.children:,} children")
+        typer.echo(
+            f"{r.path.name}: {verdict}: {len(r.structural)} structural error(s), "
+            f"{len(r.rules)} rule failure(s), {r.children:,} children"
+        )
     raise typer.Exit(1 if failed else 0)
 
 
 @app.command()
-def demo(warehouse: WarehouseOpt = None,
-         out: Annotated[Path, typer.Option(help="Where to write the demo raw files.")] = Path(
-             "data/raw/demo")) -> None:
+def demo(
+    warehouse: WarehouseOpt = None,
+    out: Annotated[Path, typer.Option(help="Where to write the demo raw files.")] = Path("data/raw/demo"),
+) -> None:
     """Generate the synthetic demo LA (if not there yet) and load it."""
     from pipelines.demo_generator import generate_demo
     from pipelines.issues import IngestError
@@ -91,11 +103,13 @@ def demo(warehouse: WarehouseOpt = None,
 
 
 @app.command()
-def serve(host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="Port.")] = 8050,
-          demo: Annotated[bool, typer.Option(help="Demo mode: no login, 127.0.0.1 only.")] = False,
-          debug: Annotated[bool, typer.Option(help="Dash development server with reloading.")] = False,
-          warehouse: WarehouseOpt = None) -> None:
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8050,
+    demo: Annotated[bool, typer.Option(help="Demo mode: no login, 127.0.0.1 only.")] = False,
+    debug: Annotated[bool, typer.Option(help="Dash development server with reloading.")] = False,
+    warehouse: WarehouseOpt = None,
+) -> None:
     """Serve the dashboard (waitress, a production WSGI server)."""
     from dashboard.server import run
 
@@ -111,10 +125,13 @@ app.add_typer(users_app, name="users")
 
 
 @users_app.command("add")
-def users_add(username: str,
-              role: Annotated[str, typer.Option(help="board (suppressed figures) or analyst.")] = "board",
-              password_stdin: Annotated[bool, typer.Option(
-                  help="Read the password from standard input instead of prompting.")] = False) -> None:
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="board (suppressed figures) or analyst.")] = "board",
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input instead of prompting.")
+    ] = False,
+) -> None:
     """Add a user, or change an existing user's password and role."""
     from dashboard.auth import add_user, users_file
 
@@ -155,15 +172,22 @@ def users_list() -> None:
 
 @app.command("indicators")
 def indicators_cmd(
-    period: Annotated[str | None, typer.Option(help="2023-24, 2024-25-Q3, 2024-09 or R12-2024-09; "
-                                                    "default: the latest year loaded.")] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(help="2023-24, 2024-25-Q3, 2024-09 or R12-2024-09; default: the latest year loaded."),
+    ] = None,
     la: Annotated[str | None, typer.Option(help="3-digit DfE LA number.")] = None,
-    by: Annotated[str | None, typer.Option(
-        help="Breakdown: la, area, ethnicity, ethnic_group, sex, age_band, category, latest_category, "
-             "cdop_age_band, expected, death_category.")] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            help="Breakdown: la, area, ethnicity, ethnic_group, sex, age_band, category, latest_category, "
+            "cdop_age_band, expected, death_category."
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
-    role: Annotated[str, typer.Option(
-        help="analyst (unsuppressed) or board (small numbers as c).")] = "analyst",
+    role: Annotated[
+        str, typer.Option(help="analyst (unsuppressed) or board (small numbers as c).")
+    ] = "analyst",
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Print indicator values for one period."""
@@ -183,11 +207,17 @@ def report_cmd(
     la: Annotated[str | None, typer.Option(help="3-digit DfE LA number (default: the first loaded).")] = None,
     role: Annotated[str, typer.Option(help="board (small numbers as c) or analyst.")] = "board",
     out: Annotated[Path | None, typer.Option(help="Folder for the HTML and PDF.")] = None,
-    commentary: Annotated[Path | None, typer.Option(
-        help="Commentary YAML (default reports/commentary/<la>-<quarter>.yaml).")] = None,
-    draft_commentary: Annotated[bool, typer.Option(
-        "--draft-commentary", help="Write the commentary file pre-filled with the detected exceptions "
-        "(never overwrites), then stop.")] = False,
+    commentary: Annotated[
+        Path | None, typer.Option(help="Commentary YAML (default reports/commentary/<la>-<quarter>.yaml).")
+    ] = None,
+    draft_commentary: Annotated[
+        bool,
+        typer.Option(
+            "--draft-commentary",
+            help="Write the commentary file pre-filled with the detected exceptions "
+            "(never overwrites), then stop.",
+        ),
+    ] = False,
     pdf: Annotated[bool, typer.Option(help="Also write the PDF.")] = True,
     warehouse: WarehouseOpt = None,
 ) -> None:
@@ -203,8 +233,12 @@ def report_cmd(
             if path.exists():
                 typer.echo(f"error: {path} exists; not overwritten (edit it or move it away)", err=True)
                 raise typer.Exit(1)
-            write_draft(path, report.la, report.quarter, [
-                (e.indicator.id, e.indicator.short_title, e.assessment.text) for e in report.exceptions])
+            write_draft(
+                path,
+                report.la,
+                report.quarter,
+                [(e.indicator.id, e.indicator.short_title, e.assessment.text) for e in report.exceptions],
+            )
             typer.echo(f"commentary draft with {len(report.exceptions)} exception(s) written to {path}")
             return
         if out is None:

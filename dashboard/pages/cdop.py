@@ -27,12 +27,17 @@ from indicators.intervals import exact_poisson_interval
 PATH = "/cdop"
 TITLE = "Child deaths"
 POOLED_YEARS = 3
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 DOWNLOAD_TYPE = "cdop-download"
-TABLE_IDS = {"trend": "cdop-trend-table", "age": "cdop-age-table", "expected": "cdop-expected-table",
-             "category": "cdop-category-table", "backlog": "cdop-backlog-table",
-             "timeliness": "cdop-timeliness-table", "national": "cdop-national-table"}
+TABLE_IDS = {
+    "trend": "cdop-trend-table",
+    "age": "cdop-age-table",
+    "expected": "cdop-expected-table",
+    "category": "cdop-category-table",
+    "backlog": "cdop-backlog-table",
+    "timeliness": "cdop-timeliness-table",
+    "national": "cdop-national-table",
+}
 
 
 @dataclass
@@ -77,9 +82,11 @@ def cdop_view(la: str | None, role: str, warehouse: str | None = None) -> CdopVi
     la = la if la in las else (las[0] if las else None)
     view = CdopView(la, las)
     if la is None:
-        view.message = ("No Child Death Overview Panel extract is loaded. Load one with "
-                        "`safeguarding ingest cdop_<LA>_<YYYY-MM-DD>.csv` (see "
-                        "docs/cdop-extract-format.md).")
+        view.message = (
+            "No Child Death Overview Panel extract is loaded. Load one with "
+            "`safeguarding ingest cdop_<LA>_<YYYY-MM-DD>.csv` (see "
+            "docs/cdop-extract-format.md)."
+        )
         return view
     years = indicators.available_periods("year", la, warehouse, "cdop_deaths")
     if not years:
@@ -106,76 +113,137 @@ def _trend(view: CdopView, years, role: str, warehouse) -> None:
     for i, r in enumerate(shown.itertuples()):
         hidden = bool(r.suppressed)
         rate = None if hidden or r.value is None or pd.isna(r.value) else float(r.value)
-        rows.append([r.period, _count(r.numerator, hidden), _count(rates["denominator"].iloc[i], False),
-                     _number(rate, hidden), _number(rate_low[i], hidden or rate is None),
-                     _number(rate_high[i], hidden or rate is None)])
+        rows.append(
+            [
+                r.period,
+                _count(r.numerator, hidden),
+                _count(rates["denominator"].iloc[i], False),
+                _number(rate, hidden),
+                _number(rate_low[i], hidden or rate is None),
+                _number(rate_high[i], hidden or rate is None),
+            ]
+        )
         y.append(rate)
         err_low.append(None if rate is None else rate - rate_low[i])
         err_high.append(None if rate is None else rate_high[i] - rate)
-        hover.append(SUPPRESSED if hidden else ("-" if rate is None else
-                     f"{rate:.1f} per 100,000 (95% interval {rate_low[i]:.1f} to {rate_high[i]:.1f})"))
+        hover.append(
+            SUPPRESSED
+            if hidden
+            else (
+                "-"
+                if rate is None
+                else f"{rate:.1f} per 100,000 (95% interval {rate_low[i]:.1f} to {rate_high[i]:.1f})"
+            )
+        )
     view.tables["trend"] = Table(
         "Child deaths notified and rate per 100,000 children aged 0 to 17, by financial year, with "
         "exact Poisson 95% intervals (the data behind the chart above)",
-        ["Year", "Deaths notified", "Children aged 0 to 17", "Rate per 100,000", "95% interval: lower",
-         "95% interval: upper"], rows)
+        [
+            "Year",
+            "Deaths notified",
+            "Children aged 0 to 17",
+            "Rate per 100,000",
+            "95% interval: lower",
+            "95% interval: upper",
+        ],
+        rows,
+    )
     england = indicators.api.national_context()[0]
-    fig = go.Figure(go.Scatter(
-        x=list(shown["period"]), y=y, mode="lines+markers", name="Rate per 100,000",
-        line={"color": PRIMARY, "width": 3}, marker={"size": 8}, customdata=hover,
-        error_y={"type": "data", "symmetric": False, "array": err_high, "arrayminus": err_low,
-                 "color": "#505a5f", "thickness": 1.5},
-        hovertemplate="%{x}: %{customdata}<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=[shown["period"].iloc[0], shown["period"].iloc[-1]], y=[england["rate_per_100k"]] * 2,
-        mode="lines", name=f"England {england['period']}: {england['rate_per_100k']} (NCMD)",
-        line={"color": TARGET, "width": 2, "dash": "dot"}, hoverinfo="skip"))
-    view.figures["trend"] = base_layout(fig, "Child death rate per 100,000 children aged 0 to 17",
-                                        "Rate per 100,000")
+    fig = go.Figure(
+        go.Scatter(
+            x=list(shown["period"]),
+            y=y,
+            mode="lines+markers",
+            name="Rate per 100,000",
+            line={"color": PRIMARY, "width": 3},
+            marker={"size": 8},
+            customdata=hover,
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": err_high,
+                "arrayminus": err_low,
+                "color": "#505a5f",
+                "thickness": 1.5,
+            },
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[shown["period"].iloc[0], shown["period"].iloc[-1]],
+            y=[england["rate_per_100k"]] * 2,
+            mode="lines",
+            name=f"England {england['period']}: {england['rate_per_100k']} (NCMD)",
+            line={"color": TARGET, "width": 2, "dash": "dot"},
+            hoverinfo="skip",
+        )
+    )
+    view.figures["trend"] = base_layout(
+        fig, "Child death rate per 100,000 children aged 0 to 17", "Rate per 100,000"
+    )
 
 
 def _breakdowns(view: CdopView, pooled, role: str, warehouse) -> None:
     label = view.pooled_label
-    full = suppress(indicators.api.pooled_values("cdop_deaths", pooled, view.la, "cdop_age_band",
-                                                 warehouse), role)
+    full = suppress(
+        indicators.api.pooled_values("cdop_deaths", pooled, view.la, "cdop_age_band", warehouse), role
+    )
     ages = _ordered(full[full["breakdown"] == "cdop_age_band"])
     view.figures["age"] = breakdown_figure(ages, f"Child deaths by age at death, {label}", "count", 0)
     view.tables["age"] = Table(
         f"Child deaths notified by age at death, {label} (the data behind the chart above)",
-        ["Age at death", "Deaths notified"], [[r.group, _count(r.numerator, r.suppressed)]
-                                              for r in ages.itertuples()] + _total_row(full, "All ages"))
-    full = suppress(indicators.api.pooled_values("cdop_deaths", pooled, view.la, "expected",
-                                                 warehouse), role)
+        ["Age at death", "Deaths notified"],
+        [[r.group, _count(r.numerator, r.suppressed)] for r in ages.itertuples()]
+        + _total_row(full, "All ages"),
+    )
+    full = suppress(indicators.api.pooled_values("cdop_deaths", pooled, view.la, "expected", warehouse), role)
     expected = _ordered(full[full["breakdown"] == "expected"])
     view.tables["expected"] = Table(
-        f"Child deaths notified, expected and unexpected, {label}", ["Death", "Deaths notified"],
+        f"Child deaths notified, expected and unexpected, {label}",
+        ["Death", "Deaths notified"],
         [[r.group, _count(r.numerator, r.suppressed)] for r in expected.itertuples()]
-        + _total_row(full, "All deaths"))
-    raw = indicators.api.pooled_values("cdop_modifiable_pct", pooled, view.la, "death_category",
-                                       warehouse)
+        + _total_row(full, "All deaths"),
+    )
+    raw = indicators.api.pooled_values("cdop_modifiable_pct", pooled, view.la, "death_category", warehouse)
     # Reviews by category are a count in their own right, withheld on their own; the share with
     # modifiable factors is withheld where its numerator or denominator is small.
-    reviews = suppress(raw.assign(indicator_id="cdop_reviews_completed", numerator=raw["denominator"],
-                                  denominator=None, value=raw["denominator"].astype(float),
-                                  unit="count"), role)
+    reviews = suppress(
+        raw.assign(
+            indicator_id="cdop_reviews_completed",
+            numerator=raw["denominator"],
+            denominator=None,
+            value=raw["denominator"].astype(float),
+            unit="count",
+        ),
+        role,
+    )
     total = _total_row(reviews, "All reviews")
     reviews = _ordered(reviews[reviews["breakdown"] == "death_category"])
     share = suppress(raw, role).set_index("group")
     view.figures["category"] = breakdown_figure(
-        reviews, f"Child death reviews completed by category of death, {label}", "count", 0)
+        reviews, f"Child death reviews completed by category of death, {label}", "count", 0
+    )
     rows = []
     for r in reviews.itertuples():
         s = share.loc[r.group]
-        rows.append([r.group, _count(r.numerator, r.suppressed), _count(s.numerator, s.suppressed),
-                     _number(s.value, s.suppressed, 1, "%")])
+        rows.append(
+            [
+                r.group,
+                _count(r.numerator, r.suppressed),
+                _count(s.numerator, s.suppressed),
+                _number(s.value, s.suppressed, 1, "%"),
+            ]
+        )
     if total:
         s = share.loc["All"]
         rows.append(total[0] + [_count(s.numerator, s.suppressed), _number(s.value, s.suppressed, 1, "%")])
     view.tables["category"] = Table(
         f"Child death reviews completed by category of death, {label}, and the share finding "
         "modifiable factors (the data behind the chart above)",
-        ["Category of death", "Reviews completed", "With modifiable factors",
-         "% with modifiable factors"], rows)
+        ["Category of death", "Reviews completed", "With modifiable factors", "% with modifiable factors"],
+        rows,
+    )
 
 
 def _total_row(df: pd.DataFrame, label: str) -> list[list[str]]:
@@ -190,8 +258,11 @@ def _ordered(df: pd.DataFrame) -> pd.DataFrame:
     from indicators.cdop import GROUP_ORDER
 
     def key(group: str) -> tuple:
-        return (group in ("Not known", "Not yet reviewed"),
-                GROUP_ORDER.index(group) if group in GROUP_ORDER else 99, group)
+        return (
+            group in ("Not known", "Not yet reviewed"),
+            GROUP_ORDER.index(group) if group in GROUP_ORDER else 99,
+            group,
+        )
 
     return df.sort_values("group", key=lambda s: s.map(key)).reset_index(drop=True)
 
@@ -208,62 +279,106 @@ def _backlog_and_timeliness(view: CdopView, years, role: str, warehouse) -> None
     for as_at, part in backlog.groupby("period_end", sort=True):
         cells = part.set_index("group")
         total = cells.loc["All"]
-        rows.append([f"{as_at:%d %b %Y}"] + [_count(cells.loc[b, "numerator"], cells.loc[b, "suppressed"])
-                                             for b in BACKLOG_BANDS]
-                    + [_count(total["numerator"], total["suppressed"])])
+        rows.append(
+            [f"{as_at:%d %b %Y}"]
+            + [_count(cells.loc[b, "numerator"], cells.loc[b, "suppressed"]) for b in BACKLOG_BANDS]
+            + [_count(total["numerator"], total["suppressed"])]
+        )
     for band, colour in zip(BACKLOG_BANDS, (PRIMARY, SERIES[1], CONCERN), strict=True):
         part = backlog[backlog["group"] == band].sort_values("period_end")
         y = [None if s else v for v, s in zip(part["numerator"], part["suppressed"], strict=True)]
-        fig.add_trace(go.Bar(x=[f"{d:%d %b %Y}" for d in part["period_end"]], y=y, name=band,
-                             marker={"color": colour},
-                             customdata=[_count(v, s) for v, s in zip(part["numerator"], part["suppressed"],
-                                                                      strict=True)],
-                             hovertemplate=f"{band}: %{{customdata}}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=[f"{d:%d %b %Y}" for d in part["period_end"]],
+                y=y,
+                name=band,
+                marker={"color": colour},
+                customdata=[_count(v, s) for v, s in zip(part["numerator"], part["suppressed"], strict=True)],
+                hovertemplate=f"{band}: %{{customdata}}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack")
-    view.figures["backlog"] = base_layout(fig, "Deaths awaiting a completed review, by time since death",
-                                          "Deaths")
+    view.figures["backlog"] = base_layout(
+        fig, "Deaths awaiting a completed review, by time since death", "Deaths"
+    )
     view.tables["backlog"] = Table(
         "Deaths awaiting a completed review on each date, by time since the death (the data behind "
-        "the chart above)", ["As at"] + [f"Awaiting review: {b.lower()}" for b in BACKLOG_BANDS]
-        + ["Total awaiting review"], rows)
+        "the chart above)",
+        ["As at"] + [f"Awaiting review: {b.lower()}" for b in BACKLOG_BANDS] + ["Total awaiting review"],
+        rows,
+    )
     if latest_extract:
-        view.backlog_text = (f"Latest extract: {latest_extract:%d %B %Y}. Reviews are usually "
-                             "completed at a monthly panel meeting once every agency's information "
-                             "and any inquest are in; deaths over 12 months old still awaiting review "
-                             "are the ones to ask about.")
+        view.backlog_text = (
+            f"Latest extract: {latest_extract:%d %B %Y}. Reviews are usually "
+            "completed at a monthly panel meeting once every agency's information "
+            "and any inquest are in; deaths over 12 months old still awaiting review "
+            "are the ones to ask about."
+        )
     within = suppress(indicators.values("cdop_review_12m_pct", years, view.la, None, warehouse), role)
     median = suppress(indicators.values("cdop_review_median_days", years, view.la, None, warehouse), role)
     rows, y = [], []
     for w, m in zip(within.itertuples(), median.itertuples(), strict=True):
-        rows.append([w.period, _count(w.denominator, w.suppressed), _count(w.numerator, w.suppressed),
-                     _number(w.value, w.suppressed, 1, "%"), _number(m.value, m.suppressed, 0)])
+        rows.append(
+            [
+                w.period,
+                _count(w.denominator, w.suppressed),
+                _count(w.numerator, w.suppressed),
+                _number(w.value, w.suppressed, 1, "%"),
+                _number(m.value, m.suppressed, 0),
+            ]
+        )
         y.append(None if m.suppressed or m.value is None or pd.isna(m.value) else float(m.value))
-    fig = go.Figure(go.Scatter(
-        x=list(median["period"]), y=y, mode="lines+markers", name="Median days to review",
-        line={"color": PRIMARY, "width": 3}, marker={"size": 8},
-        customdata=[r[4] for r in rows], hovertemplate="%{x}: %{customdata} days<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[median["period"].iloc[0], median["period"].iloc[-1]], y=[365, 365],
-                             mode="lines", name="12 months (365 days)",
-                             line={"color": TARGET, "width": 2, "dash": "dot"}, hoverinfo="skip"))
-    view.figures["timeliness"] = base_layout(fig, "Median days from death to completed review",
-                                             "Days")
+    fig = go.Figure(
+        go.Scatter(
+            x=list(median["period"]),
+            y=y,
+            mode="lines+markers",
+            name="Median days to review",
+            line={"color": PRIMARY, "width": 3},
+            marker={"size": 8},
+            customdata=[r[4] for r in rows],
+            hovertemplate="%{x}: %{customdata} days<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=[median["period"].iloc[0], median["period"].iloc[-1]],
+            y=[365, 365],
+            mode="lines",
+            name="12 months (365 days)",
+            line={"color": TARGET, "width": 2, "dash": "dot"},
+            hoverinfo="skip",
+        )
+    )
+    view.figures["timeliness"] = base_layout(fig, "Median days from death to completed review", "Days")
     view.tables["timeliness"] = Table(
         "Child death reviews completed each financial year: how many, how many within 12 months of "
         "the death, and the median days from death to review (the data behind the chart above)",
-        ["Year", "Reviews completed", "Within 12 months", "% within 12 months", "Median days"], rows)
+        ["Year", "Reviews completed", "Within 12 months", "% within 12 months", "Median days"],
+        rows,
+    )
 
 
 def _latest_extract(la: str, warehouse) -> date | None:
-    frame = indicators.sql("select max(extract_date) as d from cdop_extracts where la_code = ?", [la],
-                           warehouse)
+    frame = indicators.sql(
+        "select max(extract_date) as d from cdop_extracts where la_code = ?", [la], warehouse
+    )
     value = frame["d"].iloc[0] if len(frame) else None
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
 def _national(view: CdopView, role: str, warehouse) -> None:
     england = indicators.api.national_context()[0]
-    rows = [["England (NCMD)", england["period"], f"{england['deaths']:,}",
-             f"{england['rate_per_100k']:.1f}", "-", "-"]]
+    rows = [
+        [
+            "England (NCMD)",
+            england["period"],
+            f"{england['deaths']:,}",
+            f"{england['rate_per_100k']:.1f}",
+            "-",
+            "-",
+        ]
+    ]
     sentence = ""
     if england["period"] in view.years:
         local = indicators.values("cdop_rate_per_100k", [england["period"]], view.la, None, warehouse)
@@ -272,19 +387,36 @@ def _national(view: CdopView, role: str, warehouse) -> None:
         pop = float(local["denominator"].iloc[0]) if pd.notna(local["denominator"].iloc[0]) else np.nan
         low, high = (x * 100_000 / pop for x in exact_poisson_interval(count))
         hidden = bool(shown.suppressed) or shown.value is None or pd.isna(shown.value)
-        rows.append([f"LA {view.la}", england["period"], _count(shown.numerator, bool(shown.suppressed)),
-                     _number(shown.value, hidden), _number(low, hidden), _number(high, hidden)])
+        rows.append(
+            [
+                f"LA {view.la}",
+                england["period"],
+                _count(shown.numerator, bool(shown.suppressed)),
+                _number(shown.value, hidden),
+                _number(low, hidden),
+                _number(high, hidden),
+            ]
+        )
         if not hidden:
             inside = low <= england["rate_per_100k"] <= high
-            sentence = (f" In {england['period']} this LA's rate was {float(shown.value):.1f} per 100,000 "
-                        f"(95% interval {low:.1f} to {high:.1f}); England's rate lies "
-                        + ("inside that interval, so the difference could be chance." if inside else
-                           "outside that interval, so the difference is unlikely to be chance alone."))
-    view.national_text = (f"England, {england['period']}: {england['deaths']:,} child deaths, "
-                          f"{england['rate_per_100k']} per 100,000 children aged 0 to 17." + sentence)
+            sentence = (
+                f" In {england['period']} this LA's rate was {float(shown.value):.1f} per 100,000 "
+                f"(95% interval {low:.1f} to {high:.1f}); England's rate lies "
+                + (
+                    "inside that interval, so the difference could be chance."
+                    if inside
+                    else "outside that interval, so the difference is unlikely to be chance alone."
+                )
+            )
+    view.national_text = (
+        f"England, {england['period']}: {england['deaths']:,} child deaths, "
+        f"{england['rate_per_100k']} per 100,000 children aged 0 to 17." + sentence
+    )
     view.tables["national"] = Table(
         "This LA against England (national figures from NCMD; intervals are exact Poisson 95%)",
-        ["Area", "Year", "Deaths", "Rate per 100,000", "95% interval: lower", "95% interval: upper"], rows)
+        ["Area", "Year", "Deaths", "Rate per 100,000", "95% interval: lower", "95% interval: upper"],
+        rows,
+    )
 
 
 def _section(title: str, *children, intro: str | None = None) -> html.Section:
@@ -298,59 +430,118 @@ def _graph(view: CdopView, name: str) -> dcc.Graph:
     fig = view.figures[name]
     if name in ("trend", "timeliness", "backlog"):
         fig.update_xaxes(type="category")  # financial years and dates are labels, not a time axis
-        return dcc.Graph(id=f"cdop-{name}-chart", figure=fig, config=GRAPH_CONFIG,
-                         style={"height": "420px"})
+        return dcc.Graph(id=f"cdop-{name}-chart", figure=fig, config=GRAPH_CONFIG, style={"height": "420px"})
     return dcc.Graph(id=f"cdop-{name}-chart", figure=fig, config=GRAPH_CONFIG)
 
 
 def _table(view: CdopView, name: str) -> html.Div:
     t = view.tables[name]
-    return html.Div([
-        data_table(t.caption, t.headers, t.rows, TABLE_IDS[name]),
-        html.Button("Download CSV", id={"type": DOWNLOAD_TYPE, "table": name},
-                    className="btn btn-outline-primary btn-sm mb-3"),
-    ])
+    return html.Div(
+        [
+            data_table(t.caption, t.headers, t.rows, TABLE_IDS[name]),
+            html.Button(
+                "Download CSV",
+                id={"type": DOWNLOAD_TYPE, "table": name},
+                className="btn btn-outline-primary btn-sm mb-3",
+            ),
+        ]
+    )
 
 
 def layout(role: str = "board", search: str | None = None) -> html.Div:
     view = cdop_view(parse_query(search).la, role)
-    head = [html.H1(TITLE, className="h2"),
-            html.P("Deaths of children living in the area, notified to the Child Death Overview "
-                   "Panel (CDOP), and the panel's reviews. Counts are small: for the board, counts "
-                   "of 1 to 5 and anything built on them show as c, so breakdowns pool the latest "
-                   "three years and many cells are still withheld.", className="lead")]
+    head = [
+        html.H1(TITLE, className="h2"),
+        html.P(
+            "Deaths of children living in the area, notified to the Child Death Overview "
+            "Panel (CDOP), and the panel's reviews. Counts are small: for the board, counts "
+            "of 1 to 5 and anything built on them show as c, so breakdowns pool the latest "
+            "three years and many cells are still withheld.",
+            className="lead",
+        ),
+    ]
     if view.message:
         return html.Div(head + [dbc.Alert(view.message, color="info")])
     if len(view.las) > 1:
-        head.append(html.P(["Local authority: "] + [
-            dcc.Link(f"LA {code}", href=f"{PATH}?la={code}", className="me-2") for code in view.las]))
-    head.append(html.P(f"Local authority {view.la}; financial years {view.years[0]} to "
-                       f"{view.years[-1]}.", id="cdop-summary"))
-    return html.Div(head + [
-        _section("Deaths notified each year", _graph(view, "trend"), _table(view, "trend"),
-                 intro="Rate per 100,000 children aged 0 to 17 with exact Poisson 95% intervals: "
-                       "with about 25 deaths a year, a rate can move by a third from one year "
-                       "to the next by chance alone."),
-        _section(f"Age at death and expected or unexpected deaths, {view.pooled_label}",
-                 _graph(view, "age"), _table(view, "age"), _table(view, "expected")),
-        _section(f"Category of death, {view.pooled_label}", _graph(view, "category"),
-                 _table(view, "category"),
-                 intro="Set by the panel at review, so this counts reviews completed in these years."),
-        _section("Review backlog and timeliness", html.P(view.backlog_text), _graph(view, "backlog"),
-                 _table(view, "backlog"), _graph(view, "timeliness"), _table(view, "timeliness")),
-        _section("National context", html.P(view.national_text, id="cdop-national-text"),
-                 _table(view, "national"),
-                 html.P(["Source: ", html.A("National Child Mortality Database, Child Death Review "
-                                            "Data Release: year ending 31 March 2024",
-                                            href="https://www.ncmd.info/publications/"
-                                                 "child-death-review-data-release-2024/")],
-                        className="text-muted small")),
-        html.P(["Definitions: ", dcc.Link("indicator definitions", href="/about"), ". Each measure "
-                "also has its own page: "] + [
-            dcc.Link(indicators.get(i).short_title, href=f"/indicator/{i}", className="me-2")
-            for i in ("cdop_deaths", "cdop_rate_per_100k", "cdop_modifiable_pct", "cdop_review_12m_pct",
-                      "cdop_review_median_days")], className="mt-4"),
-    ])
+        head.append(
+            html.P(
+                ["Local authority: "]
+                + [dcc.Link(f"LA {code}", href=f"{PATH}?la={code}", className="me-2") for code in view.las]
+            )
+        )
+    head.append(
+        html.P(
+            f"Local authority {view.la}; financial years {view.years[0]} to {view.years[-1]}.",
+            id="cdop-summary",
+        )
+    )
+    return html.Div(
+        head
+        + [
+            _section(
+                "Deaths notified each year",
+                _graph(view, "trend"),
+                _table(view, "trend"),
+                intro="Rate per 100,000 children aged 0 to 17 with exact Poisson 95% intervals: "
+                "with about 25 deaths a year, a rate can move by a third from one year "
+                "to the next by chance alone.",
+            ),
+            _section(
+                f"Age at death and expected or unexpected deaths, {view.pooled_label}",
+                _graph(view, "age"),
+                _table(view, "age"),
+                _table(view, "expected"),
+            ),
+            _section(
+                f"Category of death, {view.pooled_label}",
+                _graph(view, "category"),
+                _table(view, "category"),
+                intro="Set by the panel at review, so this counts reviews completed in these years.",
+            ),
+            _section(
+                "Review backlog and timeliness",
+                html.P(view.backlog_text),
+                _graph(view, "backlog"),
+                _table(view, "backlog"),
+                _graph(view, "timeliness"),
+                _table(view, "timeliness"),
+            ),
+            _section(
+                "National context",
+                html.P(view.national_text, id="cdop-national-text"),
+                _table(view, "national"),
+                html.P(
+                    [
+                        "Source: ",
+                        html.A(
+                            "National Child Mortality Database, Child Death Review "
+                            "Data Release: year ending 31 March 2024",
+                            href="https://www.ncmd.info/publications/child-death-review-data-release-2024/",
+                        ),
+                    ],
+                    className="text-muted small",
+                ),
+            ),
+            html.P(
+                [
+                    "Definitions: ",
+                    dcc.Link("indicator definitions", href="/about"),
+                    ". Each measure also has its own page: ",
+                ]
+                + [
+                    dcc.Link(indicators.get(i).short_title, href=f"/indicator/{i}", className="me-2")
+                    for i in (
+                        "cdop_deaths",
+                        "cdop_rate_per_100k",
+                        "cdop_modifiable_pct",
+                        "cdop_review_12m_pct",
+                        "cdop_review_median_days",
+                    )
+                ],
+                className="mt-4",
+            ),
+        ]
+    )
 
 
 def export_table(view: CdopView, name: str) -> pd.DataFrame:

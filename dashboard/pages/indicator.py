@@ -29,16 +29,18 @@ from dashboard.views import (
 )
 from indicators.geography import ATTRIBUTION, ward_boundaries
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
 def _select(label: str, name: str, options: list[tuple[str, str]], value: str | None):
     control_id = {"type": ids.IND_CONTROL, "name": name}
-    return html.Div([
-        html.Label(label, htmlFor=dom_id(control_id), className="form-label fw-bold"),
-        dbc.Select(id=control_id, options=_as_options(options), value=value),
-    ], className="col-sm-6 col-lg")
+    return html.Div(
+        [
+            html.Label(label, htmlFor=dom_id(control_id), className="form-label fw-bold"),
+            dbc.Select(id=control_id, options=_as_options(options), value=value),
+        ],
+        className="col-sm-6 col-lg",
+    )
 
 
 def dom_id(component_id: dict) -> str:
@@ -48,17 +50,27 @@ def dom_id(component_id: dict) -> str:
 
 def definition_panel(indicator_id: str) -> html.Div:
     ind = indicators.get(indicator_id)
-    items = [html.Dt("What it measures"), html.Dd(ind.definition),
-             html.Dt("Source"), html.Dd(ind.dfe_source),
-             html.Dt("Which way is better"), html.Dd(POLARITY_WORDS[ind.polarity])]
+    items = [
+        html.Dt("What it measures"),
+        html.Dd(ind.definition),
+        html.Dt("Source"),
+        html.Dd(ind.dfe_source),
+        html.Dt("Which way is better"),
+        html.Dd(POLARITY_WORDS[ind.polarity]),
+    ]
     if ind.caveats:
         items += [html.Dt("Caveats"), html.Dd(ind.caveats)]
     if ind.id in ("cpp_ended_2y_pct", "cpp_open_2y_pct"):
-        items += [html.Dt("Not to be confused with"),
-                  html.Dd("NI64 (D7) looks at plans that ENDED in the period; D5 looks at plans "
-                          "still OPEN at the end of the period. They answer different questions.")]
-    return html.Section([html.H2("Definition", className="h4"), html.Dl(items)],
-                        className="border rounded p-3 bg-light mt-4")
+        items += [
+            html.Dt("Not to be confused with"),
+            html.Dd(
+                "NI64 (D7) looks at plans that ENDED in the period; D5 looks at plans "
+                "still OPEN at the end of the period. They answer different questions."
+            ),
+        ]
+    return html.Section(
+        [html.H2("Definition", className="h4"), html.Dl(items)], className="border rounded p-3 bg-light mt-4"
+    )
 
 
 def layout(indicator_id: str, role: str = "board", search: str | None = None) -> html.Div:
@@ -66,21 +78,29 @@ def layout(indicator_id: str, role: str = "board", search: str | None = None) ->
     view = indicator_view(indicator_id, parse_query(search), role)
     opts = control_options(view)
     vals = control_values(view)
-    return html.Div([
-        dcc.Store(id={"type": ids.IND_ID, "name": "page"}, data=indicator_id),
-        html.H1(ind.short_title, className="h2"),
-        html.P(ind.title, className="lead"),
-        html.Div([
-            _select("Local authority", "la", opts[0], vals[0]),
-            _select("How often", "freq", opts[1], vals[1]),
-            _select("From", "from", opts[2], vals[2]),
-            _select("To", "to", opts[3], vals[3]),
-            _select("Break down by", "by", opts[4], vals[4]),
-        ], className="row g-3 mb-3", role="group", **{"aria-label": "Choose what to show"}),
-        dcc.Loading(html.Div(content(view), id={"type": ids.IND_CONTENT, "name": "main"}),
-                    type="default"),
-        definition_panel(indicator_id),
-    ])
+    return html.Div(
+        [
+            dcc.Store(id={"type": ids.IND_ID, "name": "page"}, data=indicator_id),
+            html.H1(ind.short_title, className="h2"),
+            html.P(ind.title, className="lead"),
+            html.Div(
+                [
+                    _select("Local authority", "la", opts[0], vals[0]),
+                    _select("How often", "freq", opts[1], vals[1]),
+                    _select("From", "from", opts[2], vals[2]),
+                    _select("To", "to", opts[3], vals[3]),
+                    _select("Break down by", "by", opts[4], vals[4]),
+                ],
+                className="row g-3 mb-3",
+                role="group",
+                **{"aria-label": "Choose what to show"},
+            ),
+            dcc.Loading(
+                html.Div(content(view), id={"type": ids.IND_CONTENT, "name": "main"}), type="default"
+            ),
+            definition_panel(indicator_id),
+        ]
+    )
 
 
 def control_options(view) -> list[list[tuple[str, str]]]:
@@ -111,11 +131,16 @@ def content(view) -> list:
     trend = trend_figure(view.trend, view.headline, ind.unit, ind.decimals, target, view.spc)
     out = [
         html.P(view.headline, id=ids.IND_SUMMARY, className="fs-5", **{"aria-live": "polite"}),
-        html.P([html.Strong("Statistical process control: "), view.spc_text], id=ids.IND_SPC,
-               className="mb-2"),
+        html.P(
+            [html.Strong("Statistical process control: "), view.spc_text], id=ids.IND_SPC, className="mb-2"
+        ),
         dcc.Graph(id=ids.IND_TREND, figure=trend, config=GRAPH_CONFIG, style={"height": "440px"}),
-        data_table(f"{ind.short_title} by period (the data behind the chart above)",
-                   trend_headers(ind), view.trend_rows, ids.IND_TREND_TABLE),
+        data_table(
+            f"{ind.short_title} by period (the data behind the chart above)",
+            trend_headers(ind),
+            view.trend_rows,
+            ids.IND_TREND_TABLE,
+        ),
         _downloads("trend"),
     ]
     out += _benchmarks(view)
@@ -124,24 +149,41 @@ def content(view) -> list:
         title = f"{ind.short_title} by {label.lower()}, {view.breakdown_period}"
         out += [
             html.H2(f"By {label.lower()} ({view.breakdown_period})", className="h4 mt-4"),
-            dcc.Graph(id=ids.IND_BREAKDOWN, config=GRAPH_CONFIG,
-                      figure=breakdown_figure(view.breakdown, title, ind.unit, ind.decimals)),
-            data_table(f"{title} (the data behind the chart above)",
-                       breakdown_headers(ind, view.state.by), view.breakdown_rows,
-                       ids.IND_BREAKDOWN_TABLE),
+            dcc.Graph(
+                id=ids.IND_BREAKDOWN,
+                config=GRAPH_CONFIG,
+                figure=breakdown_figure(view.breakdown, title, ind.unit, ind.decimals),
+            ),
+            data_table(
+                f"{title} (the data behind the chart above)",
+                breakdown_headers(ind, view.state.by),
+                view.breakdown_rows,
+                ids.IND_BREAKDOWN_TABLE,
+            ),
             _downloads("breakdown"),
         ]
         out += _area_extras(view, title)
         if view.dispro_rows or view.dispro_note:
-            out += [html.H3("Disproportionality: rates and rate ratios by ethnicity", className="h5 mt-4"),
-                    html.P(view.dispro_note, className="small")]
+            out += [
+                html.H3("Disproportionality: rates and rate ratios by ethnicity", className="h5 mt-4"),
+                html.P(view.dispro_note, className="small"),
+            ]
         if view.dispro_rows:
-            out.append(data_table(
-                f"{ind.short_title} per 10,000 children by {BREAKDOWN_LABELS[view.state.by].lower()}, "
-                f"{view.breakdown_period}, with 95% confidence intervals",
-                ["Group", "Children", "Rate per 10,000 (95% CI)",
-                 "Rate ratio vs all other children (95% CI)", "Significant?"],
-                view.dispro_rows, ids.IND_DISPRO_TABLE))
+            out.append(
+                data_table(
+                    f"{ind.short_title} per 10,000 children by {BREAKDOWN_LABELS[view.state.by].lower()}, "
+                    f"{view.breakdown_period}, with 95% confidence intervals",
+                    [
+                        "Group",
+                        "Children",
+                        "Rate per 10,000 (95% CI)",
+                        "Rate ratio vs all other children (95% CI)",
+                        "Significant?",
+                    ],
+                    view.dispro_rows,
+                    ids.IND_DISPRO_TABLE,
+                )
+            )
     return out
 
 
@@ -151,16 +193,26 @@ def _benchmarks(view) -> list:
     b = benchmark_view(ind.id, view.state.la, view.trend["period_end"].iloc[-1])
     if b is None:
         return []
-    caution = (" The demo LA's local figures are synthetic; these are the real published figures "
-               "for the LA code it borrows." if view.state.la == "856" else "")
+    caution = (
+        " The demo LA's local figures are synthetic; these are the real published figures "
+        "for the LA code it borrows."
+        if view.state.la == "856"
+        else ""
+    )
     return [
         html.H2(f"How do we compare? Published figures for {b.year}", className="h4 mt-4"),
-        html.P(f"From the DfE's published statistics (year ending 31 March).{caution}",
-               className="small"),
-        data_table(f"{ind.short_title}: published comparators, {b.year}", ["Comparator", "Value"],
-                   b.rows, ids.IND_BENCHMARK_TABLE),
-        dcc.Graph(id=ids.IND_BENCHMARK, config=GRAPH_CONFIG, figure=benchmark_figure(
-            b.series, f"{ind.short_title}: this LA and England, published", ind.unit)),
+        html.P(f"From the DfE's published statistics (year ending 31 March).{caution}", className="small"),
+        data_table(
+            f"{ind.short_title}: published comparators, {b.year}",
+            ["Comparator", "Value"],
+            b.rows,
+            ids.IND_BENCHMARK_TABLE,
+        ),
+        dcc.Graph(
+            id=ids.IND_BENCHMARK,
+            config=GRAPH_CONFIG,
+            figure=benchmark_figure(b.series, f"{ind.short_title}: this LA and England, published", ind.unit),
+        ),
         html.P(b.notes, className="small text-muted") if b.notes else None,
     ]
 
@@ -171,32 +223,59 @@ def _area_extras(view, title: str) -> list:
     if view.funnel_units is not None:
         scale = ind.per if ind.unit != "count" else 1
         outside = view.funnel_units[view.funnel_units["flag"].str.contains("99.8")]
-        words = (f"{len(outside)} of {len(view.funnel_units)} areas shown lie outside the 99.8% "
-                 f"limits: {', '.join(outside['unit'])}." if len(outside) else
-                 f"All {len(view.funnel_units)} areas shown lie within the 99.8% limits.")
-        out += [html.H3("Funnel plot: which areas differ by more than chance?", className="h5 mt-4"),
-                html.P(words, id=ids.IND_FUNNEL_TEXT),
-                dcc.Graph(id=ids.IND_FUNNEL, config=GRAPH_CONFIG, figure=funnel_figure(
-                    view.funnel_units, view.funnel_limits, f"{title}: funnel plot", scale,
-                    Y_TITLES.get(ind.unit, "Value")))]
+        words = (
+            f"{len(outside)} of {len(view.funnel_units)} areas shown lie outside the 99.8% "
+            f"limits: {', '.join(outside['unit'])}."
+            if len(outside)
+            else f"All {len(view.funnel_units)} areas shown lie within the 99.8% limits."
+        )
+        out += [
+            html.H3("Funnel plot: which areas differ by more than chance?", className="h5 mt-4"),
+            html.P(words, id=ids.IND_FUNNEL_TEXT),
+            dcc.Graph(
+                id=ids.IND_FUNNEL,
+                config=GRAPH_CONFIG,
+                figure=funnel_figure(
+                    view.funnel_units,
+                    view.funnel_limits,
+                    f"{title}: funnel plot",
+                    scale,
+                    Y_TITLES.get(ind.unit, "Value"),
+                ),
+            ),
+        ]
     geo = ward_boundaries(view.state.la) if view.area_values is not None else None
     if geo is not None and len(view.area_values):
         geojson, code_property, _, caption = geo
-        out += [html.H3("Map", className="h5 mt-4"),
-                html.P(f"{caption} The table above gives the same values.", className="small"),
-                dcc.Graph(id=ids.IND_MAP, config=GRAPH_CONFIG, figure=area_map_figure(
-                    view.area_values, geojson, code_property, f"{title}: map", ind.unit)),
-                html.P(ATTRIBUTION, className="text-muted small")]
+        out += [
+            html.H3("Map", className="h5 mt-4"),
+            html.P(f"{caption} The table above gives the same values.", className="small"),
+            dcc.Graph(
+                id=ids.IND_MAP,
+                config=GRAPH_CONFIG,
+                figure=area_map_figure(view.area_values, geojson, code_property, f"{title}: map", ind.unit),
+            ),
+            html.P(ATTRIBUTION, className="text-muted small"),
+        ]
     return out
 
 
 def _downloads(which: str) -> html.Div:
-    return html.Div([
-        html.Button("Download CSV", id={"type": ids.DOWNLOAD_BUTTON, "table": which, "fmt": "csv"},
-                    className="btn btn-outline-primary btn-sm me-2"),
-        html.Button("Download Excel", id={"type": ids.DOWNLOAD_BUTTON, "table": which, "fmt": "xlsx"},
-                    className="btn btn-outline-primary btn-sm"),
-    ], className="mb-3")
+    return html.Div(
+        [
+            html.Button(
+                "Download CSV",
+                id={"type": ids.DOWNLOAD_BUTTON, "table": which, "fmt": "csv"},
+                className="btn btn-outline-primary btn-sm me-2",
+            ),
+            html.Button(
+                "Download Excel",
+                id={"type": ids.DOWNLOAD_BUTTON, "table": which, "fmt": "xlsx"},
+                className="btn btn-outline-primary btn-sm",
+            ),
+        ],
+        className="mb-3",
+    )
 
 
 def _target_value(trend):
@@ -237,20 +316,26 @@ def _update(search, values, indicator_ids):
         state = parse_query(search)
     else:
         la, freq, start, end, by = values
-        state = ViewState(la=la, freq=freq or "quarter", by=None if by in (None, "", "none") else by,
-                          start=start, end=end)
+        state = ViewState(
+            la=la, freq=freq or "quarter", by=None if by in (None, "", "none") else by, start=start, end=end
+        )
         if ctx.triggered_id and ctx.triggered_id.get("name") == "freq":
             state = state.with_(start=None, end=None)  # period labels differ between frequencies
     view = indicator_view(indicator_ids[0], state, session_role())
     new_search = to_query(view.state)
-    return (new_search if new_search != search else no_update,
-            [_as_options(o) for o in control_options(view)], control_values(view), [content(view)])
+    return (
+        new_search if new_search != search else no_update,
+        [_as_options(o) for o in control_options(view)],
+        control_values(view),
+        [content(view)],
+    )
 
 
 @callback(
     Output(ids.DOWNLOAD, "data"),
     Input({"type": ids.DOWNLOAD_BUTTON, "table": ALL, "fmt": ALL}, "n_clicks"),
-    State(ids.URL, "search"), State({"type": ids.IND_ID, "name": ALL}, "data"),
+    State(ids.URL, "search"),
+    State({"type": ids.IND_ID, "name": ALL}, "data"),
     prevent_initial_call=True,
 )
 def _download(clicks, search, indicator_ids):

@@ -18,8 +18,13 @@ from dashboard.views import RAG_WORDS, benchmark_view, fmt
 from indicators.disclosure import suppress
 from indicators.spc import variation_text
 
-RAG_CLASS = {"withheld": "bg-light text-dark border", "green": "bg-success",
-             "amber": "bg-warning text-dark", "red": "bg-danger", "none": "bg-light text-dark border"}
+RAG_CLASS = {
+    "withheld": "bg-light text-dark border",
+    "green": "bg-success",
+    "amber": "bg-warning text-dark",
+    "red": "bg-danger",
+    "none": "bg-light text-dark border",
+}
 SPARK_POINTS = 12
 
 
@@ -31,8 +36,9 @@ def scorecard_rows(state: ViewState, role: str, warehouse: str | None = None) ->
 
 
 @lru_cache(maxsize=512)
-def _scorecard_rows(version: tuple, state: ViewState, role: str,
-                    warehouse: str | None) -> tuple[ViewState, list]:
+def _scorecard_rows(
+    version: tuple, state: ViewState, role: str, warehouse: str | None
+) -> tuple[ViewState, list]:
     las = indicators.api.local_authorities(warehouse)
     la = state.la if state.la in las else (next(iter(las)) if las else None)
     state = state.with_(la=la)
@@ -43,19 +49,28 @@ def _scorecard_rows(version: tuple, state: ViewState, role: str,
             rows.append({"indicator": ind, "period": None})
             continue
         end = state.end if state.end in periods else periods[-1]
-        shown = periods[max(0, periods.index(end) - SPARK_POINTS + 1): periods.index(end) + 1]
+        shown = periods[max(0, periods.index(end) - SPARK_POINTS + 1) : periods.index(end) + 1]
         df = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
         last = df.iloc[-1]
-        variation, assurance = _spc_icons(ind.id, la, periods[: periods.index(end) + 1],
-                                          df["suppressed"].any(), warehouse)
+        variation, assurance = _spc_icons(
+            ind.id, la, periods[: periods.index(end) + 1], df["suppressed"].any(), warehouse
+        )
         bench = benchmark_view(ind.id, la, last.period_end, warehouse)
-        rows.append({"indicator": ind, "period": last.period, "value": fmt(ind, last.value, last.suppressed),
-                     "england": f"{bench.rows[1][1]} ({bench.year})" if bench else "",
-                     "region": bench.rows[2][1] if bench else "",
-                     "neighbours": bench.rows[3][1] if bench else "",
-                     "target": last.target, "rag": "withheld" if last.suppressed else last.rag,
-                     "spark": _sparkline(df, ind.short_title), "variation": variation,
-                     "assurance": assurance})
+        rows.append(
+            {
+                "indicator": ind,
+                "period": last.period,
+                "value": fmt(ind, last.value, last.suppressed),
+                "england": f"{bench.rows[1][1]} ({bench.year})" if bench else "",
+                "region": bench.rows[2][1] if bench else "",
+                "neighbours": bench.rows[3][1] if bench else "",
+                "target": last.target,
+                "rag": "withheld" if last.suppressed else last.rag,
+                "spark": _sparkline(df, ind.short_title),
+                "variation": variation,
+                "assurance": assurance,
+            }
+        )
     return state, rows
 
 
@@ -68,13 +83,17 @@ VARIATION_SHORT = {
     "special_cause_neither_high": ("Special cause ↑", "bg-info text-dark"),
     "special_cause_neither_low": ("Special cause ↓", "bg-info text-dark"),
 }
-ASSURANCE_SHORT = {"consistently_passing": "Consistently passing",
-                   "consistently_failing": "Consistently failing",
-                   "hit_and_miss": "Hit and miss", "none": ""}
+ASSURANCE_SHORT = {
+    "consistently_passing": "Consistently passing",
+    "consistently_failing": "Consistently failing",
+    "hit_and_miss": "Hit and miss",
+    "none": "",
+}
 
 
-def _spc_icons(indicator_id: str, la: str | None, periods: list[str], withheld: bool,
-               warehouse) -> tuple[str | None, str]:
+def _spc_icons(
+    indicator_id: str, la: str | None, periods: list[str], withheld: bool, warehouse
+) -> tuple[str | None, str]:
     """Making Data Count variation and assurance for the series up to the chosen period."""
     if withheld:
         return None, "none"
@@ -83,77 +102,153 @@ def _spc_icons(indicator_id: str, la: str | None, periods: list[str], withheld: 
 
 
 def _sparkline(df: pd.DataFrame, title: str) -> dcc.Graph:
-    fig = go.Figure(go.Scatter(x=df["period_end"], y=pd.to_numeric(df["value"], errors="coerce"),
-                               mode="lines", line={"color": PRIMARY, "width": 2}, hoverinfo="skip"))
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=36, width=140,
-                      xaxis={"visible": False}, yaxis={"visible": False}, showlegend=False,
-                      plot_bgcolor="white", paper_bgcolor="white")
+    fig = go.Figure(
+        go.Scatter(
+            x=df["period_end"],
+            y=pd.to_numeric(df["value"], errors="coerce"),
+            mode="lines",
+            line={"color": PRIMARY, "width": 2},
+            hoverinfo="skip",
+        )
+    )
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        height=36,
+        width=140,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        showlegend=False,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+    )
     graph = dcc.Graph(figure=fig, config={"staticPlot": True}, style={"height": "36px", "width": "140px"})
     return html.Div(graph, **{"aria-hidden": "true"})
 
 
 def _variation_badge(icon: str | None):
     if icon is None:
-        return html.Span("Not shown", className="text-muted",
-                         title="Fewer than 15 points, or values withheld")
+        return html.Span(
+            "Not shown", className="text-muted", title="Fewer than 15 points, or values withheld"
+        )
     words, css = VARIATION_SHORT[icon]
     return html.Span(words, className=f"badge {css}", title=variation_text(icon))
 
 
 def scorecard_table(rows: list, search: str) -> html.Table:
-    head = html.Thead(html.Tr([html.Th(h, scope="col") for h in (
-        "Indicator", "Period", "Latest value", "Target", "Status against target",
-        "Variation (SPC)", "Assurance (SPC)", "England (published)", "Region", "Statistical neighbours",
-        "Last 12 periods")]))
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th(h, scope="col")
+                for h in (
+                    "Indicator",
+                    "Period",
+                    "Latest value",
+                    "Target",
+                    "Status against target",
+                    "Variation (SPC)",
+                    "Assurance (SPC)",
+                    "England (published)",
+                    "Region",
+                    "Statistical neighbours",
+                    "Last 12 periods",
+                )
+            ]
+        )
+    )
     body = []
     for r in rows:
         ind = r["indicator"]
         link = dcc.Link(ind.short_title, href=f"/indicator/{ind.id}{search}")
         if r["period"] is None:
-            body.append(html.Tr([html.Th(link, scope="row"),
-                                 html.Td("No loaded data covers this indicator at this frequency",
-                                         colSpan=10)]))
+            body.append(
+                html.Tr(
+                    [
+                        html.Th(link, scope="row"),
+                        html.Td("No loaded data covers this indicator at this frequency", colSpan=10),
+                    ]
+                )
+            )
             continue
         rag = r["rag"] or "none"
-        body.append(html.Tr([
-            html.Th(link, scope="row"), html.Td(r["period"]), html.Td(r["value"], className="fw-bold"),
-            html.Td(r["target"] or "No target"),
-            html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=f"badge {RAG_CLASS[rag]}")),
-            html.Td(_variation_badge(r["variation"])),
-            html.Td(ASSURANCE_SHORT.get(r["assurance"], "")),
-            html.Td(r["england"]), html.Td(r["region"]), html.Td(r["neighbours"]),
-            html.Td(r["spark"]),
-        ]))
-    return html.Table([html.Caption("Every indicator at the chosen period (click a name for its "
-                                    "trend, breakdowns and definition)", className="caption-top"),
-                       head, html.Tbody(body)],
-                      className="table table-sm align-middle scorecard", id=ids.SCORECARD)
+        body.append(
+            html.Tr(
+                [
+                    html.Th(link, scope="row"),
+                    html.Td(r["period"]),
+                    html.Td(r["value"], className="fw-bold"),
+                    html.Td(r["target"] or "No target"),
+                    html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=f"badge {RAG_CLASS[rag]}")),
+                    html.Td(_variation_badge(r["variation"])),
+                    html.Td(ASSURANCE_SHORT.get(r["assurance"], "")),
+                    html.Td(r["england"]),
+                    html.Td(r["region"]),
+                    html.Td(r["neighbours"]),
+                    html.Td(r["spark"]),
+                ]
+            )
+        )
+    return html.Table(
+        [
+            html.Caption(
+                "Every indicator at the chosen period (click a name for its "
+                "trend, breakdowns and definition)",
+                className="caption-top",
+            ),
+            head,
+            html.Tbody(body),
+        ],
+        className="table table-sm align-middle scorecard",
+        id=ids.SCORECARD,
+    )
 
 
 def layout(role: str = "board", search: str | None = None) -> html.Div:
     state, rows = scorecard_rows(parse_query(search), role)
     las = indicators.api.local_authorities()
     periods = [p.label for p in indicators.available_periods(state.freq, state.la, None, "cpp_at_end")]
-    return html.Div([
-        html.H1("Child protection scorecard", className="h2"),
-        html.P("The latest value of every indicator against its target. Small numbers (1 to 5) are "
-               "shown as c to protect children's privacy.", className="lead"),
-        html.Div([
-            _select("Local authority", "la", [(c, f"{n} ({c})") for c, n in las.items()], state.la),
-            _select("How often", "freq", list(FREQUENCIES.items()), state.freq),
-            _select("Period", "period", [(p, p) for p in periods],
-                    state.end or (periods[-1] if periods else None)),
-        ], className="row g-3 mb-3 d-print-none", role="group", **{"aria-label": "Choose what to show"}),
-        dcc.Loading(html.Div(scorecard_table(rows, to_query(state)),
-                             id={"type": ids.SCORECARD_BODY, "name": "main"})),
-    ])
+    return html.Div(
+        [
+            html.H1("Child protection scorecard", className="h2"),
+            html.P(
+                "The latest value of every indicator against its target. Small numbers (1 to 5) are "
+                "shown as c to protect children's privacy.",
+                className="lead",
+            ),
+            html.Div(
+                [
+                    _select("Local authority", "la", [(c, f"{n} ({c})") for c, n in las.items()], state.la),
+                    _select("How often", "freq", list(FREQUENCIES.items()), state.freq),
+                    _select(
+                        "Period",
+                        "period",
+                        [(p, p) for p in periods],
+                        state.end or (periods[-1] if periods else None),
+                    ),
+                ],
+                className="row g-3 mb-3 d-print-none",
+                role="group",
+                **{"aria-label": "Choose what to show"},
+            ),
+            dcc.Loading(
+                html.Div(
+                    scorecard_table(rows, to_query(state)), id={"type": ids.SCORECARD_BODY, "name": "main"}
+                )
+            ),
+        ]
+    )
 
 
 def _select(label, name, options, value):
     control_id = {"type": ids.SC_CONTROL, "name": name}
-    return html.Div([html.Label(label, htmlFor=dom_id(control_id), className="form-label fw-bold"),
-                     dbc.Select(id=control_id, options=[{"label": lab, "value": v} for v, lab in options],
-                                value=value)], className="col-sm-4")
+    return html.Div(
+        [
+            html.Label(label, htmlFor=dom_id(control_id), className="form-label fw-bold"),
+            dbc.Select(
+                id=control_id, options=[{"label": lab, "value": v} for v, lab in options], value=value
+            ),
+        ],
+        className="col-sm-4",
+    )
 
 
 CONTROL = {"type": ids.SC_CONTROL, "name": ALL}
@@ -164,7 +259,8 @@ CONTROL = {"type": ids.SC_CONTROL, "name": ALL}
     Output(CONTROL, "options"),
     Output(CONTROL, "value"),
     Output({"type": ids.SCORECARD_BODY, "name": ALL}, "children"),
-    Input(ids.URL, "search"), Input(CONTROL, "value"),
+    Input(ids.URL, "search"),
+    Input(CONTROL, "value"),
     prevent_initial_call=True,
 )
 def _update(search, values):
@@ -184,11 +280,17 @@ def _update(search, values):
     end = state.end if state.end in periods else (periods[-1] if periods else None)
     state = state.with_(end=end)
     new_search = to_query(state)
-    options = [[(c, f"{n} ({c})") for c, n in las.items()], list(FREQUENCIES.items()),
-               [(p, p) for p in periods]]
-    return (new_search if new_search != search else no_update,
-            [[{"label": lab, "value": v} for v, lab in o] for o in options],
-            [state.la, state.freq, end], [scorecard_table(rows, new_search)])
+    options = [
+        [(c, f"{n} ({c})") for c, n in las.items()],
+        list(FREQUENCIES.items()),
+        [(p, p) for p in periods],
+    ]
+    return (
+        new_search if new_search != search else no_update,
+        [[{"label": lab, "value": v} for v, lab in o] for o in options],
+        [state.la, state.freq, end],
+        [scorecard_table(rows, new_search)],
+    )
 
 
 def warm_scorecards(frequencies: tuple[str, ...] = ("quarter", "year", "month")) -> None:

@@ -13,9 +13,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("SAFEGUARDING_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 ROOT = Path(__file__).resolve().parents[2]
 SAFEGUARDING = [sys.executable, "-m", "safeguarding.cli"]
 AXE = ROOT / ".cache" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
@@ -39,12 +45,21 @@ def demo_warehouse(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("demo")
     env = {**os.environ, "SAFEGUARDING_KEY_FILE": str(base / "key")}
     warehouse = base / "warehouse.duckdb"
-    subprocess.run([*SAFEGUARDING, "demo", "--warehouse", str(warehouse), "--out",
-                    str(base / "raw")], check=True, env=env, cwd=ROOT, capture_output=True)
-    extra = generate_las(base / "extra", la_codes=[SECOND_LA], first_year=2025, last_year=2026,
-                         scale=0.25)
-    subprocess.run([*SAFEGUARDING, "ingest", "--warehouse", str(warehouse), *map(str, extra)],
-                   check=True, env=env, cwd=ROOT, capture_output=True)
+    subprocess.run(
+        [*SAFEGUARDING, "demo", "--warehouse", str(warehouse), "--out", str(base / "raw")],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    extra = generate_las(base / "extra", la_codes=[SECOND_LA], first_year=2025, last_year=2026, scale=0.25)
+    subprocess.run(
+        [*SAFEGUARDING, "ingest", "--warehouse", str(warehouse), *map(str, extra)],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+    )
     return warehouse
 
 
@@ -58,8 +73,12 @@ def start_server(warehouse: Path, extra: list[str], env: dict[str, str] | None =
     port = _free_port()
     proc = subprocess.Popen(
         [*SAFEGUARDING, "serve", "--port", str(port), "--warehouse", str(warehouse), *extra],
-        cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -97,6 +116,13 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         pytest.fail(f"axe-core not installed at {AXE}; run `make test` (it installs it from npm)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"],
-             "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"] if v["impact"] in impacts]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]

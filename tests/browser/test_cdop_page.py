@@ -12,15 +12,21 @@ from tests.browser.conftest import axe_violations
 from tests.browser.test_pages import _settled
 
 SMALL = re.compile(r"^[1-5]$")
-TABLES = ("cdop-trend-table", "cdop-age-table", "cdop-expected-table", "cdop-category-table",
-          "cdop-backlog-table", "cdop-timeliness-table", "cdop-national-table")
+TABLES = (
+    "cdop-trend-table",
+    "cdop-age-table",
+    "cdop-expected-table",
+    "cdop-category-table",
+    "cdop-backlog-table",
+    "cdop-timeliness-table",
+    "cdop-national-table",
+)
 COUNT_CHARTS = ("cdop-age-chart", "cdop-category-chart", "cdop-backlog-chart")
 
 
 def _cells(page, table_id: str) -> list[list[str]]:
     rows = page.locator(f"#{table_id} tbody tr")
-    return [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()]
-            for i in range(rows.count())]
+    return [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()] for i in range(rows.count())]
 
 
 def test_cdop_page_loads_and_never_shows_a_count_of_1_to_5(page, demo_server, console_errors):
@@ -44,7 +50,8 @@ def test_cdop_page_loads_and_never_shows_a_count_of_1_to_5(page, demo_server, co
         numbers = page.evaluate(
             """id => document.getElementById(id).querySelector('.js-plotly-plot')._fullData
                   .flatMap(t => [t.x, t.y, t.customdata].flatMap(a => a ? Array.from(a) : []))""",
-            chart_id)
+            chart_id,
+        )
         assert numbers, chart_id
         assert not any(SMALL.match(str(v)) for v in numbers), (chart_id, numbers)
     assert console_errors == []
@@ -57,7 +64,8 @@ def test_cdop_download_is_the_suppressed_table(page, demo_server, console_errors
     on_screen = _cells(page, "cdop-age-table")
     with page.expect_download() as info:
         page.locator("#cdop-age-table").locator("xpath=../..").get_by_role(
-            "button", name="Download CSV").click()
+            "button", name="Download CSV"
+        ).click()
     text = open(info.value.path(), encoding="utf-8").read()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Age at death", "Deaths notified"]

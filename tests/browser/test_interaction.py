@@ -14,8 +14,7 @@ from tests.browser.test_pages import _settled
 
 def _table(page, table_id: str) -> list[list[str]]:
     rows = page.locator(f"#{table_id} tbody tr")
-    return [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()]
-            for i in range(rows.count())]
+    return [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()] for i in range(rows.count())]
 
 
 def test_changing_la_period_and_breakdown_changes_chart_and_table(page, demo_server, console_errors):

@@ -16,14 +16,12 @@ PAGES = ["/", "/data-quality", "/about"] + [f"/indicator/{i}" for i in indicator
 def _settled(page):
     """Wait until Dash has rendered and no callback is pending."""
     page.wait_for_selector("#main h1", timeout=30_000)
-    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')",
-                           timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')", timeout=30_000)
     page.wait_for_load_state("networkidle")
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_loads_without_console_errors_or_axe_violations(page, demo_server, console_errors,
-                                                             path):
+def test_page_loads_without_console_errors_or_axe_violations(page, demo_server, console_errors, path):
     page.goto(demo_server + path)
     _settled(page)
     expect(page.get_by_role("status")).to_contain_text("Demo mode")

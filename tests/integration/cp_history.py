@@ -101,48 +101,60 @@ def census_xml(ref: str, kids: list[Kid] = HISTORY, la: str = LA) -> str:
     """The return with reference date `ref`, cut from the history."""
     r = date.fromisoformat(ref)
     period_start = date(r.year - 1, 4, 1)
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<Message><Header><CollectionDetails>'
-           f"<Collection>CIN</Collection><Year>{r.year}</Year><ReferenceDate>{ref}</ReferenceDate>"
-           f"</CollectionDetails><Source><LEA>{la}</LEA>"
-           f"<DateTime>{(r + timedelta(days=40)).isoformat()}T09:00:00</DateTime></Source></Header>"
-           "<Children>\n"]
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Message><Header><CollectionDetails>'
+        f"<Collection>CIN</Collection><Year>{r.year}</Year><ReferenceDate>{ref}</ReferenceDate>"
+        f"</CollectionDetails><Source><LEA>{la}</LEA>"
+        f"<DateTime>{(r + timedelta(days=40)).isoformat()}T09:00:00</DateTime></Source></Header>"
+        "<Children>\n"
+    ]
     for kid in kids:
-        episodes = [e for e in kid.episodes if _d(e.referral) <= r
-                    and (e.closure is None or _d(e.closure) >= period_start)]
+        episodes = [
+            e
+            for e in kid.episodes
+            if _d(e.referral) <= r and (e.closure is None or _d(e.closure) >= period_start)
+        ]
         if not episodes:
             continue
         born = kid.birth is not None and _d(kid.birth) <= r
         ids = f"<LAchildID>{kid.id}</LAchildID>"
         ids += f"<PersonBirthDate>{kid.birth}</PersonBirthDate>" if born else ""
-        ids += f"<ExpectedPersonBirthDate>{kid.expected_birth}</ExpectedPersonBirthDate>" \
-            if kid.expected_birth and not born else ""
+        ids += (
+            f"<ExpectedPersonBirthDate>{kid.expected_birth}</ExpectedPersonBirthDate>"
+            if kid.expected_birth and not born
+            else ""
+        )
         if not born and kid.expected_birth is None and kid.birth is not None:
             ids += f"<ExpectedPersonBirthDate>{kid.birth}</ExpectedPersonBirthDate>"
         ids += f"<Sex>{kid.sex}</Sex>"
-        out.append(f"<Child><ChildIdentifiers>{ids}</ChildIdentifiers><ChildCharacteristics>"
-                   f"<Ethnicity>{kid.ethnicity}</Ethnicity></ChildCharacteristics>")
+        out.append(
+            f"<Child><ChildIdentifiers>{ids}</ChildIdentifiers><ChildCharacteristics>"
+            f"<Ethnicity>{kid.ethnicity}</Ethnicity></ChildCharacteristics>"
+        )
         for e in episodes:
             out.append(f"<CINdetails><CINreferralDate>{e.referral}</CINreferralDate>")
             if _keep(e.closure, r):
                 out.append(f"<CINclosureDate>{e.closure}</CINclosureDate>")
             if e.s47 and _d(e.s47[0]) <= r:
                 icpc = _keep(e.s47[1], r)
-                out.append(f"<Section47><S47ActualStartDate>{e.s47[0]}</S47ActualStartDate>"
-                           + (f"<DateOfInitialCPC>{icpc}</DateOfInitialCPC>" if icpc else "")
-                           + "</Section47>")
+                out.append(
+                    f"<Section47><S47ActualStartDate>{e.s47[0]}</S47ActualStartDate>"
+                    + (f"<DateOfInitialCPC>{icpc}</DateOfInitialCPC>" if icpc else "")
+                    + "</Section47>"
+                )
             for p in e.plans:
                 if _d(p.start) > r:
                     continue
                 end = _keep(p.end, r)
-                reviews = "".join(f"<CPPreviewDate>{x}</CPPreviewDate>" for x in p.reviews
-                                  if _d(x) <= r)
+                reviews = "".join(f"<CPPreviewDate>{x}</CPPreviewDate>" for x in p.reviews if _d(x) <= r)
                 out.append(
                     f"<ChildProtectionPlans><CPPstartDate>{p.start}</CPPstartDate>"
                     + (f"<CPPendDate>{end}</CPPendDate>" if end else "")
                     + f"<InitialCategoryOfAbuse>{p.category}</InitialCategoryOfAbuse>"
                     + f"<LatestCategoryOfAbuse>{p.latest or p.category}</LatestCategoryOfAbuse>"
                     + f"<NumberOfPreviousCPP>{p.previous}</NumberOfPreviousCPP>"
-                    + f"<Reviews>{reviews}</Reviews></ChildProtectionPlans>")
+                    + f"<Reviews>{reviews}</Reviews></ChildProtectionPlans>"
+                )
             out.append("</CINdetails>")
         out.append("</Child>\n")
     out.append("</Children></Message>\n")
@@ -155,15 +167,20 @@ def area_lookup_csv(kids: list[Kid] = HISTORY) -> str:
     return "\n".join(rows) + "\n"
 
 
-POPULATION_HEADER = ("time_period,time_identifier,geographic_level,country_code,country_name,"
-                     "region_code,region_name,old_la_code,new_la_code,la_name,age_group,"
-                     "population_estimate")
+POPULATION_HEADER = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,"
+    "region_code,region_name,old_la_code,new_la_code,la_name,age_group,"
+    "population_estimate"
+)
 
 
 def population_csv(by_year: dict[int, int | str], la: str = LA) -> str:
     rows = [POPULATION_HEADER]
-    rows += [f"{y},Reporting year,Local authority,E92000001,England,E12000009,South West,{la},"
-             f"E06999999,Testshire,Children aged 0 to 17 years,{v}" for y, v in by_year.items()]
+    rows += [
+        f"{y},Reporting year,Local authority,E92000001,England,E12000009,South West,{la},"
+        f"E06999999,Testshire,Children aged 0 to 17 years,{v}"
+        for y, v in by_year.items()
+    ]
     return "\n".join(rows) + "\n"
 
 

@@ -61,8 +61,9 @@ def value_row(warehouse, indicator_id, period=YEAR, by=None):
     if by is None:
         assert len(df) == 1
         return df.iloc[0]
-    plain = [[None if pd.isna(x) else x for x in col] for col in (df["numerator"], df["denominator"],
-                                                                  df["value"])]
+    plain = [
+        [None if pd.isna(x) else x for x in col] for col in (df["numerator"], df["denominator"], df["value"])
+    ]
     return {g: (n, d, v) for g, n, d, v in zip(df["group"], *plain, strict=True)}
 
 
@@ -88,23 +89,39 @@ def test_deaths_by_age_band_expected_category_sex_and_area(warehouse):
     # D03 (10 days from its date of birth) and D07 (20 days) are neonatal; D04 100 days; D05 1,200
     # days (3 years); D11 2,600 (7); D08 4,400 (12); D06 5,600 (15).
     assert value_row(warehouse, "cdop_deaths", by="cdop_age_band") == {
-        "0 to 27 days": (2, None, 2.0), "28 to 364 days": (1, None, 1.0), "1 to 4": (1, None, 1.0),
-        "5 to 9": (1, None, 1.0), "10 to 14": (1, None, 1.0), "15 to 17": (1, None, 1.0)}
+        "0 to 27 days": (2, None, 2.0),
+        "28 to 364 days": (1, None, 1.0),
+        "1 to 4": (1, None, 1.0),
+        "5 to 9": (1, None, 1.0),
+        "10 to 14": (1, None, 1.0),
+        "15 to 17": (1, None, 1.0),
+    }
     # Expected: D03, D05, D07, D08; unexpected: D04, D06, D11.
     assert {g: n for g, (n, _, _) in value_row(warehouse, "cdop_deaths", by="expected").items()} == {
-        "Expected": 4, "Unexpected": 3}
+        "Expected": 4,
+        "Unexpected": 3,
+    }
     # Category as now recorded: D06 corrected to suicide by the second extract; D07 reviewed in the
     # second extract (chromosomal, given as the number 7); D05 and D08 not reviewed yet.
     assert {g: n for g, (n, _, _) in value_row(warehouse, "cdop_deaths", by="death_category").items()} == {
-        "Perinatal/neonatal event": 1, "Sudden unexpected, unexplained death": 1,
+        "Perinatal/neonatal event": 1,
+        "Sudden unexpected, unexplained death": 1,
         "Suicide or deliberate self-inflicted harm": 1,
         "Chromosomal, genetic and congenital anomalies": 1,
-        "Acute medical or surgical condition": 1, "Not yet reviewed": 2}
+        "Acute medical or surgical condition": 1,
+        "Not yet reviewed": 2,
+    }
     assert {g: n for g, (n, _, _) in value_row(warehouse, "cdop_deaths", by="sex").items()} == {
-        "Male": 4, "Female": 3}
+        "Male": 4,
+        "Female": 3,
+    }
     # Areas: North D03, D05, D06; South D04, D07; D08's code has no name; D11 has no area.
     assert {g: n for g, (n, _, _) in value_row(warehouse, "cdop_deaths", by="area").items()} == {
-        "North": 3, "South": 2, "E05000099": 1, "Area not known": 1}
+        "North": 3,
+        "South": 2,
+        "E05000099": 1,
+        "Area not known": 1,
+    }
 
 
 def test_rate_per_100k(warehouse):
@@ -138,7 +155,8 @@ def test_median_days_to_review(warehouse):
     assert (row.numerator, row.denominator, row.value) == (2313, 7, 244.0)
     # By category: two perinatal reviews (D01 217, D03 244) -> median 230.5.
     assert value_row(warehouse, "cdop_review_median_days", by="death_category")[
-        "Perinatal/neonatal event"] == (461, 2, 230.5)
+        "Perinatal/neonatal event"
+    ] == (461, 2, 230.5)
 
 
 def test_updated_extract_corrects_the_category_without_double_counting(first_only, warehouse):
@@ -153,14 +171,19 @@ def test_updated_extract_corrects_the_category_without_double_counting(first_onl
     assert value_row(warehouse, "cdop_deaths").numerator == 7
     assert query(warehouse, "select count(*), count(distinct death_key) from cdop_deaths") == [(13, 13)]
     assert query(warehouse, "select count(*), count(distinct death_key) from staging.cdop_deaths") == [
-        (25, 13)]
+        (25, 13)
+    ]
     # Lineage: the current rows all come from the second extract; 12 deaths were in both.
     second_load = query(warehouse, "select load_id from loads where file_name = ?", [SECOND.name])[0][0]
-    assert query(warehouse, "select extracts_seen_in, source_load_id, count(*) from cdop_deaths "
-                            "group by all order by 1") == [(1, second_load, 1), (2, second_load, 12)]
-    assert query(warehouse, "select file_name, deaths_in_extract, reviews_in_extract, deaths_current "
-                            "from cdop_extracts order by extract_date") == [
-        (FIRST.name, 12, 7, 0), (SECOND.name, 13, 8, 13)]
+    assert query(
+        warehouse,
+        "select extracts_seen_in, source_load_id, count(*) from cdop_deaths group by all order by 1",
+    ) == [(1, second_load, 1), (2, second_load, 12)]
+    assert query(
+        warehouse,
+        "select file_name, deaths_in_extract, reviews_in_extract, deaths_current "
+        "from cdop_extracts order by extract_date",
+    ) == [(FIRST.name, 12, 7, 0), (SECOND.name, 13, 8, 13)]
     # The modifiable and timeliness measures see D06 once, corrected or not.
     assert value_row(first_only, "cdop_modifiable_pct").denominator == 7
 
@@ -205,24 +228,34 @@ def test_review_backlog(warehouse):
     # under 12), D08 (under 6), D12 (died 20 Mar 2024: under 6); D07 was reviewed on 10 May 2024.
     df = review_backlog(LA, [date(2024, 3, 31), date(2024, 6, 30)], warehouse)
     got = {(r.period, r.group): r.numerator for r in df.itertuples()}
-    assert got == {("31 Mar 2024", "All"): 3, ("31 Mar 2024", "Under 6 months"): 2,
-                   ("31 Mar 2024", "6 to 12 months"): 1, ("31 Mar 2024", "Over 12 months"): 0,
-                   ("30 Jun 2024", "All"): 3, ("30 Jun 2024", "Under 6 months"): 2,
-                   ("30 Jun 2024", "6 to 12 months"): 1, ("30 Jun 2024", "Over 12 months"): 0}
+    assert got == {
+        ("31 Mar 2024", "All"): 3,
+        ("31 Mar 2024", "Under 6 months"): 2,
+        ("31 Mar 2024", "6 to 12 months"): 1,
+        ("31 Mar 2024", "Over 12 months"): 0,
+        ("30 Jun 2024", "All"): 3,
+        ("30 Jun 2024", "Under 6 months"): 2,
+        ("30 Jun 2024", "6 to 12 months"): 1,
+        ("30 Jun 2024", "Over 12 months"): 0,
+    }
 
 
 def test_cp_indicators_unchanged_by_cdop_rows(warehouse):
     # Death keys never match children: a CP indicator on this warehouse finds nothing to count.
-    assert query(warehouse, "select count(*) from cdop_deaths d join children c "
-                            "on c.child_key = d.death_key") == [(0,)]
+    assert query(
+        warehouse, "select count(*) from cdop_deaths d join children c on c.child_key = d.death_key"
+    ) == [(0,)]
 
 
 def test_exports_neutralise_spreadsheet_formulas(key_env, tmp_path):
     """An area name starting with '=' (from an area file) is exported with a leading quote."""
     areas = tmp_path / "ward_population_302.csv"
-    areas.write_text("la_code,area_code,area_name,year,population_0_17\n"
-                     '302,E05000001,"=HYPERLINK(""http://x"",""North"")",2024,20000\n'
-                     "302,E05000002,@South,2024,15000\n", encoding="utf-8")
+    areas.write_text(
+        "la_code,area_code,area_name,year,population_0_17\n"
+        '302,E05000001,"=HYPERLINK(""http://x"",""North"")",2024,20000\n'
+        "302,E05000002,@South,2024,15000\n",
+        encoding="utf-8",
+    )
     target = tmp_path / "w.duckdb"
     ingest([FIRST, FIXTURES / "population_302.csv", areas], target, progress=None)
     view = indicator_view("cdop_deaths", ViewState(la=LA, freq="year", by="area"), "analyst", str(target))
@@ -234,7 +267,10 @@ def test_exports_neutralise_spreadsheet_formulas(key_env, tmp_path):
 def test_cdop_page_export_goes_through_safe_cell():
     from dashboard.pages.cdop import CdopView, Table, export_table
 
-    view = CdopView("302", ["302"], tables={"age": Table("t", ["Group", "Deaths"],
-                                                        [["=1+1", "12"], ["+cmd", "c"], ["x", "-"]])})
+    view = CdopView(
+        "302",
+        ["302"],
+        tables={"age": Table("t", ["Group", "Deaths"], [["=1+1", "12"], ["+cmd", "c"], ["x", "-"]])},
+    )
     frame = export_table(view, "age")
     assert frame.values.tolist() == [["'=1+1", "12"], ["'+cmd", "c"], ["x", "x"]]

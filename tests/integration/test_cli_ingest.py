@@ -29,8 +29,7 @@ def test_validate_prints_every_fault_and_exits_1(isolated_warehouse):
     for expected in FAULTS:
         assert sum(line.startswith(expected) for line in lines) == 1, (expected, done.stdout)
     assert "[S-CODE, structural]" in lines[0] and "[S-DATE, structural]" in lines[2]
-    assert lines[-1] == ("three_faults.xml: REJECTED: 3 structural error(s), 0 rule failure(s), "
-                         "2 children")
+    assert lines[-1] == ("three_faults.xml: REJECTED: 3 structural error(s), 0 rule failure(s), 2 children")
     # validate loads nothing and needs no key.
     assert not isolated_warehouse.exists()
     assert not Path(os.environ["SAFEGUARDING_KEY_FILE"]).exists()
@@ -40,14 +39,17 @@ def test_validate_prints_every_fault_and_exits_1(isolated_warehouse):
 def test_validate_valid_file_exits_0():
     done = run_cli("validate", VALID)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.strip() == ("multi_episode.xml: OK: 0 structural error(s), 0 rule failure(s), "
-                                   "2 children")
+    assert done.stdout.strip() == (
+        "multi_episode.xml: OK: 0 structural error(s), 0 rule failure(s), 2 children"
+    )
 
 
 def test_validate_rule_failures_pass_unless_strict(tmp_path):
     # Review 2022-05-01 before the plan's 2022-05-10 start: a rule failure only.
-    src = write(tmp_path / "cin_201.xml", census([child("R1", episode("2022-04-20", plans=[
-        plan("2022-05-10", reviews=["2022-05-01"])]))]))
+    src = write(
+        tmp_path / "cin_201.xml",
+        census([child("R1", episode("2022-04-20", plans=[plan("2022-05-10", reviews=["2022-05-01"])]))]),
+    )
     done = run_cli("validate", src)
     assert done.returncode == 0
     assert "[R-REVIEW-OUTSIDE-PLAN, rule]" in done.stdout
@@ -77,11 +79,14 @@ def test_ingest_good_file_exits_0_and_says_what_it_loaded(isolated_warehouse):
     assert "multi_episode.xml: unchanged" in again.stdout
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("missing.xml", None, "the file does not exist"),
-    ("empty.xml", "", "the file is empty"),
-    ("notes.txt", "hello, world\n", "the file type is not recognised"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.xml", None, "the file does not exist"),
+        ("empty.xml", "", "the file is empty"),
+        ("notes.txt", "hello, world\n", "the file type is not recognised"),
+    ],
+)
 def test_ingest_unusable_file_is_rejected(tmp_path, isolated_warehouse, name, content, message):
     path = tmp_path / name
     if content is not None:

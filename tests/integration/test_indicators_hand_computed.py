@@ -147,8 +147,7 @@ def test_age_bands_at_period_end_include_unborn(warehouse):
     # G (Jan 2008) 16, H (Mar 2013) 11, I (Apr 2020) 3, K (Jun 2023) 0, L (Apr 2007) 16.
     df = value_row(warehouse, "cpp_at_end", by="age_band")
     got = dict(zip(df["group"], df["numerator"], strict=True))
-    assert got == {"Unborn": 1, "Under 1": 1, "1 to 4": 1, "5 to 9": 2, "10 to 15": 1,
-                   "16 to 17": 2}
+    assert got == {"Unborn": 1, "Under 1": 1, "1 to 4": 1, "5 to 9": 2, "10 to 15": 1, "16 to 17": 2}
 
 
 def test_ethnicity_keeps_refused_and_not_obtained_visible(warehouse):

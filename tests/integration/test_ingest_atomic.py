@@ -32,8 +32,7 @@ pytestmark = pytest.mark.usefixtures("isolated_warehouse")
 
 
 def small_return(path: Path, *, la: str = "201", ids: tuple[str, ...] = ("A1", "A2")) -> Path:
-    kids = [child(i, episode("2022-05-01", plans=[plan("2022-05-10", reviews=["2022-08-01"])]))
-            for i in ids]
+    kids = [child(i, episode("2022-05-01", plans=[plan("2022-05-10", reviews=["2022-08-01"])])) for i in ids]
     return write(path, census(kids, la=la))
 
 
@@ -78,8 +77,7 @@ def test_rejected_batch_leaves_the_warehouse_byte_identical(tmp_path, isolated_w
     with pytest.raises(IngestError) as caught:
         ingest([good, bad], isolated_warehouse, progress=None)
     assert "cin_203.xml" in str(caught.value) and "unchanged" in str(caught.value)
-    assert [(i.rule_id, i.field, i.record) for i in caught.value.issues] == [
-        ("S-CODE", "Ethnicity", "B1")]
+    assert [(i.rule_id, i.field, i.record) for i in caught.value.issues] == [("S-CODE", "Ethnicity", "B1")]
     assert sha256(isolated_warehouse) == digest
     assert table_hashes(isolated_warehouse) == before
     assert build_files(isolated_warehouse.parent) == []
@@ -114,7 +112,9 @@ def test_sigkill_mid_load_leaves_the_old_warehouse_intact(tmp_path, isolated_war
     duration = min(durations)
     reference_hashes = table_hashes(reference)
     curated = {t for t in reference_hashes if t.startswith("main.")} - {
-        "main.loads", "main.validation_issues"}  # these hold load times
+        "main.loads",
+        "main.validation_issues",
+    }  # these hold load times
 
     backup = shutil.copyfile(warehouse, tmp_path / "backup.duckdb")
     # Five kill points, one drawn at random (fixed seed) from each fifth of 0.05 s .. 0.7 x the
@@ -125,9 +125,12 @@ def test_sigkill_mid_load_leaves_the_old_warehouse_intact(tmp_path, isolated_war
     delays = [0.05 + span * (k + rng.random()) / 5 for k in range(5)]
     outcomes = []
     for delay in delays:
-        proc = subprocess.Popen([str(SAFEGUARDING), "ingest", str(big), "--warehouse", str(warehouse)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                env=dict(os.environ))
+        proc = subprocess.Popen(
+            [str(SAFEGUARDING), "ingest", str(big), "--warehouse", str(warehouse)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=dict(os.environ),
+        )
         time.sleep(delay)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)

@@ -23,8 +23,15 @@ EES_FILES = sorted(REF.glob("c4_*.csv")) + sorted(REF.glob("d[0-9]_*.csv"))
 LAIT = REF / "bds_long_0.parquet"
 SN = REF / "sn_model_2025_wide.csv"
 D3_2025 = REF / "d3_cpps_subsequent_plan_2013_to_2025.csv"
-MARKER = {"c": "suppressed", "x": "not available", "z": "not applicable", "u": "low reliability",
-          ":": "not available", "..": "not available", "-": "not available"}
+MARKER = {
+    "c": "suppressed",
+    "x": "not available",
+    "z": "not applicable",
+    "u": "low reliability",
+    ":": "not available",
+    "..": "not available",
+    "-": "not available",
+}
 TABLES = ("published_values", "la_codes", "statistical_neighbours")
 
 
@@ -36,8 +43,14 @@ def leicester_2021_22(path: Path) -> Path:
         month = 4 + i % 9  # starts Apr-Dec 2021
         start = f"2021-{month:02d}-{1 + i % 27:02d}"
         end = f"2022-02-{1 + i % 27:02d}" if i < 90 else None
-        kids.append(child(f"L{i:05d}", episode(f"2021-{month:02d}-01", plans=[
-            plan(start, end, previous=1 if i % 483 >= 402 else 0)])))
+        kids.append(
+            child(
+                f"L{i:05d}",
+                episode(
+                    f"2021-{month:02d}-01", plans=[plan(start, end, previous=1 if i % 483 >= 402 else 0)]
+                ),
+            )
+        )
     return write(path, census(kids, la="856", ref="2022-03-31", generated="2022-05-01T09:00:00"))
 
 
@@ -71,9 +84,13 @@ def test_every_reference_file_is_recorded_as_loaded(warehouse):
 
 
 def _staged(warehouse: Path, file_name: str) -> dict[tuple[int, str], tuple]:
-    rows = sql(warehouse, "select p.source_row, p.source_measure, p.value, p.status, p.source_value, "
-                          "p.decimals from staging.published_values as p join loads using (load_id) "
-                          "where file_name = ?", [file_name])
+    rows = sql(
+        warehouse,
+        "select p.source_row, p.source_measure, p.value, p.status, p.source_value, "
+        "p.decimals from staging.published_values as p join loads using (load_id) "
+        "where file_name = ?",
+        [file_name],
+    )
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
@@ -86,7 +103,7 @@ def _check(raw: str, loaded: tuple, where: str) -> None:
         exact = float(raw)
         assert status == "published", where
         assert value == round(value, decimals), where
-        assert abs(value - exact) <= 0.5 * 10 ** -decimals, where
+        assert abs(value - exact) <= 0.5 * 10**-decimals, where
         assert value == float(format(exact, ".12g")), where  # the published decimal itself
 
 
@@ -97,9 +114,24 @@ def test_200_random_cells_load_exactly_as_in_the_source_with_their_status(wareho
         staged = _staged(warehouse, path.name)
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
-        measures = [c for c in rows[0] if c.lower() not in {
-            "time_period", "time_identifier", "geographic_level", "country_code", "country_name",
-            "region_code", "region_name", "old_la_code", "new_la_code", "la_name", "category"}]
+        measures = [
+            c
+            for c in rows[0]
+            if c.lower()
+            not in {
+                "time_period",
+                "time_identifier",
+                "geographic_level",
+                "country_code",
+                "country_name",
+                "region_code",
+                "region_name",
+                "old_la_code",
+                "new_la_code",
+                "la_name",
+                "category",
+            }
+        ]
         for _ in range(18):
             i, measure = rng.randrange(len(rows)), rng.choice(measures)
             _check(rows[i][measure], staged[(i + 2, measure)], f"{path.name}:{i + 2}:{measure}")
@@ -115,7 +147,9 @@ def test_200_random_cells_load_exactly_as_in_the_source_with_their_status(wareho
 
 
 def test_every_curated_cell_is_a_staged_cell(warehouse):
-    assert sql(warehouse, """
+    assert sql(
+        warehouse,
+        """
         select count(*) from published_values as c
         where not exists (
             select 1 from staging.published_values as s
@@ -123,69 +157,98 @@ def test_every_curated_cell_is_a_staged_cell(warehouse):
               and s.time_period = c.time_period and s.geographic_level = c.geographic_level
               and s.old_la_code is not distinct from c.old_la_code
               and s.value is not distinct from c.value and s.status = c.status
-              and s.source_value = c.source_value)""") == [(0,)]
+              and s.source_value = c.source_value)""",
+    ) == [(0,)]
     # One row per indicator (or unmapped measure), year and area.
-    assert sql(warehouse, """
+    assert sql(
+        warehouse,
+        """
         select count(*) from (
             select coalesce(indicator_id, source_table || '.' || source_measure), time_period,
                 geographic_level, coalesce(old_la_code, area_code), count(*)
-            from published_values group by all having count(*) > 1)""") == [(0,)]
-    assert sql(warehouse, "select count(*) from published_values where value = 0 and status <> 'published'") \
-        == [(0,)]
+            from published_values group by all having count(*) > 1)""",
+    ) == [(0,)]
+    assert sql(
+        warehouse, "select count(*) from published_values where value = 0 and status <> 'published'"
+    ) == [(0,)]
 
 
-@pytest.mark.parametrize("indicator, level, code, period, value", [
-    ("cpp_repeat_pct", "National", "E92000001", 2025, 24.5),  # 15,130 of 61,840 (D3 2025)
-    ("cpp_reviewed_in_time_pct", "National", "E92000001", 2022, 89.3),  # D6 2022 / LAIT RevCP
-    ("cpp_repeat_pct", "Local authority", "856", 2022, 16.8),  # 81 of 483
-    ("cpp_repeat_pct", "Regional", "E12000004", 2022, 26.9),
-    ("cpp_starts", "National", "E92000001", 2025, 61840.0),
-    ("cpp_open_2y_pct", "National", "E92000001", 2025, 2.3),
-    ("cpp_ended_2y_pct", "National", "E92000001", 2022, 3.7),
-    ("cpp_at_end", "Local authority", "856", 2022, 393.0),
-])
+@pytest.mark.parametrize(
+    "indicator, level, code, period, value",
+    [
+        ("cpp_repeat_pct", "National", "E92000001", 2025, 24.5),  # 15,130 of 61,840 (D3 2025)
+        ("cpp_reviewed_in_time_pct", "National", "E92000001", 2022, 89.3),  # D6 2022 / LAIT RevCP
+        ("cpp_repeat_pct", "Local authority", "856", 2022, 16.8),  # 81 of 483
+        ("cpp_repeat_pct", "Regional", "E12000004", 2022, 26.9),
+        ("cpp_starts", "National", "E92000001", 2025, 61840.0),
+        ("cpp_open_2y_pct", "National", "E92000001", 2025, 2.3),
+        ("cpp_ended_2y_pct", "National", "E92000001", 2022, 3.7),
+        ("cpp_at_end", "Local authority", "856", 2022, 393.0),
+    ],
+)
 def test_hand_checked_cells(warehouse, indicator, level, code, period, value):
     where = "old_la_code" if level == "Local authority" else "area_code"
-    assert sql(warehouse, f"select value, status from published_values where indicator_id = ? "
-                          f"and geographic_level = ? and {where} = ? and time_period = ?",
-               [indicator, level, code, period]) == [(value, "published")]
+    assert sql(
+        warehouse,
+        f"select value, status from published_values where indicator_id = ? "
+        f"and geographic_level = ? and {where} = ? and time_period = ?",
+        [indicator, level, code, period],
+    ) == [(value, "published")]
 
 
 def test_markers_and_float_artefacts_in_the_curated_table(warehouse):
-    cell = ("select value, status, source_value, decimals, source_table from published_values "
-            "where indicator_id = ? and old_la_code = ? and time_period = ?")
+    cell = (
+        "select value, status, source_value, decimals, source_table from published_values "
+        "where indicator_id = ? and old_la_code = ? and time_period = ?"
+    )
     assert sql(warehouse, cell, ["cpp_repeat_pct", "201", 2023]) == [(None, "suppressed", "c", 1, "D3")]
     assert sql(warehouse, cell, ["cpp_at_end", "204", 2022]) == [(None, "not available", "x", 0, "D5")]
     # LAIT, England 2024-25: '4.4000000000000004' is 4.4 (no EES D7 after 2022).
-    assert sql(warehouse, "select value, source_value, decimals, source_file from published_values "
-                          "where indicator_id = 'cpp_ended_2y_pct' and area_code = 'E92000001' "
-                          "and time_period = 2025") == [(4.4, "4.4000000000000004", 1, LAIT.name)]
+    assert sql(
+        warehouse,
+        "select value, source_value, decimals, source_file from published_values "
+        "where indicator_id = 'cpp_ended_2y_pct' and area_code = 'E92000001' "
+        "and time_period = 2025",
+    ) == [(4.4, "4.4000000000000004", 1, LAIT.name)]
 
 
 def test_the_newest_release_wins_and_the_losers_stay_countable(warehouse):
     # 2013 England children on a plan: 43,190 in D1 of the 2022 release, 43,140 in D5 of the
     # 2022 release and 43,140 in D5 of the 2025 release. The 2025 release wins.
-    assert sql(warehouse, "select value, release, source_file, superseded_rows, superseded_value_differs "
-                          "from published_values where indicator_id = 'cpp_at_end' "
-                          "and geographic_level = 'National' and time_period = 2013") == [
-        (43140.0, 2025, "d5_cpps_at31march_by_duration_2013_to_2025.csv", 2, True)]
-    assert sql(warehouse, "select file_name, value from staging.published_values join loads using (load_id) "
-                          "where indicator_id = 'cpp_at_end' and geographic_level = 'National' "
-                          "and time_period = 2013 order by file_name") == [
+    assert sql(
+        warehouse,
+        "select value, release, source_file, superseded_rows, superseded_value_differs "
+        "from published_values where indicator_id = 'cpp_at_end' "
+        "and geographic_level = 'National' and time_period = 2013",
+    ) == [(43140.0, 2025, "d5_cpps_at31march_by_duration_2013_to_2025.csv", 2, True)]
+    assert sql(
+        warehouse,
+        "select file_name, value from staging.published_values join loads using (load_id) "
+        "where indicator_id = 'cpp_at_end' and geographic_level = 'National' "
+        "and time_period = 2013 order by file_name",
+    ) == [
         ("d1_child_protection_plans_2013_to_2022.csv", 43190.0),
         ("d5_cpps_at31march_by_duration_2013_to_2022.csv", 43140.0),
-        ("d5_cpps_at31march_by_duration_2013_to_2025.csv", 43140.0)]
+        ("d5_cpps_at31march_by_duration_2013_to_2025.csv", 43140.0),
+    ]
     # England 2021-22 repeat plans were revised from 23.3% (2022) to 22.7% (2025 release).
-    assert sql(warehouse, "select value, release from published_values where indicator_id = "
-                          "'cpp_repeat_pct' and geographic_level = 'National' and time_period = 2022") == [
-        (22.7, 2025)]
+    assert sql(
+        warehouse,
+        "select value, release from published_values where indicator_id = "
+        "'cpp_repeat_pct' and geographic_level = 'National' and time_period = 2022",
+    ) == [(22.7, 2025)]
     # Rates were rebased after Census 2021: LAIT (2025) 43.3 beats the 2022 release's 42.1.
-    assert sql(warehouse, "select value, source_table from published_values where indicator_id = "
-                          "'cpp_rate_per_10k' and geographic_level = 'National' and time_period = 2022") == [
-        (43.3, "LAIT")]
+    assert sql(
+        warehouse,
+        "select value, source_table from published_values where indicator_id = "
+        "'cpp_rate_per_10k' and geographic_level = 'National' and time_period = 2022",
+    ) == [(43.3, "LAIT")]
     # Within one release the EES table beats LAIT (2025: D3 CPP_start over LAIT CPP_Abuse).
-    assert sql(warehouse, "select source_table from published_values where indicator_id = 'cpp_starts' "
-                          "and old_la_code = '856' and time_period = 2025") == [("D3",)]
+    assert sql(
+        warehouse,
+        "select source_table from published_values where indicator_id = 'cpp_starts' "
+        "and old_la_code = '856' and time_period = 2025",
+    ) == [("D3",)]
 
 
 def test_load_order_does_not_change_the_winner(tmp_path, monkeypatch):
@@ -193,13 +256,18 @@ def test_load_order_does_not_change_the_winner(tmp_path, monkeypatch):
     # Small extracts (England and Leicester, every year) keep the four loads quick. The release
     # is the latest year a file covers, so the extracts keep their last year.
     d1, d5 = tmp_path / "d1_extract.csv", tmp_path / "d5_extract.csv"
-    for source, extract in ((REF / "d1_child_protection_plans_2013_to_2022.csv", d1),
-                            (REF / "d5_cpps_at31march_by_duration_2013_to_2025.csv", d5)):
+    for source, extract in (
+        (REF / "d1_child_protection_plans_2013_to_2022.csv", d1),
+        (REF / "d5_cpps_at31march_by_duration_2013_to_2025.csv", d5),
+    ):
         lines = source.read_text(encoding="utf-8-sig").splitlines()
-        extract.write_text("\n".join([lines[0]] + [x for x in lines[1:]
-                                                    if ",National," in x or ",856," in x]) + "\n")
-    cell = ("select value, source_file from published_values where indicator_id = 'cpp_at_end' "
-            "and geographic_level = 'National' and time_period = 2013")
+        extract.write_text(
+            "\n".join([lines[0]] + [x for x in lines[1:] if ",National," in x or ",856," in x]) + "\n"
+        )
+    cell = (
+        "select value, source_file from published_values where indicator_id = 'cpp_at_end' "
+        "and geographic_level = 'National' and time_period = 2013"
+    )
     for name, batches in (("newest-first", [[d5], [d1]]), ("oldest-first", [[d1], [d5]])):
         target = tmp_path / f"{name}.duckdb"
         for batch in batches:
@@ -212,9 +280,14 @@ def test_load_order_does_not_change_the_winner(tmp_path, monkeypatch):
 
 
 def test_la_codes_follow_the_reorganisations(warehouse):
-    rows = {r[0] + "/" + r[1]: r[2:] for r in sql(
-        warehouse, "select old_la_code, new_la_code, first_time_period, last_time_period, "
-                   "predecessor_la_codes, successor_la_codes from la_codes")}
+    rows = {
+        r[0] + "/" + r[1]: r[2:]
+        for r in sql(
+            warehouse,
+            "select old_la_code, new_la_code, first_time_period, last_time_period, "
+            "predecessor_la_codes, successor_la_codes from la_codes",
+        )
+    }
     assert rows["837/E06000028"] == (2013, 2019, [], ["839"])  # Bournemouth
     assert rows["836/E06000029"] == (2013, 2019, [], ["839"])  # Poole
     assert rows["835/E10000009"] == (2013, 2019, [], ["838", "839"])  # Dorset county (+ Christchurch)
@@ -228,20 +301,29 @@ def test_la_codes_follow_the_reorganisations(warehouse):
     assert rows["825/E10000002"][:2] == (2013, 2020) and rows["825/E06000060"][:2] == (2021, 2025)
     assert rows["815/E06000065"][:2] == (2024, 2025)
     # LAIT rows get the ONS code of the year (LAIT itself has none).
-    assert sql(warehouse, "select area_code from published_values where source_table = 'LAIT' "
-                          "and source_measure = 'Section_47' and old_la_code = '825' "
-                          "and time_period in (2020, 2021) order by time_period") == [
-        ("E10000002",), ("E06000060",)]
+    assert sql(
+        warehouse,
+        "select area_code from published_values where source_table = 'LAIT' "
+        "and source_measure = 'Section_47' and old_la_code = '825' "
+        "and time_period in (2020, 2021) order by time_period",
+    ) == [("E10000002",), ("E06000060",)]
 
 
 def test_series_breaks_are_never_silent(warehouse):
     (bcp,) = benchmarks.series_breaks("839", warehouse)
     assert (bcp.kind, bcp.effective, bcp.related_la_codes, bcp.first_time_period) == (
-        "created", "2019-04-01", ("835", "836", "837"), 2020)
+        "created",
+        "2019-04-01",
+        ("835", "836", "837"),
+        2020,
+    )
     assert "836 Poole, 837 Bournemouth, part of 835 Dorset" in bcp.note
     (cumbria,) = benchmarks.series_breaks("909", warehouse)
     assert (cumbria.kind, cumbria.related_la_codes, cumbria.last_time_period) == (
-        "abolished", ("942", "943"), 2023)
+        "abolished",
+        ("942", "943"),
+        2023,
+    )
     (bucks,) = benchmarks.series_breaks("825", warehouse)
     assert bucks.kind == "recoded" and "series continues" in bucks.note
     assert benchmarks.series_breaks("856", warehouse) == []
@@ -256,8 +338,11 @@ def test_series_breaks_are_never_silent(warehouse):
 
 def _raw_rows(path: Path, year: str) -> dict[str, dict]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        return {r["old_la_code"]: r for r in csv.DictReader(fh)
-                if r["time_period"] == year and r["geographic_level"] == "Local authority"}
+        return {
+            r["old_la_code"]: r
+            for r in csv.DictReader(fh)
+            if r["time_period"] == year and r["geographic_level"] == "Local authority"
+        }
 
 
 def test_leicester_against_its_statistical_neighbours_by_hand(warehouse):
@@ -275,8 +360,9 @@ def test_leicester_against_its_statistical_neighbours_by_hand(warehouse):
     assert median.neighbour_average == pytest.approx(statistics.median(values))
     assert (b.value, b.england, b.region_code, b.region_value) == (16.8, 22.7, "E12000004", 26.9)
     # Rank among all LAs with a value (lower is better): by hand from the raw file.
-    published = [float(r["CPP_subsequent_percent"]) for r in raw.values()
-                 if r["CPP_subsequent_percent"] not in MARKER]
+    published = [
+        float(r["CPP_subsequent_percent"]) for r in raw.values() if r["CPP_subsequent_percent"] not in MARKER
+    ]
     assert b.rank == 1 + sum(v < 16.8 for v in published) and b.rank_of == len(published)
     assert b.quartile_band == "A" and b.band_is_judgement
     assert b.trend_values == (("2019-20", 17.9), ("2020-21", 28.3), ("2021-22", 16.8))
@@ -285,8 +371,11 @@ def test_leicester_against_its_statistical_neighbours_by_hand(warehouse):
 
 def test_quartile_bands_follow_polarity_across_england(warehouse):
     raw = _raw_rows(REF / "d6_cpps_reviewed_within_timescales_2013_to_2022.csv", "2022")
-    values = {la: float(r["Reviewed_within_timescales_percent"]) for la, r in raw.items()
-              if r["Reviewed_within_timescales_percent"] not in MARKER}
+    values = {
+        la: float(r["Reviewed_within_timescales_percent"])
+        for la, r in raw.items()
+        if r["Reviewed_within_timescales_percent"] not in MARKER
+    }
     best, worst = max(values, key=values.get), min(values, key=values.get)
     top = benchmarks.benchmark(best, "cpp_reviewed_in_time_pct", 2022, warehouse=warehouse)
     bottom = benchmarks.benchmark(worst, "cpp_reviewed_in_time_pct", 2022, warehouse=warehouse)
@@ -307,7 +396,10 @@ def test_parity_on_the_leicester_fixture(warehouse):
     assert (repeat.local_numerator, repeat.local_denominator) == (81, 483)
     assert repeat.local_value == pytest.approx(100 * 81 / 483)
     assert (repeat.published_value, repeat.published_numerator, repeat.published_denominator) == (
-        16.8, 81.0, 483.0)
+        16.8,
+        81.0,
+        483.0,
+    )
     assert repeat.matches and repeat.difference == pytest.approx(100 * 81 / 483 - 16.8)
     assert repeat.likely_reason == "matches at the published precision"
     at_end = benchmarks.parity("856", "cpp_at_end", 2022, warehouse)
@@ -325,6 +417,12 @@ def test_parity_on_the_leicester_fixture(warehouse):
 
 
 def test_every_published_column_is_documented(warehouse):
-    assert sql(warehouse, "select table_name, column_name from duckdb_columns() where schema_name = 'main' "
-                          "and table_name in ? and (comment is null or trim(comment) = '')",
-               [list(TABLES)]) == []
+    assert (
+        sql(
+            warehouse,
+            "select table_name, column_name from duckdb_columns() where schema_name = 'main' "
+            "and table_name in ? and (comment is null or trim(comment) = '')",
+            [list(TABLES)],
+        )
+        == []
+    )

@@ -12,8 +12,14 @@ from dashboard.auth import check_login
 
 
 def _cli(*args, stdin: str | None = None, env=None):
-    return subprocess.run([sys.executable, "-m", "safeguarding.cli", *args], input=stdin,
-                          capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "safeguarding.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 @pytest.fixture
@@ -27,8 +33,9 @@ def users_env(tmp_path, monkeypatch):
 
 def test_users_add_list_remove_store_only_hashes(users_env):
     path, env = users_env
-    done = _cli("users", "add", "chair", "--role", "board", "--password-stdin",
-                stdin="a long enough pass\n", env=env)
+    done = _cli(
+        "users", "add", "chair", "--role", "board", "--password-stdin", stdin="a long enough pass\n", env=env
+    )
     assert done.returncode == 0, done.stderr
     stored = json.loads(path.read_text())
     assert stored["chair"]["role"] == "board"

@@ -48,8 +48,9 @@ class Demo:
 def _scan(path: Path) -> tuple[Return, dict, set]:
     root = etree.parse(str(path)).getroot()
     ref = date.fromisoformat(root.findtext("Header/CollectionDetails/ReferenceDate"))
-    ret = Return(ref.year, root.findtext("Header/CollectionDetails/Year"), ref,
-                 root.findtext("Header/Source/LEA"))
+    ret = Return(
+        ref.year, root.findtext("Header/CollectionDetails/Year"), ref, root.findtext("Header/Source/LEA")
+    )
     plans: dict[tuple[str, date], tuple[int, list[date]]] = {}
     for child in root.iterfind("Children/Child"):
         ids = child.find("ChildIdentifiers")
@@ -102,10 +103,12 @@ def demo(tmp_path_factory) -> Demo:
 
 def test_demo_writes_expected_files(demo: Demo) -> None:
     names = [p.name for p in demo.paths]
-    expected = sorted([f"cin_census_856_{y}.xml" for y in YEARS]
-                      + [f"annex_a_856_{d.isoformat()}.xlsx" for d in gen.ANNEX_A_MONTH_ENDS]
-                      + ["area_lookup_856.csv", "ward_population_856.csv"]
-                      + ["cdop_856_2025-09-30.csv", "cdop_856_2026-09-30.xlsx"])
+    expected = sorted(
+        [f"cin_census_856_{y}.xml" for y in YEARS]
+        + [f"annex_a_856_{d.isoformat()}.xlsx" for d in gen.ANNEX_A_MONTH_ENDS]
+        + ["area_lookup_856.csv", "ward_population_856.csv"]
+        + ["cdop_856_2025-09-30.csv", "cdop_856_2026-09-30.xlsx"]
+    )
     assert names == expected
     assert demo.paths == sorted(demo.paths)
     assert all(p.parent == demo.out and p.stat().st_size > 0 for p in demo.paths)
@@ -202,8 +205,11 @@ def test_planted_repeat_plan_step(demo: Demo) -> None:
 def test_planted_late_review_run(demo: Demo) -> None:
     lo, hi = gen.LATE_REVIEW_WINDOW
     inside = [review > deadline for deadline, review in demo.reviews if lo <= deadline <= hi]
-    outside = [review > deadline for deadline, review in demo.reviews
-               if not lo <= deadline <= hi and deadline.year >= 2017]
+    outside = [
+        review > deadline
+        for deadline, review in demo.reviews
+        if not lo <= deadline <= hi and deadline.year >= 2017
+    ]
     assert len(inside) > 200 and len(outside) > 2000
     assert 0.25 < sum(inside) / len(inside) < 0.45
     assert sum(outside) / len(outside) < 0.08
@@ -237,10 +243,8 @@ def test_single_file_has_exactly_n_children(tmp_path: Path) -> None:
 
 def test_generate_las_files_and_skew(tmp_path: Path) -> None:
     las = ["301", "302", "303"]
-    paths = gen.generate_las(tmp_path / "a", la_codes=las, first_year=2024, last_year=2025,
-                             scale=0.05)
-    assert [p.name for p in paths] == sorted(f"cin_census_{la}_{y}.xml"
-                                             for la in las for y in (2024, 2025))
+    paths = gen.generate_las(tmp_path / "a", la_codes=las, first_year=2024, last_year=2025, scale=0.05)
+    assert [p.name for p in paths] == sorted(f"cin_census_{la}_{y}.xml" for la in las for y in (2024, 2025))
     sizes = {}
     for path in paths:
         ret, _, _ = _scan(path)
@@ -252,11 +256,11 @@ def test_generate_las_files_and_skew(tmp_path: Path) -> None:
         assert all(c.startswith(f"{la}C") for c in ret.child_ids)
         sizes[la] = len(ret.child_ids)
     assert len(set(sizes.values())) == 3, "LAs differ in size"
-    again = gen.generate_las(tmp_path / "b", la_codes=las, first_year=2024, last_year=2025,
-                             scale=0.05)
+    again = gen.generate_las(tmp_path / "b", la_codes=las, first_year=2024, last_year=2025, scale=0.05)
     assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
-    other = gen.generate_las(tmp_path / "c", la_codes=las, first_year=2024, last_year=2025,
-                             scale=0.05, seed=2)
+    other = gen.generate_las(
+        tmp_path / "c", la_codes=las, first_year=2024, last_year=2025, scale=0.05, seed=2
+    )
     assert [p.read_bytes() for p in paths] != [p.read_bytes() for p in other]
 
 
@@ -270,11 +274,12 @@ def test_demo_cdop_extracts(demo: Demo) -> None:
     rows = list(wb.worksheets[0].iter_rows(values_only=True))
     header = list(rows[0])
     pad = [None] * len(header)  # read-only openpyxl drops empty cells at the end of a row
-    second = {r[0]: dict(zip(header, (list(r) + pad)[:len(header)], strict=True)) for r in rows[1:]}
+    second = {r[0]: dict(zip(header, (list(r) + pad)[: len(header)], strict=True)) for r in rows[1:]}
     assert set(first) < set(second)
     deaths = [r for r in second.values() if r["stillbirth"] != "Y"]
-    per_year = Counter(r["notification_date"].year for r in deaths
-                       if 2017 <= r["notification_date"].year <= 2025)
+    per_year = Counter(
+        r["notification_date"].year for r in deaths if 2017 <= r["notification_date"].year <= 2025
+    )
     assert all(12 <= n <= 40 for n in per_year.values()), per_year
     assert 20 <= sum(per_year.values()) / len(per_year) <= 32
     infants = sum(r["age_at_death_days"] < 365 for r in deaths) / len(deaths)
@@ -282,8 +287,13 @@ def test_demo_cdop_extracts(demo: Demo) -> None:
     awaiting = [r for r in deaths if r["review_completed_date"] is None]
     assert 12 <= len(awaiting) <= 45
     assert all(r["category_of_death"] in (None, "") for r in awaiting)
-    changed = [k for k, r in first.items() if r["category_of_death"] and second[k]["category_of_death"]
-               and codes_of(second[k]["category_of_death"]) != r["category_of_death"]]
+    changed = [
+        k
+        for k, r in first.items()
+        if r["category_of_death"]
+        and second[k]["category_of_death"]
+        and codes_of(second[k]["category_of_death"]) != r["category_of_death"]
+    ]
     assert len(changed) == 1
     assert second[changed[0]]["panel_notes"] == "Category corrected after the inquest"
 

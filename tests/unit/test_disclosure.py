@@ -24,9 +24,20 @@ def frame(rows: list[tuple], unit: str = "count", period: str = "2024-25") -> pd
         b, g, n = r[:3]
         d = r[3] if len(r) > 3 else None
         value = float(n) if unit == "count" else (100 * n / d if d else None)
-        records.append({"indicator_id": f"x_{unit}", "period": period, "la_code": "856", "breakdown": b,
-                        "group": g, "numerator": n, "denominator": d, "value": value, "unit": unit,
-                        "status": "ok"})
+        records.append(
+            {
+                "indicator_id": f"x_{unit}",
+                "period": period,
+                "la_code": "856",
+                "breakdown": b,
+                "group": g,
+                "numerator": n,
+                "denominator": d,
+                "value": value,
+                "unit": unit,
+                "status": "ok",
+            }
+        )
     df = pd.DataFrame(records)
     return df.astype({"numerator": "Int64", "denominator": "Int64"})
 
@@ -36,6 +47,7 @@ def hidden(out: pd.DataFrame) -> set[tuple[str, str]]:
 
 
 # --- primary suppression ------------------------------------------------------------------------------------
+
 
 def test_counts_1_to_5_are_withheld_zero_and_6_are_shown() -> None:
     out = suppress(frame([("total", "All", n) for n in (0, 1, 5, 6)]), "board")
@@ -68,9 +80,18 @@ def test_display() -> None:
 
 # --- secondary suppression --------------------------------------------------------------------------------
 
+
 def test_single_withheld_cell_takes_the_smallest_non_zero_with_ties_by_name() -> None:
-    df = frame([("total", "All", 40), ("age_band", "Under 1", 3), ("age_band", "1 to 4", 0),
-                ("age_band", "5 to 9", 9), ("age_band", "10 to 15", 9), ("age_band", "16 to 17", 19)])
+    df = frame(
+        [
+            ("total", "All", 40),
+            ("age_band", "Under 1", 3),
+            ("age_band", "1 to 4", 0),
+            ("age_band", "5 to 9", 9),
+            ("age_band", "10 to 15", 9),
+            ("age_band", "16 to 17", 19),
+        ]
+    )
     out = suppress(df, "board")
     # 0 is never chosen; 9 and 9 tie, "10 to 15" sorts before "5 to 9".
     assert hidden(out) == {("age_band", "Under 1"), ("age_band", "10 to 15")}
@@ -89,8 +110,11 @@ def test_only_non_zero_cell_withheld_withholds_the_total() -> None:
 
 def test_cells_that_must_all_be_1_withhold_the_total_and_a_cell_of_every_other_breakdown() -> None:
     ages = ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 to 17", "Unborn"]
-    df = frame([("total", "All", 6)] + [("age_band", a, 1) for a in ages]
-               + [("sex", "Male", 6), ("sex", "Female", 0)])
+    df = frame(
+        [("total", "All", 6)]
+        + [("age_band", a, 1) for a in ages]
+        + [("sex", "Male", 6), ("sex", "Female", 0)]
+    )
     out = suppress(df, "board")
     # Six withheld 1s under a published 6 would each be pinned to 1: the total goes, and then Male
     # (which equals the total) goes too.
@@ -98,34 +122,71 @@ def test_cells_that_must_all_be_1_withhold_the_total_and_a_cell_of_every_other_b
 
 
 def test_ethnicity_is_protected_within_its_ethnic_group() -> None:
-    df = frame([("total", "All", 80), ("ethnicity", "WBRI", 50), ("ethnicity", "AIND", 3),
-                ("ethnicity", "APKN", 20), ("ethnicity", "BAFR", 7), ("ethnic_group", "White", 50),
-                ("ethnic_group", "Asian", 23), ("ethnic_group", "Black", 7)])
+    df = frame(
+        [
+            ("total", "All", 80),
+            ("ethnicity", "WBRI", 50),
+            ("ethnicity", "AIND", 3),
+            ("ethnicity", "APKN", 20),
+            ("ethnicity", "BAFR", 7),
+            ("ethnic_group", "White", 50),
+            ("ethnic_group", "Asian", 23),
+            ("ethnic_group", "Black", 7),
+        ]
+    )
     # Asian (23) minus APKN would reveal AIND, so APKN goes; nothing else is needed.
     assert hidden(suppress(df, "board")) == {("ethnicity", "AIND"), ("ethnicity", "APKN")}
 
 
 def test_codes_are_checked_within_their_group_not_across_all_codes() -> None:
-    df = frame([("total", "All", 60), ("ethnicity", "WBRI", 50), ("ethnicity", "BAFR", 7),
-                ("ethnicity", "BCRB", 3), ("ethnic_group", "White", 50), ("ethnic_group", "Black", 10)])
+    df = frame(
+        [
+            ("total", "All", 60),
+            ("ethnicity", "WBRI", 50),
+            ("ethnicity", "BAFR", 7),
+            ("ethnicity", "BCRB", 3),
+            ("ethnic_group", "White", 50),
+            ("ethnic_group", "Black", 10),
+        ]
+    )
     # BCRB 3 takes BAFR, the only other Black code (not a smaller code of another group): the two
     # then add up to the published Black 10, each anywhere in 1..9.
     assert hidden(suppress(df, "board")) == {("ethnicity", "BCRB"), ("ethnicity", "BAFR")}
 
 
 def test_a_withheld_group_row_withholds_one_of_its_codes() -> None:
-    df = frame([("total", "All", 76), ("ethnicity", "WBRI", 50), ("ethnicity", "AIND", 10),
-                ("ethnicity", "APKN", 13), ("ethnicity", "BCRB", 3), ("ethnic_group", "White", 50),
-                ("ethnic_group", "Asian", 23), ("ethnic_group", "Black", 3)])
+    df = frame(
+        [
+            ("total", "All", 76),
+            ("ethnicity", "WBRI", 50),
+            ("ethnicity", "AIND", 10),
+            ("ethnicity", "APKN", 13),
+            ("ethnicity", "BCRB", 3),
+            ("ethnic_group", "White", 50),
+            ("ethnic_group", "Asian", 23),
+            ("ethnic_group", "Black", 3),
+        ]
+    )
     # Black 3 (and BCRB 3) are small; Asian goes with Black among the groups; then Asian's codes would
     # add up to it, so its smallest code AIND goes too. AIND + BCRB = 76 - 50 - 13 = 13, each 1..12.
-    assert hidden(suppress(df, "board")) == {("ethnic_group", "Black"), ("ethnicity", "BCRB"),
-                                             ("ethnic_group", "Asian"), ("ethnicity", "AIND")}
+    assert hidden(suppress(df, "board")) == {
+        ("ethnic_group", "Black"),
+        ("ethnicity", "BCRB"),
+        ("ethnic_group", "Asian"),
+        ("ethnicity", "AIND"),
+    }
 
 
 def test_percent_denominators_are_protected_too() -> None:
-    df = frame([("total", "All", 20, 60), ("sex", "Male", 0, 4), ("sex", "Female", 12, 30),
-                ("sex", "Not known", 8, 26)], unit="percent")
+    df = frame(
+        [
+            ("total", "All", 20, 60),
+            ("sex", "Male", 0, 4),
+            ("sex", "Female", 12, 30),
+            ("sex", "Not known", 8, 26),
+        ],
+        unit="percent",
+    )
     out = suppress(df, "board")
     # Male 0/4 is withheld for its denominator; the next smallest non-zero numerator goes with it.
     assert hidden(out) == {("sex", "Male"), ("sex", "Not known")}
@@ -155,8 +216,9 @@ def count_frames(draw) -> pd.DataFrame:
     frames = []
     for period in draw(st.sampled_from([["2024-25"], ["2023-24", "2024-25"]])):
         codes = draw(st.lists(st.sampled_from(CODES), min_size=1, max_size=9, unique=True))
-        counts = draw(st.lists(st.integers(0, 9) | st.integers(0, 60), min_size=len(codes),
-                               max_size=len(codes)))
+        counts = draw(
+            st.lists(st.integers(0, 9) | st.integers(0, 60), min_size=len(codes), max_size=len(codes))
+        )
         keep_zero = draw(st.booleans())
         total = sum(counts)
         rows = [("total", "All", total)]
@@ -166,11 +228,15 @@ def count_frames(draw) -> pd.DataFrame:
             for c, n in zip(codes, counts, strict=True):
                 groups[ETHNIC_GROUP_OF[c]] = groups.get(ETHNIC_GROUP_OF[c], 0) + n
             rows += [("ethnic_group", g, n) for g, n in groups.items() if n or keep_zero]
-        rows += [("sex", s, n) for s, n in zip(["Male", "Female", "Not known"], _split(draw, total, 3),
-                                               strict=True) if n or keep_zero]
+        rows += [
+            ("sex", s, n)
+            for s, n in zip(["Male", "Female", "Not known"], _split(draw, total, 3), strict=True)
+            if n or keep_zero
+        ]
         ages = ["Unborn", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 to 17"]
-        rows += [("age_band", a, n) for a, n in zip(ages, _split(draw, total, 6), strict=True)
-                 if n or keep_zero]
+        rows += [
+            ("age_band", a, n) for a, n in zip(ages, _split(draw, total, 6), strict=True) if n or keep_zero
+        ]
         frames.append(frame(rows, period=period))
     return pd.concat(frames, ignore_index=True)
 

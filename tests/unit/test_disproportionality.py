@@ -26,11 +26,13 @@ def test_rates_and_intervals() -> None:
     assert out.loc["BCRB", "rate"] == pytest.approx(30.0)
     assert out.loc["AIND", "rate"] == pytest.approx(5.0)
     # 100 events: Byar 81.362 - 121.628, per 100,000 children x 10,000.
-    assert (out.loc["WBRI", "rate_low"], out.loc["WBRI", "rate_high"]) == pytest.approx((8.1362, 12.1628),
-                                                                                        abs=1e-4)
+    assert (out.loc["WBRI", "rate_low"], out.loc["WBRI", "rate_high"]) == pytest.approx(
+        (8.1362, 12.1628), abs=1e-4
+    )
     # 5 events: exact Poisson 1.623 - 11.668, per 10,000 children x 10,000.
-    assert (out.loc["AIND", "rate_low"], out.loc["AIND", "rate_high"]) == pytest.approx((1.623, 11.668),
-                                                                                        abs=1e-3)
+    assert (out.loc["AIND", "rate_low"], out.loc["AIND", "rate_high"]) == pytest.approx(
+        (1.623, 11.668), abs=1e-3
+    )
 
 
 def test_rate_ratio_against_all_other_children() -> None:
@@ -41,13 +43,15 @@ def test_rate_ratio_against_all_other_children() -> None:
     assert out.loc["BCRB", "rate_ratio_all"] == pytest.approx(3.142857, abs=1e-6)
     assert out.loc["BCRB", "rate_ratio_all_low"] == pytest.approx(rr * math.exp(-Z * se))
     assert out.loc["BCRB", "rate_ratio_all_high"] == pytest.approx(rr * math.exp(Z * se))
-    assert (out.loc["BCRB", "rate_ratio_all_low"], out.loc["BCRB", "rate_ratio_all_high"]) == \
-        pytest.approx((2.0946, 4.7157), abs=1e-4)
+    assert (out.loc["BCRB", "rate_ratio_all_low"], out.loc["BCRB", "rate_ratio_all_high"]) == pytest.approx(
+        (2.0946, 4.7157), abs=1e-4
+    )
     assert out.loc["BCRB", "significant_all"]
     # WBRI 10 per 10k against 35 / 20,000 = 17.5 per 10k: 0.571, CI 0.389 - 0.840, significantly low.
     assert out.loc["WBRI", "rate_ratio_all"] == pytest.approx(10 / 17.5)
-    assert (out.loc["WBRI", "rate_ratio_all_low"], out.loc["WBRI", "rate_ratio_all_high"]) == \
-        pytest.approx((0.3889, 0.8397), abs=1e-4)
+    assert (out.loc["WBRI", "rate_ratio_all_low"], out.loc["WBRI", "rate_ratio_all_high"]) == pytest.approx(
+        (0.3889, 0.8397), abs=1e-4
+    )
     assert out.loc["WBRI", "significant_all"]
     # AIND 5 per 10k against 130 / 110,000: 0.423, CI 0.173 - 1.034 includes 1.
     assert out.loc["AIND", "rate_ratio_all"] == pytest.approx(0.423077, abs=1e-6)
@@ -58,8 +62,9 @@ def test_rate_ratio_against_the_reference_group() -> None:
     out = example("WBRI")
     se = math.sqrt(1 / 30 + 1 / 100)
     assert out.loc["BCRB", "rate_ratio_ref"] == pytest.approx(3.0)
-    assert (out.loc["BCRB", "rate_ratio_ref_low"], out.loc["BCRB", "rate_ratio_ref_high"]) == \
-        pytest.approx((3 * math.exp(-Z * se), 3 * math.exp(Z * se)))
+    assert (out.loc["BCRB", "rate_ratio_ref_low"], out.loc["BCRB", "rate_ratio_ref_high"]) == pytest.approx(
+        (3 * math.exp(-Z * se), 3 * math.exp(Z * se))
+    )
     assert out.loc["BCRB", "significant_ref"]
     assert out.loc["WBRI", "rate_ratio_ref"] == 1 and math.isnan(out.loc["WBRI", "rate_ratio_ref_low"])
     assert out.loc["WBRI", "note"] == "Reference group"

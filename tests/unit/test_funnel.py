@@ -52,8 +52,15 @@ def test_flags_against_a_given_target() -> None:
     num = [20, 28, 35, 12, 11, 5, 0]
     den = [100, 100, 100, 100, 100, 100, 0]
     out = funnel_flags(num, den, target=0.2, labels=list("ABCDEFG"))
-    assert out["flag"].tolist() == ["inside", "above_95", "above_99.8", "inside", "below_95", "below_99.8",
-                                    "no_data"]
+    assert out["flag"].tolist() == [
+        "inside",
+        "above_95",
+        "above_99.8",
+        "inside",
+        "below_95",
+        "below_99.8",
+        "no_data",
+    ]
     assert out["unit"].tolist() == list("ABCDEFG")
     assert out["limits"].iloc[0] == "exact binomial" and math.isnan(out["phi"].iloc[0])
 

@@ -82,8 +82,20 @@ def test_kind_hint_restricts_the_form() -> None:
 
 @pytest.mark.parametrize(
     "label",
-    ["", "2024", "2024-9", "2024/25", "FY2024-25", "2024-25-Q0", "2024-25-Q5", "2024-25 Q3", "R12-2024",
-     "R6-2024-09", "24-25", "2024-09-01"],
+    [
+        "",
+        "2024",
+        "2024-9",
+        "2024/25",
+        "FY2024-25",
+        "2024-25-Q0",
+        "2024-25-Q5",
+        "2024-25 Q3",
+        "R12-2024",
+        "R6-2024-09",
+        "24-25",
+        "2024-09-01",
+    ],
 )
 def test_parse_period_rejects_other_forms_naming_the_accepted_ones(label: str) -> None:
     with pytest.raises(ValueError, match="Unrecognised period") as info:
@@ -120,8 +132,12 @@ def test_parse_period_rejects_non_strings() -> None:
 
 @pytest.mark.parametrize(
     ("day", "label"),
-    [("2010-04-01", "2010-11"), ("2011-03-31", "2010-11"), ("2011-04-01", "2011-12"),
-     ("2024-01-15", "2023-24")],
+    [
+        ("2010-04-01", "2010-11"),
+        ("2011-03-31", "2010-11"),
+        ("2011-04-01", "2011-12"),
+        ("2024-01-15", "2023-24"),
+    ],
 )
 def test_financial_year(day: str, label: str) -> None:
     assert financial_year(D(day)).label == label
@@ -212,7 +228,11 @@ def test_periods_between_complete_periods_only() -> None:
     assert _labels("2024-01-31", "2024-04-30", "month") == ["2024-02", "2024-03", "2024-04"]
     # Rolling 12 months need a whole 12 months: Oct 2023 to Sep 2024 is the first that fits.
     assert _labels("2023-10-01", "2024-12-31", "rolling12") == [
-        "R12-2024-09", "R12-2024-10", "R12-2024-11", "R12-2024-12"]
+        "R12-2024-09",
+        "R12-2024-10",
+        "R12-2024-11",
+        "R12-2024-12",
+    ]
     assert _labels("2023-10-02", "2024-12-31", "rolling12") == ["R12-2024-10", "R12-2024-11", "R12-2024-12"]
 
 
@@ -222,8 +242,11 @@ def test_periods_between_empty_cases() -> None:
     assert _labels("2024-01-01", "2024-11-30", "rolling12") == []
 
 
-@given(st.dates(date(2000, 1, 1), date(2030, 12, 31)), st.integers(0, 1200),
-       st.sampled_from(["year", "quarter", "month", "rolling12"]))
+@given(
+    st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+    st.integers(0, 1200),
+    st.sampled_from(["year", "quarter", "month", "rolling12"]),
+)
 def test_periods_between_properties(first: date, span: int, kind: str) -> None:
     last = first + timedelta(days=span)
     periods = periods_between(first, last, kind)  # type: ignore[arg-type]
@@ -328,8 +351,11 @@ def test_age_band_unborn_flag_wins() -> None:
     assert age_band(D("2024-05-01"), D("2024-03-31"), unborn=True) == "Unborn"
 
 
-@given(st.one_of(st.none(), st.dates(date(1950, 1, 1), date(2040, 12, 1))), st.dates(date(2000, 1, 1),
-       date(2035, 12, 31)), st.booleans())
+@given(
+    st.one_of(st.none(), st.dates(date(1950, 1, 1), date(2040, 12, 1))),
+    st.dates(date(2000, 1, 1), date(2035, 12, 31)),
+    st.booleans(),
+)
 def test_age_band_always_a_dfe_band(birth: date | None, on: date, unborn: bool) -> None:
     assert age_band(birth, on, unborn) in AGE_BANDS
 

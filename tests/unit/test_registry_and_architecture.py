@@ -32,14 +32,17 @@ def test_every_registry_entry_is_valid_and_has_its_sql_file():
         assert "final" in ind.sql_text()  # import CTEs -> logic -> final
 
 
-@pytest.mark.parametrize("change, message", [
-    (("unit: count", "unit: furlongs"), "indicator demo_count: unit"),
-    (("sql: cpp_starts.sql", "sql: missing.sql"), "does not exist"),
-    (("polarity: context", "polarity: sideways"), "polarity"),
-    (("breakdowns: [la]", "breakdowns: [postcode]"), "breakdowns"),
-    (("id: demo_count", "id: Demo-Count"), "lower_snake_case"),
-    (("unit: count", "unit: rate_per_10k"), "needs denominator_source"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (("unit: count", "unit: furlongs"), "indicator demo_count: unit"),
+        (("sql: cpp_starts.sql", "sql: missing.sql"), "does not exist"),
+        (("polarity: context", "polarity: sideways"), "polarity"),
+        (("breakdowns: [la]", "breakdowns: [postcode]"), "breakdowns"),
+        (("id: demo_count", "id: Demo-Count"), "lower_snake_case"),
+        (("unit: count", "unit: rate_per_10k"), "needs denominator_source"),
+    ],
+)
 def test_bad_registry_entries_are_rejected_with_entry_and_field(change, message):
     with pytest.raises(RegistryError, match=message):
         parse_registry(GOOD.replace(*change), "test.yaml")
@@ -65,11 +68,14 @@ def _imports(package: str) -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("package, forbidden", [
-    ("indicators", {"pipelines", "dashboard", "reports"}),
-    ("dashboard", {"pipelines"}),
-    ("reports", {"pipelines"}),
-])
+@pytest.mark.parametrize(
+    "package, forbidden",
+    [
+        ("indicators", {"pipelines", "dashboard", "reports"}),
+        ("dashboard", {"pipelines"}),
+        ("reports", {"pipelines"}),
+    ],
+)
 def test_data_flows_one_way(package, forbidden):
     if not (ROOT / package).exists():
         pytest.skip(f"{package}/ does not exist yet")

@@ -57,8 +57,13 @@ def test_golden_nhsr_series_without_screening_matches_excel() -> None:
 
 def test_golden_nhsr_chart_has_one_improving_point() -> None:
     # The vignette's chart: the 10 is the only special-cause point, blue (improvement, direction increase).
-    res = spc(NHSR, pd.date_range("2021-03-22", periods=18), "higher_better", baseline=None,
-              screen_moving_ranges=True)
+    res = spc(
+        NHSR,
+        pd.date_range("2021-03-22", periods=18),
+        "higher_better",
+        baseline=None,
+        screen_moving_ranges=True,
+    )
     frame = res.to_frame()
     assert list(np.flatnonzero(frame["special"])) == [4]
     assert frame.loc[4, "rules"] == "outside_limits" and frame.loc[4, "direction"] == "improving"
@@ -73,6 +78,7 @@ def test_baseline_limits() -> None:
 
 
 # --- rule 1: a point outside the limits -----------------------------------------------------------------
+
 
 def test_point_exactly_on_the_limit_does_not_fire() -> None:
     on = xmr_limits(BASE).upper
@@ -89,6 +95,7 @@ def test_point_below_the_lower_limit_fires() -> None:
 
 
 # --- rule 2: a shift ------------------------------------------------------------------------------------
+
 
 def test_seven_above_the_mean_fires_six_does_not() -> None:
     frame = run([10.0] + [10.5] * 7)  # the 10.0 sits on the mean and breaks the run
@@ -121,6 +128,7 @@ def test_run_length_outside_6_to_8_is_refused() -> None:
 
 # --- rule 3: a trend ------------------------------------------------------------------------------------
 
+
 def test_seven_rising_points_fire_six_do_not() -> None:
     # After the baseline's last 11, 7.0 is a fall; then 7 points rise (6 increases). None of them is
     # outside the limits or the 2 sigma lines, and only 6 are below the mean, so only the trend fires.
@@ -146,6 +154,7 @@ def test_equal_values_break_a_trend() -> None:
 
 # --- rule 4: two of three beyond the 2 sigma line ---------------------------------------------------------
 
+
 def test_two_of_three_beyond_the_same_2_sigma_line_fires() -> None:
     frame = run([10.0, 14.0, 10.2, 14.0])  # 14 is between 13.547 and 15.32
     assert fired(frame, "two_of_three") == [13, 15]
@@ -168,18 +177,22 @@ def test_exactly_on_the_2_sigma_line_is_not_beyond() -> None:
 
 # --- icons --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("polarity", "last", "icon"), [
-    ("higher_better", 16.0, "special_cause_improving_high"),
-    ("higher_better", 4.0, "special_cause_concerning_low"),
-    ("lower_better", 16.0, "special_cause_concerning_high"),
-    ("lower_better", 4.0, "special_cause_improving_low"),
-    ("lower_better_not_zero", 16.0, "special_cause_concerning_high"),
-    ("lower_better_not_zero", 4.0, "special_cause_improving_low"),
-    ("context", 16.0, "special_cause_neither_high"),
-    ("context", 4.0, "special_cause_neither_low"),
-    ("higher_better", 10.5, "common_cause"),
-    ("context", 10.5, "common_cause"),
-])
+
+@pytest.mark.parametrize(
+    ("polarity", "last", "icon"),
+    [
+        ("higher_better", 16.0, "special_cause_improving_high"),
+        ("higher_better", 4.0, "special_cause_concerning_low"),
+        ("lower_better", 16.0, "special_cause_concerning_high"),
+        ("lower_better", 4.0, "special_cause_improving_low"),
+        ("lower_better_not_zero", 16.0, "special_cause_concerning_high"),
+        ("lower_better_not_zero", 4.0, "special_cause_improving_low"),
+        ("context", 16.0, "special_cause_neither_high"),
+        ("context", 4.0, "special_cause_neither_low"),
+        ("higher_better", 10.5, "common_cause"),
+        ("context", 10.5, "common_cause"),
+    ],
+)
 def test_variation_icon_by_polarity(polarity: str, last: float, icon: str) -> None:
     values = BASE + [10.0, 10.0, last]
     res = spc(values, dates(len(values)), polarity)
@@ -194,21 +207,24 @@ def test_variation_words() -> None:
     assert "hit and miss" in assurance_text("hit_and_miss").lower()
 
 
-@pytest.mark.parametrize(("polarity", "target", "icon"), [
-    ("higher_better", 4.0, "consistently_passing"),  # the lower limit 4.68 is above the target
-    ("higher_better", 16.0, "consistently_failing"),
-    ("higher_better", 10.0, "hit_and_miss"),
-    ("higher_better", UPPER, "hit_and_miss"),
-    ("lower_better", 16.0, "consistently_passing"),
-    ("lower_better", 4.0, "consistently_failing"),
-    ("lower_better_not_zero", 10.0, "hit_and_miss"),
-    ("lower_better_not_zero", (4.0, 16.0), "consistently_passing"),  # both limits inside the band
-    ("higher_better", (16.0, 20.0), "consistently_failing"),  # both limits below the band
-    ("lower_better", (0.0, 4.0), "consistently_failing"),  # both limits above the band
-    ("lower_better", (8.0, 12.0), "hit_and_miss"),
-    ("context", 4.0, "none"),
-    ("higher_better", None, "none"),
-])
+@pytest.mark.parametrize(
+    ("polarity", "target", "icon"),
+    [
+        ("higher_better", 4.0, "consistently_passing"),  # the lower limit 4.68 is above the target
+        ("higher_better", 16.0, "consistently_failing"),
+        ("higher_better", 10.0, "hit_and_miss"),
+        ("higher_better", UPPER, "hit_and_miss"),
+        ("lower_better", 16.0, "consistently_passing"),
+        ("lower_better", 4.0, "consistently_failing"),
+        ("lower_better_not_zero", 10.0, "hit_and_miss"),
+        ("lower_better_not_zero", (4.0, 16.0), "consistently_passing"),  # both limits inside the band
+        ("higher_better", (16.0, 20.0), "consistently_failing"),  # both limits below the band
+        ("lower_better", (0.0, 4.0), "consistently_failing"),  # both limits above the band
+        ("lower_better", (8.0, 12.0), "hit_and_miss"),
+        ("context", 4.0, "none"),
+        ("higher_better", None, "none"),
+    ],
+)
 def test_assurance_icon(polarity: str, target, icon: str) -> None:
     values = BASE + [10.0] * 3
     res = spc(values, dates(len(values)), polarity, target=target)
@@ -217,6 +233,7 @@ def test_assurance_icon(polarity: str, target, icon: str) -> None:
 
 
 # --- baseline, rebasing, annotations, short series -------------------------------------------------------
+
 
 def test_baseline_is_fixed_a_later_shift_does_not_move_the_limits() -> None:
     values = BASE + [20.0, 22.0] * 6
@@ -228,11 +245,19 @@ def test_baseline_is_fixed_a_later_shift_does_not_move_the_limits() -> None:
 def test_declared_rebase_starts_a_new_segment_with_its_own_baseline() -> None:
     values = [9.0, 11.0] * 8 + [18.0, 22.0] * 8  # 16 points around 10, then 16 around 20 (MR 4)
     d = dates(len(values))
-    res = spc(values, d, "lower_better", rebase_dates=[(d[16], "New front door from Sept")],
-              annotations=[(d[16], "Front door changed"), (d[2], "Audit")], target=31.0)
+    res = spc(
+        values,
+        d,
+        "lower_better",
+        rebase_dates=[(d[16], "New front door from Sept")],
+        annotations=[(d[16], "Front door changed"), (d[2], "Audit")],
+        target=31.0,
+    )
     frame = res.to_frame()
     assert [(s.start, s.end, s.reason, s.mean) for s in res.segments] == [
-        (0, 16, None, 10), (16, 32, "New front door from Sept", 20)]
+        (0, 16, None, 10),
+        (16, 32, "New front door from Sept", 20),
+    ]
     assert res.segments[1].upper == pytest.approx(20 + 2.66 * 4)
     assert set(frame.loc[16:, "segment"]) == {1} and not frame["special"].any()
     assert res.assurance_icon == "consistently_passing"  # the current upper limit 30.64 is under 31
@@ -278,6 +303,7 @@ def test_batch_agrees_with_one_series_at_a_time() -> None:
 
 # --- p-chart ----------------------------------------------------------------------------------------------
 
+
 def test_p_chart_limits_hand_computed() -> None:
     # Baseline: 12 points of 20/100, so p-bar = 240/1200 = 0.2.
     # n = 400: 0.2 +/- 3 sqrt(0.2 x 0.8 / 400) = 0.2 +/- 0.06 -> [0.14, 0.26]
@@ -295,8 +321,10 @@ def test_p_chart_limits_hand_computed() -> None:
     assert res.variation_icon == "special_cause_concerning_high"
     pct = p_chart(num, den, dates(15), "lower_better", scale=100, target=50.0).to_frame()
     assert pct.loc[12, ["lower", "upper"]].tolist() == pytest.approx([14, 26])
-    assert p_chart(num, den, dates(15), "lower_better", scale=100, target=50.0).assurance_icon == \
-        "consistently_passing"
+    assert (
+        p_chart(num, den, dates(15), "lower_better", scale=100, target=50.0).assurance_icon
+        == "consistently_passing"
+    )
 
 
 def test_p_chart_zero_denominator_is_a_gap() -> None:

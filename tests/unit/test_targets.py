@@ -48,7 +48,10 @@ def test_seed_history_is_real() -> None:
     book = load_targets()
     history = book.history("cpp_repeat_pct")
     assert [(t.effective_from, t.band) for t in history] == [
-        (D("2010-04-01"), (10, 15)), (D("2015-04-01"), (12, 18)), (D("2020-04-01"), (10, 15))]
+        (D("2010-04-01"), (10, 15)),
+        (D("2015-04-01"), (12, 18)),
+        (D("2020-04-01"), (10, 15)),
+    ]
     assert book.target_for("cpp_repeat_pct", "856", D("2015-03-31")).band == (10, 15)  # type: ignore[union-attr]
     assert book.target_for("cpp_repeat_pct", "856", D("2015-04-01")).band == (12, 18)  # type: ignore[union-attr]
     assert book.target_for("cpp_repeat_pct", "856", D("2020-03-31")).band == (12, 18)  # type: ignore[union-attr]
@@ -65,9 +68,16 @@ def test_no_target_before_effective_or_for_unknown_indicator() -> None:
 def test_describe_seed_targets() -> None:
     book = load_targets()
     on = D("2024-06-30")
-    words = {i: book.target_for(i, None, on).describe() for i in  # type: ignore[union-attr]
-             ["cpp_repeat_pct", "cpp_ended_2y_pct", "cpp_reviewed_in_time_pct", "icpc_15wd_pct",
-              "cdop_review_12m_pct"]}
+    words = {
+        i: book.target_for(i, None, on).describe()
+        for i in [  # type: ignore[union-attr]
+            "cpp_repeat_pct",
+            "cpp_ended_2y_pct",
+            "cpp_reviewed_in_time_pct",
+            "icpc_15wd_pct",
+            "cdop_review_12m_pct",
+        ]
+    }
     assert words == {
         "cpp_repeat_pct": "10–15%",
         "cpp_ended_2y_pct": "3% or lower",  # lower_better in the registry
@@ -151,11 +161,14 @@ def test_bad_entry_names_file_and_entry(tmp_path: Path, entry: str, problem: str
 
 
 def test_duplicate_entries_rejected(tmp_path: Path) -> None:
-    path = _write(tmp_path, """
+    path = _write(
+        tmp_path,
+        """
 targets:
   - {indicator_id: a_pct, value: 3, effective_from: 2010-04-01, la_code: "856"}
   - {indicator_id: a_pct, value: 4, effective_from: 2010-04-01, la_code: 856}
-""")
+""",
+    )
     with pytest.raises(TargetConfigError, match=r"a_pct \(LA 856\) has two entries effective from 2010-04"):
         load_targets(path)
 
@@ -302,8 +315,9 @@ def test_rag_mirror_image(value: float, target: float, tolerance: float) -> None
 
 
 @given(st.floats(-50, 150), st.floats(0, 100), st.floats(0, 50), st.floats(0, 20))
-def test_rag_band_is_polarity_free_and_monotone_in_tolerance(value: float, low: float, width: float,
-                                                             tolerance: float) -> None:
+def test_rag_band_is_polarity_free_and_monotone_in_tolerance(
+    value: float, low: float, width: float, tolerance: float
+) -> None:
     band = _target(band=[low, low + width], tolerance=tolerance)
     results = {rag(value, band, p) for p in ("higher_better", "lower_better", "lower_better_not_zero")}
     assert len(results) == 1

@@ -83,8 +83,9 @@ def test_weekends_are_not_working_days() -> None:
 
 
 def test_every_year_has_its_bank_holidays() -> None:
-    weekday_holidays = {y: sum(1 for d in BANK_HOLIDAYS if d.year == y and d.weekday() < 5)
-                        for y in range(2008, 2036)}
+    weekday_holidays = {
+        y: sum(1 for d in BANK_HOLIDAYS if d.year == y and d.weekday() < 5) for y in range(2008, 2036)
+    }
     # Eight a year, plus one-off days: 2011 wedding, 2012 jubilee, 2022 jubilee + funeral, 2023 coronation.
     extra = {2011: 1, 2012: 1, 2022: 2, 2023: 1}
     assert weekday_holidays == {y: 8 + extra.get(y, 0) for y in range(2008, 2036)}
@@ -160,8 +161,9 @@ def test_arrays_accept_other_units_and_broadcast() -> None:
 
 def test_arrays_outside_known_years_raise() -> None:
     with pytest.raises(ValueError, match="1990-2040"):
-        working_days_between_arrays(np.array(["1985-01-01"], "datetime64[D]"),
-                                    np.array(["2024-01-01"], "datetime64[D]"))
+        working_days_between_arrays(
+            np.array(["1985-01-01"], "datetime64[D]"), np.array(["2024-01-01"], "datetime64[D]")
+        )
 
 
 working_day_dates = st.dates(date(2008, 1, 1), date(2035, 12, 31))
