@@ -41,13 +41,14 @@ RESULT_COLUMNS = [
 
 
 @lru_cache(maxsize=1)
-def _target_book():
+def target_book():
+    """The targets file, read once per process."""
     return load_targets()
 
 
 def _with_targets(df: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     """Target (in words) for every row; RAG only for totals (a group has no target of its own)."""
-    book = _target_book()
+    book = target_book()
     keys = df[["la_code", "period_end"]].drop_duplicates()
     described, rated = {}, {}
     for la, end in keys.itertuples(index=False):
@@ -291,7 +292,7 @@ def spc_series(
     annotations, rebases = notes_for(indicator_id, la_code)
     target = None
     if len(df):
-        target = _target_book().target_for(indicator_id, la_code, df["period_end"].iloc[-1])
+        target = target_book().target_for(indicator_id, la_code, df["period_end"].iloc[-1])
     values_ = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype=float)
     result = spc.spc(
         values_,

@@ -187,3 +187,16 @@ def review_backlog(la: str, dates: list[date], warehouse: str | Path | None = No
         value=df["numerator"].astype(float),
         unit="count",
     )
+
+
+def order_groups(df: pd.DataFrame) -> pd.DataFrame:
+    """CDOP breakdown rows in reading order: age bands and categories as listed, unknowns last."""
+
+    def key(group: str) -> tuple:
+        return (
+            group in ("Not known", "Not yet reviewed"),
+            GROUP_ORDER.index(group) if group in GROUP_ORDER else 99,
+            group,
+        )
+
+    return df.sort_values("group", key=lambda s: s.map(key)).reset_index(drop=True)

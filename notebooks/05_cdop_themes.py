@@ -37,7 +37,7 @@ from IPython.display import Markdown, display
 from dashboard.figures import base_layout, breakdown_figure
 from dashboard.palette import CONCERN, PRIMARY, TARGET
 from indicators import api
-from indicators.cdop import GROUP_ORDER
+from indicators.cdop import order_groups
 from indicators.disclosure import SMALL_MAX, SMALL_MIN, SUPPRESSED, suppress
 from indicators.disclosure import display as shown_as
 from indicators.registry import get
@@ -65,17 +65,6 @@ def board(df: pd.DataFrame) -> pd.DataFrame:
     return suppress(df.reset_index(drop=True), "board")
 
 
-def order(df: pd.DataFrame) -> pd.DataFrame:
-    def key(group: str) -> tuple:
-        return (
-            group in ("Not known", "Not yet reviewed"),
-            GROUP_ORDER.index(group) if group in GROUP_ORDER else 99,
-            group,
-        )
-
-    return df.sort_values("group", key=lambda s: s.map(key)).reset_index(drop=True)
-
-
 def published(
     df: pd.DataFrame, columns: dict[str, tuple[str, int, str]], label: str = "group"
 ) -> pd.DataFrame:
@@ -95,7 +84,7 @@ def published(
 
 # %%
 ages = board(api.pooled_values("cdop_deaths", POOLED, LA, "cdop_age_band", WAREHOUSE))
-age_rows = order(ages[ages["breakdown"] == "cdop_age_band"])
+age_rows = order_groups(ages[ages["breakdown"] == "cdop_age_band"])
 display(
     published(
         pd.concat([age_rows, ages[ages["breakdown"] == "total"]]),
@@ -121,7 +110,7 @@ for group, x, text in zip(bars.y, bars.x, bars.text, strict=True):
 
 # %%
 expected = board(api.pooled_values("cdop_deaths", POOLED, LA, "expected", WAREHOUSE))
-display(published(order(expected), {"Deaths notified": ("numerator", 0, "count")}))
+display(published(order_groups(expected), {"Deaths notified": ("numerator", 0, "count")}))
 
 # %% [markdown]
 # ## Category of death and modifiable factors
@@ -142,7 +131,7 @@ reviews = board(
     )
 )
 share = board(raw)
-category = order(reviews[reviews["breakdown"] == "death_category"])
+category = order_groups(reviews[reviews["breakdown"] == "death_category"])
 merged = category[["group", "numerator", "suppressed"]].merge(
     share[["group", "numerator", "value", "suppressed"]], on="group", suffixes=("", "_share")
 )

@@ -21,6 +21,7 @@ from dashboard.palette import CONCERN, PRIMARY, SERIES, TARGET
 from dashboard.state import parse_query
 from dashboard.tables import data_table
 from dashboard.views import export_frame
+from indicators.cdop import order_groups
 from indicators.disclosure import SUPPRESSED, suppress
 from indicators.intervals import exact_poisson_interval
 
@@ -189,7 +190,7 @@ def _breakdowns(view: CdopView, pooled, role: str, warehouse) -> None:
     full = suppress(
         indicators.api.pooled_values("cdop_deaths", pooled, view.la, "cdop_age_band", warehouse), role
     )
-    ages = _ordered(full[full["breakdown"] == "cdop_age_band"])
+    ages = order_groups(full[full["breakdown"] == "cdop_age_band"])
     view.figures["age"] = breakdown_figure(ages, f"Child deaths by age at death, {label}", "count", 0)
     view.tables["age"] = Table(
         f"Child deaths notified by age at death, {label} (the data behind the chart above)",
@@ -198,7 +199,7 @@ def _breakdowns(view: CdopView, pooled, role: str, warehouse) -> None:
         + _total_row(full, "All ages"),
     )
     full = suppress(indicators.api.pooled_values("cdop_deaths", pooled, view.la, "expected", warehouse), role)
-    expected = _ordered(full[full["breakdown"] == "expected"])
+    expected = order_groups(full[full["breakdown"] == "expected"])
     view.tables["expected"] = Table(
         f"Child deaths notified, expected and unexpected, {label}",
         ["Death", "Deaths notified"],
@@ -219,7 +220,7 @@ def _breakdowns(view: CdopView, pooled, role: str, warehouse) -> None:
         role,
     )
     total = _total_row(reviews, "All reviews")
-    reviews = _ordered(reviews[reviews["breakdown"] == "death_category"])
+    reviews = order_groups(reviews[reviews["breakdown"] == "death_category"])
     share = suppress(raw, role).set_index("group")
     view.figures["category"] = breakdown_figure(
         reviews, f"Child death reviews completed by category of death, {label}", "count", 0
@@ -252,19 +253,6 @@ def _total_row(df: pd.DataFrame, label: str) -> list[list[str]]:
         return []
     row = total.iloc[0]
     return [[label, _count(row["numerator"], bool(row["suppressed"]))]]
-
-
-def _ordered(df: pd.DataFrame) -> pd.DataFrame:
-    from indicators.cdop import GROUP_ORDER
-
-    def key(group: str) -> tuple:
-        return (
-            group in ("Not known", "Not yet reviewed"),
-            GROUP_ORDER.index(group) if group in GROUP_ORDER else 99,
-            group,
-        )
-
-    return df.sort_values("group", key=lambda s: s.map(key)).reset_index(drop=True)
 
 
 def _backlog_and_timeliness(view: CdopView, years, role: str, warehouse) -> None:

@@ -280,12 +280,11 @@ def _downloads(which: str) -> html.Div:
 
 def _target_value(trend):
     """The target in force at the latest period, as a number or a (low, high) band."""
-    from indicators.targets import load_targets
 
     if trend.empty:
         return None
     last = trend.iloc[-1]
-    target = load_targets().target_for(last.indicator_id, last.la_code, last.period_end)
+    target = indicators.api.target_book().target_for(last.indicator_id, last.la_code, last.period_end)
     if target is None:
         return None
     return tuple(target.band) if target.band else target.value
