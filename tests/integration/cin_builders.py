@@ -196,3 +196,21 @@ def run_cli(*args: str | Path, timeout: float = 60) -> subprocess.CompletedProce
         timeout=timeout,
         env=dict(os.environ),
     )
+
+
+def ingest_killed_after(source: Path, warehouse: Path, delay: float, timeout: float = 60):
+    """Start `safeguarding ingest`, SIGKILL it after `delay` seconds if still running, wait."""
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        [str(SAFEGUARDING), "ingest", str(source), "--warehouse", str(warehouse)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ),
+    )
+    time.sleep(delay)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=timeout)
+    return proc

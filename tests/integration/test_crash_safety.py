@@ -24,6 +24,7 @@ from tests.integration.cin_builders import (
     census,
     child,
     episode,
+    ingest_killed_after,
     plan,
     run_cli,
     sha256,
@@ -65,16 +66,7 @@ def test_sigkill_at_20_random_points_leaves_a_whole_warehouse(tmp_path, isolated
     delays = sorted(rng.uniform(0.02, 0.9 * duration) for _ in range(KILL_POINTS))
     outcomes = []
     for delay in delays:
-        proc = subprocess.Popen(
-            [str(SAFEGUARDING), "ingest", str(big), "--warehouse", str(warehouse)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=dict(os.environ),
-        )
-        time.sleep(delay)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
+        ingest_killed_after(big, warehouse, delay, timeout=60)
         assert not Path(str(warehouse) + ".wal").exists()
         if warehouse.stat().st_ino == inode:
             assert sha256(warehouse) == digest

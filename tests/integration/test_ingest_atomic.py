@@ -6,18 +6,17 @@ import os
 import random
 import shutil
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 from cin_builders import (
-    SAFEGUARDING,
     big_census,
     census,
     child,
     episode,
+    ingest_killed_after,
     plan,
     run_cli,
     sha256,
@@ -125,16 +124,7 @@ def test_sigkill_mid_load_leaves_the_old_warehouse_intact(tmp_path, isolated_war
     delays = [0.05 + span * (k + rng.random()) / 5 for k in range(5)]
     outcomes = []
     for delay in delays:
-        proc = subprocess.Popen(
-            [str(SAFEGUARDING), "ingest", str(big), "--warehouse", str(warehouse)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=dict(os.environ),
-        )
-        time.sleep(delay)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
+        proc = ingest_killed_after(big, warehouse, delay, timeout=30)
         assert not Path(str(warehouse) + ".wal").exists()
         assert all(p.name != warehouse.name for p in build_files(warehouse.parent))
         if warehouse.stat().st_ino == inode:
