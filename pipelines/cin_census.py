@@ -132,7 +132,7 @@ class CensusReader:
         try:
             if len(text) != 10 or text[4] != "-" or text[7] != "-":
                 raise ValueError
-            value = date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+            value = date.fromisoformat(text)  # with the checks above: exactly YYYY-MM-DD
         except ValueError:
             self.structural("S-DATE", name, text, line, "is not a real date in the form YYYY-MM-DD")
             return None

@@ -1161,19 +1161,28 @@ def _benchmark_config(
 
 
 def generate_las(
-    out_dir: Path, *, la_codes: list[str], first_year: int, last_year: int, seed: int = 1, scale: float = 1.0
+    out_dir: Path,
+    *,
+    la_codes: list[str],
+    first_year: int,
+    last_year: int,
+    seed: int = 1,
+    scale: float = 1.0,
+    populations: dict[str, float] | None = None,
 ) -> list[Path]:
     """N LAs x Y years for benchmarks: one file per LA per year named cin_census_<la>_<year>.xml.
 
-    Realistic skew between LAs (child population per LA drawn from a lognormal around 75k
-    children, times `scale`); each LA's output depends only on (seed, LA code, years, scale).
+    Realistic skew between LAs: the child population of an LA is `populations[la]` when given
+    (e.g. ONS 0-17 estimates), otherwise drawn from a lognormal around 75k children; either way
+    times `scale`. Each LA's output depends only on (seed, LA code, years, scale, population).
     No area files and no planted signals."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for la in la_codes:
         rng = np.random.default_rng([seed, zlib.crc32(la.encode("utf-8"))])
-        population = 75_000 * float(np.exp(0.55 * rng.standard_normal() - 0.15)) * scale
+        drawn = 75_000 * float(np.exp(0.55 * rng.standard_normal() - 0.15))
+        population = (populations[la] if populations and la in populations else drawn) * scale
         population = max(population, 200.0)
         hist = _History(_benchmark_config(la, rng, first_year, last_year, population), rng).run()
         ids = _child_ids(hist)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -24,11 +25,12 @@ from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
 from pipelines.curate import rebuild_curated, sql_file
 from pipelines.detect import detect_type
 from pipelines.issues import HasIssues, IngestError, Issue, Severity
+from pipelines.parallel import SpooledParser, ingest_workers
 from pipelines.population import read_population
 from pipelines.pseudonymise import Pseudonymiser, load_or_create_key
 from pipelines.published import read_ees_csv, read_lait_parquet, read_statistical_neighbours
 from pipelines.rows import STAGING_SCHEMAS, RowSink
-from pipelines.warehouse import rebuild
+from pipelines.warehouse import rebuild, spool_path
 from safeguarding.settings import resolve_warehouse
 
 Progress = Callable[[str], None]
@@ -298,7 +300,8 @@ def ingest(
     files = expand_paths(paths)
     if not files:
         raise IngestError("no input files were given")
-    pseudo = Pseudonymiser(load_or_create_key())
+    key = load_or_create_key()
+    pseudo = Pseudonymiser(key)
     hashes = {}
     results: list[FileResult] = []
     for path in files:
@@ -325,14 +328,27 @@ def ingest(
     if not todo:
         return results  # nothing new: the warehouse file is not touched at all
 
+    kinds = {path: detect_type(path) for path in todo}
+    census = [path for path in todo if kinds[path] == "cin_census"]
+    workers = ingest_workers(census)
     with rebuild(target) as con:
         con.execute(sql_file("schema.sql"))
-        for path in todo:
-            kind = detect_type(path)
-            if kind is None:
-                results.append(_unknown_file(path))
-                continue
-            results.append(_load_one(con, path, kind, hashes[path], pseudo, strict, progress))
+        parser = None
+        if workers > 1:
+            if progress:
+                progress(f"parsing {len(census)} census files in {workers} processes ...")
+            parser = SpooledParser(census, key, spool_path(target), workers)
+        try:
+            for path in todo:
+                kind = kinds[path]
+                if kind is None:
+                    results.append(_unknown_file(path))
+                    continue
+                results.append(_load_one(con, path, kind, hashes[path], pseudo, strict, progress, parser))
+        finally:
+            if parser is not None:
+                parser.close()
+                shutil.rmtree(spool_path(target), ignore_errors=True)
         _reject_if_any(results)
         if progress:
             progress("rebuilding curated tables ...")
@@ -376,6 +392,7 @@ def _load_one(
     pseudo: Pseudonymiser,
     strict: bool,
     progress: Progress | None,
+    parser: SpooledParser | None = None,
 ) -> FileResult:
     load_id = con.execute("select nextval('load_id_seq')").fetchone()[0]
 
@@ -389,7 +406,10 @@ def _load_one(
                 [load_id, la_code],
             )
 
-    result = _read_file(path, kind, pseudo, stage, progress)
+    if parser is not None and path in parser:
+        result = parser.replay(path, stage)  # parsed ahead in a worker process
+    else:
+        result = _read_file(path, kind, pseudo, stage, progress)
     if result.structural or (strict and result.rules):
         result.status = "rejected"
         if strict:

@@ -35,6 +35,12 @@ def writer_lock(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def spool_path(path: Path) -> Path:
+    """The folder where worker processes spool parsed batches for a build of `path` (swept like
+    any other leftover build file if the load is killed)."""
+    return path.parent / f".{path.name}.{os.getpid()}.building.spool"
+
+
 @contextmanager
 def rebuild(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of the warehouse; swap it in only on success.
@@ -53,7 +59,10 @@ def rebuild(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         # We hold the only writer lock, so any other build file is left over from a writer
         # that was killed: remove it rather than let copies of the warehouse pile up.
         for stale in directory.glob(f".{glob.escape(path.name)}.*.building*"):
-            stale.unlink(missing_ok=True)
+            if stale.is_dir():  # a spool folder of parsed batches (pipelines/parallel.py)
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
         tmp = directory / f".{path.name}.{os.getpid()}.building"
         tmp.unlink(missing_ok=True)
         con = None
