@@ -17,7 +17,7 @@ from indicators.store import WarehouseMissing
 LOG = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 APP_TITLE = "Safeguarding partnership: child protection performance"
-_STATE = {"demo": False}
+_STATE = {"demo": False, "warm": False}  # warm: the server's start-up pre-computation has finished
 
 PAGES = {
     "/": ("Scorecard", overview.layout),
@@ -25,6 +25,11 @@ PAGES = {
     "/about": ("About and definitions", about.layout),
 }
 PAGES[cdop.PATH] = (cdop.TITLE, cdop.layout)  # Child deaths (CDOP)
+
+
+def mark_warm() -> None:
+    """Called when the start-up pre-computation is done (reported by /health)."""
+    _STATE["warm"] = True
 
 
 def session_role() -> str:
@@ -97,7 +102,7 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
 
     @server.route("/health")
     def _health():
-        return {"status": "ok"}
+        return {"status": "ok", "warm": _STATE["warm"]}
 
     app = Dash(
         __name__,

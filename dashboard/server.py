@@ -55,12 +55,14 @@ def _warm_in_background() -> None:
     import threading
 
     def warm() -> None:
+        from dashboard.app import mark_warm
         from dashboard.pages.overview import warm_scorecards
         from indicators.api import warm_cache
 
         try:
             warm_cache()
             warm_scorecards()
+            mark_warm()
         except Exception:  # no warehouse yet, or a load in progress: pages compute on demand
             logging.getLogger(__name__).warning("could not pre-compute indicators", exc_info=True)
 

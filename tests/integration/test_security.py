@@ -111,7 +111,7 @@ def test_every_route_and_callback_refuses_unauthenticated_requests(app):
         body = {"output": cb["output"], "outputs": [], "inputs": [], "state": [], "changedPropIds": []}
         assert client.post("/_dash-update-component", json=body).status_code == 401, cb["output"]
     # And the open paths hold nothing sensitive.
-    assert client.get("/health").get_json() == {"status": "ok"}
+    assert client.get("/health").get_json() == {"status": "ok", "warm": False}
 
 
 def test_passwords_use_a_modern_kdf(app):
