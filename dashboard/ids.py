@@ -27,3 +27,6 @@ IND_MAP = "indicator-map"
 IND_DISPRO_TABLE = "indicator-disproportionality"
 IND_BENCHMARK = "indicator-benchmark"
 IND_BENCHMARK_TABLE = "indicator-benchmark-table"
+# What a page's controls showed when it was last drawn (its update callback skips a redraw of the same).
+IND_DRAWN = "indicator-drawn-state"
+SC_DRAWN = "scorecard-drawn-state"

@@ -43,6 +43,11 @@ def _select(label: str, name: str, options: list[tuple[str, str]], value: str | 
     )
 
 
+def unchanged_outputs() -> tuple:
+    """no_update for every output of the running callback (one per match for wildcard outputs)."""
+    return tuple([no_update] * len(o) if isinstance(o, list) else no_update for o in ctx.outputs_list)
+
+
 def dom_id(component_id: dict) -> str:
     """The DOM id Dash gives a pattern-matching id (sorted keys, compact JSON)."""
     return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
@@ -81,6 +86,7 @@ def layout(indicator_id: str, role: str = "board", search: str | None = None) ->
     return html.Div(
         [
             dcc.Store(id={"type": ids.IND_ID, "name": "page"}, data=indicator_id),
+            dcc.Store(id={"type": ids.IND_DRAWN, "name": "page"}, data=vals),
             html.H1(ind.short_title, className="h2"),
             html.P(ind.title, className="lead"),
             html.Div(
@@ -294,6 +300,7 @@ def _target_value(trend):
 CONTROL_NAMES = ("la", "freq", "from", "to", "by")
 CONTROL = {"type": ids.IND_CONTROL, "name": ALL}
 CONTENT = {"type": ids.IND_CONTENT, "name": ALL}
+DRAWN = {"type": ids.IND_DRAWN, "name": ALL}
 
 
 @callback(
@@ -301,16 +308,23 @@ CONTENT = {"type": ids.IND_CONTENT, "name": ALL}
     Output(CONTROL, "options"),
     Output(CONTROL, "value"),
     Output(CONTENT, "children"),
+    Output(DRAWN, "data"),
     Input(ids.URL, "search"),
     Input(CONTROL, "value"),
     State({"type": ids.IND_ID, "name": ALL}, "data"),
+    State(DRAWN, "data"),
     prevent_initial_call=True,
 )
-def _update(search, values, indicator_ids):
+def _update(search, values, indicator_ids, drawn):
     from dashboard.app import session_role
 
     if not indicator_ids:  # not on an indicator page
-        return no_update, [], [], []
+        return no_update, [], [], [], []
+    if ctx.triggered_id != ids.URL and drawn and values == drawn[0]:
+        # Dash fires this when the page's controls first appear (pattern-matching inputs), but
+        # the page was just drawn with exactly these choices: drawing it again would double the
+        # cost of every page load.
+        return unchanged_outputs()
     if ctx.triggered_id == ids.URL:
         state = parse_query(search)
     else:
@@ -327,6 +341,7 @@ def _update(search, values, indicator_ids):
         [_as_options(o) for o in control_options(view)],
         control_values(view),
         [content(view)],
+        [control_values(view)],
     )
 
 

@@ -7,11 +7,11 @@ from functools import lru_cache
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import ALL, Input, Output, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
 from dashboard import ids
-from dashboard.pages.indicator import dom_id
+from dashboard.pages.indicator import dom_id, unchanged_outputs
 from dashboard.palette import PRIMARY
 from dashboard.state import FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.views import RAG_WORDS, benchmark_view, fmt
@@ -206,8 +206,10 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
     state, rows = scorecard_rows(parse_query(search), role)
     las = indicators.api.local_authorities()
     periods = [p.label for p in indicators.available_periods(state.freq, state.la, None, "cpp_at_end")]
+    drawn = [state.la, state.freq, state.end or (periods[-1] if periods else None)]
     return html.Div(
         [
+            dcc.Store(id={"type": ids.SC_DRAWN, "name": "page"}, data=drawn),
             html.H1("Child protection scorecard", className="h2"),
             html.P(
                 "The latest value of every indicator against its target. Small numbers (1 to 5) are "
@@ -222,7 +224,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
                         "Period",
                         "period",
                         [(p, p) for p in periods],
-                        state.end or (periods[-1] if periods else None),
+                        drawn[2],
                     ),
                 ],
                 className="row g-3 mb-3 d-print-none",
@@ -252,6 +254,7 @@ def _select(label, name, options, value):
 
 
 CONTROL = {"type": ids.SC_CONTROL, "name": ALL}
+DRAWN = {"type": ids.SC_DRAWN, "name": ALL}
 
 
 @callback(
@@ -259,15 +262,20 @@ CONTROL = {"type": ids.SC_CONTROL, "name": ALL}
     Output(CONTROL, "options"),
     Output(CONTROL, "value"),
     Output({"type": ids.SCORECARD_BODY, "name": ALL}, "children"),
+    Output(DRAWN, "data"),
     Input(ids.URL, "search"),
     Input(CONTROL, "value"),
+    State(DRAWN, "data"),
     prevent_initial_call=True,
 )
-def _update(search, values):
+def _update(search, values, drawn):
     from dashboard.app import session_role
 
     if not values:  # not on the scorecard page
-        return no_update, [], [], []
+        return no_update, [], [], [], []
+    if ctx.triggered_id != ids.URL and drawn and values == drawn[0]:
+        # Fired because the controls just appeared; the page was drawn with these choices.
+        return unchanged_outputs()
     if ctx.triggered_id == ids.URL:
         state = parse_query(search)
     else:
@@ -290,6 +298,7 @@ def _update(search, values):
         [[{"label": lab, "value": v} for v, lab in o] for o in options],
         [state.la, state.freq, end],
         [scorecard_table(rows, new_search)],
+        [[state.la, state.freq, end]],
     )
 
 
