@@ -312,6 +312,10 @@ def ingest(
             results.append(big)
             continue
         hashes[path] = sha256_of(path)
+    kinds = {path: detect_type(path) for path in hashes}
+    # An unrecognised file rejects the batch: say so before parsing anything (a national load
+    # parses for many minutes), not after.
+    results += [_unknown_file(path) for path, kind in kinds.items() if kind is None]
     _reject_if_any(results)
 
     already = _loaded_hashes(target)
@@ -321,14 +325,13 @@ def ingest(
     seen_in_batch: set[str] = set()
     for path in files:
         if hashes[path] in already or hashes[path] in seen_in_batch:
-            results.append(FileResult(path, detect_type(path), status="unchanged"))
+            results.append(FileResult(path, kinds[path], status="unchanged"))
         else:
             todo.append(path)
         seen_in_batch.add(hashes[path])
     if not todo:
         return results  # nothing new: the warehouse file is not touched at all
 
-    kinds = {path: detect_type(path) for path in todo}
     census = [path for path in todo if kinds[path] == "cin_census"]
     workers = ingest_workers(census)
     with rebuild(target) as con:
@@ -341,9 +344,6 @@ def ingest(
         try:
             for path in todo:
                 kind = kinds[path]
-                if kind is None:
-                    results.append(_unknown_file(path))
-                    continue
                 results.append(_load_one(con, path, kind, hashes[path], pseudo, strict, progress, parser))
         finally:
             if parser is not None:
@@ -408,6 +408,8 @@ def _load_one(
 
     if parser is not None and path in parser:
         result = parser.replay(path, stage)  # parsed ahead in a worker process
+        if progress:
+            progress(f"  {path.name}: {result.children:,} children ({result.seconds:.1f}s in a worker)")
     else:
         result = _read_file(path, kind, pseudo, stage, progress)
     if result.structural or (strict and result.rules):

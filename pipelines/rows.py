@@ -89,7 +89,7 @@ def _array(values: tuple, type_: pa.DataType) -> pa.Array:
     objects one by one (about 12x slower than converting ints and casting; bench/results.md)."""
     if type_ == _D:
         days = [None if d is None else d.toordinal() - _EPOCH_ORDINAL for d in values]
-        return pa.array(days, type=pa.int32()).cast(_D)
+        return pa.array(days, type=pa.int32()).view(_D)
     return pa.array(values, type=type_)
 
 

@@ -860,6 +860,7 @@ PROBE = textwrap.dedent("""
     from pipelines.issues import IngestError
     from pipelines.load import ingest, validate_files
     import pipelines.annex_a, pipelines.cdop, pipelines.published, openpyxl, lxml.etree  # warm imports
+    import pyarrow; pyarrow.array([1])  # pyarrow imports pandas on its first list conversion (~1 s)
     validate_files([])
     path, warehouse = Path(sys.argv[1]), Path(sys.argv[2])
     def status(field):
