@@ -6,7 +6,6 @@ from functools import lru_cache
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
@@ -102,25 +101,31 @@ def _spc_icons(
 
 
 def _sparkline(df: pd.DataFrame, title: str) -> dcc.Graph:
-    fig = go.Figure(
-        go.Scatter(
-            x=df["period_end"],
-            y=pd.to_numeric(df["value"], errors="coerce"),
-            mode="lines",
-            line={"color": PRIMARY, "width": 2},
-            hoverinfo="skip",
-        )
-    )
-    fig.update_layout(
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        height=36,
-        width=140,
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        showlegend=False,
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-    )
+    """A plain-dict figure: plotly's graph objects validate every property on the way in, which
+    cost half of a scorecard's build (16 sparklines) in the profile."""
+    values = pd.to_numeric(df["value"], errors="coerce")
+    fig = {
+        "data": [
+            {
+                "type": "scatter",
+                "x": [d.isoformat() for d in df["period_end"]],
+                "y": [None if pd.isna(v) else float(v) for v in values],
+                "mode": "lines",
+                "line": {"color": PRIMARY, "width": 2},
+                "hoverinfo": "skip",
+            }
+        ],
+        "layout": {
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "height": 36,
+            "width": 140,
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "showlegend": False,
+            "plot_bgcolor": "white",
+            "paper_bgcolor": "white",
+        },
+    }
     graph = dcc.Graph(figure=fig, config={"staticPlot": True}, style={"height": "36px", "width": "140px"})
     return html.Div(graph, **{"aria-hidden": "true"})
 
