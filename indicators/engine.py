@@ -15,7 +15,8 @@ from safeguarding.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
 
 # Breakdown -> SQL expression over the enriched unit rows. Only these fixed expressions are
 # ever placed in the query text; every value goes in as a parameter or a registered relation.
-AGE_YEARS = "date_sub('year', coalesce(c.birth_month, c.expected_birth_month), pe.period_end)"
+# Whole years of age at the period end, computed once per unit row (`s.age_years`, see aggregate).
+AGE_YEARS = "s.age_years"
 BREAKDOWN_SQL: dict[str, str] = {
     "total": "'All'",
     "la": "u.la_code",
@@ -23,18 +24,27 @@ BREAKDOWN_SQL: dict[str, str] = {
     "ethnicity": "coalesce(c.ethnicity, 'Not known')",
     "ethnic_group": "coalesce(eg.ethnic_group, 'Not known')",
     "sex": "case c.sex when 'M' then 'Male' when 'F' then 'Female' else 'Not known' end",
-    "age_band": f"""case
-        when coalesce(c.birth_month, c.expected_birth_month) is null then 'Not known'
-        when coalesce(c.birth_month, c.expected_birth_month) > pe.period_end then 'Unborn'
-        when {AGE_YEARS} < 1 then 'Under 1'
-        when {AGE_YEARS} < 5 then '1 to 4'
-        when {AGE_YEARS} < 10 then '5 to 9'
-        when {AGE_YEARS} < 16 then '10 to 15'
-        when {AGE_YEARS} < 18 then '16 to 17'
-        else '18 and over' end""",
+    "age_band": "",  # set below from age_band_sql
     "category": "coalesce(cat_i.name, 'Not applicable')",
     "latest_category": "coalesce(cat_l.name, 'Not applicable')",
 }
+
+
+def age_band_sql(born: str, age_years: str, period_end: str) -> str:
+    """The age band at the period end, from the birth (or expected birth) month."""
+    return f"""case
+        when {born} is null then 'Not known'
+        when {born} > {period_end} then 'Unborn'
+        when {age_years} < 1 then 'Under 1'
+        when {age_years} < 5 then '1 to 4'
+        when {age_years} < 10 then '5 to 9'
+        when {age_years} < 16 then '10 to 15'
+        when {age_years} < 18 then '16 to 17'
+        else '18 and over' end"""
+
+
+BORN = "coalesce(c.birth_month, c.expected_birth_month)"
+BREAKDOWN_SQL["age_band"] = age_band_sql(BORN, AGE_YEARS, "pe.period_end")
 ETHNIC_GROUPS = pd.DataFrame(
     {"ethnicity": list(ETHNIC_GROUP_OF), "ethnic_group": list(ETHNIC_GROUP_OF.values())}
 )
@@ -43,7 +53,11 @@ CATEGORIES = pd.DataFrame({"code": list(CATEGORY_OF_ABUSE), "name": list(CATEGOR
 BREAKDOWN_SQL |= cdop.BREAKDOWN_SQL
 CATEGORIES = pd.concat([CATEGORIES, cdop.CATEGORY_ROWS], ignore_index=True)
 CP_SUBJECT_JOINS = """left join children as c on c.child_key = u.child_key
-            left join area_lookup as a on a.child_key = u.child_key"""
+            left join area_lookup as a on a.child_key = u.child_key
+            cross join lateral (
+                select date_sub('year', coalesce(c.birth_month, c.expected_birth_month), pe.period_end)
+                    as age_years
+            ) as s"""
 
 
 @dataclass(frozen=True)
@@ -127,12 +141,15 @@ def aggregate(
             raise ValueError(
                 f"{indicator.id} cannot be broken down by {b!r}; allowed: {', '.join(indicator.breakdowns)}"
             )
-    con.register("periods", _periods_frame(periods))
-    con.register("ethnic_groups", ETHNIC_GROUPS)
-    con.register("categories", CATEGORIES)
-    columns = ",\n".join(f"{BREAKDOWN_SQL[b]} as grp_{b}" for b in wanted)
+    if indicator.measured_at == "event_month" and indicator.statistic == "ratio":
+        from indicators.rollup import aggregate_by_month
+
+        rolled = aggregate_by_month(con, indicator, periods, wanted, la_code)
+        if rolled is not None:
+            return rolled
+    run_periods = _one_per_end(periods) if indicator.measured_at == "period_end" else periods
+    con.register("periods", _periods_frame(run_periods))
     median = ", median(numerator)::double as median_value" if indicator.statistic == "median" else ""
-    subject_joins = cdop.SUBJECT_JOINS if cdop.uses_cdop(indicator) else CP_SUBJECT_JOINS
     groupings = "\nunion all\n".join(
         f"select period, la_code, '{b}' as breakdown, grp_{b} as \"group\", "
         f"sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator{median} "
@@ -140,9 +157,32 @@ def aggregate(
         for b in wanted
     )
     query = f"""
+        {enriched_sql(con, indicator, wanted)}
+        {groupings}
+    """
+    raw = con.execute(query, {"la": la_code}).df()
+    if run_periods is periods:
+        return raw
+    # Hand each shared computation to every period that ends on that day.
+    rep = {p.end: p.label for p in run_periods}
+    labels = pd.DataFrame({"period": [rep[p.end] for p in periods], "label": [p.label for p in periods]})
+    out = raw.merge(labels, on="period").drop(columns="period").rename(columns={"label": "period"})
+    return out[raw.columns]
+
+
+def enriched_sql(
+    con: duckdb.DuckDBPyConnection, indicator: Indicator, wanted: tuple[str, ...], extra: str = ""
+) -> str:
+    """`with units as (...), enriched as materialized (...)`: the unit rows of the registered
+    `periods` with a grp_<breakdown> column per wanted breakdown (plus `extra` columns), for $la."""
+    con.register("ethnic_groups", ETHNIC_GROUPS)
+    con.register("categories", CATEGORIES)
+    columns = ",\n".join(f"{BREAKDOWN_SQL[b]} as grp_{b}" for b in wanted)
+    subject_joins = cdop.SUBJECT_JOINS if cdop.uses_cdop(indicator) else CP_SUBJECT_JOINS
+    return f"""
         with units as ({indicator.sql_text()}),
         enriched as materialized (
-            select u.period, u.la_code, u.numerator, u.denominator,
+            select u.period, u.la_code, u.numerator, u.denominator{extra},
                 {columns}
             from units as u
             join periods as pe on pe.label = u.period
@@ -151,10 +191,15 @@ def aggregate(
             left join categories as cat_i on cat_i.code = u.initial_category
             left join categories as cat_l on cat_l.code = u.latest_category
             where $la is null or u.la_code = $la
-        )
-        {groupings}
-    """
-    return con.execute(query, {"la": la_code}).df()
+        )"""
+
+
+def _one_per_end(periods: list[Period]) -> list[Period]:
+    """The first period ending on each distinct day."""
+    first: dict[date, Period] = {}
+    for p in periods:
+        first.setdefault(p.end, p)
+    return list(first.values())
 
 
 def mid_year_for(period_end: date) -> int:
@@ -241,9 +286,13 @@ def indicator_values(
     if indicator.statistic == "median":  # e.g. median days from death to review (indicators/cdop.py)
         df["value"] = df["median_value"].astype("object").where(df["median_value"].notna(), None)
     pairs = df[["la_code", "period"]].drop_duplicates()
-    covered = {(la, label): cov.covers(la, by_label[label]) for la, label in pairs.itertuples(index=False)}
+    pairs["covered"] = [cov.covers(la, by_label[label]) for la, label in pairs.itertuples(index=False)]
+    # A join, not a Python loop over rows: a national build has millions of rows.
     is_covered = pd.Series(
-        [covered[k] for k in zip(df["la_code"], df["period"], strict=True)], index=df.index, dtype=bool
+        df[["la_code", "period"]]
+        .merge(pairs, on=["la_code", "period"], how="left")["covered"]
+        .to_numpy(dtype=bool),
+        index=df.index,
     )
     no_cases = df["value"].isna() & (df["status"] == "ok")
     df.loc[no_cases, "status"] = "no cases in the period"

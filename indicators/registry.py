@@ -52,6 +52,12 @@ class Indicator(BaseModel):
     # ratio: sum(numerator) / sum(denominator) x per; median: the median of the unit numerators
     # (numerator and denominator are still summed, e.g. total days and number of reviews).
     statistic: Literal["ratio", "median"] = "ratio"
+    # measured_at: period_end when the unit rows depend only on the period's last day (a snapshot,
+    # e.g. children on a plan at the end): periods ending on the same day (a month, its quarter,
+    # its year, the rolling 12 months to it) share one computation. event_month when units are
+    # events dated in the period with numerators that do not depend on it (plans starting): longer
+    # periods are then summed from their months (indicators/rollup.py).
+    measured_at: Literal["period", "period_end", "event_month"] = "period"
 
     @field_validator("id")
     @classmethod
