@@ -6,6 +6,7 @@ Each measurement runs in a fresh subprocess so peak RSS (ru_maxrss) belongs to t
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -16,10 +17,23 @@ HERE = Path(__file__).resolve().parent
 
 
 def _measure(kind: str, path: str) -> dict:
+    """kind: "ours" (parse only), "ingest" (our whole load), "baseline" (ElementTree + pandas) or
+    "baseline_load" (the same, then written to a DuckDB file)."""
+    load_to_duckdb = kind == "baseline_load"
     from pipelines.pseudonymise import Pseudonymiser
 
     started = time.perf_counter()
-    if kind == "ours":
+    if kind == "ingest":  # the whole load: parse, validate, pseudonymise, stage, curate, swap in
+        import tempfile
+
+        from pipelines.load import ingest
+
+        os.environ["SAFEGUARDING_MAX_FILE_MB"] = "4096"
+        with tempfile.TemporaryDirectory(dir=HERE / "out") as tmp:
+            os.environ["SAFEGUARDING_KEY_FILE"] = str(Path(tmp) / "key")
+            results = ingest([path], warehouse=Path(tmp) / "w.duckdb", progress=None)
+            children = results[0].children
+    elif kind == "ours":
         from pipelines.cin_census import CensusReader
         from pipelines.rows import RowSink
 
@@ -32,7 +46,7 @@ def _measure(kind: str, path: str) -> dict:
         result = CensusReader(Path(path), Pseudonymiser(b"k" * 32), sink).read()
         sink.flush()
         children = result.children
-    else:  # baseline: the obvious ElementTree + pandas loader
+    else:  # baseline: the obvious ElementTree + pandas loader (optionally saved to DuckDB)
         import xml.etree.ElementTree as ET
 
         import pandas as pd
@@ -40,7 +54,7 @@ def _measure(kind: str, path: str) -> dict:
         pseudo = Pseudonymiser(b"k" * 32)
         root = ET.parse(path).getroot()
         la = root.findtext("Header/Source/LEA")
-        kids, plans = [], []
+        kids, episodes, plans = [], [], []
         for child in root.iter("Child"):
             cid = child.findtext("ChildIdentifiers/LAchildID")
             key = pseudo.child_key(la, cid)
@@ -51,6 +65,14 @@ def _measure(kind: str, path: str) -> dict:
                     "ethnicity": child.findtext("ChildCharacteristics/Ethnicity"),
                 }
             )
+            for e in child.iter("CINdetails"):
+                episodes.append(
+                    {
+                        "child_key": key,
+                        "referral": e.findtext("CINreferralDate"),
+                        "closure": e.findtext("CINclosureDate"),
+                    }
+                )
             for p in child.iter("ChildProtectionPlans"):
                 plans.append(
                     {
@@ -60,11 +82,32 @@ def _measure(kind: str, path: str) -> dict:
                         "reviews": [r.text for r in p.iter("CPPreviewDate")],
                     }
                 )
+        del root
         kids_df = pd.DataFrame(kids)
+        episodes_df = pd.DataFrame(episodes)
         plans_df = pd.DataFrame(plans)
-        for df, col in ((kids_df, "birth"), (plans_df, "start"), (plans_df, "end")):
+        for df, col in (
+            (kids_df, "birth"),
+            (episodes_df, "referral"),
+            (episodes_df, "closure"),
+            (plans_df, "start"),
+            (plans_df, "end"),
+        ):
             if col in df:
                 df[col] = pd.to_datetime(df[col])
+        if load_to_duckdb:
+            import tempfile
+
+            import duckdb
+
+            plans_df["reviews"] = plans_df["reviews"].map(lambda r: ",".join(x or "" for x in r))
+            with tempfile.TemporaryDirectory(dir=HERE / "out") as tmp:
+                con = duckdb.connect(str(Path(tmp) / "baseline.duckdb"))
+                for name, df in (("children", kids_df), ("episodes", episodes_df), ("plans", plans_df)):
+                    con.register("frame", df)
+                    con.execute(f"create table {name} as select * from frame")
+                    con.unregister("frame")
+                con.close()
         children = len(kids_df)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -82,18 +125,21 @@ def measure_in_subprocess(kind: str, path: Path) -> dict:
     return json.loads(out.stdout)
 
 
-def run(path: Path) -> dict:
+def run(path: Path, kinds: tuple[str, str] = ("ours", "baseline")) -> dict:
+    """Ours against the baseline on one file, each in a fresh process (same run, side by side)."""
     size_mb = path.stat().st_size / 1e6
-    result = {"file": path.name, "size_mb": round(size_mb, 1)}
-    for kind in ("ours", "baseline"):
+    result = {"file": path.name, "size_mb": round(size_mb, 1), "kinds": list(kinds)}
+    for kind in kinds:
         m = measure_in_subprocess(kind, path)
         result[kind] = {
             **m,
             "mb_per_s": size_mb / m["seconds"],
             "children_per_s": m["children"] / m["seconds"],
         }
-    result["speed_ratio"] = result["baseline"]["seconds"] / result["ours"]["seconds"]
-    result["rss_ratio"] = result["baseline"]["peak_rss_mb"] / result["ours"]["peak_rss_mb"]
+    ours, baseline = (result.pop(k) for k in kinds)
+    result["ours"], result["baseline"] = ours, baseline
+    result["speed_ratio"] = baseline["seconds"] / ours["seconds"]
+    result["rss_ratio"] = baseline["peak_rss_mb"] / ours["peak_rss_mb"]
     return result
 
 

@@ -1,0 +1,156 @@
+"""The goals of issue [J] checked against bench results, and the markdown table of a run."""
+
+from __future__ import annotations
+
+
+def goals(r: dict) -> list[dict]:
+    """Each goal: what, the measured value, the limit, met or not."""
+    load = r["ingest"]["load"]["ours"]
+    full = r["indicators"]["full_build"]
+    cmp_ = r["indicators"]["comparison"]
+    dash = r["dashboard"]
+    web = r["web"]
+    worst_render = max(v["worst_s"] for v in web["first_render"].values())
+    rows = [
+        ("National-year ingest peak RSS (MB)", load["peak_rss_mb"], 1536, "<"),
+        ("Full indicator build (s)", full["seconds"], 30, "<"),
+        ("Indicator build vs pandas baseline (x faster)", cmp_["speed_ratio"], 10, ">="),
+        ("Indicator page callback p95 (ms)", dash["indicator"]["p95_ms"], 100, "<"),
+        ("Scorecard callback p95 (ms)", dash["scorecard"]["p95_ms"], 100, "<"),
+        ("First render, worst page (s)", worst_render, 2, "<"),
+        ("25 users p95 (ms)", web["load"]["p95_ms"], 300, "<"),
+        ("25 users errors", web["load"]["errors"], 0, "=="),
+    ]
+    ops = {"<": float.__lt__, ">=": float.__ge__, "==": float.__eq__}
+    return [
+        {
+            "goal": name,
+            "measured": round(float(v), 2),
+            "limit": f"{op} {limit}",
+            "met": ops[op](float(v), float(limit)),
+        }
+        for name, v, limit, op in rows
+    ]
+
+
+def _row(*cells) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def markdown(r: dict) -> str:
+    nat, ing, par = r["national"], r["ingest"], r["parallel_ingest"]
+    ind, dash, web, rep = r["indicators"], r["dashboard"], r["web"], r["report"]
+    load, parse = ing["load"], ing["parse"]
+    full, cmp_ = ind["full_build"], ind["comparison"]
+    lines = [
+        f"# Benchmarks: run of {r['run_at']} ({r['machine']['cpus']} CPUs, {r['machine']['memory_gb']} GB)",
+        "",
+        f"`make bench` took {r['bench_seconds'] / 60:.0f} min. Ratios compare runs made side by side in this one run.",
+        "",
+        "## Goals",
+        "",
+        _row("goal", "measured", "limit", "met"),
+        _row("---", "---", "---", "---"),
+        *[_row(g["goal"], g["measured"], g["limit"], "yes" if g["met"] else "**no**") for g in r["goals"]],
+        "",
+        "## National dataset (152 LAs x 10 census years)",
+        "",
+        f"{nat['files']:,} CIN census files, {nat['gb']} GB of XML, generated in {nat['generate_seconds']:.0f} s; "
+        f"loaded by `safeguarding ingest` in {nat['load_seconds']:.0f} s ({nat['mb_per_s']} MB/s, "
+        f"largest process {nat['peak_rss_mb_largest_process']:,} MB) into a {nat['warehouse_gb']} GB warehouse"
+        + (
+            " (load measured when the warehouse was built, in an earlier run)."
+            if nat.get("reused_from_earlier_run")
+            else "."
+        ),
+        "",
+        _row("table", "rows"),
+        _row("---", "---"),
+        *[_row(t, f"{n:,}") for t, n in nat["rows"].items()],
+        "",
+        f"## Ingest: one national-year file ({load['file']}, {load['size_mb']:,} MB, {load['ours']['children']:,} children)",
+        "",
+        _row("loader", "seconds", "MB/s", "children/s", "peak RSS MB"),
+        _row("---", "---", "---", "---", "---"),
+        *[
+            _row(
+                name,
+                f"{m['seconds']:.1f}",
+                f"{m['mb_per_s']:.1f}",
+                f"{m['children_per_s']:,.0f}",
+                f"{m['peak_rss_mb']:,.0f}",
+            )
+            for name, m in (
+                (
+                    "ours: `safeguarding ingest` (parse, validate, pseudonymise, stage, curate, swap)",
+                    load["ours"],
+                ),
+                ("baseline: ElementTree.parse + pandas, saved to DuckDB (no validation)", load["baseline"]),
+                ("ours, parse only (lxml iterparse, validated, pseudonymised)", parse["ours"]),
+                ("baseline, parse only (ElementTree.parse + pandas)", parse["baseline"]),
+            )
+        ],
+        "",
+        f"Whole load: baseline/ours time {load['speed_ratio']:.2f}x, peak RSS baseline/ours {load['rss_ratio']:.1f}x. "
+        f"Parse only: time {parse['speed_ratio']:.2f}x, RSS {parse['rss_ratio']:.1f}x.",
+        "",
+        f"Many returns at once ({par['files']} files, {par['size_mb']:,} MB): one process {par['one_process']['seconds']} s "
+        f"({par['one_process']['mb_per_s']} MB/s), {par['parallel']['workers']} worker processes {par['parallel']['seconds']} s "
+        f"({par['parallel']['mb_per_s']} MB/s): **{par['speed_ratio']}x**.",
+        "",
+        "## Indicator build on the national warehouse",
+        "",
+        f"- Every indicator ({full['indicators']}) x every period ({full['periods']}: years, quarters, months, rolling 12 "
+        f"months) x every breakdown: **{full['seconds']:.1f} s**, {full['rows']:,} rows.",
+        f"- Against the pandas baseline ({len(cmp_['indicators'])} census indicators x {len(cmp_['periods'])} periods "
+        f"({', '.join(cmp_['periods'])}) x every breakdown): engine {cmp_['engine']['seconds']:.1f} s, "
+        f"pandas {cmp_['pandas']['seconds']:.1f} s (of which reading the tables {cmp_['pandas']['load_seconds']:.1f} s): "
+        f"**{cmp_['speed_ratio']}x**; {cmp_['cells_compared']:,} numerators/denominators compared, "
+        f"{cmp_['mismatches']} differ.",
+        "",
+        "## Dashboard callbacks (server side, 152-LA warehouse, after the start-up warm-up)",
+        "",
+        _row("page", "calls", "p50 ms", "p95 ms", "slowest ms"),
+        _row("---", "---", "---", "---", "---"),
+        *[
+            _row(page, v["calls"], f"{v['p50_ms']:.0f}", f"{v['p95_ms']:.0f}", f"{v['first_call_ms']:.0f}")
+            for page, v in dash.items()
+            if isinstance(v, dict)
+        ],
+        "",
+        f"Start-up warm-up (every indicator x frequency for every LA, every scorecard): {dash['warm_cache_s']:.0f} s "
+        f"in a background thread; process peak RSS {dash['peak_rss_mb']:,} MB.",
+        "",
+        "## In the browser and under load (`safeguarding serve --demo`, 152-LA warehouse)",
+        "",
+        f"Server answers /health {web['server_ready_s']} s after start; its warm-up finishes "
+        f"{web['seconds_until_warm']} s later.",
+        "",
+        _row("page", "first render s (first / best / worst of 3)", "during warm-up s"),
+        _row("---", "---", "---"),
+        *[
+            _row(
+                p,
+                f"{v['first_s']} / {v['best_s']} / {v['worst_s']}",
+                web["first_render_at_start_up"].get(p, {}).get("first_s", ""),
+            )
+            for p, v in web["first_render"].items()
+        ],
+        "",
+        f"25 simulated users for {web['load']['seconds']} s (each: the page, then 3 recorded Dash callbacks for a random "
+        f"LA and frequency, ~1 s think time): {web['load']['requests']:,} requests ({web['load']['requests_per_s']}/s), "
+        f"p50 {web['load']['p50_ms']} ms, **p95 {web['load']['p95_ms']} ms**, max {web['load']['max_ms']} ms, "
+        f"{web['load']['errors']} errors.",
+        "",
+        f"## Exception report ({rep['la']}, {rep['quarter']}, {rep['role']}, national warehouse)",
+        "",
+        f"First run {rep['first']['seconds']} s ({rep['first']['exceptions']} exceptions, {rep['first']['charts']} charts), "
+        f"second {rep['second']['seconds']} s.",
+        "",
+        "## SPC",
+        "",
+        f"{r['spc']['series']:,} series x {r['spc']['points']} points in {r['spc']['seconds']:.3f} s; pandas baseline "
+        f"{r['spc']['speed_ratio']:.0f}x slower with the same flags ({r['spc']['same_flags_as_baseline']}).",
+        "",
+    ]
+    return "\n".join(lines)
