@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 import indicators
@@ -91,30 +92,14 @@ def indicator_view(
     trend = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
     view = IndicatorView(ind, state, las, periods, trend, None, None, ind.short_title)
     if by:
-        raw = indicators.values(ind.id, [shown[-1]], la, by, warehouse)
-        # Suppress the breakdown together with its total, so secondary suppression can protect
-        # the total too; then keep the breakdown rows.
-        total = indicators.values(ind.id, [shown[-1]], la, None, warehouse)
-        both = suppress(pd.concat([total, raw], ignore_index=True), role)
-        bdf = both[both["breakdown"] == by].reset_index(drop=True)
-        if both.loc[both["breakdown"] == "total", "suppressed"].any() and not view.trend.empty:
-            view.trend.loc[view.trend.index[-1], ["value", "numerator", "denominator"]] = None
-            view.trend.loc[view.trend.index[-1], "suppressed"] = True
+        part = suppressed_breakdown(ind.id, [shown[-1]], la, by, role, warehouse)
         if by == "area":
-            _add_area_views(view, raw, bdf, warehouse)
+            _add_area_views(view, part.raw, part.cells, warehouse)
         if by in ("ethnicity", "ethnic_group") and ind.unit == "count":
-            _add_disproportionality(view, raw, bdf, warehouse)
-        bdf = bdf.sort_values("group", key=lambda s: s.map(_group_order)).reset_index(drop=True)
-        view.breakdown, view.breakdown_period = bdf, shown[-1]
-        view.breakdown_rows = [
-            [
-                r.group,
-                fmt(ind, r.value, r.suppressed),
-                _count(r.numerator, r.suppressed),
-                _count(r.denominator, r.suppressed),
-            ]
-            for r in bdf.itertuples()
-        ]
+            _add_disproportionality(view, part.raw, part.cells, part.total, warehouse)
+        view.breakdown = sort_groups(part.cells)
+        view.breakdown_period = shown[-1]
+        view.breakdown_rows = breakdown_rows(ind, view.breakdown)
     _add_spc(view, shown, la, warehouse)
     spc_words = _spc_words(view)
     view.headline = _headline(ind, view.trend.iloc[-1])
@@ -132,6 +117,173 @@ def indicator_view(
         for i, r in enumerate(view.trend.itertuples())
     ]
     return view
+
+
+# Counts that more than one indicator shows (a numerator here, a denominator there). A cell withheld in
+# one table must be withheld wherever the same count is shown, or another page gives it away; so each
+# shared count is suppressed once as a count of its own, and every indicator that shows it starts from
+# those withheld cells. tests/integration/test_disclosure_walk.py finds shared counts from the data and
+# fails if one is missing here.
+SHARED_COUNTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "children on a plan": (
+        ("cpp_at_end", "numerator"),
+        ("cpp_rate_per_10k", "numerator"),
+        ("cpp_open_2y_pct", "denominator"),
+        ("cpp_by_category", "numerator"),
+    ),
+    "plans starting": (
+        ("cpp_starts", "numerator"),
+        ("cpp_repeat_pct", "denominator"),
+        ("cpp_repeat_2y_pct", "denominator"),
+    ),
+    "child deaths notified": (("cdop_deaths", "numerator"), ("cdop_rate_per_100k", "numerator")),
+    "child death reviews completed": (
+        ("cdop_modifiable_pct", "denominator"),
+        ("cdop_review_12m_pct", "denominator"),
+        ("cdop_review_median_days", "denominator"),
+    ),
+}
+# Breakdowns suppressed together, so that ethnicity codes are checked within their ethnic group's row
+# (indicators.disclosure.NESTED) and both pages withhold the same cells.
+TOGETHER = {"ethnicity": ("ethnicity", "ethnic_group"), "ethnic_group": ("ethnicity", "ethnic_group")}
+
+
+@dataclass
+class SuppressedBreakdown:
+    raw: pd.DataFrame  # the breakdown's rows as computed (for funnel limits and rates; never shown as is)
+    total: pd.DataFrame  # the total rows, one per period, as the trend shows them
+    cells: pd.DataFrame  # the breakdown's rows, suppressed (none for a period withheld whole)
+
+
+def suppressed_breakdown(
+    indicator_id: str, periods: list[str], la: str | None, by: str, role: str, warehouse=None
+) -> SuppressedBreakdown:
+    """One breakdown at these periods as `role` may see it.
+
+    The breakdown is suppressed together with its total (and ethnicity with ethnic group), starting
+    from the cells withheld in any count it shares with other indicators (SHARED_COUNTS). The total is
+    shown as the trend shows it. Where the breakdown could only be protected by withholding a total
+    that the trend publishes (every non-zero cell is withheld and their sum still pins them down, e.g.
+    six deaths in six areas), the breakdown of that period is withheld whole: no rows at all, since a
+    listed group is known not to be zero. suppress() works per indicator, period and LA, so many
+    periods at once give the same result as one at a time."""
+    ind = indicators.get(indicator_id)
+    raw = indicators.values(indicator_id, periods, la, by, warehouse)
+    frame = _breakdown_frame(indicator_id, periods, la, by, warehouse, raw)
+    withheld, whole = frozenset(), frozenset()
+    for members in SHARED_COUNTS.values():
+        if ind.id in dict(members) and role != "analyst":
+            cells, periods_ = _shared_withheld(members, periods, la, by, role, warehouse)
+            withheld, whole = withheld | cells, whole | periods_
+    shown, _ = _suppress_keeping_totals(frame, role, withheld, whole)
+    return SuppressedBreakdown(
+        raw,
+        shown[shown["breakdown"] == "total"].reset_index(drop=True),
+        shown[shown["breakdown"] == by].reset_index(drop=True),
+    )
+
+
+def _breakdown_frame(indicator_id, periods, la, by, warehouse, raw=None) -> pd.DataFrame:
+    """The total rows, then the rows of `by` and of the breakdowns suppressed with it."""
+    ind = indicators.get(indicator_id)
+    parts = [indicators.values(indicator_id, periods, la, None, warehouse)]
+    for b in TOGETHER.get(by, (by,)):
+        if b == by and raw is not None:
+            parts.append(raw)
+        elif b in ind.breakdowns:
+            parts.append(indicators.values(indicator_id, periods, la, b, warehouse))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _shared_withheld(members, periods, la, by, role, warehouse) -> tuple[frozenset, frozenset]:
+    """A shared count suppressed as a count of its own, from the member that has the most of the
+    breakdowns suppressed with `by` (the same for all members): the (period, LA, breakdown, group) of
+    its withheld cells and the (period, LA) withheld whole, which every member withholds too. Cached
+    per warehouse file: every member's page asks for the same."""
+    labels = tuple(p if isinstance(p, str) else p.label for p in periods)
+    wh = str(warehouse) if warehouse else None
+    return _shared_withheld_cached(
+        indicators.store.warehouse_version(warehouse), members, labels, la, by, role, wh
+    )
+
+
+@lru_cache(maxsize=512)
+def _shared_withheld_cached(version, members, labels, la, by, role, warehouse) -> tuple[frozenset, frozenset]:
+    wanted = TOGETHER.get(by, (by,))
+    having = [(i, d) for i, d in members if by in indicators.get(i).breakdowns]
+    if not having:
+        return frozenset(), frozenset()
+    source, dim = max(having, key=lambda m: sum(b in indicators.get(m[0]).breakdowns for b in wanted))
+    frame = _breakdown_frame(source, list(labels), la, by, warehouse)
+    count = pd.to_numeric(frame[dim], errors="coerce")
+    frame = frame.assign(
+        indicator_id="shared count", numerator=count, denominator=None, value=count, unit="count"
+    )
+    shown, whole = _suppress_keeping_totals(frame, role, frozenset(), frozenset())
+    hidden = shown[shown["suppressed"] & (shown["breakdown"] != "total")]
+    return frozenset(_keys(hidden, ("period", "la_code", "breakdown", "group"))), whole
+
+
+def _keys(frame: pd.DataFrame, columns: tuple[str, ...]):
+    return zip(*(frame[c].tolist() for c in columns), strict=True)
+
+
+def _suppress_keeping_totals(
+    frame: pd.DataFrame, role: str, withheld: frozenset, whole: frozenset
+) -> tuple[pd.DataFrame, frozenset]:
+    """suppress() with the `withheld` cells withheld first and the (period, LA) in `whole` left with
+    their totals only; then any other period whose total only the breakdown withholds (the trend,
+    which suppresses totals on their own, shows it) keeps its total and loses its cells. Returns the
+    suppressed frame and every (period, LA) withheld whole."""
+    if role == "analyst":
+        return suppress(frame, role), frozenset()
+    if whole:
+        inside = np.fromiter((k in whole for k in _keys(frame, ("period", "la_code"))), dtype=bool)
+        frame = frame[(frame["breakdown"] == "total").to_numpy() | ~inside].reset_index(drop=True)
+    cells = (frame["breakdown"] != "total").to_numpy()
+    forced = None
+    if withheld:
+        keys = _keys(frame, ("period", "la_code", "breakdown", "group"))
+        forced = np.fromiter((k in withheld for k in keys), dtype=bool, count=len(frame)) & cells
+    shown = suppress(frame, role, withheld=forced)
+    totals = np.flatnonzero(~cells)
+    alone = suppress(frame.iloc[totals], role)
+    restore = totals[shown["suppressed"].to_numpy()[totals] & ~alone["suppressed"].to_numpy()]
+    if not len(restore):
+        return shown, whole
+    lost = frozenset(_keys(frame.iloc[restore], ("period", "la_code")))
+    gone = cells & np.fromiter((k in lost for k in _keys(frame, ("period", "la_code"))), dtype=bool)
+    put_back = shown.index[restore]
+    for col in ("numerator", "denominator", "value", "suppressed"):
+        shown.loc[put_back, col] = alone.loc[put_back, col].to_numpy()
+    return shown[~gone].reset_index(drop=True), whole | lost
+
+
+def sort_groups(cells: pd.DataFrame) -> pd.DataFrame:
+    """A breakdown's rows in the order the page shows them (age bands in age order, unknowns last);
+    rows of the same group keep their order (so many periods at once stay in period order)."""
+    groups = cells["group"].tolist()
+    rank = {g: i for i, g in enumerate(sorted(set(groups), key=_group_order))}
+    order = np.argsort(np.fromiter((rank[g] for g in groups), dtype=int, count=len(groups)), kind="stable")
+    return cells.iloc[order].reset_index(drop=True)
+
+
+def breakdown_rows(ind: Indicator, cells: pd.DataFrame) -> list[list[str]]:
+    """The breakdown table's cells as shown and downloaded (see breakdown_headers)."""
+    return [
+        [
+            r.group,
+            fmt(ind, r.value, r.suppressed),
+            _count(r.numerator, r.suppressed),
+            _count(r.denominator, r.suppressed),
+        ]
+        for r in cells.itertuples()
+    ]
+
+
+def _withheld_groups(raw: pd.DataFrame, shown: pd.DataFrame) -> set:
+    """Groups with a value that the role may not see: withheld (c), or not listed at all."""
+    return set(raw["group"]) - set(shown.loc[~shown["suppressed"].astype(bool), "group"])
 
 
 def _add_area_views(view: IndicatorView, raw: pd.DataFrame, shown: pd.DataFrame, warehouse) -> None:
@@ -157,16 +309,27 @@ def _add_area_views(view: IndicatorView, raw: pd.DataFrame, shown: pd.DataFrame,
         known["denominator"].astype(float).to_numpy(),
         labels=list(known["group"]),
     )
-    withheld = set(shown.loc[shown["suppressed"], "group"])
+    withheld = _withheld_groups(raw, shown)
+    mapped = withheld & set(code_of)
+    if len(mapped) == 1 or (mapped and withheld - mapped):
+        return  # the target (all mapped areas) would split the withheld cells: no funnel for the board
     view.funnel_units = flags[~flags["unit"].isin(withheld)].reset_index(drop=True)
+    if view.funnel_units.empty:
+        view.funnel_units = None
+        return
     grid = denominator_grid(int(known["denominator"].min() * 0.8), int(known["denominator"].max() * 1.2))
     view.funnel_limits = funnel_limits(grid, float(flags["target"].iloc[0]))
 
 
-def _add_disproportionality(view: IndicatorView, raw: pd.DataFrame, shown: pd.DataFrame, warehouse) -> None:
+def _add_disproportionality(
+    view: IndicatorView, raw: pd.DataFrame, shown: pd.DataFrame, total: pd.DataFrame, warehouse
+) -> None:
     """Rates per 10,000 by ethnicity against a (proxy) population, with rate ratios and CIs.
-    Rows withheld in the breakdown are withheld here too."""
-    from indicators.disproportionality import rates_by_group
+    Rows withheld in the breakdown are withheld here too, and so is everything else that would give
+    a withheld count away: the all-children row when the total is withheld, the share of unknown
+    ethnicity when an unknown group is withheld, and the rate ratios (built on the sum of the known
+    groups) when that sum would split the withheld cells into a known and an unknown part."""
+    from indicators.disproportionality import ALL_CHILDREN, rates_by_group
 
     end = raw["period_end"].iloc[0]
     pop = indicators.api.ethnicity_population(view.state.la, end, warehouse)
@@ -182,7 +345,16 @@ def _add_disproportionality(view: IndicatorView, raw: pd.DataFrame, shown: pd.Da
     table = rates_by_group(
         counts, population, unknown_groups=unknown, denominator_source=indicators.api.ETHNICITY_DENOMINATOR
     )
-    withheld = set(shown.loc[shown["suppressed"], "group"])
+    if shown.empty:
+        view.dispro_note = (
+            "Withheld for this period: too few children to break down by ethnicity without giving "
+            "small numbers away."
+        )
+        return
+    withheld = _withheld_groups(raw, shown)
+    total_withheld = bool(total["suppressed"].any())
+    withheld_known = withheld - set(unknown)
+    ratios_withheld = len(withheld_known) == 1 or bool(withheld_known and withheld & set(unknown))
 
     def ci(v, lo, hi, d=1):
         if pd.isna(v):
@@ -190,24 +362,35 @@ def _add_disproportionality(view: IndicatorView, raw: pd.DataFrame, shown: pd.Da
         return f"{v:.{d}f} ({lo:.{d}f} to {hi:.{d}f})" if pd.notna(lo) else f"{v:.{d}f}"
 
     for r in table.itertuples():
-        if r.group in withheld:
+        if r.group in withheld or (r.group == ALL_CHILDREN and total_withheld):
             view.dispro_rows.append([r.group, "c", "c", "c", "c"])
             continue
         significant = "" if pd.isna(r.rate_ratio_all) else ("Yes" if r.significant_all else "No")
+        ratio = ci(r.rate_ratio_all, r.rate_ratio_all_low, r.rate_ratio_all_high, 2)
         view.dispro_rows.append(
             [
                 r.group,
                 f"{int(r.count):,}",
                 ci(r.rate, r.rate_low, r.rate_high),
-                ci(r.rate_ratio_all, r.rate_ratio_all_low, r.rate_ratio_all_high, 2),
-                significant,
+                "c" if ratios_withheld and ratio else ratio,
+                "c" if ratios_withheld and significant else significant,
             ]
         )
-    share = table.loc[table["group"].isin(unknown), "count"].sum() / max(table["count"].iloc[-1], 1)
+    if total_withheld or withheld & set(unknown):
+        share = "a withheld share (small numbers)"
+    else:
+        share = (
+            f"{table.loc[table['group'].isin(unknown), 'count'].sum() / max(table['count'].iloc[-1], 1):.1%}"
+        )
     view.dispro_note = (
         f"Denominator: {indicators.api.ETHNICITY_DENOMINATOR}. Ethnicity is not "
-        f"known for {share:.1%} of the children counted; they are in no group's rate."
+        f"known for {share} of the children counted; they are in no group's rate."
     )
+    if ratios_withheld:
+        view.dispro_note += (
+            " Rate ratios compare each group with all other children of known ethnicity, whose number"
+            " would give withheld groups away, so they are withheld (c)."
+        )
 
 
 def _add_spc(view: IndicatorView, shown: list[str], la: str | None, warehouse) -> None:

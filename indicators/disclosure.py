@@ -106,7 +106,7 @@ def _fix(
     return margin if margin >= 0 and not hidden[margin] else None
 
 
-def suppress(df: pd.DataFrame, role: Role) -> pd.DataFrame:
+def suppress(df: pd.DataFrame, role: Role, withheld: np.ndarray | None = None) -> pd.DataFrame:
     """Return a copy with small numbers withheld for the board role; analysts see everything.
 
     Primary: a row whose numerator or denominator is 1-5 (or, for a count, whose value is) is
@@ -118,6 +118,8 @@ def suppress(df: pd.DataFrame, role: Role) -> pd.DataFrame:
     there is none, the margin is withheld too. A withheld margin needs at least one withheld non-zero
     cell in each of its breakdowns. Denominators of percentages are checked like numerators. Pass
     breakdown rows together with their total rows, or the totals cannot be checked. `status` is kept.
+    `withheld` (one bool per row) withholds those rows as well before secondary suppression, e.g. cells
+    of a count that another table withholds (see dashboard.views.SHARED_COUNTS).
     """
     out = df.copy()
     out["suppressed"] = False
@@ -127,6 +129,8 @@ def suppress(df: pd.DataFrame, role: Role) -> pd.DataFrame:
         raise ValueError("role must be 'board' or 'analyst'")
     count_rows = (out["unit"] == "count").to_numpy() if "unit" in out else np.zeros(len(out), dtype=bool)
     hidden = _small(out["numerator"]) | _small(out["denominator"]) | (count_rows & _small(out["value"]))
+    if withheld is not None:
+        hidden |= np.asarray(withheld, dtype=bool)
     additive = out["unit"].isin(ADDITIVE_DENOMINATOR_UNITS).to_numpy() if "unit" in out else count_rows
     num, den = _numbers(out, "numerator"), np.where(additive, _numbers(out, "denominator"), 0)
     names = out["group"].astype(str).to_numpy() if "group" in out else np.full(len(out), "")

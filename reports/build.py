@@ -18,9 +18,9 @@ import plotly.graph_objects as go
 import indicators
 from dashboard.figures import breakdown_figure, trend_figure
 from dashboard.state import BREAKDOWN_LABELS, ViewState
-from dashboard.views import RAG_WORDS, indicator_view
+from dashboard.views import RAG_WORDS, indicator_view, suppressed_breakdown
 from indicators import quality
-from indicators.disclosure import display, suppress
+from indicators.disclosure import display
 from indicators.periods import parse_period
 from indicators.registry import Indicator, registry
 from indicators.spc import assurance_text, variation_text
@@ -231,10 +231,8 @@ def _explain(
         return None, None
     best = None
     for by in (b for b in EXPLAINING_BREAKDOWNS if b in ind.breakdowns):
-        raw = indicators.values(ind.id, [prev, quarter], la, by, warehouse)
-        total = indicators.values(ind.id, [prev, quarter], la, None, warehouse)
-        shown = suppress(pd.concat([total, raw], ignore_index=True), role)
-        cells = shown[shown["breakdown"] == by]
+        part = suppressed_breakdown(ind.id, [prev, quarter], la, by, role, warehouse)  # as the dashboard
+        raw, cells = part.raw, part.cells
         allowed = set(cells["group"]) - set(cells.loc[cells["suppressed"], "group"])
         num = {
             p: dict(

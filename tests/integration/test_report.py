@@ -9,7 +9,6 @@ quarter).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -20,6 +19,7 @@ import pytest
 import yaml
 
 from indicators.registry import registry
+from tests.demo_warehouse import build_demo_warehouse
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFEGUARDING = [sys.executable, "-m", "safeguarding.cli"]
@@ -87,19 +87,7 @@ def page_count(pdf: Path) -> int:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> dict:
     base = tmp_path_factory.mktemp("report-demo")
-    env = {
-        **os.environ,
-        "SAFEGUARDING_KEY_FILE": str(base / "key"),
-        "SAFEGUARDING_WAREHOUSE": str(base / "unused.duckdb"),
-    }
-    warehouse = base / "warehouse.duckdb"
-    subprocess.run(
-        [*SAFEGUARDING, "demo", "--warehouse", str(warehouse), "--out", str(base / "raw")],
-        check=True,
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-    )
+    warehouse, env = build_demo_warehouse(base)
     return {"base": base, "env": env, "warehouse": warehouse}
 
 

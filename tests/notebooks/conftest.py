@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.demo_warehouse import build_demo_warehouse
 
 
 @pytest.fixture(scope="session")
@@ -17,24 +14,5 @@ def notebook_warehouse(tmp_path_factory) -> Path:
     """The embedded demo LA, generated and loaded as `make demo` does, into a temporary warehouse
     (the key and the raw demo files stay in the temporary directory too)."""
     base = tmp_path_factory.mktemp("notebook-demo")
-    warehouse = base / "warehouse.duckdb"
-    env = {**os.environ, "SAFEGUARDING_KEY_FILE": str(base / "key")}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "safeguarding.cli",
-            "demo",
-            "--warehouse",
-            str(warehouse),
-            "--out",
-            str(base / "raw"),
-        ],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"building the demo warehouse failed:\n{done.stdout}\n{done.stderr}")
+    warehouse, _ = build_demo_warehouse(base)
     return warehouse

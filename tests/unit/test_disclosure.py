@@ -102,6 +102,21 @@ def test_two_withheld_cells_are_enough() -> None:
     assert hidden(suppress(df, "board")) == {("sex", "Male"), ("sex", "Female")}
 
 
+def test_rows_withheld_elsewhere_are_withheld_first_and_then_protected() -> None:
+    df = frame([("total", "All", 30), ("sex", "Male", 15), ("sex", "Female", 12), ("sex", "Not known", 3)])
+    assert hidden(suppress(df, "board")) == {("sex", "Female"), ("sex", "Not known")}
+    # Male is withheld in another table showing the same count: with Not known that is two, enough.
+    out = suppress(df, "board", withheld=np.array([False, True, False, False]))
+    assert hidden(out) == {("sex", "Male"), ("sex", "Not known")}
+    # A single row withheld elsewhere still needs a second one here.
+    even = frame([("total", "All", 30), ("sex", "Male", 15), ("sex", "Female", 15)])
+    assert hidden(suppress(even, "board", withheld=np.array([False, True, False]))) == {
+        ("sex", "Male"),
+        ("sex", "Female"),
+    }
+    assert not suppress(df, "analyst", withheld=np.array([True] * 4))["suppressed"].any()
+
+
 def test_only_non_zero_cell_withheld_withholds_the_total() -> None:
     # The areas do not cover every child, so the total (8) is not small, but it would reveal the 3.
     df = frame([("total", "All", 8), ("area", "North", 3), ("area", "South", 0)])
