@@ -151,4 +151,6 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
             )
         return layout(session_role(), search)
 
+    # Every callback is defined now: allow exactly the index page's inline scripts (no 'unsafe-inline').
+    security.allow_inline_scripts(server, app.csp_hashes())
     return app

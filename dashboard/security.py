@@ -26,22 +26,33 @@ from dashboard import ids
 AUDIT_ENV = "SAFEGUARDING_AUDIT_LOG"
 DEFAULT_AUDIT_LOG = Path("data/logs/audit.jsonl")
 
-# Dash renders its config and renderer bootstrap inline and Plotly needs eval for some traces,
-# so scripts allow 'unsafe-inline' and 'unsafe-eval' but only from this origin; no framing at all.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+# Scripts only from this origin, plus the inline scripts Dash writes into its index page (the
+# renderer bootstrap, and any inline clientside callbacks) allowed by their sha256 hashes, set by
+# `allow_inline_scripts` from `Dash.csp_hashes()` when the app is built: no 'unsafe-inline' and no
+# 'unsafe-eval' (Plotly's traces used here draw without eval; tests/browser check every page for CSP
+# violations). Styles keep 'unsafe-inline': React and Plotly set inline style attributes. No framing.
+POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def content_security_policy(script_hashes: list[str] | tuple[str, ...] = ()) -> str:
+    """The Content-Security-Policy header, with these inline-script hashes ('sha256-...') allowed."""
+    policy = dict(POLICY)
+    policy["script-src"] = " ".join([POLICY["script-src"], *script_hashes])
+    return "; ".join(f"{name} {value}" for name, value in policy.items())
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
@@ -200,7 +211,8 @@ def install(
 
     @server.after_request
     def _after(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
+        headers = {**SECURITY_HEADERS, **server.extensions.get("safeguarding_headers", {})}
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         if not request.path.startswith("/assets/"):
             response.headers.setdefault("Cache-Control", "no-store")
@@ -228,3 +240,11 @@ def install(
                     address=request.remote_addr or "?",
                 )
         return response
+
+
+def allow_inline_scripts(server: Flask, script_hashes: list[str]) -> None:
+    """Allow the Dash index page's inline scripts by hash (call with `app.csp_hashes()` once every
+    callback is defined)."""
+    server.extensions["safeguarding_headers"] = {
+        "Content-Security-Policy": content_security_policy(script_hashes)
+    }
