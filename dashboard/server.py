@@ -57,10 +57,11 @@ def _warm_in_background() -> None:
     def warm() -> None:
         from dashboard.app import mark_warm
         from dashboard.pages.overview import warm_scorecards
-        from indicators.api import warm_cache
+        from indicators.api import warm_cache, warm_in_background
 
         try:
             warm_cache()
+            warm_in_background()  # a later load is warmed when first seen
             warm_scorecards()
             mark_warm()
         except Exception:  # no warehouse yet, or a load in progress: pages compute on demand

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -154,12 +156,44 @@ def _frequency_frame(
     version: tuple, indicator_id: str, kind: str, warehouse: str | None
 ) -> dict[tuple[str, str], pd.DataFrame]:
     """Every covered period of one frequency, every LA and every breakdown, computed once per
-    warehouse file and indexed by (LA, breakdown): choices on a page are lookups, not queries."""
+    warehouse file and indexed by (LA, breakdown): choices on a page are lookups, not queries.
+    Built by `warm_cache` (in the background in the dashboard), not by a request: with every LA
+    loaded one frame takes seconds, while one LA's values take a fraction of that."""
     labels = tuple(p.label for p in available_periods(kind, None, warehouse, indicator_id))
     if not labels:
-        return {}
-    df = _cached(version, indicator_id, labels, None, warehouse)
-    return {key: part.reset_index(drop=True) for key, part in df.groupby(["la_code", "breakdown"])}
+        frame = {}
+    else:
+        df = _cached(version, indicator_id, labels, None, warehouse)
+        frame = {key: part.reset_index(drop=True) for key, part in df.groupby(["la_code", "breakdown"])}
+    _READY.add((version, indicator_id, kind, warehouse))
+    return frame
+
+
+_READY: set[tuple] = set()  # frequency frames already built: (version, indicator, kind, warehouse)
+_WARMING: set[tuple] = set()  # (version, warehouse) being warmed in the background
+_BACKGROUND = {"enabled": False}
+_WARM_LOCK = threading.Lock()
+
+
+def warm_in_background() -> None:
+    """From now on, a warehouse not yet warmed (e.g. a load has just replaced it) is warmed in a
+    background thread when first asked for; requests meanwhile compute one LA at a time."""
+    _BACKGROUND["enabled"] = True
+
+
+def _start_warming(version: tuple, warehouse: str | None) -> None:
+    with _WARM_LOCK:
+        if not _BACKGROUND["enabled"] or (version, warehouse) in _WARMING:
+            return
+        _WARMING.add((version, warehouse))
+
+    def warm() -> None:
+        try:
+            warm_cache(warehouse)
+        except Exception:  # the file was replaced meanwhile: the next request starts again
+            logging.getLogger(__name__).warning("background warm-up failed", exc_info=True)
+
+    threading.Thread(target=warm, name="warm-indicator-cache", daemon=True).start()
 
 
 def _from_frequency_frames(
@@ -174,6 +208,9 @@ def _from_frequency_frames(
     if la is None:
         return None
     kinds = {parse_period(label).kind for label in labels}
+    if any((version, indicator_id, kind, warehouse) not in _READY for kind in kinds):
+        _start_warming(version, warehouse)
+        return None
     parts, totals = [], 0
     for kind in kinds:
         index = _frequency_frame(version, indicator_id, kind, warehouse)
@@ -199,8 +236,8 @@ def warm_cache(
     """Compute every indicator at every frequency once (the dashboard does this at start-up)."""
     wh = str(warehouse) if warehouse else None
     version = store.warehouse_version(warehouse)
-    for indicator_id in registry():
-        for kind in frequencies:
+    for kind in sorted(frequencies, key=lambda k: k != "quarter"):  # the pages' default first
+        for indicator_id in registry():
             _frequency_frame(version, indicator_id, kind, wh)
 
 
