@@ -207,7 +207,7 @@ def _shared_withheld(members, periods, la, by, role, warehouse) -> tuple[frozens
     )
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
 def _shared_withheld_cached(version, members, labels, la, by, role, warehouse) -> tuple[frozenset, frozenset]:
     wanted = TOGETHER.get(by, (by,))
     having = [(i, d) for i, d in members if by in indicators.get(i).breakdowns]
@@ -521,7 +521,7 @@ def benchmark_view(indicator_id: str, la: str | None, period_end, warehouse=None
     )
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8192)  # indicators x LAs x years (small entries)
 def _benchmark_view(version, indicator_id: str, la: str, year: int, warehouse) -> BenchmarkView | None:
     from indicators import benchmarks
 

@@ -82,7 +82,7 @@ def available_periods(
     )
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=8192)  # frequencies x LAs x source sets, for every LA of England
 def _available_periods(
     version: tuple, frequency: str, la: str | None, sources: tuple[str, ...], warehouse: str | None
 ) -> tuple[Period, ...]:

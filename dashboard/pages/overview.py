@@ -34,7 +34,7 @@ def scorecard_rows(state: ViewState, role: str, warehouse: str | None = None) ->
     return _scorecard_rows(version, state, role, warehouse)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)  # every LA x frequency x role of a national warehouse, and some end periods
 def _scorecard_rows(
     version: tuple, state: ViewState, role: str, warehouse: str | None
 ) -> tuple[ViewState, list]:
