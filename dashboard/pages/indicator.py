@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
@@ -150,7 +151,13 @@ def content(view) -> list:
         _downloads("trend"),
     ]
     out += _benchmarks(view)
-    if view.breakdown is not None:
+    if view.breakdown is not None and view.breakdown.empty:
+        label = BREAKDOWN_LABELS[view.state.by]
+        out += [
+            html.H2(f"By {label.lower()} ({view.breakdown_period})", className="h4 mt-4"),
+            dbc.Alert(_empty_breakdown_words(view), color="info"),
+        ]
+    elif view.breakdown is not None:
         label = BREAKDOWN_LABELS[view.state.by]
         title = f"{ind.short_title} by {label.lower()}, {view.breakdown_period}"
         out += [
@@ -191,6 +198,18 @@ def content(view) -> list:
                 )
             )
     return out
+
+
+def _empty_breakdown_words(view) -> str:
+    """Why a breakdown has no rows: no cases, or withheld as a whole for the board."""
+    last = view.trend.iloc[-1] if not view.trend.empty else None
+    if last is not None and not last.suppressed and (pd.isna(last.numerator) or last.numerator == 0):
+        return f"There were no cases in {view.breakdown_period}, so there is nothing to break down."
+    return (
+        f"This breakdown is withheld for {view.breakdown_period}: some of its groups are 1 to 5, and "
+        "with the total shown above, showing the others would let them be worked out. A longer "
+        "period (for example a year) usually has groups large enough to show."
+    )
 
 
 def _benchmarks(view) -> list:
