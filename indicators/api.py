@@ -23,23 +23,7 @@ from indicators.registry import Indicator, get, registry
 from indicators.targets import load_targets, rag
 
 Frequency = Literal["year", "quarter", "month", "rolling12"]
-RESULT_COLUMNS = [
-    "indicator_id",
-    "period",
-    "frequency",
-    "period_start",
-    "period_end",
-    "la_code",
-    "breakdown",
-    "group",
-    "numerator",
-    "denominator",
-    "value",
-    "unit",
-    "target",
-    "rag",
-    "status",
-]
+RESULT_COLUMNS = [*engine.VALUE_COLUMNS[:-1], "target", "rag", "status"]
 
 
 @lru_cache(maxsize=1)

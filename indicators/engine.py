@@ -60,6 +60,24 @@ CP_SUBJECT_JOINS = """left join children as c on c.child_key = u.child_key
             ) as s"""
 
 
+# The columns of indicator_values, in order (the analyst API adds target and rag before status).
+VALUE_COLUMNS = [
+    "indicator_id",
+    "period",
+    "frequency",
+    "period_start",
+    "period_end",
+    "la_code",
+    "breakdown",
+    "group",
+    "numerator",
+    "denominator",
+    "value",
+    "unit",
+    "status",
+]
+
+
 @dataclass(frozen=True)
 class Coverage:
     """What the loaded files cover for each LA: merged [start, end] spans of days, plus snapshot
@@ -302,23 +320,7 @@ def indicator_values(
     df["unit"] = indicator.unit
     for col in ("numerator", "denominator"):
         df[col] = df[col].astype("Int64")
-    return df[
-        [
-            "indicator_id",
-            "period",
-            "frequency",
-            "period_start",
-            "period_end",
-            "la_code",
-            "breakdown",
-            "group",
-            "numerator",
-            "denominator",
-            "value",
-            "unit",
-            "status",
-        ]
-    ]
+    return df[VALUE_COLUMNS]
 
 
 def _population_denominators(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
