@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,14 +31,9 @@ def build_warehouse(out: Path) -> Path:
     if not (raw / ".complete").exists():
         generate_las(raw, la_codes=LA_CODES, first_year=2017, last_year=2026, seed=11)
         (raw / ".complete").write_text("ok\n")
-    env = {**os.environ, "SAFEGUARDING_KEY_FILE": str(out / "bench.key")}
-    subprocess.run(
-        [sys.executable, "-m", "safeguarding.cli", "ingest", "--warehouse", str(target), str(raw)],
-        check=True,
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-    )
+    from bench.national import safeguarding_cli
+
+    safeguarding_cli("ingest", "--warehouse", target, raw, key_file=out / "bench.key")
     return target
 
 

@@ -77,6 +77,21 @@ def national_dataset(out_dir: Path, workers: int = 2, la_limit: int | None = Non
     return manifest
 
 
+def safeguarding_cli(*args, key_file: Path, extra_env: dict | None = None, log=None) -> None:
+    """Run `safeguarding ARGS...` as a user would, with the bench's own pseudonymisation key;
+    output goes to `log` (an open file) or nowhere; a failure raises."""
+    env = {**os.environ, "SAFEGUARDING_KEY_FILE": str(key_file), **(extra_env or {})}
+    sink = log if log is not None else subprocess.DEVNULL
+    subprocess.run(
+        [sys.executable, "-m", "safeguarding.cli", *map(str, args)],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        stdout=sink,
+        stderr=sink,
+    )
+
+
 def national_warehouse(out: Path) -> tuple[Path, dict]:
     """Load the national files (and ONS populations, for rates) into bench/out/national.duckdb
     with `safeguarding ingest`, once; returns the warehouse and how the load went (the record
@@ -89,25 +104,16 @@ def national_warehouse(out: Path) -> tuple[Path, dict]:
         if loaded["params"] == manifest["params"]:
             return target, loaded | {"reused_from_earlier_run": True}
     target.unlink(missing_ok=True)
-    env = {**os.environ, "SAFEGUARDING_KEY_FILE": str(out / "bench.key")}
     started = time.perf_counter()
     with open(out / "national-load.log", "w") as log:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "safeguarding.cli",
-                "ingest",
-                "--warehouse",
-                str(target),
-                str(out / "national"),
-                str(ONS_POPULATION_CSV),
-            ],
-            check=True,
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=log,
+        safeguarding_cli(
+            "ingest",
+            "--warehouse",
+            target,
+            out / "national",
+            ONS_POPULATION_CSV,
+            key_file=out / "bench.key",
+            log=log,
         )
     seconds = time.perf_counter() - started
     import duckdb
