@@ -27,10 +27,12 @@ from pipelines.detect import detect_type
 from pipelines.issues import HasIssues, IngestError, Issue, Severity
 from pipelines.parallel import SpooledParser, ingest_workers
 from pipelines.population import read_population
-from pipelines.pseudonymise import Pseudonymiser, load_or_create_key
+from pipelines.pseudonymise import Pseudonymiser
 from pipelines.published import read_ees_csv, read_lait_parquet, read_statistical_neighbours
 from pipelines.rows import STAGING_SCHEMAS, RowSink
-from pipelines.warehouse import rebuild, spool_path
+from pipelines.plausibility import implausible_drop
+from pipelines.warehouse import rebuild, spool_path, writer_lock
+from pipelines.warehouse_state import ingest_key, read_state, record_fingerprint
 from safeguarding.settings import resolve_warehouse
 
 Progress = Callable[[str], None]
@@ -294,14 +296,14 @@ def ingest(
     *,
     strict: bool = False,
     progress: Progress | None = _stderr,
+    force: bool = False,
 ) -> list[FileResult]:
-    """Load files into the warehouse. Raises IngestError (and changes nothing) if any is rejected."""
+    """Load files into the warehouse. Raises IngestError (and changes nothing) if any is rejected.
+    `force` lets a census return replace one with far more children (pipelines/plausibility.py)."""
     target = resolve_warehouse(warehouse)
     files = expand_paths(paths)
     if not files:
         raise IngestError("no input files were given")
-    key = load_or_create_key()
-    pseudo = Pseudonymiser(key)
     hashes = {}
     results: list[FileResult] = []
     for path in files:
@@ -317,8 +319,32 @@ def ingest(
     # parses for many minutes), not after.
     results += [_unknown_file(path) for path, kind in kinds.items() if kind is None]
     _reject_if_any(results)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise IngestError(f"cannot create the warehouse folder {target.parent}: {exc}") from exc
+    if not os.access(target.parent, os.W_OK):
+        raise IngestError(f"the warehouse folder {target.parent} is not writable; nothing was loaded")
+    # Everything from "already loaded?" to the swap runs under the one writer lock, so two
+    # concurrent runs cannot both decide a file is new, or both build on the same old copy.
+    with writer_lock(target):
+        return _ingest_locked(target, files, hashes, kinds, results, strict, force, progress)
 
-    already = _loaded_hashes(target)
+
+def _ingest_locked(
+    target: Path,
+    files: list[Path],
+    hashes: dict[Path, str],
+    kinds: dict[Path, str | None],
+    results: list[FileResult],
+    strict: bool,
+    force: bool,
+    progress: Progress | None,
+) -> list[FileResult]:
+    state = read_state(target)
+    key = ingest_key(state)
+    pseudo = Pseudonymiser(key)
+    already = state.hashes
     # The first occurrence of new bytes is loaded; repeats (the same path given twice, or a
     # copy under another name) and bytes loaded before are "unchanged".
     todo: list[Path] = []
@@ -334,8 +360,9 @@ def ingest(
 
     census = [path for path in todo if kinds[path] == "cin_census"]
     workers = ingest_workers(census)
-    with rebuild(target) as con:
+    with rebuild(target, locked=True) as con:
         con.execute(sql_file("schema.sql"))
+        record_fingerprint(con, key)
         parser = None
         if workers > 1:
             if progress:
@@ -344,7 +371,9 @@ def ingest(
         try:
             for path in todo:
                 kind = kinds[path]
-                results.append(_load_one(con, path, kind, hashes[path], pseudo, strict, progress, parser))
+                results.append(
+                    _load_one(con, path, kind, hashes[path], pseudo, strict, progress, parser, force)
+                )
         finally:
             if parser is not None:
                 parser.close()
@@ -372,18 +401,6 @@ def _reject_if_any(results: list[FileResult]) -> None:
         )
 
 
-def _loaded_hashes(target: Path) -> set[str]:
-    if not target.exists():
-        return set()
-    con = duckdb.connect(str(target), read_only=True)
-    try:
-        return {h for (h,) in con.execute("select file_sha256 from loads").fetchall()}
-    except duckdb.CatalogException:
-        return set()
-    finally:
-        con.close()
-
-
 def _load_one(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -393,6 +410,7 @@ def _load_one(
     strict: bool,
     progress: Progress | None,
     parser: SpooledParser | None = None,
+    force: bool = False,
 ) -> FileResult:
     load_id = con.execute("select nextval('load_id_seq')").fetchone()[0]
 
@@ -433,7 +451,7 @@ def _load_one(
             ]
         return result
     _record_load(con, load_id, path, kind, sha, result, pseudo)
-    result.status = _supersede(con, load_id, result)
+    result.status = _supersede(con, load_id, result, force)
     return result
 
 
@@ -512,7 +530,7 @@ def _record_load(
     con.executemany("insert into validation_issues values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
-def _supersede(con: duckdb.DuckDBPyConnection, load_id: int, result: FileResult) -> str:
+def _supersede(con: duckdb.DuckDBPyConnection, load_id: int, result: FileResult, force: bool = False) -> str:
     """A newer file for the same LA and period replaces the older one: census returns by LA and
     collection year (newest generation time, then load order), Annex A by LA and extract date
     (load order). The loser stays in `loads` as superseded; its staged rows go."""
@@ -543,6 +561,9 @@ def _supersede(con: duckdb.DuckDBPyConnection, load_id: int, result: FileResult)
         loser, winner = (load_id, rival_id) if incoming_is_older else (rival_id, load_id)
         if loser == load_id:
             status = "superseded"
+        elif h is not None and not force and (drop := implausible_drop(con, rival_id, result)):
+            result.issues.append(drop)
+            return "rejected"
         con.execute(
             "update loads set status = 'superseded', superseded_by = ? where load_id = ?", [winner, loser]
         )

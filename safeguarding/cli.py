@@ -35,13 +35,17 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
     warehouse: WarehouseOpt = None,
     strict: Annotated[bool, typer.Option(help="Reject files with rule failures too.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(help="Let a census return replace one that has far more children."),
+    ] = False,
 ) -> None:
     """Load files into the warehouse, all or nothing."""
     from pipelines.issues import IngestError
     from pipelines.load import ingest as run_ingest
 
     try:
-        results = run_ingest(paths, warehouse, strict=strict)
+        results = run_ingest(paths, warehouse, strict=strict, force=force)
     except IngestError as exc:
         typer.echo(exc.report(), err=True)
         raise typer.Exit(1) from None

@@ -4,6 +4,13 @@ CREATE SCHEMA IF NOT EXISTS staging;
 
 CREATE SEQUENCE IF NOT EXISTS load_id_seq START 1;
 
+-- Facts about the warehouse itself: `key_fingerprint` is an HMAC of a constant under the
+-- pseudonymisation key, so a load with a different key is refused (pipelines/warehouse_state.py).
+CREATE TABLE IF NOT EXISTS warehouse_meta (
+    name   VARCHAR PRIMARY KEY,
+    value  VARCHAR NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS loads (
     load_id          INTEGER PRIMARY KEY,
     file_name        VARCHAR NOT NULL,
