@@ -12,7 +12,7 @@ from flask import Flask
 import indicators
 from dashboard import auth, ids, security
 from dashboard.pages import about, cdop, data_quality, indicator, overview
-from indicators.store import WarehouseMissing
+from indicators.store import WarehouseMissing, health_check
 
 LOG = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "assets"
@@ -102,7 +102,11 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
 
     @server.route("/health")
     def _health():
-        return {"status": "ok", "warm": _STATE["warm"]}
+        ok, detail = health_check()  # opens the warehouse: a damaged file is reported, not "ok"
+        if not ok:
+            LOG.error("health check: %s", detail)
+            return {"status": "error", "warehouse": "unreadable", "warm": _STATE["warm"]}, 503
+        return {"status": "ok", "warehouse": detail, "warm": _STATE["warm"]}
 
     app = Dash(
         __name__,

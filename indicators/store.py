@@ -88,3 +88,35 @@ def cursor(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     cur.execute("USE warehouse")  # USE is per connection; a cursor is a new connection
     cur.register("working_days", working_day_calendar())
     return cur
+
+
+def health_check(path: str | Path | None = None) -> tuple[bool, str]:
+    """Open the warehouse and read a row of every table: (True, 'ok' or 'missing') or
+    (False, why it cannot be read, with what to do). Used by /health and `safeguarding serve`."""
+    p = resolve_warehouse(path)
+    if not p.exists():
+        return True, "missing"
+    version = warehouse_version(p)
+    if _HEALTHY.get(version[0]) == version:  # this very file was read in full already
+        return True, "ok"
+    try:
+        con = connect(p)
+        try:
+            tables = con.execute(
+                "select schema_name, table_name from duckdb_tables() where database_name = 'warehouse'"
+            ).fetchall()
+            for schema, table in tables:
+                con.execute(f'select * from "{schema}"."{table}" limit 1').fetchall()
+        finally:
+            con.close()
+    except (duckdb.Error, OSError) as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return False, (
+            f"the warehouse cannot be read ({detail}): restore it from backup, or move it aside and "
+            "rebuild it with `safeguarding ingest` (or `safeguarding demo`)"
+        )
+    _HEALTHY[version[0]] = version
+    return True, "ok"
+
+
+_HEALTHY: dict[str, tuple] = {}

@@ -26,11 +26,11 @@ from pipelines.curate import rebuild_curated, sql_file
 from pipelines.detect import detect_type
 from pipelines.issues import HasIssues, IngestError, Issue, Severity
 from pipelines.parallel import SpooledParser, ingest_workers
+from pipelines.plausibility import implausible_drop
 from pipelines.population import read_population
 from pipelines.pseudonymise import Pseudonymiser
 from pipelines.published import read_ees_csv, read_lait_parquet, read_statistical_neighbours
 from pipelines.rows import STAGING_SCHEMAS, RowSink
-from pipelines.plausibility import implausible_drop
 from pipelines.warehouse import rebuild, spool_path, writer_lock
 from pipelines.warehouse_state import ingest_key, read_state, record_fingerprint
 from safeguarding.settings import resolve_warehouse

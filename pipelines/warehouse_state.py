@@ -28,8 +28,11 @@ def is_damage(exc: BaseException) -> bool:
     """DuckDB's signs of a damaged file (a plain duckdb.Error 'Corrupt database file', or an
     IOException reading past the end), as opposed to a mistake in SQL."""
     text = str(exc)
-    return type(exc) is duckdb.Error or "Corrupt database" in text or "not a valid DuckDB" in text or (
-        isinstance(exc, duckdb.IOException) and "Could not read enough bytes" in text
+    return (
+        type(exc) is duckdb.Error
+        or "Corrupt database" in text
+        or "not a valid DuckDB" in text
+        or (isinstance(exc, duckdb.IOException) and "Could not read enough bytes" in text)
     )
 
 
@@ -52,13 +55,18 @@ def read_state(path: Path) -> WarehouseState:
         con = duckdb.connect(":memory:")
         try:
             con.execute("ATTACH '{}' AS w (READ_ONLY)".format(str(path.resolve()).replace("'", "''")))
-            tables = {t for (t,) in con.execute(
-                "select table_name from duckdb_tables() where database_name = 'w' and schema_name = 'main'"
-            ).fetchall()}
+            tables = {
+                t
+                for (t,) in con.execute(
+                    "select table_name from duckdb_tables() where database_name = 'w' and schema_name = 'main'"
+                ).fetchall()
+            }
             if "loads" in tables:
                 state.hashes = {h for (h,) in con.execute("select file_sha256 from w.loads").fetchall()}
             if "warehouse_meta" in tables:
-                row = con.execute("select value from w.warehouse_meta where name = ?", [FINGERPRINT]).fetchone()
+                row = con.execute(
+                    "select value from w.warehouse_meta where name = ?", [FINGERPRINT]
+                ).fetchone()
                 state.fingerprint = row[0] if row else None
         finally:
             con.close()

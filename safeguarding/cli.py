@@ -30,6 +30,22 @@ def _print_results(results) -> None:
         typer.echo(r.summary())
 
 
+_STOPPED: list[int] = []
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (and SIGHUP) end a load like Ctrl-C: the build copy is removed on the way out and
+    the warehouse is unchanged. Only kill -9 leaves a copy, which the next load or serve sweeps."""
+    import signal
+
+    def stop(signum, _frame):
+        _STOPPED.append(signum)
+        raise SystemExit(128 + signum)  # inside a DuckDB query this surfaces as "Query interrupted"
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.")],
@@ -44,11 +60,19 @@ def ingest(
     from pipelines.issues import IngestError
     from pipelines.load import ingest as run_ingest
 
+    _exit_cleanly_on_sigterm()
     try:
         results = run_ingest(paths, warehouse, strict=strict, force=force)
     except IngestError as exc:
         typer.echo(exc.report(), err=True)
         raise typer.Exit(1) from None
+    except (Exception, SystemExit):
+        if not _STOPPED:
+            raise
+        typer.echo(
+            "the load was stopped by a signal; nothing was loaded and the warehouse is unchanged", err=True
+        )
+        raise typer.Exit(128 + _STOPPED[0]) from None
     _print_results(results)
     loaded = sum(r.status == "loaded" for r in results)
     typer.echo(f"{loaded} file(s) loaded, {len(results) - loaded} unchanged or superseded.")
@@ -116,7 +140,15 @@ def serve(
 ) -> None:
     """Serve the dashboard (waitress, a production WSGI server)."""
     from dashboard.server import run
+    from indicators.store import health_check
+    from pipelines.warehouse import sweep_leftovers
+    from safeguarding.settings import resolve_warehouse
 
+    sweep_leftovers(resolve_warehouse(warehouse))  # build copies left by a killed load
+    ok, detail = health_check(warehouse)
+    if not ok:
+        typer.echo(f"error: {resolve_warehouse(warehouse)}: {detail}", err=True)
+        raise typer.Exit(1)
     try:
         run(host=host, port=port, demo=demo, debug=debug, warehouse=warehouse)
     except ValueError as exc:
