@@ -55,12 +55,8 @@ def read_state(path: Path) -> WarehouseState:
         con = duckdb.connect(":memory:")
         try:
             con.execute("ATTACH '{}' AS w (READ_ONLY)".format(str(path.resolve()).replace("'", "''")))
-            tables = {
-                t
-                for (t,) in con.execute(
-                    "select table_name from duckdb_tables() where database_name = 'w' and schema_name = 'main'"
-                ).fetchall()
-            }
+            sql = "select table_name from duckdb_tables() where database_name = 'w' and schema_name = 'main'"
+            tables = {t for (t,) in con.execute(sql).fetchall()}
             if "loads" in tables:
                 state.hashes = {h for (h,) in con.execute("select file_sha256 from w.loads").fetchall()}
             if "warehouse_meta" in tables:
