@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -72,6 +73,15 @@ class ParseResult(HasIssues):
     header: CensusHeader | None
     issues: list[Issue] = field(default_factory=list)
     children: int = 0
+    n_structural: int = 0  # kept as issues are added: counting the list per child is quadratic
+
+
+def max_structural_errors() -> int:
+    """A file stops being read after this many structural errors (SAFEGUARDING_MAX_ERRORS)."""
+    return max(1, int(os.environ.get("SAFEGUARDING_MAX_ERRORS", DEFAULT_MAX_STRUCTURAL)))
+
+
+DEFAULT_MAX_STRUCTURAL = 1000
 
 
 class CensusReader:
@@ -108,6 +118,8 @@ class CensusReader:
         self.result.issues.append(
             Issue(self.name, line, self._child_id, field_name, value, rule_id, severity, message)
         )
+        if severity is Severity.STRUCTURAL:
+            self.result.n_structural += 1
 
     def structural(self, rule_id, field_name, value, line, message) -> None:
         self._issue(Severity.STRUCTURAL, rule_id, field_name, value, line, message)
@@ -146,7 +158,11 @@ class CensusReader:
             context = etree.iterparse(
                 str(self.path), events=("end",), tag=("{*}Header", "{*}Child"), **SAFE_PARSER_OPTIONS
             )
+            limit = max_structural_errors()
             for _, el in context:
+                if self.result.n_structural >= limit:
+                    self._stop_early(limit, el.sourceline)
+                    return self.result
                 name = local_name(el.tag)
                 if name == "Header":
                     self._read_header(el, context)
@@ -185,6 +201,18 @@ class CensusReader:
                 "S-HEADER", "Header", None, None, "the file has no <Header> (is it a CIN census return?)"
             )
         return self.result
+
+    def _stop_early(self, limit: int, line: int | None) -> None:
+        self._child_id = None
+        self.structural(
+            "S-TOO-MANY-ERRORS",
+            "file",
+            None,
+            line,
+            f"reading stopped after {limit:,} structural errors ({self.result.children:,} children "
+            "read); the rest of the file was not checked. Fix the errors above and validate again "
+            "(SAFEGUARDING_MAX_ERRORS raises the limit)",
+        )
 
     def _read_header(self, el: etree._Element, context) -> None:
         self._child_id = None

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from pipelines.pseudonymise import derived_key
+from pipelines.child_ids import check_child_id
+from pipelines.pseudonymise import derived_key, normalise_child_id
 from pipelines.xml_fields import (
     Fields,
     age_in_years,
@@ -58,22 +59,24 @@ def read_child(reader: CensusReader, el: etree._Element) -> None:
                 disabilities += [(d.text or "").strip() for d in dis if local_name(d.tag) == "Disability"]
         elif name == "CINdetails":
             episodes.append(sub)
-    la_child_id = idents.get("LAchildID", ("", 0))[0]
-    n_structural = len(reader.result.structural)
+    la_child_id = normalise_child_id(idents.get("LAchildID", ("", 0))[0])
+    n_structural = reader.result.n_structural
     marks = reader.sink.marks()
     if not la_child_id:
         reader.structural(
             "S-REQUIRED", "LAchildID", None, line, "required element <LAchildID> is missing or empty"
         )
         return
-    reader._child_id = la_child_id
+    # Reported, not returned from: the rest of the child is still checked, and the file is
+    # rejected anyway. Issues name the child by its identifier made safe to print.
+    check_child_id(reader, la_child_id, idents["LAchildID"][1])
     if ident_el is not None:
         reader._stray_text(ident_el)
     if la_child_id in reader._seen_ids:
         reader.structural(
             "S-DUPLICATE-CHILD",
             "LAchildID",
-            la_child_id,
+            reader._child_id,  # as made safe to print by check_child_id
             line,
             f"this LAchildID already appeared at line {reader._seen_ids[la_child_id]}",
         )
@@ -135,7 +138,7 @@ def read_child(reader: CensusReader, el: etree._Element) -> None:
     for ep in episodes:
         _read_episode(reader, ep, child_key, birth, ref, seen_referrals, seen_plans)
 
-    if len(reader.result.structural) > n_structural:
+    if reader.result.n_structural > n_structural:
         reader.sink.discard_child(marks)  # a rejected file loads nothing anyway
     else:
         reader.sink.end_child()

@@ -33,6 +33,7 @@ from pipelines.published import read_ees_csv, read_lait_parquet, read_statistica
 from pipelines.rows import STAGING_SCHEMAS, RowSink
 from pipelines.warehouse import rebuild, spool_path, writer_lock
 from pipelines.warehouse_state import ingest_key, read_state, record_fingerprint
+from pipelines.zip_limits import is_zip, zip_problem
 from safeguarding.settings import resolve_warehouse
 
 Progress = Callable[[str], None]
@@ -132,6 +133,16 @@ def _too_big(path: Path) -> FileResult | None:
     return result
 
 
+def _zip_rejected(path: Path) -> FileResult | None:
+    """A workbook over the limits of pipelines/zip_limits.py, refused before any parser opens it."""
+    problem = zip_problem(path) if is_zip(path) else None
+    if problem is None:
+        return None
+    result = FileResult(path, None, status="rejected")
+    result.issues.append(Issue(path.name, None, None, "file", None, "S-ZIP", Severity.STRUCTURAL, problem))
+    return result
+
+
 def _encoding_problem(path: Path) -> str | None:
     """Why the start of a text file is not UTF-8, or None."""
     with open(path, "rb") as fh:
@@ -176,7 +187,7 @@ def validate_files(paths: Iterable[str | Path], progress: Progress | None = None
     pseudo = Pseudonymiser(b"\0" * 32)
     results = []
     for path in expand_paths(paths):
-        if path.is_file() and (big := _too_big(path)) is not None:
+        if path.is_file() and (big := _too_big(path) or _zip_rejected(path)) is not None:
             results.append(big)
             continue
         kind = detect_type(path) if path.is_file() else None
@@ -310,7 +321,7 @@ def ingest(
         if not path.is_file():
             results.append(_unknown_file(path))
             continue
-        if (big := _too_big(path)) is not None:  # refused before it is hashed or parsed
+        if (big := _too_big(path) or _zip_rejected(path)) is not None:  # refused before it is parsed
             results.append(big)
             continue
         hashes[path] = sha256_of(path)

@@ -199,16 +199,19 @@ def test_samples_in_one_batch_merge_the_shared_child(isolated_warehouse):
     ]
 
 
-@pytest.mark.parametrize(("path", "referral_line"), [(CIN_2024, 87), (CIN_2026, 99)])
-def test_invalid_samples_are_rejected_with_every_issue(isolated_warehouse, path, referral_line):
+@pytest.mark.parametrize(("path", "referral_line", "id_line"), [(CIN_2024, 87, 75), (CIN_2026, 99, 87)])
+def test_invalid_samples_are_rejected_with_every_issue(isolated_warehouse, path, referral_line, id_line):
     with pytest.raises(IngestError) as caught:
         ingest([path], isolated_warehouse, progress=None)
     issues = caught.value.issues
     structural = [i for i in issues if i.severity is Severity.STRUCTURAL]
-    # <Sex>1</Sex> (a GenderCurrent code) on line 25 is the one structural error.
+    # <Sex>1</Sex> (a GenderCurrent code) on line 25, and the LAchildID child_fails_assessments,
+    # which breaks DfE rules 1570 (over 20 characters) and 1580 (underscores).
     assert [(i.rule_id, i.field, i.value, i.line, i.record) for i in structural] == [
-        ("S-CODE", "Sex", "1", 25, "DfEX0000001")
+        ("S-CODE", "Sex", "1", 25, "DfEX0000001"),
+        ("S-LACHILDID", "LAchildID", None, id_line, "child_fails_assessments"),
     ]
+    assert "23 characters long; DfE allows at most 20 (rule 1570)" in structural[1].message
     found = {(i.rule_id, i.field, i.value, i.line, i.record) for i in issues}
     assert {
         ("R-STRAY-TEXT", "ChildIdentifiers", "PersonBirthDate", 23, "DfEX0000001"),
