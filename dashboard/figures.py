@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import pandas as pd
@@ -20,6 +21,14 @@ Y_TITLES = {
     "rate_per_100k": "Rate per 100,000",
     "days": "Days",
 }
+
+
+def safe_text(value, template: bool = False) -> str:
+    """Text from data made literal for Plotly, which renders <a>, <b> and other tags in labels,
+    axis ticks and hover text: &, < and > become entities (Plotly shows them as the characters).
+    `template`: the text goes inside a hovertemplate, where % would start a %{...} field."""
+    text = html.escape(str(value), quote=False)
+    return text.replace("%", "&#37;") if template else text
 
 
 def _layout(title: str, y_title: str, **extra) -> dict:
@@ -151,7 +160,7 @@ def trend_figure(
                             "x": when,
                             "y": 1,
                             "yref": "paper",
-                            "text": text,
+                            "text": safe_text(text),
                             "showarrow": False,
                             "xanchor": "left",
                             "yanchor": "bottom",
@@ -207,7 +216,7 @@ def breakdown_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals
     trace = {
         "type": "bar",
         "x": list(values.fillna(0)),
-        "y": list(data["group"]),
+        "y": [safe_text(g) for g in data["group"]],  # ward names come from an uploaded lookup
         "orientation": "h",
         "marker": {"color": PRIMARY},
         "text": ["c" if s else "" for s in data["suppressed"]],
@@ -275,7 +284,7 @@ def funnel_figure(
                 "mode": "markers",
                 "name": name,
                 "marker": {"size": 10, "color": colour, "line": {"color": "white", "width": 1}},
-                "customdata": list(part["unit"]),
+                "customdata": [safe_text(u) for u in part["unit"]],
                 "hovertemplate": "%{customdata}: %{y:.1f} (n = %{x:,})<extra></extra>",
             }
         )
@@ -295,7 +304,7 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
     from plotly.colors import sample_colorscale
 
     value_of = dict(zip(values["area_code"], pd.to_numeric(values["value"], errors="coerce"), strict=True))
-    name_of = dict(zip(values["area_code"], values["group"], strict=True))
+    name_of = dict(zip(values["area_code"], map(safe_text, values["group"]), strict=True))
     known = [v for v in value_of.values() if pd.notna(v)]
     low, high = (min(known), max(known)) if known else (0.0, 1.0)
     span = (high - low) or 1.0
@@ -382,10 +391,10 @@ def benchmark_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
                 "type": "scatter",
                 "x": list(part["period"]),
                 "y": list(part["value"]),
-                "name": name,
+                "name": safe_text(name),
                 "mode": "lines+markers",
                 "line": {"color": colour, "dash": dash, "width": 2.5},
-                "hovertemplate": f"{name} %{{x}}: %{{y}}<extra></extra>",
+                "hovertemplate": f"{safe_text(name, template=True)} %{{x}}: %{{y}}<extra></extra>",
             }
         )
     layout = _layout(
