@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import resource
 import signal
 import stat
 import subprocess
@@ -168,6 +169,41 @@ def test_health_and_serve_report_a_damaged_warehouse(
     done = run_cli("serve", "--warehouse", loaded, "--port", "1")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "cannot be read" in done.stderr and "restore it from backup" in done.stderr
+
+
+def _limit_file_size(limit: int):
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_full_disk_at_any_size_is_one_clear_message(loaded: Path, tmp_path: Path) -> None:
+    """RLIMIT_FSIZE stands in for a full disk at five sizes: a failed write-ahead-log commit at the
+    small ones, DuckDB's FatalException in the checkpoint (a traceback before) at the larger."""
+    big = big_census(tmp_path / "raw" / "cin_203_big.xml", 3000, la="203")
+    before, digest = table_hashes(loaded), sha256(loaded)
+    messages = []
+    for extra_kb in (64, 1024, 2048, 3072, 4096):
+        done = subprocess.run(
+            [str(SAFEGUARDING), "ingest", str(big), "--warehouse", str(loaded)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=dict(os.environ),
+            preexec_fn=_limit_file_size(loaded.stat().st_size + extra_kb * 1024),
+        )
+        if done.returncode == 0:  # enough room after all: put the old warehouse back
+            break
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr and "\u256d" not in done.stderr, done.stderr
+        [message] = [line for line in done.stderr.splitlines() if "could not write the warehouse" in line]
+        assert "the previous warehouse is unchanged" in message and "free disk space" in message
+        messages.append(message)
+        assert sha256(loaded) == digest and table_hashes(loaded) == before
+        assert not [p for p in loaded.parent.iterdir() if ".building" in p.name]
+    assert any("FATAL" in m for m in messages), messages
 
 
 # -- 10. concurrent loads, permissions, leftovers ---------------------------------------------
