@@ -45,7 +45,8 @@ def implausible_drop(con: duckdb.DuckDBPyConnection, rival_id: int, result: File
         "S-PLAUSIBILITY",
         Severity.STRUCTURAL,
         f"this return for LA {h.la_code if h else '?'} {h.collection_year if h else ''} has "
-        f"{new_children:,} children, but the return it would replace ({old_name}) has "
+        f"{new_children:,} {'child' if new_children == 1 else 'children'}, but the return it would "
+        f"replace ({old_name}) has "
         f"{old_children:,}: a drop of {drop:,} ({drop / old_children:.0%}). It was not loaded; if "
         "the smaller return is right, load it again with --force",
     )

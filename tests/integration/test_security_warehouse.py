@@ -282,7 +282,7 @@ def test_a_terminated_load_removes_its_build_copy(loaded: Path, tmp_path: Path) 
 # -- 11. the plausibility guard --------------------------------------------------------------
 def test_a_much_smaller_return_does_not_silently_supersede(loaded: Path, tmp_path: Path) -> None:
     small = _return(tmp_path / "raw" / "cin_201_v2.xml", 1, generated="2023-06-01T09:00:00")
-    _refused([small], loaded, "cin_201_v2.xml", "1 children", "cin_201.xml", "30", "drop of 29", "--force")
+    _refused([small], loaded, "cin_201_v2.xml", "has 1 child,", "cin_201.xml", "30", "drop of 29", "--force")
     done = run_cli("ingest", small, "--warehouse", loaded)
     assert done.returncode == 1 and "drop of 29" in done.stderr and "Traceback" not in done.stderr
     assert run_cli("ingest", small, "--warehouse", loaded, "--force").returncode == 0
