@@ -102,11 +102,11 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
 
     @server.route("/health")
     def _health():
-        ok, detail = health_check()  # opens the warehouse: a damaged file is reported, not "ok"
+        ok, detail = health_check()  # opens the warehouse: a damaged one is an error, not "ok"
         if not ok:
             LOG.error("health check: %s", detail)
-            return {"status": "error", "warehouse": "unreadable", "warm": _STATE["warm"]}, 503
-        return {"status": "ok", "warehouse": detail, "warm": _STATE["warm"]}
+            return {"status": "error", "warm": _STATE["warm"]}, 503
+        return {"status": "ok", "warm": _STATE["warm"]}
 
     app = Dash(
         __name__,

@@ -353,8 +353,6 @@ def _ingest_locked(
     progress: Progress | None,
 ) -> list[FileResult]:
     state = read_state(target)
-    key = ingest_key(state)
-    pseudo = Pseudonymiser(key)
     already = state.hashes
     # The first occurrence of new bytes is loaded; repeats (the same path given twice, or a
     # copy under another name) and bytes loaded before are "unchanged".
@@ -368,6 +366,8 @@ def _ingest_locked(
         seen_in_batch.add(hashes[path])
     if not todo:
         return results  # nothing new: the warehouse file is not touched at all
+    key = ingest_key(state)  # refuses a key that differs from the warehouse's, or a missing one
+    pseudo = Pseudonymiser(key)
 
     census = [path for path in todo if kinds[path] == "cin_census"]
     workers = ingest_workers(census)
