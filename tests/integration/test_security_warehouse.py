@@ -295,3 +295,54 @@ def test_a_plausible_resubmission_still_supersedes(loaded: Path, tmp_path: Path)
     fixed = _return(tmp_path / "raw" / "cin_201_v2.xml", 28, generated="2023-06-01T09:00:00")
     assert [r.status for r in ingest([fixed], loaded, progress=None)] == ["loaded"]
     assert query(loaded, "select count(*) from children") == [(28,)]
+
+
+# -- 5. HTML in an area lookup, end to end to the indicator page's charts -----------------------
+def test_html_in_ward_names_reaches_the_charts_as_text(
+    isolated_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The red-team case: `<a href>` and `<b>` in an area lookup's names became a live SVG link and
+    bold text on the breakdown chart's axis. Through ingest, the analyst's indicator page by area."""
+    import json
+
+    from dash import dcc
+
+    from dashboard.pages.indicator import content
+    from dashboard.state import ViewState
+    from dashboard.views import indicator_view
+
+    kids = [
+        child(f"W{i:04d}", episode("2022-06-01", plans=[plan("2022-06-10")]), birth=f"201{i % 8}-03-01")
+        for i in range(40)
+    ]
+    cin_file = write(tmp_path / "raw" / "cin_201.xml", census(kids, la="201"))
+    names = ['<a href="https://evil.test/">North</a>', "<b>South</b>"]
+    quoted = ['"' + name.replace('"', '""') + '"' for name in names]
+    rows = [f"W{i:04d},E0500000{i % 2},{quoted[i % 2]}" for i in range(40)]
+    lookup = write(
+        tmp_path / "raw" / "area_lookup_201.csv", "LAchildID,area_code,area_name\n" + "\n".join(rows) + "\n"
+    )
+    ingest([cin_file, lookup], isolated_warehouse, progress=None)
+    monkeypatch.setenv("SAFEGUARDING_WAREHOUSE", str(isolated_warehouse))  # the page reads it too
+    state = ViewState(la="201", freq="year", by="area")
+    view = indicator_view("cpp_at_end", state, "analyst", str(isolated_warehouse))
+    assert view.breakdown is not None and set(view.breakdown["group"]) >= set(names)  # data kept as is
+
+    graphs = []
+
+    def walk(node) -> None:
+        if isinstance(node, dcc.Graph):
+            graphs.append(node.figure)
+        for child_node in getattr(node, "children", None) or []:
+            walk(child_node)
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(content(view))
+    assert graphs
+    text = json.dumps([g if isinstance(g, dict) else g.to_plotly_json() for g in graphs], default=str)
+    text = text.replace("<extra></extra>", "")
+    for tag in ("<a ", "<b>", "</a>", "</b>"):
+        assert tag not in text, tag
+    assert "&lt;a href" in text and "&lt;b&gt;South" in text
