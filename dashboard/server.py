@@ -46,7 +46,10 @@ def run(
         return
     from waitress import serve
 
-    serve(app.server, host=host, port=port, threads=8, ident="safeguarding")
+    from dashboard.security import MAX_BODY
+
+    # waitress refuses a larger body (413) before reading it; Flask's MAX_CONTENT_LENGTH is the same.
+    serve(app.server, host=host, port=port, threads=8, ident="safeguarding", max_request_body_size=MAX_BODY)
 
 
 def _warm_in_background() -> None:
