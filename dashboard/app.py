@@ -80,7 +80,7 @@ def _shell(demo: bool) -> html.Div:
         ),
     )
     if not demo:
-        nav.append(_sign_out())
+        nav.append(dbc.NavItem(_sign_out()))
     return html.Div(
         [
             html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),

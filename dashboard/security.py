@@ -128,21 +128,23 @@ def _download_name(response: Response) -> str | None:
 
 
 def cross_origin_refusal() -> Response | None:
-    """403 for a state-changing request sent by another site: its Origin (or, without one, its
-    Sec-Fetch-Site) does not match this server. Behind a TLS proxy this needs ProxyFix
-    ($SAFEGUARDING_TRUSTED_PROXIES) so that this server knows its public scheme and host."""
+    """403 for a state-changing request sent by another site. Browsers say where a request comes
+    from in Sec-Fetch-Site (which pages cannot set), and in Origin: it must be this server, or
+    "null" on a same-origin form post (Chrome sends that under Referrer-Policy: no-referrer).
+    Behind a TLS proxy, ProxyFix ($SAFEGUARDING_TRUSTED_PROXIES) tells this server its public
+    scheme and host. A request with neither header (not from a browser) carries no ambient cookie
+    risk and passes."""
     if request.method not in UNSAFE_METHODS:
         return None
+    site = request.headers.get("Sec-Fetch-Site")
     origin = request.headers.get("Origin")
     here = request.host_url.rstrip("/")
-    if origin is None:
-        if request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none"):
-            return None
-    elif origin == here:
+    same_site = site is None or site in ("same-origin", "none")
+    same_origin = origin is None or origin == here or (origin == "null" and site == "same-origin")
+    if same_site and same_origin:
         return None
     return Response(
-        f"Refused: a request from another site ({origin or 'unknown origin'}) cannot change anything here "
-        f"({here}).",
+        f"Refused: a request from another site ({origin or site}) cannot change anything here ({here}).",
         403,
         {"Content-Type": "text/plain; charset=utf-8"},
     )

@@ -32,6 +32,11 @@ def test_login_is_required_without_demo(page, demo_warehouse, tmp_path, console_
         _settled(page)
         assert page.get_by_role("status").count() == 0  # no demo banner outside demo mode
         assert page.locator("#scorecard").count() == 1
+        page.get_by_role("button", name="Sign out").click()  # a POST carrying the CSRF token
+        page.wait_for_url("**/login?signed_out=logout")
+        assert "You have signed out." in page.inner_text("body")
+        page.goto(url + "/")  # the session is over: back to the sign-in page
+        assert page.url.endswith("/login")
         assert console_errors == []
     finally:
         proc.terminate()

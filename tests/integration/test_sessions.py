@@ -225,6 +225,9 @@ def test_cross_origin_sign_in_and_callbacks_are_refused(servers):
     assert _cdop_page(client, a, headers=evil).status_code == 403
     cross_site = {"Sec-Fetch-Site": "cross-site"}
     assert _cdop_page(client, a, headers=cross_site).status_code == 403
+    assert _cdop_page(client, a, headers={"Origin": "null"}).status_code == 403  # e.g. a sandboxed frame
+    same = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}  # Chrome's own form post here
+    assert _cdop_page(client, a, headers=same).status_code == 200
     assert _cdop_page(client, a, headers={"Origin": a}).status_code == 200
 
 
