@@ -400,3 +400,31 @@ def test_audit_log_is_rotated_and_capped(tmp_path):
     assert log.events()[-1]["user"] == "u199" and log.events()[0]["seq"] > 1
     files[0].unlink()  # losing a kept file is seen
     assert not log.verify()
+
+
+def test_behind_a_proxy_the_limit_and_hsts_use_the_forwarded_client(tmp_path, monkeypatch):
+    """Issue 26 item 6: with $SAFEGUARDING_TRUSTED_PROXIES=1 (ProxyFix), the limit is per real
+    client address and X-Forwarded-Proto: https gets HSTS and a Secure cookie."""
+    from dashboard.app import create_app
+
+    users = tmp_path / "secrets" / "users.json"
+    add_user("chair", PASSWORD, "board", users)
+    monkeypatch.setenv("SAFEGUARDING_USERS_FILE", str(users))
+    monkeypatch.setenv("SAFEGUARDING_AUDIT_LOG", str(tmp_path / "logs" / "audit.jsonl"))
+    monkeypatch.setenv("SAFEGUARDING_TRUSTED_PROXIES", "1")
+    client = create_app(demo=False, secret_dir=tmp_path / "secrets").server.test_client()
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    def via(address: str, **headers) -> dict:
+        return {"environ_base": proxy, "headers": {"X-Forwarded-For": address, **headers}}
+
+    for _ in range(5):
+        assert _login(client, password="wrong password!", **via("203.0.113.5")).status_code == 200
+    assert _login(client, **via("203.0.113.5")).status_code == 429
+    assert _login(client, **via("203.0.113.6")).status_code == 302  # another client behind the proxy
+    tls = _login(client, **via("203.0.113.7", **{"X-Forwarded-Proto": "https"}))
+    assert tls.status_code == 302 and "Secure" in tls.headers["Set-Cookie"]
+    assert tls.headers["Strict-Transport-Security"].startswith("max-age=")
+    monkeypatch.setenv("SAFEGUARDING_TRUSTED_PROXIES", "yes")
+    with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
+        create_app(demo=False, secret_dir=tmp_path / "secrets")
