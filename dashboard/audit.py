@@ -1,5 +1,6 @@
-"""The audit log: append-only JSON lines, chained with an HMAC whose key is kept apart from the log,
-rotated and capped, safe to write from several server processes.
+"""The audit log: append-only JSON lines, HMAC-chained, rotated and capped, safe across processes.
+
+The chain's key is kept apart from the log.
 
 Each line carries `seq`, `prev` (the previous line's `mac`) and its own `mac`, the HMAC-SHA256 of the
 rest of the line under a key stored with the other secrets (not in the logs folder). The latest

@@ -1,5 +1,7 @@
-"""Dashboard login: users and roles in a local file with hashed passwords (none only in demo mode),
-server-side sessions that end on sign-out, removal, password change and timeout, and CSRF tokens.
+"""Dashboard login: the users file, server-side sessions that end, and CSRF tokens.
+
+Users and roles live in a local file with hashed passwords (no login only in demo mode). Sessions
+end on sign-out, removal, a new password and timeout.
 
 The cookie (Flask's signed session) carries only an opaque session id and the CSRF token. The user's
 role is read from the users file on every request, so a role change applies at once; the session

@@ -1,6 +1,6 @@
-"""Web hardening for the dashboard: security headers (HSTS over TLS), Secure cookies over TLS, a
-body-size cap, cross-origin writes refused, ProxyFix when configured, the shared login limiter and
-the audit of downloads.
+"""Web hardening for the dashboard: headers, TLS cookies, body cap, origin check, login limiter.
+
+Also: HSTS over TLS, ProxyFix when configured, and the audit of downloads.
 
 `install(server, ...)` is called once from `dashboard.app.create_app`. Everything here works from
 Flask request hooks, so page modules need no changes: a download is recognised as a Dash callback

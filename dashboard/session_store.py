@@ -1,5 +1,6 @@
-"""Sign-in state shared by every server process: sessions, login attempts and refusal counts in one
-SQLite file beside the users file.
+"""Sign-in state shared by every server process, in one SQLite file beside the users file.
+
+It holds sessions, login attempts and refusal counts.
 
 The browser's cookie carries only an opaque session id; this file holds its sha256 (so a copy of
 the file gives no usable cookie), the user, and when the session began and was last used. Every
