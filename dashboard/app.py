@@ -132,6 +132,8 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
         title=APP_TITLE,
         suppress_callback_exceptions=True,
         update_title=None,
+        # assets/session.js leaves the page for the sign-in page when the idle timeout has passed
+        meta_tags=[] if demo else [{"name": "session-idle-seconds", "content": str(int(auth.timeouts()[0]))}],
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.layout = (lambda: _shell(demo)) if not demo else _shell(demo)
