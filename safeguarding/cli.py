@@ -189,6 +189,23 @@ def users_list() -> None:
         typer.echo(f"{name}\t{record['role']}")
 
 
+@users_app.command("audit")
+def users_audit() -> None:
+    """Check the audit log of sign-ins and downloads: every line present, in order and unedited."""
+    from dashboard.audit import AuditLog
+    from dashboard.auth import users_file
+    from dashboard.security import audit_file
+
+    secrets = users_file().parent
+    log = AuditLog(audit_file(secrets.parent / "logs" / "audit.jsonl"), secrets / "audit.key")
+    problems = log.problems()
+    for problem in problems:
+        typer.echo(f"{log.path}: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"{log.path}: {len(log.events())} lines, chain intact (key {log.key_file})")
+
+
 @app.command("indicators")
 def indicators_cmd(
     period: Annotated[

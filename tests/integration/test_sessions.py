@@ -255,6 +255,17 @@ def test_rate_limit_holds_across_two_server_processes(servers, site):
     assert events.count("login_failed") == 5
     assert 1 <= events.count("login_rate_limited") <= 2  # one line a minute per address, not 35
     assert log.verify(), log.problems()  # both processes appended to one unbroken keyed chain
+    done = subprocess.run(
+        [*CLI, "users", "audit"], env=site["env"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and "chain intact" in done.stdout, done.stderr
+    lines = log.path.read_text().splitlines()
+    log.path.write_text("\n".join(lines[:-1]) + "\n")  # the last line removed: the CLI says so
+    done = subprocess.run(
+        [*CLI, "users", "audit"], env=site["env"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 1 and "removed at the end" in done.stderr
+    log.path.write_text("\n".join(lines) + "\n")
 
 
 def test_an_oversized_body_is_refused_before_it_is_read(servers):
