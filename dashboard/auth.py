@@ -210,7 +210,7 @@ def install_login(server: Flask, secret_file: Path) -> None:
     server.secret_key = secret_bytes(secret_file)
     # The token lives as long as the (browser-session) cookie that holds its secret; the session
     # itself is bounded by the idle and absolute timeouts.
-    server.config.update(WTF_CSRF_TIME_LIMIT=None, WTF_CSRF_SSL_STRICT=False)
+    server.config.update(WTF_CSRF_TIME_LIMIT=None)
     idle, lifetime = timeouts()
     store = sessions()
     _dummy_hash()
