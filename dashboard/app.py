@@ -11,6 +11,7 @@ from flask import Flask
 
 import indicators
 from dashboard import auth, ids, security
+from dashboard.audit import AuditLog
 from dashboard.pages import about, cdop, data_quality, indicator, overview
 from indicators.store import WarehouseMissing, health_check
 
@@ -48,6 +49,21 @@ def _banner(demo: bool):
     )
 
 
+def _sign_out():
+    """Sign out is a POST carrying this session's CSRF token (the layout is built per request)."""
+    from flask_wtf.csrf import generate_csrf
+
+    return html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),
+            html.Button("Sign out", type="submit", className="btn btn-link nav-link"),
+        ],
+        method="POST",
+        action="/logout",
+        className="d-flex",
+    )
+
+
 def _shell(demo: bool) -> html.Div:
     nav = [dbc.NavItem(dbc.NavLink(label, href=path, active="exact")) for path, (label, _) in PAGES.items()]
     nav.insert(
@@ -64,7 +80,7 @@ def _shell(demo: bool) -> html.Div:
         ),
     )
     if not demo:
-        nav.append(dbc.NavItem(dbc.NavLink("Sign out", href="/logout", external_link=True)))
+        nav.append(dbc.NavItem(_sign_out()))
     return html.Div(
         [
             html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
@@ -91,14 +107,19 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
     """Build the app. Outside demo mode every request needs a signed-in user."""
     _STATE["demo"] = demo
     server = Flask(__name__)
-    if not demo:
+    # Security headers, body cap, cross-origin writes refused; with login, the shared login limiter
+    # and the audit log (data/logs/, keyed by data/secrets/audit.key); then the sign-in itself.
+    if demo:
+        security.install(server, login=False)
+    else:
+        audit_log = security.audit_file(secret_dir.parent / "logs" / "audit.jsonl")
+        security.install(
+            server,
+            login=True,
+            audit=AuditLog(audit_log, secret_dir / "audit.key"),
+            limiter=security.LoginRateLimiter(auth.sessions()),
+        )
         auth.install_login(server, secret_dir / "session.key")
-    # Security headers; login rate limit; audit log of sign-ins and downloads (data/logs/).
-    security.install(
-        server,
-        login=not demo,
-        audit=security.AuditLog(security.audit_file(secret_dir.parent / "logs" / "audit.jsonl")),
-    )
 
     @server.route("/health")
     def _health():
@@ -115,9 +136,11 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
         title=APP_TITLE,
         suppress_callback_exceptions=True,
         update_title=None,
+        # assets/session.js leaves the page for the sign-in page when the idle timeout has passed
+        meta_tags=[] if demo else [{"name": "session-idle-seconds", "content": str(int(auth.timeouts()[0]))}],
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
-    app.layout = _shell(demo)
+    app.layout = (lambda: _shell(demo)) if not demo else _shell(demo)
 
     @app.callback(Output(ids.PAGE, "children"), Input(ids.URL, "pathname"), State(ids.URL, "search"))
     def _route(pathname: str | None, search: str | None):

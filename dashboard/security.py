@@ -1,30 +1,36 @@
-"""Web hardening for the dashboard: security headers, Secure cookies over TLS, a login rate limit
-and an append-only audit log of sign-ins and downloads.
+"""Web hardening for the dashboard: headers, TLS cookies, body cap, origin check, login limiter.
+
+Also: HSTS over TLS, ProxyFix when configured, and the audit of downloads.
 
 `install(server, ...)` is called once from `dashboard.app.create_app`. Everything here works from
 Flask request hooks, so page modules need no changes: a download is recognised as a Dash callback
-whose output is the shared `dcc.Download` (ids.DOWNLOAD), and a sign-in by the response of
-``POST /login`` (a redirect means success, the form shown again means failure).
+whose output is the shared `dcc.Download` (ids.DOWNLOAD). Sign-ins and sign-outs are audited by the
+views in `dashboard.auth`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import threading
-import time
-from collections import deque
-from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask, Response, g, request, session
+from flask import Flask, Response, g, request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import ids
+from dashboard.audit import AuditLog
+from dashboard.session_store import SessionStore
+
+__all__ = ["AuditLog", "LoginRateLimiter", "install", "content_security_policy", "SECURITY_HEADERS"]
 
 AUDIT_ENV = "SAFEGUARDING_AUDIT_LOG"
 DEFAULT_AUDIT_LOG = Path("data/logs/audit.jsonl")
+PROXIES_ENV = "SAFEGUARDING_TRUSTED_PROXIES"  # how many reverse proxies set X-Forwarded-* (default 0)
+MAX_BODY = 2 * 2**20  # bytes: Dash callback bodies here are a few KB; anything larger is refused (413)
+HSTS = "max-age=31536000; includeSubDomains"  # sent on every response that came over TLS
+REFUSAL_LOG_EVERY = 60.0  # seconds: at most one audit line per address for refused sign-ins
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 # Scripts only from this origin, plus the inline scripts Dash writes into its index page (the
 # renderer bootstrap, and any inline clientside callbacks) allowed by their sha256 hashes, set by
@@ -69,90 +75,33 @@ def audit_file(default: Path = DEFAULT_AUDIT_LOG) -> Path:
     return Path(os.environ.get(AUDIT_ENV, default))
 
 
-class AuditLog:
-    """Append-only JSON lines. Each line carries the sha256 of the line before it, so a line
-    removed or edited later breaks the chain (`verify`). The file is opened O_APPEND, mode 0600,
-    and each event is one write(2)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._lock = threading.Lock()
-
-    def _last_hash(self) -> str:
-        if not self.path.exists() or self.path.stat().st_size == 0:
-            return "0" * 64
-        with open(self.path, "rb") as fh:
-            fh.seek(max(0, self.path.stat().st_size - 65536))
-            last = fh.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
-        return hashlib.sha256(last).hexdigest()
-
-    def write(self, event: str, **fields: object) -> None:
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            record = {
-                "at": datetime.now(UTC).isoformat(timespec="seconds"),
-                "event": event,
-                **fields,
-                "prev": self._last_hash(),
-            }
-            line = (json.dumps(record, sort_keys=True, default=str) + "\n").encode()
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line)
-            finally:
-                os.close(fd)
-
-    def events(self) -> list[dict]:
-        if not self.path.exists():
-            return []
-        return [json.loads(line) for line in self.path.read_text().splitlines() if line]
-
-    def verify(self) -> bool:
-        """True if every line's `prev` is the hash of the line before it."""
-        prev = "0" * 64
-        for line in self.path.read_bytes().splitlines() if self.path.exists() else []:
-            if json.loads(line)["prev"] != prev:
-                return False
-            prev = hashlib.sha256(line).hexdigest()
-        return True
-
-
 class LoginRateLimiter:
-    """At most `limit` failed sign-ins per client address, and per username, in `window` seconds;
-    beyond that POST /login answers 429 until the oldest failure leaves the window."""
+    """Sign-in attempts, counted in the shared session store before the password is checked.
 
-    def __init__(self, limit: int = 5, window: float = 300.0, clock=time.monotonic):
-        self.limit, self.window, self.clock = limit, window, clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    At most `limit` attempts per username from one address, and `source_limit` per address over
+    all usernames, in `window` seconds; beyond that POST /login answers 429 until the oldest
+    attempt leaves the window. A success forgives that username's attempts from that address.
+    There is no lockout per username alone: anyone could lock a named user out with one."""
 
-    def _keys(self, address: str, username: str) -> tuple[str, str]:
-        return f"ip:{address}", f"user:{username.strip().lower()}"
+    def __init__(self, store: SessionStore, limit: int = 5, window: float = 300.0, source_limit: int = 30):
+        self.store, self.limit, self.window, self.source_limit = store, limit, window, source_limit
 
-    def retry_after(self, address: str, username: str) -> int:
-        """Seconds until another attempt is allowed (0: allowed now)."""
-        now = self.clock()
-        wait = 0.0
-        with self._lock:
-            for key in self._keys(address, username):
-                times = self._failures.get(key)
-                if not times:
-                    continue
-                while times and now - times[0] > self.window:
-                    times.popleft()
-                if len(times) >= self.limit:
-                    wait = max(wait, self.window - (now - times[0]))
+    @staticmethod
+    def _keys(address: str, username: str) -> tuple[str, str]:
+        return f"user:{username.strip().lower()}|{address}", f"source:{address}"
+
+    def attempt(self, address: str, username: str) -> int:
+        """Count this attempt; returns 0 if it may go ahead, else the seconds to wait."""
+        user_key, source_key = self._keys(address, username)
+        wait = self.store.attempt([(user_key, self.limit), (source_key, self.source_limit)], self.window)
         return int(wait) + 1 if wait else 0
 
-    def failed(self, address: str, username: str) -> None:
-        now = self.clock()
-        with self._lock:
-            for key in self._keys(address, username):
-                self._failures.setdefault(key, deque()).append(now)
-
     def succeeded(self, address: str, username: str) -> None:
-        with self._lock:
-            self._failures.pop(self._keys(address, username)[1], None)
+        self.store.forgive(*self._keys(address, username))
+
+    def refused(self, address: str) -> int:
+        """How many refusals from `address` to report in one audit line now (0: none this minute)."""
+        return self.store.refused(f"429:{address}", every=REFUSAL_LOG_EVERY)
 
 
 class _TlsAwareSessions(SecureCookieSessionInterface):
@@ -178,64 +127,76 @@ def _download_name(response: Response) -> str | None:
         return None
 
 
+def cross_origin_refusal() -> Response | None:
+    """403 for a state-changing request sent by another site. Browsers say where a request comes
+    from in Sec-Fetch-Site (which pages cannot set), and in Origin: it must be this server, or
+    "null" on a same-origin form post (Chrome sends that under Referrer-Policy: no-referrer).
+    Behind a TLS proxy, ProxyFix ($SAFEGUARDING_TRUSTED_PROXIES) tells this server its public
+    scheme and host. A request with neither header (not from a browser) carries no ambient cookie
+    risk and passes."""
+    if request.method not in UNSAFE_METHODS:
+        return None
+    site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    here = request.host_url.rstrip("/")
+    same_site = site is None or site in ("same-origin", "none")
+    same_origin = origin is None or origin == here or (origin == "null" and site == "same-origin")
+    if same_site and same_origin:
+        return None
+    return Response(
+        f"Refused: a request from another site ({origin or site}) cannot change anything here ({here}).",
+        403,
+        {"Content-Type": "text/plain; charset=utf-8"},
+    )
+
+
+def trusted_proxies() -> int:
+    value = os.environ.get(PROXIES_ENV, "0").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"${PROXIES_ENV} must be a whole number of reverse proxies, not {value!r}")
+    return int(value)
+
+
 def install(
     server: Flask, *, login: bool, audit: AuditLog | None = None, limiter: LoginRateLimiter | None = None
 ) -> None:
-    """Add headers to every response; with `login`, rate-limit and audit sign-ins and audit
-    downloads. Call after `auth.install_login`."""
-    audit = audit or AuditLog(audit_file())
-    limiter = limiter or LoginRateLimiter()
-    server.extensions["safeguarding_audit"] = audit
-    server.extensions["safeguarding_limiter"] = limiter
-    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    """Headers on every response (HSTS over TLS), a body-size cap, cross-origin writes refused;
+    with `login`, the shared login limiter and the audit log (used by `auth`'s sign-in views) and
+    the audit of downloads. Call before `auth.install_login`, so the origin check runs first."""
+    if audit:
+        server.extensions["safeguarding_audit"] = audit
+    if limiter:
+        server.extensions["safeguarding_limiter"] = limiter
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", MAX_CONTENT_LENGTH=MAX_BODY
+    )
     server.session_interface = _TlsAwareSessions()
+    proxies = trusted_proxies()
+    if proxies:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     if server.debug:
         raise RuntimeError("the dashboard must not run with Flask debug on outside tests")
 
     @server.before_request
-    def _limit_logins():
-        g.audit_user = session.get("user")  # known here even for /logout, which clears it
-        if not login or request.path != "/login" or request.method != "POST":
-            return None
-        address = request.remote_addr or "?"
-        username = request.form.get("username", "")
-        wait = limiter.retry_after(address, username)
-        if wait:
-            audit.write("login_rate_limited", user=username[:100], address=address)
-            return Response(
-                "Too many sign-in attempts. Wait a few minutes and try again.",
-                429,
-                {"Retry-After": str(wait)},
-            )
-        return None
+    def _same_origin_only():
+        return cross_origin_refusal()
 
     @server.after_request
     def _after(response: Response) -> Response:
         headers = {**SECURITY_HEADERS, **server.extensions.get("safeguarding_headers", {})}
         for name, value in headers.items():
             response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if not request.path.startswith("/assets/"):
             response.headers.setdefault("Cache-Control", "no-store")
-        if not login:
-            return response
-        if request.path == "/login" and request.method == "POST" and response.status_code != 429:
-            address = request.remote_addr or "?"
-            username = request.form.get("username", "")
-            if response.status_code in (301, 302, 303):
-                limiter.succeeded(address, username)
-                audit.write("login", user=username[:100], role=session.get("role"), address=address)
-            else:
-                limiter.failed(address, username)
-                audit.write("login_failed", user=username[:100], address=address)
-        elif request.path == "/logout":
-            audit.write("logout", user=g.get("audit_user"), address=request.remote_addr or "?")
-        elif response.status_code == 200 and _is_download_callback():
+        if login and audit and response.status_code == 200 and _is_download_callback():
             name = _download_name(response)
             if name:
                 audit.write(
                     "download",
-                    user=session.get("user"),
-                    role=session.get("role"),
+                    user=g.get("user"),
+                    role=g.get("role"),
                     file=name,
                     address=request.remote_addr or "?",
                 )

@@ -37,7 +37,9 @@ def run(
             f"no users in {users_file()}: add one with "
             "`safeguarding users add NAME --role board|analyst`, or use --demo"
         )
-    app = create_app(demo=demo)
+    # The session and audit keys live with the users file (data/secrets/ unless
+    # $SAFEGUARDING_USERS_FILE says otherwise); the audit log in logs/ beside that folder.
+    app = create_app(demo=demo, secret_dir=users_file().parent)
     _warm_in_background()
     mode = "demo mode (no login)" if demo else "login required"
     print(f"Serving the dashboard on http://{host}:{port}/ ({mode})", flush=True)
@@ -46,7 +48,10 @@ def run(
         return
     from waitress import serve
 
-    serve(app.server, host=host, port=port, threads=8, ident="safeguarding")
+    from dashboard.security import MAX_BODY
+
+    # waitress refuses a larger body (413) before reading it; Flask's MAX_CONTENT_LENGTH is the same.
+    serve(app.server, host=host, port=port, threads=8, ident="safeguarding", max_request_body_size=MAX_BODY)
 
 
 def _warm_in_background() -> None:

@@ -168,7 +168,7 @@ def users_add(
         bool, typer.Option(help="Read the password from standard input instead of prompting.")
     ] = False,
 ) -> None:
-    """Add a user, or change an existing user's password and role."""
+    """Add a user, or change an existing user's password and role (this ends their sessions)."""
     from dashboard.auth import add_user, users_file
 
     if password_stdin:
@@ -185,13 +185,32 @@ def users_add(
 
 @users_app.command("remove")
 def users_remove(username: str) -> None:
-    """Remove a user."""
+    """Remove a user and end their sessions at once."""
     from dashboard.auth import remove_user
 
     if not remove_user(username):
         typer.echo(f"error: no user called {username}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"user {username} removed")
+    typer.echo(f"user {username} removed; their sessions are ended")
+
+
+@users_app.command("role")
+def users_role(
+    username: str,
+    role: Annotated[str, typer.Option(help="board (suppressed figures) or analyst.")],
+) -> None:
+    """Change a user's role; a signed-in user sees the new role's view on their next click."""
+    from dashboard.auth import set_role
+
+    try:
+        found = set_role(username, role)  # type: ignore[arg-type]
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if not found:
+        typer.echo(f"error: no user called {username}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"user {username} is now {role}")
 
 
 @users_app.command("list")
@@ -204,6 +223,23 @@ def users_list() -> None:
         typer.echo(f"no users in {users_file()}")
     for name, record in sorted(users.items()):
         typer.echo(f"{name}\t{record['role']}")
+
+
+@users_app.command("audit")
+def users_audit() -> None:
+    """Check the audit log of sign-ins and downloads: every line present, in order and unedited."""
+    from dashboard.audit import AuditLog
+    from dashboard.auth import users_file
+    from dashboard.security import audit_file
+
+    secrets = users_file().parent
+    log = AuditLog(audit_file(secrets.parent / "logs" / "audit.jsonl"), secrets / "audit.key")
+    problems = log.problems()
+    for problem in problems:
+        typer.echo(f"{log.path}: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"{log.path}: {len(log.events())} lines, chain intact (key {log.key_file})")
 
 
 @app.command("indicators")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import indicators
-from tests.browser.conftest import start_server
+from tests.browser.conftest import axe_violations, start_server
 from tests.browser.test_interaction import _table
 from tests.browser.test_pages import _settled
 
@@ -22,6 +22,7 @@ def test_login_is_required_without_demo(page, demo_warehouse, tmp_path, console_
     try:
         page.goto(url + "/indicator/cpp_at_end")
         assert page.url.endswith("/login")
+        assert axe_violations(page) == []  # the sign-in page
         page.fill("#username", "analyst1")
         page.fill("#password", "wrong password here")
         page.click("button[type=submit]")
@@ -32,6 +33,12 @@ def test_login_is_required_without_demo(page, demo_warehouse, tmp_path, console_
         _settled(page)
         assert page.get_by_role("status").count() == 0  # no demo banner outside demo mode
         assert page.locator("#scorecard").count() == 1
+        assert axe_violations(page) == []  # with the sign-out form in the navigation
+        page.get_by_role("button", name="Sign out").click()  # a POST carrying the CSRF token
+        page.wait_for_url("**/login?signed_out=logout")
+        assert "You have signed out." in page.inner_text("body")
+        page.goto(url + "/")  # the session is over: back to the sign-in page
+        assert page.url.endswith("/login")
         assert console_errors == []
     finally:
         proc.terminate()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -71,6 +72,29 @@ def test_every_route_needs_login_outside_demo_mode(users_env, tmp_path):
         assert response.status_code in (302, 401), route
     assert client.post("/_dash-update-component", json={}).status_code == 401
     assert client.get("/assets/bootstrap.min.css").status_code == 200
-    response = client.post("/login", data={"username": "analyst", "password": "another long pass"})
+    form = {"username": "analyst", "password": "another long pass"}
+    assert client.post("/login", data=form).status_code == 400  # no CSRF token: refused
+    page = client.get("/login").get_data(as_text=True)
+    form["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data=form)
     assert response.status_code == 302
     assert client.get("/_dash-layout").status_code == 200
+
+
+def test_users_role_and_remove_end_or_change_sessions(users_env):
+    from dashboard.auth import add_user, sessions
+
+    path, env = users_env
+    add_user("chair", "a long enough pass", "board", path)
+    store = sessions(path)
+    store.create("chair", 60, 600)
+    assert _cli("users", "role", "chair", "--role", "analyst", env=env).returncode == 0
+    assert json.loads(path.read_text())["chair"]["role"] == "analyst"
+    assert store.count("chair") == 1  # a role change keeps the session; the role is read per request
+    assert _cli("users", "role", "chair", "--role", "admin", env=env).returncode == 2
+    assert _cli("users", "role", "nobody", "--role", "board", env=env).returncode == 1
+    add_user("chair", "a new long password", "analyst", path)  # a new password ends sessions
+    assert store.count("chair") == 0
+    store.create("chair", 60, 600)
+    assert _cli("users", "remove", "chair", env=env).returncode == 0
+    assert store.count("chair") == 0
