@@ -264,3 +264,21 @@ def main() -> None:  # pragma: no cover - console entry point
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+@app.command()
+def template(
+    agency: Annotated[str, typer.Option(help="Agency id from the partner measures file, e.g. police.")],
+    quarter: Annotated[str, typer.Option(help="Financial quarter, e.g. 2026-27-Q2.")],
+    out: Annotated[Path, typer.Option(help="Where to write the return workbook (.xlsx).")],
+) -> None:
+    """Write an agency's quarterly return workbook, pre-filled with its measures."""
+    from pipelines.partner_template import write_template
+    from safeguarding.partners import PartnerConfigError
+
+    try:
+        path = write_template(agency, quarter, out)
+    except (KeyError, ValueError, PartnerConfigError) as exc:
+        typer.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {path}")
