@@ -173,14 +173,16 @@ def tracker(warehouse=None, last_quarter: str | None = None, as_of: date | None 
 
 
 def commentary(warehouse=None) -> dict[tuple[str, str], str]:
-    """(measure id, period label) -> the agency's commentary in its current return."""
+    """(measure id, quarter label) -> the agency's commentary in its current return for that quarter
+    (a monthly measure's month notes are joined, each said once)."""
     from indicators import api
 
     try:
         df = api.sql(
-            "select measure_id, period, commentary from partner_values where commentary is not null",
+            "select measure_id, quarter, string_agg(distinct commentary, ' ') as commentary "
+            "from partner_values where commentary is not null group by measure_id, quarter",
             warehouse=warehouse,
         )
     except duckdb.CatalogException:
         return {}
-    return {(m, p): c for m, p, c in zip(df["measure_id"], df["period"], df["commentary"], strict=True)}
+    return {(m, q): c for m, q, c in zip(df["measure_id"], df["quarter"], df["commentary"], strict=True)}

@@ -262,13 +262,6 @@ def report_cmd(
         typer.echo(f"wrote {written.pdf}")
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app(prog_name="safeguarding")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
-
 
 @app.command()
 def template(
@@ -286,3 +279,11 @@ def template(
         typer.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"wrote {path}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app(prog_name="safeguarding")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
