@@ -150,8 +150,8 @@ def _cells(path: Path, check: _Checker) -> tuple[dict[str, object], list[tuple[i
             check.add(1, ", ".join(missing), None, "required column(s) missing from the header row", "S-PARTNER-LAYOUT")
             return {}, []
         rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
-    keys: dict[str, object] = {}
-    for key in ("agency", "submitted_on", "la_code"):
+    keys: dict[str, object] = {"agency": rows[0][1].get("agency") if rows else None}  # rows must agree
+    for key in ("submitted_on", "la_code"):
         seen = {r.get(key) for _, r in rows if r.get(key)}
         if len(seen) > 1:
             check.add(rows[0][0] if rows else None, key, ", ".join(sorted(seen)), f"a return is for one {key}: split the file", "S-PARTNER-MIXED")
