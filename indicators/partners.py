@@ -62,6 +62,9 @@ def partner_registry() -> dict[str, Indicator]:
     clash = [m.id for m in decl.measures if m.id in registry()]
     if clash:
         raise ValueError(f"{decl.source}: measure id(s) {', '.join(clash)} are LA indicator ids")
+    unknown = [i for ids in decl.theme_indicators.values() for i in ids if i not in registry()]
+    if unknown:
+        raise ValueError(f"{decl.source}: theme_indicators: unknown LA indicator(s) {', '.join(unknown)}")
     return {m.id: as_indicator(m, decl) for m in decl.measures}
 
 

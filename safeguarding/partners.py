@@ -96,6 +96,7 @@ class Declaration(BaseModel):
 
     partnership: Partnership
     themes: dict[str, str]
+    theme_indicators: dict[str, tuple[str, ...]] = {}
     agencies: tuple[Agency, ...]
     measures: tuple[Measure, ...]
     source: str = "<memory>"
@@ -179,9 +180,16 @@ def parse_declaration(data: object, source: str = "<memory>") -> Declaration:
     unknown = [t for t in partnership.priority_themes if t not in themes]
     if unknown:
         raise PartnerConfigError(f"{source}: partnership.priority_themes: unknown theme(s) {', '.join(unknown)}")
+    linked = data.get("theme_indicators") or {}
+    if not isinstance(linked, dict) or not all(isinstance(v, list) for v in linked.values()):
+        raise PartnerConfigError(f"{source}: theme_indicators must map a theme id to a list of indicator ids")
+    for theme in linked:
+        if theme not in themes:
+            raise PartnerConfigError(f"{source}: theme_indicators: {theme!r} is not one of the themes")
     return Declaration(
         partnership=partnership,
         themes=themes,
+        theme_indicators={t: tuple(v) for t, v in linked.items()},
         agencies=tuple(agencies.values()),
         measures=tuple(measures.values()),
         source=source,
