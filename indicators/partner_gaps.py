@@ -8,8 +8,8 @@ Priority score (:func:`priority_score`, pure):
     score = severity x persistence factor x weight x theme factor
 
 - severity, summed over the gap's reasons: missing return 4, late return 2, red (off target) 3,
-  amber (close to target) 1.5, concerning special cause 2, other special cause (improving or neither)
-  0.5; 0 reasons means no gap.
+  amber (close to target) 1.5, concerning special cause 2, improving (or neither) special cause 0.5,
+  so a change for the better is still listed for the board to see; no reasons means no gap.
 - persistence factor = 1 + 0.5 x (min(quarters failing in a row, 4) - 1), so 1 for a first failure,
   2.5 for 4 or more quarters; for a return, the late or missing returns in the last four quarters.
 - weight: the measure's weight in the partner measures file (1 context .. 3 critical); a return gap
@@ -27,7 +27,8 @@ SEVERITY = {
     "off target": 3.0,
     "close to target": 1.5,
     "special cause (concerning)": 2.0,
-    "special cause (not concerning)": 0.5,
+    "special cause (improving)": 0.5,
+    "special cause (neither improving nor concerning)": 0.5,
 }
 PRIORITY_THEME_FACTOR = 1.5
 RETURN_WEIGHT = 3
@@ -90,8 +91,10 @@ def measure_gap(measure, decl, quarter: str, rags: list[str], variation_icon: st
         reasons.append("close to target")
     if variation_icon and variation_icon.startswith("special_cause_concerning"):
         reasons.append("special cause (concerning)")
+    elif variation_icon and variation_icon.startswith("special_cause_improving"):
+        reasons.append("special cause (improving)")
     elif variation_icon and variation_icon.startswith("special_cause"):
-        reasons.append("special cause (not concerning)")
+        reasons.append("special cause (neither improving nor concerning)")
     run = failing_run(rags)
     if not reasons:
         return None
