@@ -32,6 +32,7 @@ class AgencySection:
     gaps: list[Gap]
     agencies: list[AgencyPart] = field(default_factory=list)
     priority_themes: list[str] = field(default_factory=list)
+    due_days: int = 30
     severity: dict[str, float] = field(default_factory=lambda: dict(SEVERITY))
 
     @property
@@ -58,5 +59,6 @@ def build_agency_section(quarter: str, role: str, warehouse: str | Path | None =
         ]
         parts.append(AgencyPart(a.name, a.lead, agency_scorecard(a.id, quarter, role, warehouse), [g for g in gaps if g.agency == a.id], returns))
     return AgencySection(
-        decl.partnership.name, quarter, gaps, parts, [decl.themes[t] for t in decl.partnership.priority_themes]
+        decl.partnership.name, quarter, gaps, parts, [decl.themes[t] for t in decl.partnership.priority_themes],
+        decl.partnership.due_days,
     )

@@ -60,7 +60,7 @@ def _gaps_table(quarter: str, role: str, agency: str | None = None) -> html.Div:
     if not gaps:
         return html.P(f"No agency gaps in assurance in {quarter}.", id="agency-gaps")
     rows = [
-        [str(n), g.agency_name, g.title, g.why, g.value, g.target, f"{g.score:g}", g.commentary]
+        [str(n), g.agency_name, g.title, g.why, g.value, g.target, f"{g.score:.2f}", g.commentary]
         for n, g in enumerate(gaps[:TOP_GAPS] if agency is None else gaps, start=1)
     ]
     return data_table(
@@ -121,6 +121,18 @@ def _tracker(quarter: str) -> html.Div:
         role="region",
         **{"aria-label": "Returns tracker"},
     )
+
+
+def returns_section() -> list:
+    """The returns tracker for the data-quality page (nothing when no partner returns are loaded)."""
+    quarter = agency_views.quarter_or_latest()
+    if quarter is None:
+        return []
+    return [
+        html.H2("Partner agency returns", className="h4 mt-4"),
+        html.P(["Each agency's quarterly return: on time, late or missing against its due date. ", dcc.Link("Partner agencies", href=PATH), " has the figures."]),
+        _tracker(quarter),
+    ]
 
 
 def _theme(theme: str, quarter: str, role: str) -> list:
