@@ -22,7 +22,9 @@ def _version(warehouse) -> tuple:
 
 
 @lru_cache(maxsize=32)
-def _scorecards(version: tuple, quarter: str, role: str, warehouse: str | None) -> dict[str, list[MeasureCard]]:
+def _scorecards(
+    version: tuple, quarter: str, role: str, warehouse: str | None
+) -> dict[str, list[MeasureCard]]:
     return {a.id: agency_scorecard(a.id, quarter, role, warehouse) for a in declaration().agencies}
 
 
@@ -37,7 +39,11 @@ def _gaps(version: tuple, quarter: str, role: str, warehouse: str | None, as_of:
 
 
 def gaps(quarter: str, role: str, warehouse=None, as_of: date | None = None) -> list[Gap]:
-    return list(_gaps(_version(warehouse), quarter, role, str(warehouse) if warehouse else None, as_of or date.today()))
+    return list(
+        _gaps(
+            _version(warehouse), quarter, role, str(warehouse) if warehouse else None, as_of or date.today()
+        )
+    )
 
 
 def quarter_or_latest(warehouse=None) -> str | None:
@@ -67,7 +73,9 @@ def matrix(quarter: str, role: str, warehouse=None, agency: str | None = None, t
     return labels, rows
 
 
-def tracker_rows(quarter: str | None, warehouse=None, as_of: date | None = None) -> tuple[list[str], list[list[tuple[str, str]]]]:
+def tracker_rows(
+    quarter: str | None, warehouse=None, as_of: date | None = None
+) -> tuple[list[str], list[list[tuple[str, str]]]]:
     """(quarter labels, one row per agency of (text, colour key) cells) for the returns tracker."""
     statuses = tracker(warehouse, quarter, as_of)
     labels = sorted({s.quarter for s in statuses})[-MATRIX_QUARTERS:]
@@ -87,7 +95,8 @@ def tracker_rows(quarter: str | None, warehouse=None, as_of: date | None = None)
 
 
 def theme_rows(theme: str, quarter: str, role: str, warehouse=None) -> list[list[str]]:
-    """The theme's LA indicators (at the quarter) and partner measures: source, measure, value, target, RAG."""
+    """The theme's LA indicators (at the quarter) and partner measures:
+    source, measure, value, target, RAG, id."""
     decl = declaration()
     out = []
     la = decl.partnership.la_code
@@ -100,11 +109,19 @@ def theme_rows(theme: str, quarter: str, role: str, warehouse=None) -> list[list
         row = suppress(api.values(ind_id, [periods[-1]], la, None, warehouse), role).iloc[0]
         rag = "withheld" if row["suppressed"] else row["rag"]
         value = display(row["value"], ind.decimals, bool(row["suppressed"]), ind.unit)
-        out.append([f"LA ({row['period']})", ind.short_title, value, row["target"] or "no target", RAG_WORDS[rag], ind_id])
+        out.append(
+            [
+                f"LA ({row['period']})",
+                ind.short_title,
+                value,
+                row["target"] or "no target",
+                RAG_WORDS[rag],
+                ind_id,
+            ]
+        )
     cards = scorecards(quarter, role, warehouse)
     for a in decl.agencies:
         for c in cards[a.id]:
             if decl.measure(c.measure_id).theme == theme:
                 out.append([a.name, c.title, c.value, c.target, RAG_WORDS[c.rag], c.measure_id])
     return out
-

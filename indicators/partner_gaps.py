@@ -80,7 +80,9 @@ class Gap:
         return text
 
 
-def measure_gap(measure, decl, quarter: str, rags: list[str], variation_icon: str | None, **shown) -> Gap | None:
+def measure_gap(
+    measure, decl, quarter: str, rags: list[str], variation_icon: str | None, **shown
+) -> Gap | None:
     """The gap for one measure at `quarter` from its quarterly RAGs (oldest first, latest last) and
     its SPC variation icon; None if it is not a gap."""
     reasons = []
@@ -100,8 +102,16 @@ def measure_gap(measure, decl, quarter: str, rags: list[str], variation_icon: st
         return None
     agency = decl.agency(measure.agency)
     return Gap(
-        agency.id, agency.name, measure.id, measure.short_title, quarter, reasons, run, measure.weight,
-        measure.theme in decl.partnership.priority_themes, **shown,
+        agency.id,
+        agency.name,
+        measure.id,
+        measure.short_title,
+        quarter,
+        reasons,
+        run,
+        measure.weight,
+        measure.theme in decl.partnership.priority_themes,
+        **shown,
     )
 
 
@@ -115,11 +125,22 @@ def return_gaps(statuses, decl, quarter: str) -> list[Gap]:
             continue
         last = mine[-1]
         recent = sum(s.status in ("late", "missing") for s in mine[-4:])
-        detail = f"received {last.received_on:%d %b %Y}, {last.days_late} days after" if last.received_on else "not received by"
+        detail = (
+            f"received {last.received_on:%d %b %Y}, {last.days_late} days after"
+            if last.received_on
+            else "not received by"
+        )
         out.append(
             Gap(
-                agency.id, agency.name, None, f"{agency.name} quarterly return", quarter,
-                [f"{last.status} return"], recent, RETURN_WEIGHT, False,
+                agency.id,
+                agency.name,
+                None,
+                f"{agency.name} quarterly return",
+                quarter,
+                [f"{last.status} return"],
+                recent,
+                RETURN_WEIGHT,
+                False,
                 value=f"{detail} the due date {last.due_on:%d %b %Y}",
                 target=f"due {last.due_on:%d %b %Y}",
                 commentary=f"{recent} of the last {len(mine[-4:])} returns were late or missing.",

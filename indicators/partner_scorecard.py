@@ -73,25 +73,44 @@ def agency_scorecard(agency: str, quarter: str, role: str, warehouse=None) -> li
         ind = partner_registry()[m.id]
         df = _quarter_values(m.id, quarter, role, warehouse)
         labels = list(df["period"]) if len(df) else []
-        shown = [display(v, ind.decimals, s, ind.unit) for v, s in zip(df.get("value", []), df.get("suppressed", []), strict=True)]
-        rags = ["withheld" if s else r for r, s in zip(df.get("rag", []), df.get("suppressed", []), strict=True)]
+        shown = [
+            display(v, ind.decimals, s, ind.unit)
+            for v, s in zip(df.get("value", []), df.get("suppressed", []), strict=True)
+        ]
+        rags = [
+            "withheld" if s else r for r, s in zip(df.get("rag", []), df.get("suppressed", []), strict=True)
+        ]
         at = labels.index(quarter) if quarter in labels else None
         end = df["period_end"].iloc[at] if at is not None else None
-        spc_text, icon = _spc(m, end, role, warehouse) if end is not None else ("No value for this quarter", None)
+        spc_text, icon = (
+            _spc(m, end, role, warehouse) if end is not None else ("No value for this quarter", None)
+        )
         cards.append(
             MeasureCard(
-                m.id, m.short_title, OBA_QUESTIONS[m.oba], decl.themes[m.theme],
+                m.id,
+                m.short_title,
+                OBA_QUESTIONS[m.oba],
+                decl.themes[m.theme],
                 shown[at] if at is not None else "no return",
                 (df["target"].iloc[at] or "no target") if at is not None else "",
                 rags[at] if at is not None else "none",
-                spc_text, notes.get((m.id, quarter), ""), labels, shown, rags, icon,
+                spc_text,
+                notes.get((m.id, quarter), ""),
+                labels,
+                shown,
+                rags,
+                icon,
             )
         )
     return cards
 
 
 def latest_quarter(warehouse=None) -> str | None:
-    df = api.sql("select max(quarter) as q from partner_returns", warehouse=warehouse) if _has_returns(warehouse) else None
+    df = (
+        api.sql("select max(quarter) as q from partner_returns", warehouse=warehouse)
+        if _has_returns(warehouse)
+        else None
+    )
     return None if df is None or df["q"].isna().all() else str(df["q"].iloc[0])
 
 
@@ -111,8 +130,14 @@ def agency_gaps(quarter: str, role: str, warehouse=None, as_of: date | None = No
             if not card.quarters or card.quarters[-1] != quarter:
                 continue
             gap = measure_gap(
-                decl.measure(card.measure_id), decl, quarter, card.rags, card.variation_icon,
-                value=card.value, target=card.target, commentary=card.commentary,
+                decl.measure(card.measure_id),
+                decl,
+                quarter,
+                card.rags,
+                card.variation_icon,
+                value=card.value,
+                target=card.target,
+                commentary=card.commentary,
             )
             if gap is not None:
                 gaps.append(gap)

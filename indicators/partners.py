@@ -24,7 +24,10 @@ from indicators.registry import Indicator, registry
 from safeguarding.partners import Declaration, declaration
 
 AT_END_WORDS = ("in-date", "in date", "had returned", "on the last day")
-KINDS = {"quarterly": frozenset({"quarter", "year"}), "monthly": frozenset({"month", "quarter", "year", "rolling12"})}
+KINDS = {
+    "quarterly": frozenset({"quarter", "year"}),
+    "monthly": frozenset({"month", "quarter", "year", "rolling12"}),
+}
 
 
 def _at_end(definition: str) -> bool:
@@ -93,7 +96,9 @@ def partner_coverage(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...]):
         else:
             merged.append((start, end))
     decl = declaration()
-    kinds = frozenset().union(*(KINDS[decl.measure(m).frequency] for m in measures if m in partner_registry()))
+    kinds = frozenset().union(
+        *(KINDS[decl.measure(m).frequency] for m in measures if m in partner_registry())
+    )
     return Coverage(spans, kinds=kinds or KINDS["quarterly"])
 
 
@@ -159,7 +164,15 @@ def returns_frame(warehouse=None) -> pd.DataFrame:
         )
     except duckdb.CatalogException:
         return pd.DataFrame(
-            columns=["agency", "quarter", "quarter_end", "submitted_on", "file_name", "versions", "measures_returned"]
+            columns=[
+                "agency",
+                "quarter",
+                "quarter_end",
+                "submitted_on",
+                "file_name",
+                "versions",
+                "measures_returned",
+            ]
         )
 
 
@@ -171,7 +184,10 @@ def tracker(warehouse=None, last_quarter: str | None = None, as_of: date | None 
         return []
     first = quarter_of(min(df["quarter_end"])).label
     last = last_quarter or quarter_of(max(df["quarter_end"])).label
-    received = {(a, q): pd.Timestamp(d).date() for a, q, d in zip(df["agency"], df["quarter"], df["submitted_on"], strict=True)}
+    received = {
+        (a, q): pd.Timestamp(d).date()
+        for a, q, d in zip(df["agency"], df["quarter"], df["submitted_on"], strict=True)
+    }
     return track_returns(received, declaration(), quarters_between(first, last), as_of or date.today())
 
 

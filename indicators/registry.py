@@ -71,7 +71,9 @@ class Indicator(BaseModel):
         known = ("cin_census", "annex_a", "annex_a_snapshot", "cdop")
         for s in v:
             if s not in known and not s.startswith("partner:"):
-                raise ValueError(f"unknown source {s!r}; expected one of {', '.join(known)} or partner:<measure>")
+                raise ValueError(
+                    f"unknown source {s!r}; expected one of {', '.join(known)} or partner:<measure>"
+                )
         return v
 
     @field_validator("id")

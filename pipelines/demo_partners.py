@@ -51,11 +51,17 @@ TYPICAL: dict[str, tuple[float, int]] = {
     "probation_risk_referral_pct": (0.998, 40),
     "probation_l3_training_pct": (0.97, 200),
 }
-COUNTS = {"csc_lado_referrals": 35, "police_da_incidents_rate": 450, "police_missing_episodes": 260, "edu_cme_referrals": 6}
+COUNTS = {
+    "csc_lado_referrals": 35,
+    "police_da_incidents_rate": 450,
+    "police_missing_episodes": 260,
+    "edu_cme_referrals": 6,
+}
 COMMENTARY = {
     "police_da_notify_24h_pct": "Notifications have slowed since the move to the new crime recording system; "
     "a backlog of incidents waits for a supervisor's review before they are shared.",
-    "health_icpc_report_pct": "Since April 2025 a named nurse covers conferences and every team uses one health "
+    "health_icpc_report_pct": "Since April 2025 a named nurse covers conferences and every team uses one "
+    "health "
     "report template; reports are now provided far more often.",
     "edu_cme_referrals": "Small numbers: read several quarters together.",
 }
@@ -105,12 +111,36 @@ def write_partner_returns(out_dir: Path, seed: int = 20261202, decl: Declaration
             path = out_dir / f"partner_return_{agency.id}_{quarter.label}.csv"
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 w = csv.writer(fh)
-                w.writerow(["agency", "measure_id", "period", "numerator", "denominator", "value", "commentary", "submitted_on", "la_code"])
+                w.writerow(
+                    [
+                        "agency",
+                        "measure_id",
+                        "period",
+                        "numerator",
+                        "denominator",
+                        "value",
+                        "commentary",
+                        "submitted_on",
+                        "la_code",
+                    ]
+                )
                 for row in template_rows(decl, agency.id, quarter.label):
                     measure = decl.measure(row[0])
                     period = parse_period(row[6])
                     num, den, comment = _figures(measure, period, rng)
-                    w.writerow([agency.id, measure.id, period.label, num, "" if den is None else den, "", comment, submitted.isoformat(), decl.partnership.la_code])
+                    w.writerow(
+                        [
+                            agency.id,
+                            measure.id,
+                            period.label,
+                            num,
+                            "" if den is None else den,
+                            "",
+                            comment,
+                            submitted.isoformat(),
+                            decl.partnership.la_code,
+                        ]
+                    )
             paths.append(path)
         quarter = quarter.next()
     return paths

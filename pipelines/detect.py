@@ -47,7 +47,7 @@ def detect_type(path: Path) -> str | None:
 
         return "lait_parquet" if is_lait_parquet(path) else None
     if head.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xlsm"):
-        from pipelines.partner_returns import is_return_workbook
+        from pipelines.partner_cells import is_return_workbook
 
         if is_return_workbook(path):  # checked first: it refuses macros and zip bombs unopened
             return "partner_return"
@@ -69,7 +69,7 @@ def detect_type(path: Path) -> str | None:
 
     if is_cdop_header(header):  # death_id and date_of_death columns
         return "cdop"
-    from pipelines.partner_returns import is_return_header
+    from pipelines.partner_cells import is_return_header
 
     if is_return_header(columns):  # agency, measure_id and period columns
         return "partner_return"

@@ -49,7 +49,8 @@ STAGING_TABLE_OF |= {
     "statistical_neighbours": "statistical_neighbours",
 }
 STAGING_TABLE_OF |= {"cdop": "cdop_deaths"}  # CDOP extracts (pipelines/cdop.py)
-STAGING_TABLE_OF |= {"partner_return": "partner_values"}  # partner agency returns (pipelines/partner_returns.py)
+# Partner agency returns (pipelines/partner_returns.py).
+STAGING_TABLE_OF |= {"partner_return": "partner_values"}
 
 
 @dataclass

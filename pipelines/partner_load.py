@@ -19,7 +19,13 @@ from pipelines.partner_returns import SOURCE_TYPE
 
 
 def record_partner_load(
-    con: duckdb.DuckDBPyConnection, load_id: int, path: Path, sha: str, rows: dict, rules: list[Issue], meta: dict
+    con: duckdb.DuckDBPyConnection,
+    load_id: int,
+    path: Path,
+    sha: str,
+    rows: dict,
+    rules: list[Issue],
+    meta: dict,
 ) -> None:
     """The loads row (reference_date = quarter end, generated_at = submission date), the return's
     header row and its rule issues (no child data: the value column holds what was in the cell)."""
@@ -28,21 +34,42 @@ def record_partner_load(
         "la_code, reference_date, period_start, generated_at, loaded_at, status, rows_loaded, rule_issues) "
         "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)",
         [
-            load_id, path.name, sha, path.stat().st_size, SOURCE_TYPE, meta["quarter"], meta["la_code"],
-            meta["quarter_end"], meta["quarter_start"], datetime.combine(meta["submitted_on"], datetime.min.time()),
-            datetime.now(UTC).replace(tzinfo=None), dict(rows), len(rules),
+            load_id,
+            path.name,
+            sha,
+            path.stat().st_size,
+            SOURCE_TYPE,
+            meta["quarter"],
+            meta["la_code"],
+            meta["quarter_end"],
+            meta["quarter_start"],
+            datetime.combine(meta["submitted_on"], datetime.min.time()),
+            datetime.now(UTC).replace(tzinfo=None),
+            dict(rows),
+            len(rules),
         ],
     )
     con.execute(
         "insert into staging.partner_returns (load_id, la_code, agency, quarter, quarter_start, quarter_end, "
         "submitted_on, file_name) values (?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_id, meta["la_code"], meta["agency"], meta["quarter"], meta["quarter_start"], meta["quarter_end"],
-         meta["submitted_on"], path.name],
+        [
+            load_id,
+            meta["la_code"],
+            meta["agency"],
+            meta["quarter"],
+            meta["quarter_start"],
+            meta["quarter_end"],
+            meta["submitted_on"],
+            path.name,
+        ],
     )
     if rules:
         con.executemany(
             "insert into validation_issues values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(load_id, i.file, i.line, None, i.field, i.value, i.rule_id, str(i.severity), i.message) for i in rules],
+            [
+                (load_id, i.file, i.line, None, i.field, i.value, i.rule_id, str(i.severity), i.message)
+                for i in rules
+            ],
         )
 
 
@@ -50,7 +77,8 @@ def supersede_partner(con: duckdb.DuckDBPyConnection, load_id: int, meta: dict) 
     """Mark the older of this return and any current one for the same agency and quarter as superseded."""
     rivals = con.execute(
         "select l.load_id, r.submitted_on from loads as l join staging.partner_returns as r using (load_id) "
-        "where l.source_type = ? and l.status = 'loaded' and r.agency = ? and r.quarter = ? and l.load_id <> ?",
+        "where l.source_type = ? and l.status = 'loaded' and r.agency = ? and r.quarter = ? "
+        "and l.load_id <> ?",
         [SOURCE_TYPE, meta["agency"], meta["quarter"], load_id],
     ).fetchall()
     status = "loaded"
@@ -58,6 +86,8 @@ def supersede_partner(con: duckdb.DuckDBPyConnection, load_id: int, meta: dict) 
         loser, winner = (load_id, rival_id) if meta["submitted_on"] < rival_submitted else (rival_id, load_id)
         if loser == load_id:
             status = "superseded"
-        con.execute("update loads set status = 'superseded', superseded_by = ? where load_id = ?", [winner, loser])
+        con.execute(
+            "update loads set status = 'superseded', superseded_by = ? where load_id = ?", [winner, loser]
+        )
         con.execute("delete from validation_issues where load_id = ?", [loser])
     return status

@@ -11,8 +11,6 @@ left blank is a rule issue: the return loads and the gap is recorded.
 
 from __future__ import annotations
 
-import csv
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,13 +18,11 @@ import pyarrow as pa
 
 from indicators.periods import Period, parse_period, quarter_of
 from pipelines.issues import Issue, Severity
-from pipelines.partner_template import COLUMNS, HEADER_ROW, KEY_CELLS, RETURN_SHEET
+from pipelines.partner_cells import RETURN_SHEET, Checker, column_label, read_cells
+from pipelines.partner_template import KEY_CELLS
 from safeguarding.partners import Declaration, declaration
 
 SOURCE_TYPE = "partner_return"
-CSV_COLUMNS = ("agency", "measure_id", "period", "numerator", "denominator", "value", "commentary")
-MAX_UNZIPPED = 50 << 20  # a return is a few kB; anything that unzips past this is refused
-MAX_RATIO = 200
 VALUE_SLACK = 0.051  # a value typed to 1 decimal place may differ from num/den x 100 by rounding
 SCHEMA = pa.schema(
     [
@@ -45,129 +41,11 @@ SCHEMA = pa.schema(
         ("source_row", pa.int32()),
     ]
 )
-_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-def is_return_workbook(path: Path) -> bool:
-    """An xlsx with a 'Return' sheet whose A1 says 'agency' (as `safeguarding template` writes)."""
-    if _container_problem(path):
-        return path.suffix.lower() == ".xlsm" or _has_return_sheet_name(path)
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True)
-    except Exception:  # a damaged workbook is "not recognised", reported by the caller
-        return False
-    try:
-        return RETURN_SHEET in wb.sheetnames and str(wb[RETURN_SHEET]["A1"].value or "").strip().lower() == "agency"
-    finally:
-        wb.close()
-
-
-def _has_return_sheet_name(path: Path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as z, z.open("xl/workbook.xml") as fh:
-            return b'name="Return"' in fh.read(1 << 16)
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return False
-
-
-def is_return_header(columns: set[str]) -> bool:
-    return {"agency", "measure_id", "period"} <= columns
-
-
-def _container_problem(path: Path) -> str | None:
-    """Why a workbook is refused before it is opened: macros, or a zip bomb."""
-    if path.suffix.lower() == ".xlsm":
-        return "the workbook is macro-enabled (.xlsm): save it as a plain .xlsx workbook"
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        return f"the workbook cannot be opened ({exc})"
-    if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
-        return "the workbook contains macros (vbaProject.bin): save it as a plain .xlsx workbook"
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_UNZIPPED or total / packed > MAX_RATIO:
-        return (
-            f"the workbook unzips to {total:,} bytes from {packed:,} ({total / packed:,.0f} times): "
-            "refused as a possible zip bomb"
-        )
-    return None
-
-
-class _Checker:
-    """Collects issues located by file, sheet, row and column."""
-
-    def __init__(self, path: Path, sheet: str | None):
-        self.path, self.sheet, self.issues = path, sheet, []
-
-    def add(self, row: int | None, column: str, value: object, message: str, rule: str, severity=Severity.STRUCTURAL):
-        shown = None if value in (None, "") else str(value)[:60]
-        self.issues.append(
-            Issue(self.path.name, row, self.sheet, column, shown, rule, severity, message, "sheet")
-        )
-
-
-def _cells(path: Path, check: _Checker) -> tuple[dict[str, object], list[tuple[int, dict[str, object]]]]:
-    """(key cells, data rows by column name) from the workbook or the CSV."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        problem = _container_problem(path)
-        if problem:
-            check.add(None, "file", None, problem, "S-PARTNER-FILE")
-            return {}, []
-        from openpyxl import load_workbook
-
-        wb = load_workbook(path, data_only=False)  # formulas stay visible, so they can be refused
-        try:
-            if RETURN_SHEET not in wb.sheetnames:
-                check.add(None, "sheet", None, f"the workbook has no '{RETURN_SHEET}' sheet", "S-PARTNER-FILE")
-                return {}, []
-            ws = wb[RETURN_SHEET]
-            keys = {}
-            for r, key in enumerate(KEY_CELLS, start=1):
-                if str(ws.cell(row=r, column=1).value or "").strip().lower() != key:
-                    check.add(r, f"{key} (column A)", ws.cell(row=r, column=1).value, f"cell A{r} must say '{key}'", "S-PARTNER-LAYOUT")
-                keys[key] = ws.cell(row=r, column=2).value
-            header = [str(c.value or "").strip().lower() for c in ws[HEADER_ROW]]
-            if tuple(header[: len(COLUMNS)]) != COLUMNS:
-                check.add(HEADER_ROW, "header", ",".join(header), f"row {HEADER_ROW} must be the columns {', '.join(COLUMNS)}", "S-PARTNER-LAYOUT")
-                return keys, []
-            rows = []
-            for r, values in enumerate(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True), start=HEADER_ROW + 1):
-                if all(v in (None, "") for v in values):
-                    continue
-                rows.append((r, dict(zip(COLUMNS, values, strict=False))))
-            return keys, rows
-        finally:
-            wb.close()
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]
-        missing = [c for c in CSV_COLUMNS if c not in reader.fieldnames]
-        if missing:
-            check.add(1, ", ".join(missing), None, "required column(s) missing from the header row", "S-PARTNER-LAYOUT")
-            return {}, []
-        rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
-    keys: dict[str, object] = {"agency": rows[0][1].get("agency") if rows else None}  # rows must agree
-    for key in ("submitted_on", "la_code"):
-        seen = {r.get(key) for _, r in rows if r.get(key)}
-        if len(seen) > 1:
-            check.add(rows[0][0] if rows else None, key, ", ".join(sorted(seen)), f"a return is for one {key}: split the file", "S-PARTNER-MIXED")
-        keys[key] = next(iter(seen), None)
-    return keys, rows
-
-
-def _column(name: str) -> str:
-    if name in COLUMNS:
-        return f"{name} (column {_LETTERS[COLUMNS.index(name)]})"
-    return name
-
-
-def _number(check: _Checker, row: int, name: str, raw: object, whole: bool) -> tuple[float | None, bool]:
+def _number(check: Checker, row: int, name: str, raw: object, whole: bool) -> tuple[float | None, bool]:
     """(number or None if blank, ok)."""
-    col = _column(name)
+    col = column_label(name)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, True
     if isinstance(raw, str) and raw.strip().startswith("="):
@@ -179,13 +57,17 @@ def _number(check: _Checker, row: int, name: str, raw: object, whole: bool) -> t
     try:
         x = float(raw)
     except (TypeError, ValueError):
-        check.add(row, col, raw, "is not a number (type digits only: no text, % signs or 'n/a')", "S-PARTNER-NUMBER")
+        check.add(
+            row, col, raw, "is not a number (type digits only: no text, % signs or 'n/a')", "S-PARTNER-NUMBER"
+        )
         return None, False
     if x != x or x in (float("inf"), float("-inf")):
         check.add(row, col, raw, "is not a number", "S-PARTNER-NUMBER")
         return None, False
     if x < 0:
-        check.add(row, col, raw, "is negative: counts, denominators and values are 0 or more", "S-PARTNER-NEGATIVE")
+        check.add(
+            row, col, raw, "is negative: counts, denominators and values are 0 or more", "S-PARTNER-NEGATIVE"
+        )
         return None, False
     if whole and not x.is_integer():
         check.add(row, col, raw, "must be a whole number", "S-PARTNER-NUMBER")
@@ -204,33 +86,59 @@ def _date(value: object) -> date | None:
         return None
 
 
-def read_partner_return(path: Path, decl: Declaration | None = None) -> tuple[pa.Table | None, list[Issue], dict]:
+def read_partner_return(
+    path: Path, decl: Declaration | None = None
+) -> tuple[pa.Table | None, list[Issue], dict]:
     """The rows of one return, the issues found, and meta {agency, quarter, quarter_start,
     quarter_end, submitted_on, la_code}."""
     decl = decl or declaration()
     is_book = path.suffix.lower() in (".xlsx", ".xlsm")
-    check = _Checker(path, RETURN_SHEET if is_book else None)
-    keys, rows = _cells(path, check)
+    check = Checker(path, RETURN_SHEET if is_book else None)
+    keys, rows = read_cells(path, check)
     if check.issues:
         return None, check.issues, {}
     key_row = {k: i for i, k in enumerate(KEY_CELLS, start=1)} if is_book else {}
     agency = str(keys.get("agency") or "").strip()
     known = {a.id for a in decl.agencies}
     if agency not in known:
-        check.add(key_row.get("agency"), "agency" + (" (cell B1)" if is_book else ""), agency, f"is not one of the partnership's agencies ({', '.join(sorted(known))})", "S-PARTNER-AGENCY")
+        check.add(
+            key_row.get("agency"),
+            "agency" + (" (cell B1)" if is_book else ""),
+            agency,
+            f"is not one of the partnership's agencies ({', '.join(sorted(known))})",
+            "S-PARTNER-AGENCY",
+        )
     la = str(keys.get("la_code") or decl.partnership.la_code).strip()
     if la != decl.partnership.la_code:
-        check.add(key_row.get("la_code"), "la_code" + (" (cell B4)" if is_book else ""), la, f"is not the partnership's LA ({decl.partnership.la_code})", "S-PARTNER-LA")
+        check.add(
+            key_row.get("la_code"),
+            "la_code" + (" (cell B4)" if is_book else ""),
+            la,
+            f"is not the partnership's LA ({decl.partnership.la_code})",
+            "S-PARTNER-LA",
+        )
     submitted = keys.get("submitted_on")
     submitted_on = _date(submitted) if submitted not in (None, "") else date.today()
     if submitted_on is None:
-        check.add(key_row.get("submitted_on"), "submitted_on" + (" (cell B3)" if is_book else ""), submitted, "is not a date (YYYY-MM-DD)", "S-PARTNER-DATE")
+        check.add(
+            key_row.get("submitted_on"),
+            "submitted_on" + (" (cell B3)" if is_book else ""),
+            submitted,
+            "is not a date (YYYY-MM-DD)",
+            "S-PARTNER-DATE",
+        )
     quarter: Period | None = None
     if is_book:
         try:
             quarter = parse_period(str(keys.get("quarter") or ""), "quarter")
         except ValueError:
-            check.add(2, "quarter (cell B2)", keys.get("quarter"), "is not a quarter such as 2026-27-Q2", "S-PARTNER-PERIOD")
+            check.add(
+                2,
+                "quarter (cell B2)",
+                keys.get("quarter"),
+                "is not a quarter such as 2026-27-Q2",
+                "S-PARTNER-PERIOD",
+            )
     if not rows:
         check.add(None, "rows", None, "the return has no measure rows", "S-PARTNER-EMPTY")
     if check.issues:
@@ -243,28 +151,65 @@ def read_partner_return(path: Path, decl: Declaration | None = None) -> tuple[pa
         try:
             m = decl.measure(mid)
         except KeyError:
-            check.add(line, _column("measure_id"), mid, "is not a measure in the partner measures file", "S-PARTNER-MEASURE")
+            check.add(
+                line,
+                column_label("measure_id"),
+                mid,
+                "is not a measure in the partner measures file",
+                "S-PARTNER-MEASURE",
+            )
             continue
         if is_book is False and str(row.get("agency") or "").strip() != agency:
-            check.add(line, "agency", row.get("agency"), f"differs from the file's agency {agency}", "S-PARTNER-MIXED")
+            check.add(
+                line,
+                "agency",
+                row.get("agency"),
+                f"differs from the file's agency {agency}",
+                "S-PARTNER-MIXED",
+            )
             continue
         if m.agency != agency:
-            check.add(line, _column("measure_id"), mid, f"belongs to agency {m.agency}, not {agency}", "S-PARTNER-MEASURE")
+            check.add(
+                line,
+                column_label("measure_id"),
+                mid,
+                f"belongs to agency {m.agency}, not {agency}",
+                "S-PARTNER-MEASURE",
+            )
             continue
         label = str(row.get("period") or "").strip()
         kind = "month" if m.frequency == "monthly" else "quarter"
         try:
             period = parse_period(label, kind)
         except ValueError:
-            check.add(line, _column("period"), label, f"is not a {kind} (e.g. {'2026-08' if kind == 'month' else '2026-27-Q2'}) as this {m.frequency} measure needs", "S-PARTNER-PERIOD")
+            check.add(
+                line,
+                column_label("period"),
+                label,
+                f"is not a {kind} (e.g. {'2026-08' if kind == 'month' else '2026-27-Q2'}) "
+                f"as this {m.frequency} measure needs",
+                "S-PARTNER-PERIOD",
+            )
             continue
         q_label = quarter_of(period.start).label
         if quarter is not None and q_label != quarter.label:
-            check.add(line, _column("period"), label, f"is not in the return's quarter {quarter.label}", "S-PARTNER-PERIOD")
+            check.add(
+                line,
+                column_label("period"),
+                label,
+                f"is not in the return's quarter {quarter.label}",
+                "S-PARTNER-PERIOD",
+            )
             continue
         quarters.add(q_label)
         if (mid, period.label) in seen:
-            check.add(line, _column("measure_id"), mid, f"{mid} for {period.label} appears twice (also on row {seen[(mid, period.label)]})", "S-PARTNER-DUPLICATE")
+            check.add(
+                line,
+                column_label("measure_id"),
+                mid,
+                f"{mid} for {period.label} appears twice (also on row {seen[(mid, period.label)]})",
+                "S-PARTNER-DUPLICATE",
+            )
             continue
         seen[(mid, period.label)] = line
         whole = m.unit in ("count", "rate_per_10k", "percent")
@@ -275,57 +220,125 @@ def read_partner_return(path: Path, decl: Declaration | None = None) -> tuple[pa
             continue
         if num is None and den is None and val is None:
             if m.mandatory:
-                check.add(line, _column("numerator"), None, f"no figure for mandatory measure {mid} ({period.label}); recorded as missing", "R-PARTNER-MISSING", Severity.RULE)
+                check.add(
+                    line,
+                    column_label("numerator"),
+                    None,
+                    f"no figure for mandatory measure {mid} ({period.label}); recorded as missing",
+                    "R-PARTNER-MISSING",
+                    Severity.RULE,
+                )
             continue
         if m.unit in ("count", "rate_per_10k"):
             if den is not None:
-                check.add(line, _column("denominator"), den, f"a {m.unit} measure has no denominator: leave it blank", "S-PARTNER-DENOMINATOR")
+                check.add(
+                    line,
+                    column_label("denominator"),
+                    den,
+                    f"a {m.unit} measure has no denominator: leave it blank",
+                    "S-PARTNER-DENOMINATOR",
+                )
                 continue
             if num is None and m.unit == "count" and val is not None and val.is_integer():
                 num = val
             if num is None:
-                check.add(line, _column("numerator"), None, "is blank: give the count", "S-PARTNER-NUMERATOR")
+                check.add(
+                    line, column_label("numerator"), None, "is blank: give the count", "S-PARTNER-NUMERATOR"
+                )
                 continue
             expected = num if m.unit == "count" else None
         else:
             if num is None or den is None:
-                check.add(line, _column("denominator" if num is not None else "numerator"), None, f"is blank: a {m.unit} measure needs its numerator and denominator", "S-PARTNER-NUMERATOR")
+                check.add(
+                    line,
+                    column_label("denominator" if num is not None else "numerator"),
+                    None,
+                    f"is blank: a {m.unit} measure needs its numerator and denominator",
+                    "S-PARTNER-NUMERATOR",
+                )
                 continue
             if m.unit == "percent" and num > den:
-                check.add(line, _column("numerator"), num, f"is above the denominator {den:g}", "S-PARTNER-ABOVE")
+                check.add(
+                    line,
+                    column_label("numerator"),
+                    num,
+                    f"is above the denominator {den:g}",
+                    "S-PARTNER-ABOVE",
+                )
                 continue
             if den == 0 and num > 0:
-                check.add(line, _column("denominator"), den, "is 0 but the numerator is not", "S-PARTNER-ABOVE")
+                check.add(
+                    line, column_label("denominator"), den, "is 0 but the numerator is not", "S-PARTNER-ABOVE"
+                )
                 continue
             expected = None if den == 0 else num / den * (100 if m.unit == "percent" else 1)
         if val is not None and expected is not None and abs(val - expected) > VALUE_SLACK:
-            check.add(line, _column("value"), val, f"does not agree with numerator / denominator ({expected:.1f}); fix it or leave value blank", "S-PARTNER-VALUE")
+            check.add(
+                line,
+                column_label("value"),
+                val,
+                f"does not agree with numerator / denominator ({expected:.1f}); fix it or leave value blank",
+                "S-PARTNER-VALUE",
+            )
             continue
         if val is not None and expected is None and m.unit == "rate_per_10k":
-            check.add(line, _column("value"), val, "leave value blank: the rate is worked out from ONS populations", "S-PARTNER-VALUE")
+            check.add(
+                line,
+                column_label("value"),
+                val,
+                "leave value blank: the rate is worked out from ONS populations",
+                "S-PARTNER-VALUE",
+            )
             continue
         comment = str(row.get("commentary") or "").strip() or None
         for name, v in (
-            ("la_code", la), ("agency", agency), ("quarter", q_label), ("measure_id", mid), ("period", period.label),
-            ("frequency", m.frequency), ("period_start", period.start), ("period_end", period.end),
-            ("numerator", num), ("denominator", den), ("value", expected), ("commentary", comment), ("source_row", line),
+            ("la_code", la),
+            ("agency", agency),
+            ("quarter", q_label),
+            ("measure_id", mid),
+            ("period", period.label),
+            ("frequency", m.frequency),
+            ("period_start", period.start),
+            ("period_end", period.end),
+            ("numerator", num),
+            ("denominator", den),
+            ("value", expected),
+            ("commentary", comment),
+            ("source_row", line),
         ):
             out[name].append(v)
     if not is_book and len(quarters) > 1:
-        check.add(None, _column("period"), ", ".join(sorted(quarters)), "a return is for one quarter: split the file", "S-PARTNER-MIXED")
+        check.add(
+            None,
+            column_label("period"),
+            ", ".join(sorted(quarters)),
+            "a return is for one quarter: split the file",
+            "S-PARTNER-MIXED",
+        )
     if any(i.severity is Severity.STRUCTURAL for i in check.issues):
         return None, check.issues, {}
     given = {mid for mid, _ in seen}
     for m in decl.measures_of(agency):
         if m.mandatory and m.id not in given:
-            check.add(None, _column("measure_id"), m.id, f"mandatory measure {m.id} has no row; recorded as missing", "R-PARTNER-MISSING", Severity.RULE)
+            check.add(
+                None,
+                column_label("measure_id"),
+                m.id,
+                f"mandatory measure {m.id} has no row; recorded as missing",
+                "R-PARTNER-MISSING",
+                Severity.RULE,
+            )
     if quarter is None:
         if not quarters:
             check.add(None, "rows", None, "the return has no figures", "S-PARTNER-EMPTY")
             return None, check.issues, {}
         quarter = parse_period(quarters.pop(), "quarter")
     meta = {
-        "agency": agency, "quarter": quarter.label, "quarter_start": quarter.start, "quarter_end": quarter.end,
-        "submitted_on": submitted_on, "la_code": la,
+        "agency": agency,
+        "quarter": quarter.label,
+        "quarter_start": quarter.start,
+        "quarter_end": quarter.end,
+        "submitted_on": submitted_on,
+        "la_code": la,
     }
     return pa.table(out, schema=SCHEMA), check.issues, meta

@@ -62,7 +62,19 @@ def template_rows(decl: Declaration, agency: str, quarter: str) -> list[list[obj
             months = [q.label]
         for label in months:
             rows.append(
-                [m.id, m.title, m.definition, m.unit, m.numerator, m.denominator or "", label, None, None, None, None]
+                [
+                    m.id,
+                    m.title,
+                    m.definition,
+                    m.unit,
+                    m.numerator,
+                    m.denominator or "",
+                    label,
+                    None,
+                    None,
+                    None,
+                    None,
+                ]
             )
     return rows
 
@@ -101,7 +113,9 @@ def write_template(agency: str, quarter: str, out: Path, decl: Declaration | Non
             if COLUMNS[c - 1] in INPUT_COLUMNS:
                 cell.fill = fill
     if rows:
-        numbers = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        numbers = DataValidation(
+            type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True
+        )
         numbers.error = "Type a number of 0 or more (no formulas or text)."
         ws.add_data_validation(numbers)
         last = HEADER_ROW + len(rows)

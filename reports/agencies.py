@@ -13,7 +13,13 @@ from indicators.partners import returns_frame, tracker
 from safeguarding.partners import declaration
 
 TOP_GAPS = 10
-RAG_TEXT = {"green": "on target", "amber": "close to target", "red": "off target", "none": "no target", "withheld": "withheld (small numbers)"}
+RAG_TEXT = {
+    "green": "on target",
+    "amber": "close to target",
+    "red": "off target",
+    "none": "no target",
+    "withheld": "withheld (small numbers)",
+}
 
 
 @dataclass
@@ -43,7 +49,9 @@ class AgencySection:
         return RAG_TEXT.get(rag, rag)
 
 
-def build_agency_section(quarter: str, role: str, warehouse: str | Path | None = None, today: date | None = None) -> AgencySection | None:
+def build_agency_section(
+    quarter: str, role: str, warehouse: str | Path | None = None, today: date | None = None
+) -> AgencySection | None:
     """The agency section for `quarter`, or None when no partner returns are loaded."""
     if returns_frame(warehouse).empty:
         return None
@@ -54,11 +62,31 @@ def build_agency_section(quarter: str, role: str, warehouse: str | Path | None =
     for a in decl.agencies:
         mine = [s for s in statuses if s.agency == a.id][-4:]
         returns = [
-            (s.quarter, s.status + (f" ({s.days_late} days after the due date {s.due_on:%d %b %Y})" if s.status == "late" else ""))
+            (
+                s.quarter,
+                s.status
+                + (
+                    f" ({s.days_late} days after the due date {s.due_on:%d %b %Y})"
+                    if s.status == "late"
+                    else ""
+                ),
+            )
             for s in mine
         ]
-        parts.append(AgencyPart(a.name, a.lead, agency_scorecard(a.id, quarter, role, warehouse), [g for g in gaps if g.agency == a.id], returns))
+        parts.append(
+            AgencyPart(
+                a.name,
+                a.lead,
+                agency_scorecard(a.id, quarter, role, warehouse),
+                [g for g in gaps if g.agency == a.id],
+                returns,
+            )
+        )
     return AgencySection(
-        decl.partnership.name, quarter, gaps, parts, [decl.themes[t] for t in decl.partnership.priority_themes],
+        decl.partnership.name,
+        quarter,
+        gaps,
+        parts,
+        [decl.themes[t] for t in decl.partnership.priority_themes],
         decl.partnership.due_days,
     )

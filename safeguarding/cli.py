@@ -262,7 +262,6 @@ def report_cmd(
         typer.echo(f"wrote {written.pdf}")
 
 
-
 @app.command()
 def template(
     agency: Annotated[str, typer.Option(help="Agency id from the partner measures file, e.g. police.")],

@@ -179,7 +179,9 @@ def parse_declaration(data: object, source: str = "<memory>") -> Declaration:
         measures[measure.id] = measure
     unknown = [t for t in partnership.priority_themes if t not in themes]
     if unknown:
-        raise PartnerConfigError(f"{source}: partnership.priority_themes: unknown theme(s) {', '.join(unknown)}")
+        raise PartnerConfigError(
+            f"{source}: partnership.priority_themes: unknown theme(s) {', '.join(unknown)}"
+        )
     linked = data.get("theme_indicators") or {}
     if not isinstance(linked, dict) or not all(isinstance(v, list) for v in linked.values()):
         raise PartnerConfigError(f"{source}: theme_indicators must map a theme id to a list of indicator ids")

@@ -91,7 +91,12 @@ def _matrix(quarter: str, role: str, query: dict[str, str]) -> html.Div:
                     "(colour repeats the words)",
                     className="caption-top",
                 ),
-                html.Thead(html.Tr([html.Th("Agency", scope="col"), html.Th("Measure", scope="col")] + [html.Th(q, scope="col") for q in labels])),
+                html.Thead(
+                    html.Tr(
+                        [html.Th("Agency", scope="col"), html.Th("Measure", scope="col")]
+                        + [html.Th(q, scope="col") for q in labels]
+                    )
+                ),
                 html.Tbody(body),
             ],
             className="table table-sm align-middle",
@@ -109,9 +114,17 @@ def _tracker(quarter: str) -> html.Div:
     return html.Div(
         html.Table(
             [
-                html.Caption("Returns received on time, late or missing (due 30 days after the quarter ends unless the partnership says otherwise)", className="caption-top"),
-                html.Thead(html.Tr([html.Th("Agency", scope="col")] + [html.Th(q, scope="col") for q in labels])),
-                html.Tbody([html.Tr([html.Th(r[0][0], scope="row")] + [_cell(t, c) for t, c in r[1:]]) for r in rows]),
+                html.Caption(
+                    f"Returns received on time, late or missing (due {declaration().partnership.due_days} "
+                    "days after the quarter ends unless the partnership sets another rule for an agency)",
+                    className="caption-top",
+                ),
+                html.Thead(
+                    html.Tr([html.Th("Agency", scope="col")] + [html.Th(q, scope="col") for q in labels])
+                ),
+                html.Tbody(
+                    [html.Tr([html.Th(r[0][0], scope="row")] + [_cell(t, c) for t, c in r[1:]]) for r in rows]
+                ),
             ],
             className="table table-sm align-middle",
             id="returns-tracker",
@@ -130,7 +143,13 @@ def returns_section() -> list:
         return []
     return [
         html.H2("Partner agency returns", className="h4 mt-4"),
-        html.P(["Each agency's quarterly return: on time, late or missing against its due date. ", dcc.Link("Partner agencies", href=PATH), " has the figures."]),
+        html.P(
+            [
+                "Each agency's quarterly return: on time, late or missing against its due date. ",
+                dcc.Link("Partner agencies", href=PATH),
+                " has the figures.",
+            ]
+        ),
         _tracker(quarter),
     ]
 
@@ -164,10 +183,19 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             html.P(
                 f"Latest quarter returned: {quarter}. Each agency returns its figures every quarter; "
                 "the board's priority themes are "
-                + ", ".join(decl.themes[t] for t in decl.partnership.priority_themes) + ".",
+                + ", ".join(decl.themes[t] for t in decl.partnership.priority_themes)
+                + ".",
                 className="lead",
             ),
-            html.P(["Agency pages: ", *[dcc.Link(a.name, href=f"{AGENCY_PREFIX}{a.id}", className="me-3") for a in decl.agencies]]),
+            html.P(
+                [
+                    "Agency pages: ",
+                    *[
+                        dcc.Link(a.name, href=f"{AGENCY_PREFIX}{a.id}", className="me-3")
+                        for a in decl.agencies
+                    ],
+                ]
+            ),
             html.H2("Top agency gaps in assurance", className="h4 mt-4"),
             _gaps_table(quarter, role),
             html.H2("Returns tracker", className="h4 mt-4"),
@@ -213,7 +241,23 @@ def agency_layout(agency_id: str, role: str = "board", search: str | None = None
                 html.Table(
                     [
                         html.Caption(f"{agency.name} scorecard, {quarter}", className="caption-top"),
-                        html.Thead(html.Tr([html.Th(h, scope="col") for h in ("Measure", "Question (OBA)", "Theme", "Value", "Target", "Against target", "SPC", "Commentary")])),
+                        html.Thead(
+                            html.Tr(
+                                [
+                                    html.Th(h, scope="col")
+                                    for h in (
+                                        "Measure",
+                                        "Question (OBA)",
+                                        "Theme",
+                                        "Value",
+                                        "Target",
+                                        "Against target",
+                                        "SPC",
+                                        "Commentary",
+                                    )
+                                ]
+                            )
+                        ),
                         html.Tbody(rows),
                     ],
                     className="table table-sm align-middle",
@@ -224,10 +268,18 @@ def agency_layout(agency_id: str, role: str = "board", search: str | None = None
                 role="region",
                 **{"aria-label": f"{agency.name} scorecard"},
             ),
-            html.P(" ".join(f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in OBA_QUESTIONS.items()), className="text-muted small"),
+            html.P(
+                " ".join(f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in OBA_QUESTIONS.items()),
+                className="text-muted small",
+            ),
             html.H2("Gaps in assurance", className="h4 mt-4"),
             _gaps_table(quarter, role, agency.id),
             html.H2("Returns", className="h4 mt-4"),
-            data_table(f"{agency.name} returns by quarter", ["Quarter", "Status"], [[q, t] for q, (t, _) in zip(labels, mine[1:], strict=True)], "agency-returns"),
+            data_table(
+                f"{agency.name} returns by quarter",
+                ["Quarter", "Status"],
+                [[q, t] for q, (t, _) in zip(labels, mine[1:], strict=True)],
+                "agency-returns",
+            ),
         ]
     )

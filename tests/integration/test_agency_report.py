@@ -22,8 +22,25 @@ def report_text(tmp_path_factory) -> tuple[str, str]:
     warehouse, env = build_demo_warehouse(base)
     out = base / "report"
     done = subprocess.run(
-        [*SAFEGUARDING, "report", "--quarter", QUARTER, "--la", "856", "--role", "board", "--warehouse", str(warehouse), "--out", str(out)],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=900,
+        [
+            *SAFEGUARDING,
+            "report",
+            "--quarter",
+            QUARTER,
+            "--la",
+            "856",
+            "--role",
+            "board",
+            "--warehouse",
+            str(warehouse),
+            "--out",
+            str(out),
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert done.returncode == 0, done.stderr
     pdftotext = shutil.which("pdftotext")
@@ -31,7 +48,9 @@ def report_text(tmp_path_factory) -> tuple[str, str]:
         pytest.fail("pdftotext not found: install poppler-utils")
     pdf = out / f"exception-report-856-{QUARTER}.pdf"
     # Reading order (no -layout): each table cell's text stays together.
-    text = subprocess.run([pdftotext, "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        [pdftotext, "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return text, (out / f"exception-report-856-{QUARTER}.html").read_text(encoding="utf-8")
 
 
@@ -55,7 +74,11 @@ def test_ranked_summary_opens_the_report_and_lists_the_three_planted_signals(rep
         summary,
     ), summary
     assert re.search(r"Health reports at ICPC off target; special cause \(improving\)", summary), summary
-    assert re.search(r"Probation Service quarterly return late return received 14 Nov 2026, 15 days after the due date 30 Oct 2026", summary), summary
+    assert re.search(
+        r"Probation Service quarterly return late return received 14 Nov 2026, "
+        r"15 days after the due date 30 Oct 2026",
+        summary,
+    ), summary
 
 
 def test_agency_section_carries_commentary_and_the_named_practice_change(report_text):

@@ -812,8 +812,12 @@ def test_partner_pages_downloads_and_report_show_the_board_no_count_of_1_to_5(de
         decl = declaration()
         layouts = {agencies.PATH: agencies.layout(ROLE, "")}
         layouts |= {f"{agencies.PATH}?theme={t}": agencies.layout(ROLE, f"?theme={t}") for t in decl.themes}
-        layouts |= {f"{agencies.PATH}?agency={a.id}": agencies.layout(ROLE, f"?agency={a.id}") for a in decl.agencies}
-        layouts |= {f"{agencies.AGENCY_PREFIX}{a.id}": agencies.agency_layout(a.id, ROLE, "") for a in decl.agencies}
+        layouts |= {
+            f"{agencies.PATH}?agency={a.id}": agencies.layout(ROLE, f"?agency={a.id}") for a in decl.agencies
+        }
+        layouts |= {
+            f"{agencies.AGENCY_PREFIX}{a.id}": agencies.agency_layout(a.id, ROLE, "") for a in decl.agencies
+        }
         for path, layout in layouts.items():
             walk.pages += 1
             for headers, rows in dash_tables(layout):
@@ -840,7 +844,8 @@ def test_partner_pages_downloads_and_report_show_the_board_no_count_of_1_to_5(de
             report.kill()
     c = walk.counted
     print(
-        f"\nPartner disclosure walk: {walk.pages} pages (the report counted as one), {c['page tables']} tables "
+        f"\nPartner disclosure walk: {walk.pages} pages (the report counted as one), "
+        f"{c['page tables']} tables "
         f"({c['page count cells']} count cells), {walk.downloads} downloads ({walk.xlsx_files} XLSX), "
         f"{c['report tables']} report tables, {walk.pdf_lines} PDF lines; {c['withheld cells']} cells "
         f"withheld (c); {len(walk.problems)} problems"
@@ -850,7 +855,10 @@ def test_partner_pages_downloads_and_report_show_the_board_no_count_of_1_to_5(de
     assert walk.pages == len(layouts) + len(partner_registry()) * len(FREQUENCIES) * 2 + 1
     assert c["withheld cells"] > 0 and c["page count cells"] > 1000 and walk.downloads >= 100
     assert c["report tables"] >= 5 and walk.pdf_lines > 0
-    assert "Agency gaps in assurance" in (report_dir / f"exception-report-856-{PARTNER_QUARTER}.html").read_text()
+    assert (
+        "Agency gaps in assurance"
+        in (report_dir / f"exception-report-856-{PARTNER_QUARTER}.html").read_text()
+    )
     probe = Walk()  # the same check on the analyst's matrix finds the small counts the board does not see
     for headers, rows in dash_tables(agencies.layout("analyst", "")):
         check_table(probe, "analyst", headers, _words_off(rows), None)

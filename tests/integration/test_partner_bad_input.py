@@ -64,13 +64,25 @@ def _duplicate(ws):
 
 # (name, change to the Return sheet, row, column named, words in the message)
 CASES = [
-    ("unknown agency", _set(B1="fire_service"), 1, "agency (cell B1)", "not one of the partnership's agencies"),
+    (
+        "unknown agency",
+        _set(B1="fire_service"),
+        1,
+        "agency (cell B1)",
+        "not one of the partnership's agencies",
+    ),
     ("quarter not a quarter", _set(B2="2026-27"), 2, "quarter (cell B2)", "is not a quarter"),
     ("submitted_on not a date", _set(B3="next week"), 3, "submitted_on (cell B3)", "is not a date"),
     ("another partnership's LA", _set(B4="999"), 4, "la_code (cell B4)", "not the partnership's LA"),
     ("header changed", _set(H6="num"), 6, "header", "must be the columns"),
     ("unknown measure", _set(A7="probation_made_up"), 7, "measure_id (column A)", "not a measure"),
-    ("measure of another agency", _set(A7="police_missing_episodes"), 7, "measure_id (column A)", "belongs to agency police"),
+    (
+        "measure of another agency",
+        _set(A7="police_missing_episodes"),
+        7,
+        "measure_id (column A)",
+        "belongs to agency police",
+    ),
     ("numerator above denominator", _set(H7=120), 7, "numerator (column H)", "above the denominator"),
     ("negative numerator", _set(H8=-1), 8, "numerator (column H)", "negative"),
     ("negative denominator", _set(I9=-200), 9, "denominator (column I)", "negative"),
@@ -81,11 +93,23 @@ CASES = [
     ("date in a number cell", _set(H9=datetime(2026, 1, 5)), 9, "numerator (column H)", "not a number"),
     ("period not a quarter or month", _set(G7="2026-27-Q5"), 7, "period (column G)", "is not a quarter"),
     ("month for a quarterly measure", _set(G8="2026-08"), 8, "period (column G)", "is not a quarter"),
-    ("period outside the return's quarter", _set(G9="2026-27-Q1"), 9, "period (column G)", "not in the return's quarter"),
+    (
+        "period outside the return's quarter",
+        _set(G9="2026-27-Q1"),
+        9,
+        "period (column G)",
+        "not in the return's quarter",
+    ),
     ("duplicate row", _duplicate, 10, "measure_id (column A)", "appears twice (also on row 7)"),
     ("value disagrees with numerator/denominator", _set(J7=50), 7, "value (column J)", "does not agree"),
     ("fractional numerator", _set(H7=90.5), 7, "numerator (column H)", "whole number"),
-    ("percent without a denominator", _set(I8=None), 8, "denominator (column I)", "needs its numerator and denominator"),
+    (
+        "percent without a denominator",
+        _set(I8=None),
+        8,
+        "denominator (column I)",
+        "needs its numerator and denominator",
+    ),
     ("denominator 0 with a numerator", _set(H9=0.0, I9=0, J9=None), None, None, None),  # 0 of 0 is allowed
 ]
 
@@ -105,8 +129,14 @@ def _rejected(base: Path, tmp_path: Path, bad: Path) -> IngestError:
     return exc.value
 
 
-@pytest.mark.parametrize("name, change, row, column, words", [c for c in CASES if c[2] is not None], ids=[c[0] for c in CASES if c[2] is not None])
-def test_bad_return_is_rejected_naming_file_sheet_row_and_column(base, tmp_path, name, change, row, column, words):
+@pytest.mark.parametrize(
+    "name, change, row, column, words",
+    [c for c in CASES if c[2] is not None],
+    ids=[c[0] for c in CASES if c[2] is not None],
+)
+def test_bad_return_is_rejected_naming_file_sheet_row_and_column(
+    base, tmp_path, name, change, row, column, words
+):
     bad = _filled(tmp_path / "probation_bad.xlsx")
     wb = load_workbook(bad)
     change(wb["Return"])
@@ -132,7 +162,10 @@ def test_macro_workbook_is_refused_unopened(base, tmp_path):
     bad = tmp_path / "probation_macro.xlsm"
     shutil.copy(_filled(tmp_path / "p.xlsx"), bad)
     error = _rejected(base, tmp_path, bad)
-    assert any("macro-enabled" in str(i) and str(i).startswith("probation_macro.xlsm: sheet Return: <file>") for i in error.issues)
+    assert any(
+        "macro-enabled" in str(i) and str(i).startswith("probation_macro.xlsm: sheet Return: <file>")
+        for i in error.issues
+    )
 
 
 def test_zip_bomb_workbook_is_refused_unopened(base, tmp_path):
@@ -157,4 +190,6 @@ def test_csv_return_errors_name_file_line_and_column(base, tmp_path):
     )
     texts = [str(i) for i in _rejected(base, tmp_path, bad).issues]
     assert any(t.startswith("probation.csv:3: <agency>") for t in texts), texts
-    assert any(t.startswith("probation.csv:4: <numerator (column H)>") and "not a number" in t for t in texts), texts
+    assert any(
+        t.startswith("probation.csv:4: <numerator (column H)>") and "not a number" in t for t in texts
+    ), texts

@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pytest
 from openpyxl import load_workbook
 
 from pipelines.load import ingest
@@ -43,8 +42,21 @@ FIGURES = {
 def _template(tmp_path: Path, name: str) -> Path:
     out = tmp_path / name
     done = subprocess.run(
-        [sys.executable, "-m", "safeguarding.cli", "template", "--agency", "probation", "--quarter", "2026-27-Q2", "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "safeguarding.cli",
+            "template",
+            "--agency",
+            "probation",
+            "--quarter",
+            "2026-27-Q2",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     return out
@@ -62,9 +74,12 @@ def test_template_round_trip_same_file_and_resubmission(tmp_path, isolated_wareh
     assert _sha(first) == raw_sha  # the raw file is never changed
     con = duckdb.connect(str(isolated_warehouse), read_only=True)
     rows = con.execute(
-        "select measure_id, period, numerator, denominator, round(value, 3), commentary from partner_values order by measure_id"
+        "select measure_id, period, numerator, denominator, round(value, 3), commentary "
+        "from partner_values order by measure_id"
     ).fetchall()
-    returned = con.execute("select agency, quarter, submitted_on, versions, measures_returned from partner_returns").fetchall()
+    returned = con.execute(
+        "select agency, quarter, submitted_on, versions, measures_returned from partner_returns"
+    ).fetchall()
     con.close()
     assert rows == [
         ("probation_l3_training_pct", "2026-27-Q2", 150, 200, 75.0, None),
@@ -81,13 +96,23 @@ def test_template_round_trip_same_file_and_resubmission(tmp_path, isolated_wareh
     # A corrected return for the same agency and quarter supersedes; the history is kept.
     second = tmp_path / "probation_q2_corrected.xlsx"
     shutil.copy(first, second)
-    fill(second, {"probation_sg_enquiry_pct": (95, 100, "Corrected: five reports were missed.")}, date(2026, 10, 27))
+    fill(
+        second,
+        {"probation_sg_enquiry_pct": (95, 100, "Corrected: five reports were missed.")},
+        date(2026, 10, 27),
+    )
     assert [r.status for r in ingest([second], isolated_warehouse, progress=None)] == ["loaded"]
     con = duckdb.connect(str(isolated_warehouse), read_only=True)
-    current = con.execute("select numerator, commentary from partner_values where measure_id = 'probation_sg_enquiry_pct'").fetchall()
+    current = con.execute(
+        "select numerator, commentary from partner_values where measure_id = 'probation_sg_enquiry_pct'"
+    ).fetchall()
     returned = con.execute("select submitted_on, versions, file_name from partner_returns").fetchall()
-    loads = con.execute("select file_name, status from loads where source_type = 'partner_return' order by load_id").fetchall()
-    history = con.execute("select count(*) from staging.partner_values where measure_id = 'probation_sg_enquiry_pct'").fetchone()[0]
+    loads = con.execute(
+        "select file_name, status from loads where source_type = 'partner_return' order by load_id"
+    ).fetchall()
+    history = con.execute(
+        "select count(*) from staging.partner_values where measure_id = 'probation_sg_enquiry_pct'"
+    ).fetchone()[0]
     con.close()
     assert current == [(95, "Corrected: five reports were missed.")]
     assert returned == [(date(2026, 10, 27), 2, "probation_q2_corrected.xlsx")]
@@ -100,7 +125,9 @@ def test_template_round_trip_same_file_and_resubmission(tmp_path, isolated_wareh
     fill(third, {"probation_sg_enquiry_pct": (80, 100, "old")}, date(2026, 10, 10))
     assert [r.status for r in ingest([third], isolated_warehouse, progress=None)] == ["superseded"]
     con = duckdb.connect(str(isolated_warehouse), read_only=True)
-    assert con.execute("select numerator from partner_values where measure_id = 'probation_sg_enquiry_pct'").fetchall() == [(95,)]
+    assert con.execute(
+        "select numerator from partner_values where measure_id = 'probation_sg_enquiry_pct'"
+    ).fetchall() == [(95,)]
     con.close()
 
 
@@ -129,6 +156,8 @@ def test_tidy_csv_return_loads(tmp_path, isolated_warehouse):
     )
     assert [r.status for r in ingest([path], isolated_warehouse, progress=None)] == ["loaded"]
     con = duckdb.connect(str(isolated_warehouse), read_only=True)
-    n, num = con.execute("select count(*), sum(numerator) from partner_values where measure_id = 'police_da_notify_24h_pct'").fetchone()
+    n, num = con.execute(
+        "select count(*), sum(numerator) from partner_values where measure_id = 'police_da_notify_24h_pct'"
+    ).fetchone()
     con.close()
     assert (n, num) == (3, 97 + 98 + 99)

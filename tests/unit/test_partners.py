@@ -46,11 +46,19 @@ def _broken(path: str, value):
     "path, value, message",
     [
         ("measures.0.unit", "furlongs", "measure csc_contact_decision_24h_pct: unit"),
-        ("measures.0.agency", "fire", "measure csc_contact_decision_24h_pct: agency 'fire' is not one of the agencies"),
+        (
+            "measures.0.agency",
+            "fire",
+            "measure csc_contact_decision_24h_pct: agency 'fire' is not one of the agencies",
+        ),
         ("measures.0.theme", "weather", "theme 'weather' is not one of the themes"),
         ("measures.0.oba", "how_often", "measure csc_contact_decision_24h_pct: oba"),
         ("measures.0.denominator", KeyError, "needs a denominator label"),
-        ("measures.3.denominator", "Referrals", "measure csc_lado_referrals: a count measure has no denominator"),
+        (
+            "measures.3.denominator",
+            "Referrals",
+            "measure csc_lado_referrals: a count measure has no denominator",
+        ),
         ("measures.1.id", "csc_contact_decision_24h_pct", "is defined twice"),
         ("measures.0.id", "Bad-Id", "measure Bad-Id: id"),
         ("measures.0.weight", 7, "weight"),
@@ -71,9 +79,14 @@ def test_tracker_on_time_late_missing_and_not_yet_due():
     decl = load_declaration()
     quarters = quarters_between("2026-27-Q1", "2026-27-Q2")
     # Q1 ends 30 Jun 2026, due 30 Jul; Q2 ends 30 Sep, due 30 Oct.
-    received = {("police", "2026-27-Q1"): date(2026, 7, 30), ("police", "2026-27-Q2"): date(2026, 10, 31),
-                ("health", "2026-27-Q1"): date(2026, 7, 1)}
-    out = {(s.agency, s.quarter): s for s in track_returns(received, decl, quarters, as_of=date(2026, 10, 15))}
+    received = {
+        ("police", "2026-27-Q1"): date(2026, 7, 30),
+        ("police", "2026-27-Q2"): date(2026, 10, 31),
+        ("health", "2026-27-Q1"): date(2026, 7, 1),
+    }
+    out = {
+        (s.agency, s.quarter): s for s in track_returns(received, decl, quarters, as_of=date(2026, 10, 15))
+    }
     assert out[("police", "2026-27-Q1")].status == "on time"  # on the due date itself
     assert out[("police", "2026-27-Q2")].status == "late" and out[("police", "2026-27-Q2")].days_late == 1
     assert out[("health", "2026-27-Q2")].status == "not yet due"  # 15 Oct is before 30 Oct
@@ -111,6 +124,8 @@ def test_return_gaps_and_ranking():
     received[("probation", "2026-27-Q2")] = date(2026, 11, 14)
     statuses = track_returns(received, decl, quarters, as_of=date(2026, 12, 2))
     gaps = return_gaps(statuses, decl, "2026-27-Q2")
-    assert [(g.agency, g.reasons, g.persistence, g.score) for g in gaps] == [("probation", ["late return"], 1, 6.0)]
+    assert [(g.agency, g.reasons, g.persistence, g.score) for g in gaps] == [
+        ("probation", ["late return"], 1, 6.0)
+    ]
     other = Gap("police", "Police", "x", "X", "2026-27-Q2", ["close to target"], 1, 1, False)
     assert [g.agency for g in rank([other, *gaps])] == ["probation", "police"]
