@@ -52,8 +52,10 @@ class AgencySection:
 def build_agency_section(
     quarter: str, role: str, warehouse: str | Path | None = None, today: date | None = None
 ) -> AgencySection | None:
-    """The agency section for `quarter`, or None when no partner returns are loaded."""
-    if returns_frame(warehouse).empty:
+    """The agency section for `quarter`, or None when no partner return is loaded for it or before it
+    (a report for a quarter before the partnership's returns began has no agency section)."""
+    loaded = returns_frame(warehouse)
+    if loaded.empty or quarter < min(loaded["quarter"]):
         return None
     decl = declaration()
     statuses = tracker(warehouse, quarter, today)

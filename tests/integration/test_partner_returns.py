@@ -11,11 +11,13 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 from openpyxl import load_workbook
 
 from pipelines.load import ingest
 
 ROOT = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-m", "safeguarding.cli"]
 
 
 def fill(path: Path, figures: dict[str, tuple], submitted: date) -> Path:
@@ -161,3 +163,20 @@ def test_tidy_csv_return_loads(tmp_path, isolated_warehouse):
     ).fetchone()
     con.close()
     assert (n, num) == (3, 97 + 98 + 99)
+
+
+@pytest.mark.parametrize(
+    "agency, quarter, words",
+    [("fire", "2026-27-Q2", "unknown agency 'fire'"), ("police", "2026-27", "2026-27")],
+)
+def test_template_refuses_an_unknown_agency_or_a_label_that_is_not_a_quarter(
+    tmp_path, agency, quarter, words
+):
+    out = tmp_path / "x.xlsx"
+    done = subprocess.run(
+        [*CLI, "template", "--agency", agency, "--quarter", quarter, "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and words in done.stderr and not out.exists()
