@@ -20,7 +20,7 @@ from indicators.periods import Period, parse_period, quarter_of
 from pipelines.issues import Issue, Severity
 from pipelines.partner_cells import RETURN_SHEET, Checker, column_label, read_cells
 from pipelines.partner_template import KEY_CELLS
-from safeguarding.partners import Declaration, declaration
+from safeguarding.partners import Declaration, PartnerConfigError, declaration
 
 SOURCE_TYPE = "partner_return"
 VALUE_SLACK = 0.051  # a value typed to 1 decimal place may differ from num/den x 100 by rounding
@@ -91,7 +91,14 @@ def read_partner_return(
 ) -> tuple[pa.Table | None, list[Issue], dict]:
     """The rows of one return, the issues found, and meta {agency, quarter, quarter_start,
     quarter_end, submitted_on, la_code}."""
-    decl = decl or declaration()
+    try:
+        decl = decl or declaration()
+    except PartnerConfigError as exc:  # the declaration is wrong, not the return: say so, load nothing
+        return (
+            None,
+            [Issue(path.name, None, None, "file", None, "S-PARTNER-CONFIG", Severity.STRUCTURAL, str(exc))],
+            {},
+        )
     is_book = path.suffix.lower() in (".xlsx", ".xlsm")
     check = Checker(path, RETURN_SHEET if is_book else None)
     keys, rows = read_cells(path, check)

@@ -193,3 +193,21 @@ def test_csv_return_errors_name_file_line_and_column(base, tmp_path):
     assert any(
         t.startswith("probation.csv:4: <numerator (column H)>") and "not a number" in t for t in texts
     ), texts
+
+
+def test_a_broken_measures_file_rejects_the_return_naming_the_file_and_entry(base, tmp_path, monkeypatch):
+    from safeguarding import partners
+
+    good = _filled(tmp_path / "probation_ok.xlsx")  # written while the measures file is sound
+    broken = tmp_path / "partner_measures.yaml"
+    broken.write_text(partners.DEFAULT_PATH.read_text().replace("agency: police\n", "agency: polce\n", 1))
+    monkeypatch.setenv("SAFEGUARDING_PARTNER_MEASURES", str(broken))
+    partners.declaration.cache_clear()
+    try:
+        error = _rejected(base, tmp_path, good)
+    finally:
+        partners.declaration.cache_clear()
+    assert any(
+        "S-PARTNER-CONFIG" in str(i) and "measure police_da_notify_24h_pct: agency 'polce'" in str(i)
+        for i in error.issues
+    ), [str(i) for i in error.issues]
