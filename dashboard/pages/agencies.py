@@ -269,7 +269,8 @@ def agency_layout(agency_id: str, role: str = "board", search: str | None = None
                 **{"aria-label": f"{agency.name} scorecard"},
             ),
             html.P(
-                " ".join(f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in OBA_QUESTIONS.items()),
+                "Question (OBA): the Outcomes-Based Accountability question the measure answers: "
+                + ", ".join(OBA_QUESTIONS.values()),
                 className="text-muted small",
             ),
             html.H2("Gaps in assurance", className="h4 mt-4"),
