@@ -23,17 +23,10 @@ from indicators.periods import Period, parse_period, quarter_of
 from indicators.registry import Indicator, registry
 from safeguarding.partners import Declaration, declaration
 
-AT_END_WORDS = ("in-date", "in date", "had returned", "on the last day")
 KINDS = {
     "quarterly": frozenset({"quarter", "year"}),
     "monthly": frozenset({"month", "quarter", "year", "rolling12"}),
 }
-
-
-def _at_end(definition: str) -> bool:
-    """Measures taken on the last day of the period (staff with in-date training, audits returned
-    by the end) take the value at a longer period's end instead of summing its quarters."""
-    return any(w in definition for w in AT_END_WORDS)
 
 
 def as_indicator(measure, decl: Declaration) -> Indicator:
@@ -54,7 +47,7 @@ def as_indicator(measure, decl: Declaration) -> Indicator:
         denominator_source="population_0_17" if measure.unit == "rate_per_10k" else None,
         sources=(f"partner:{measure.id}",),
         partner_measure=measure.id,
-        partner_at_end=_at_end(measure.definition),
+        partner_at_end=measure.at_period_end,
     )
 
 

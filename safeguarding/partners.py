@@ -55,6 +55,7 @@ class Measure(BaseModel):
     unit: Unit
     polarity: Literal["higher_better", "lower_better", "context"]
     frequency: Literal["quarterly", "monthly"] = "quarterly"
+    at_period_end: bool = False  # taken on the last day: a year takes its last quarter, not the sum
     numerator: str = Field(min_length=1)
     denominator: str | None = None
     oba: Literal["how_much", "how_well", "better_off"]
