@@ -12,8 +12,10 @@ from flask import Flask
 import indicators
 from dashboard import auth, ids, security
 from dashboard.audit import AuditLog
-from dashboard.pages import about, cdop, data_quality, indicator, overview
+from dashboard.pages import about, agencies, cdop, data_quality, indicator, overview
+from indicators.partners import partner_registry
 from indicators.store import WarehouseMissing, health_check
+from safeguarding.partners import declaration
 
 LOG = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "assets"
@@ -26,6 +28,7 @@ PAGES = {
     "/about": ("About and definitions", about.layout),
 }
 PAGES[cdop.PATH] = (cdop.TITLE, cdop.layout)  # Child deaths (CDOP)
+PAGES[agencies.PATH] = (agencies.TITLE, agencies.layout)  # Partner agencies (one page each below)
 
 
 def mark_warm() -> None:
@@ -164,8 +167,12 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
     def _page(pathname: str, search: str | None):
         if pathname.startswith("/indicator/"):
             indicator_id = pathname.removeprefix("/indicator/").strip("/")
-            if indicator_id in indicators.registry():
+            if indicator_id in indicators.registry() or indicator_id in partner_registry():
                 return indicator.layout(indicator_id, session_role(), search)
+        if pathname.startswith(agencies.AGENCY_PREFIX):  # one page per partner agency
+            agency_id = pathname.removeprefix(agencies.AGENCY_PREFIX).strip("/")
+            if agency_id in {a.id for a in declaration().agencies}:
+                return agencies.agency_layout(agency_id, session_role(), search)
         label, layout = PAGES.get(pathname, (None, None))
         if layout is None:
             return html.Div(

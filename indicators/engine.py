@@ -85,8 +85,11 @@ class Coverage:
 
     spans: dict[str, list[tuple[date, date]]]
     snapshots: dict[str, set[date]] = field(default_factory=dict)
+    kinds: frozenset[str] | None = None  # partner measures: periods no finer than their returns
 
     def covers(self, la_code: str, period: Period) -> bool:
+        if self.kinds is not None and period.kind not in self.kinds:
+            return False
         if period.end in self.snapshots.get(la_code, ()):
             return True
         return any(s <= period.start and period.end <= e for s, e in self.spans.get(la_code, []))
@@ -105,6 +108,10 @@ class Coverage:
 def coverage(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...] = ("cin_census",)) -> Coverage:
     """Coverage from the current loads of the given sources ('cin_census', 'annex_a' for the six
     months before each extract, 'annex_a_snapshot' for the extract dates alone)."""
+    if any(s.startswith("partner:") for s in sources):  # partner measures (indicators/partners.py)
+        from indicators.partners import partner_coverage
+
+        return partner_coverage(con, sources)
     spans: dict[str, list[tuple[date, date]]] = {}
     snapshots: dict[str, set[date]] = {}
     span_sources = [s for s in sources if s in ("cin_census", "annex_a")]
@@ -178,7 +185,7 @@ def aggregate(
         {enriched_sql(con, indicator, wanted)}
         {groupings}
     """
-    raw = con.execute(query, {"la": la_code}).df()
+    raw = con.execute(query, {"la": la_code} | indicator.sql_params()).df()
     if run_periods is periods:
         return raw
     # Hand each shared computation to every period that ends on that day.

@@ -48,7 +48,9 @@ class Indicator(BaseModel):
     # Which loaded files can supply it: census returns, in-year Annex A lists (covering the six
     # months before each extract), or Annex A only on its extract dates (a snapshot measure).
     # 'cdop': CDOP extracts, from the month of their first notification to their extract date.
-    sources: tuple[Literal["cin_census", "annex_a", "annex_a_snapshot", "cdop"], ...] = ("cin_census",)
+    # 'partner:<measure id>': a partner agency measure (indicators/partners.py), covered where its
+    # agency's returns hold a value for it.
+    sources: tuple[str, ...] = ("cin_census",)
     # ratio: sum(numerator) / sum(denominator) x per; median: the median of the unit numerators
     # (numerator and denominator are still summed, e.g. total days and number of reviews).
     statistic: Literal["ratio", "median"] = "ratio"
@@ -58,6 +60,21 @@ class Indicator(BaseModel):
     # events dated in the period with numerators that do not depend on it (plans starting): longer
     # periods are then summed from their months (indicators/rollup.py).
     measured_at: Literal["period", "period_end", "event_month"] = "period"
+    # Partner measures (indicators/partners.py): the measure id its SQL selects, and whether a longer
+    # period takes the value at its end (training in date) instead of summing its quarters.
+    partner_measure: str | None = None
+    partner_at_end: bool = False
+
+    @field_validator("sources")
+    @classmethod
+    def _known_sources(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        known = ("cin_census", "annex_a", "annex_a_snapshot", "cdop")
+        for s in v:
+            if s not in known and not s.startswith("partner:"):
+                raise ValueError(
+                    f"unknown source {s!r}; expected one of {', '.join(known)} or partner:<measure>"
+                )
+        return v
 
     @field_validator("id")
     @classmethod
@@ -87,6 +104,12 @@ class Indicator(BaseModel):
 
     def sql_text(self) -> str:
         return (SQL_DIR / self.sql).read_text()
+
+    def sql_params(self) -> dict[str, object]:
+        """Values the SQL file takes as parameters besides $la (a partner measure's id)."""
+        if self.partner_measure is None:
+            return {}
+        return {"measure": self.partner_measure, "at_end": self.partner_at_end}
 
 
 class RegistryError(ValueError):
@@ -121,8 +144,12 @@ def registry() -> dict[str, Indicator]:
 
 
 def get(indicator_id: str) -> Indicator:
-    try:
+    """An indicator from the registry, or a partner measure (indicators/partners.py)."""
+    if indicator_id in registry():
         return registry()[indicator_id]
-    except KeyError:
-        known = ", ".join(registry())
-        raise KeyError(f"unknown indicator {indicator_id!r}; known: {known}") from None
+    from indicators.partners import partner_registry
+
+    if indicator_id in partner_registry():
+        return partner_registry()[indicator_id]
+    known = ", ".join(registry())
+    raise KeyError(f"unknown indicator {indicator_id!r}; known: {known}")

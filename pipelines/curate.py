@@ -23,6 +23,8 @@ PARENT_TABLES = (
 PARENT_TABLES += ("la_codes", "published_values", "statistical_neighbours")
 # CDOP extracts (pipelines/cdop.py): deaths (after the area tables, for area names), then extracts.
 PARENT_TABLES += ("cdop_deaths", "cdop_extracts")
+# Partner agency returns (pipelines/partner_returns.py): the current return per agency and quarter.
+PARENT_TABLES += ("partner_values", "partner_returns")
 # Child-row tables built from child_rows.sql: table -> (parent table, parent key, date column).
 CHILD_ROW_TABLES: dict[str, tuple[str, str, str]] = {
     "assessments": ("cin_episodes", "episode_key", "start_date"),

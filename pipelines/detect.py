@@ -39,7 +39,7 @@ def _has_list7(path: Path) -> bool:
 
 def detect_type(path: Path) -> str | None:
     """'cin_census', 'annex_a', 'area_lookup', 'area_population', 'ons_population', 'ees_csv',
-    'lait_parquet', 'statistical_neighbours', 'cdop', or None."""
+    'lait_parquet', 'statistical_neighbours', 'cdop', 'partner_return', or None."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if head.startswith(b"PAR1"):
@@ -47,6 +47,10 @@ def detect_type(path: Path) -> str | None:
 
         return "lait_parquet" if is_lait_parquet(path) else None
     if head.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xlsm"):
+        from pipelines.partner_cells import is_return_workbook
+
+        if is_return_workbook(path):  # checked first: it refuses macros and zip bombs unopened
+            return "partner_return"
         if _has_list7(path):
             return "annex_a"
         from pipelines.cdop import is_cdop_workbook
@@ -65,6 +69,10 @@ def detect_type(path: Path) -> str | None:
 
     if is_cdop_header(header):  # death_id and date_of_death columns
         return "cdop"
+    from pipelines.partner_cells import is_return_header
+
+    if is_return_header(columns):  # agency, measure_id and period columns
+        return "partner_return"
     if AREA_LOOKUP_COLUMNS <= columns:
         return "area_lookup"
     if AREA_POPULATION_COLUMNS <= columns:

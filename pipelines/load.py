@@ -26,6 +26,8 @@ from pipelines.curate import rebuild_curated, sql_file
 from pipelines.detect import detect_type
 from pipelines.issues import HasIssues, IngestError, Issue, Severity
 from pipelines.parallel import SpooledParser, ingest_workers
+from pipelines.partner_load import record_partner_load, supersede_partner
+from pipelines.partner_returns import read_partner_return
 from pipelines.plausibility import implausible_drop
 from pipelines.population import read_population
 from pipelines.pseudonymise import Pseudonymiser
@@ -50,6 +52,8 @@ STAGING_TABLE_OF |= {
     "statistical_neighbours": "statistical_neighbours",
 }
 STAGING_TABLE_OF |= {"cdop": "cdop_deaths"}  # CDOP extracts (pipelines/cdop.py)
+# Partner agency returns (pipelines/partner_returns.py).
+STAGING_TABLE_OF |= {"partner_return": "partner_values"}
 
 
 @dataclass
@@ -74,7 +78,9 @@ class FileResult(HasIssues):
             else f"{sum(self.rows.values()):,} rows"
         )
         period = f" LA {self.header.la_code} {self.header.collection_year}" if self.header else ""
-        if self.meta:
+        if self.meta and "agency" in self.meta:  # a partner return
+            period = f" {self.meta['agency']} {self.meta['quarter']}"
+        elif self.meta:
             period = f" LA {self.meta['la_code']} as at {self.meta['as_at']:%Y-%m-%d}"
         return (
             f"{self.path.name}: {self.status} ({self.source_type or 'unknown type'}{period}; "
@@ -175,8 +181,8 @@ def _unknown_file(path: Path) -> FileResult:
         message = (
             "the file type is not recognised (expected CIN census XML, an Annex A workbook "
             "with List 7, an area lookup CSV, an area population CSV, an ONS population CSV, a DfE "
-            "EES table D1/D3/D5/D6/D7/C4, the LAIT parquet, a statistical neighbours CSV or a "
-            "CDOP extract)"
+            "EES table D1/D3/D5/D6/D7/C4, the LAIT parquet, a statistical neighbours CSV, a "
+            "CDOP extract or a partner agency return)"
         )
     result.issues.append(Issue(path.name, None, None, "file", None, "S-TYPE", Severity.STRUCTURAL, message))
     return result
@@ -296,6 +302,8 @@ def _read_tabular(
         table, issues, result.meta = read_cdop(path, pseudo)
     elif kind == "census_ethnicity":
         table, issues = read_census_ethnicity(path)
+    elif kind == "partner_return":
+        table, issues, result.meta = read_partner_return(path)
     else:
         table, issues = read_area_population(path)
     return table, issues
@@ -479,6 +487,9 @@ def _record_load(
     if kind == "cdop":  # extract date and first notification month; issues keyed by death
         record_cdop_load(con, load_id, path, sha, result.rows, result.rules, result.meta, pseudo)
         return
+    if kind == "partner_return":  # agency, quarter and submission date (pipelines/partner_load.py)
+        record_partner_load(con, load_id, path, sha, result.rows, result.rules, result.meta)
+        return
     if result.meta:  # Annex A: the extract date stands as the reference date
         as_at = result.meta["as_at"]
         con.execute(
@@ -547,6 +558,8 @@ def _supersede(con: duckdb.DuckDBPyConnection, load_id: int, result: FileResult,
     (load order). The loser stays in `loads` as superseded; its staged rows go."""
     if result.source_type == "cdop":  # CDOP extracts update death by death (cdop_deaths.sql)
         return "loaded"
+    if result.source_type == "partner_return":  # by agency and quarter, history kept
+        return supersede_partner(con, load_id, result.meta)
     h = result.header
     if h is not None:
         rivals = con.execute(

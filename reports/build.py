@@ -25,6 +25,7 @@ from indicators.periods import parse_period
 from indicators.registry import Indicator, registry
 from indicators.spc import assurance_text, variation_text
 from indicators.targets import load_targets
+from reports.agencies import AgencySection, build_agency_section
 from reports.exceptions import Assessment, Snapshot, assess, largest_contribution
 
 DEMO_LA = "856"
@@ -97,6 +98,7 @@ class Report:
     validation_rows: list[list[str]]
     benchmarks_note: str
     other_commentary: list[tuple[str, str, list[str]]] = field(default_factory=list)
+    agencies: AgencySection | None = None  # partner agency gaps (reports/agencies.py)
 
     @property
     def main(self) -> list[Entry]:
@@ -504,6 +506,7 @@ def build_report(
             )
         ),
     )
+    report.agencies = build_agency_section(quarter, role, wh, report.generated)
     return apply_commentary(report, commentary or {})
 
 

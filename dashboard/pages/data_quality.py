@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
+from dashboard.pages.agencies import returns_section
 from dashboard.tables import data_table
 from indicators import quality
 
@@ -14,6 +15,7 @@ SOURCE_NAMES = {
     "area_lookup": "Area lookup",
     "area_population": "Area populations",
     "ons_population": "ONS population (0-17)",
+    "partner_return": "Partner agency return",
 }
 
 
@@ -163,6 +165,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
         if not issues.empty
         else html.P("No rule failures in the loaded files.", id="dq-issues"),
         *_parity_section(latest, role),
+        *returns_section(),  # partner agency returns: on time, late or missing (pages/agencies.py)
         html.H2("Loads and lineage", className="h4 mt-4"),
         data_table(
             "Every file loaded, newest first (raw files are never changed)",

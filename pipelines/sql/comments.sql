@@ -176,3 +176,26 @@ COMMENT ON COLUMN statistical_neighbours.neighbour_la_name IS 'Name of the neigh
 COMMENT ON COLUMN statistical_neighbours.closeness IS 'DfE closeness label: Extremely close, Very close, Close, Somewhat close or Not close.';
 COMMENT ON COLUMN statistical_neighbours.source_file IS 'Statistical neighbours file the model was loaded from.';
 COMMENT ON COLUMN statistical_neighbours.source_load_id IS 'Load (see loads) the model came from.';
+
+-- Partner agency returns (pipelines/partner_returns.py; docs/partner-measures.md)
+COMMENT ON TABLE partner_values IS 'Partner measure figures from the current return of each agency and quarter (indicators/partner_measures.yaml). Superseded returns stay in staging.partner_values.';
+COMMENT ON COLUMN partner_values.agency IS 'Agency id from the partner measures file (e.g. police, health).';
+COMMENT ON COLUMN partner_values.quarter IS 'Financial quarter of the return, e.g. 2026-27-Q2.';
+COMMENT ON COLUMN partner_values.measure_id IS 'Partner measure id from the partner measures file.';
+COMMENT ON COLUMN partner_values.period IS 'Period of the figure: the quarter, or a month of it for a monthly measure.';
+COMMENT ON COLUMN partner_values.frequency IS 'quarterly or monthly, as the measure is declared.';
+COMMENT ON COLUMN partner_values.period_start IS 'First day of the period.';
+COMMENT ON COLUMN partner_values.period_end IS 'Last day of the period.';
+COMMENT ON COLUMN partner_values.numerator IS 'Numerator as returned (the count for a count or rate measure).';
+COMMENT ON COLUMN partner_values.denominator IS 'Denominator as returned (percent and days measures; NULL otherwise).';
+COMMENT ON COLUMN partner_values.value IS 'Numerator / denominator (x 100 for percent), or the count; NULL for a rate (worked out from ONS populations).';
+COMMENT ON COLUMN partner_values.commentary IS 'The agency''s commentary on the figure, as returned.';
+COMMENT ON COLUMN partner_values.source_row IS 'Row of the return sheet (or CSV line) the figure came from.';
+COMMENT ON TABLE partner_returns IS 'One row per agency and quarter: the current return and when it was submitted. On time, late or missing is judged against the due date (indicators/partners.py).';
+COMMENT ON COLUMN partner_returns.agency IS 'Agency id from the partner measures file.';
+COMMENT ON COLUMN partner_returns.quarter IS 'Financial quarter of the return, e.g. 2026-27-Q2.';
+COMMENT ON COLUMN partner_returns.quarter_start IS 'First day of the quarter.';
+COMMENT ON COLUMN partner_returns.quarter_end IS 'Last day of the quarter.';
+COMMENT ON COLUMN partner_returns.submitted_on IS 'Date the agency submitted the current return (submitted_on in the return, else the day it was loaded).';
+COMMENT ON COLUMN partner_returns.versions IS 'Returns received for this agency and quarter, the current one included.';
+COMMENT ON COLUMN partner_returns.measures_returned IS 'Measures with a figure in the current return.';

@@ -144,3 +144,18 @@ CREATE TABLE IF NOT EXISTS staging.cdop_deaths (
     place_of_death VARCHAR, expected BOOLEAN, sudi VARCHAR, category_of_death VARCHAR,
     modifiable_factors VARCHAR, stillbirth BOOLEAN, source_row INTEGER
 );
+
+-- Partner agency returns (pipelines/partner_returns.py): one row per return (agency x quarter
+-- submission) and its values. Superseded returns keep their rows here as the history; the curated
+-- partner_returns and partner_values hold the current return of each agency and quarter.
+CREATE TABLE IF NOT EXISTS staging.partner_returns (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, agency VARCHAR NOT NULL,
+    quarter VARCHAR NOT NULL, quarter_start DATE NOT NULL, quarter_end DATE NOT NULL,
+    submitted_on DATE NOT NULL, file_name VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS staging.partner_values (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, agency VARCHAR NOT NULL, quarter VARCHAR NOT NULL,
+    measure_id VARCHAR NOT NULL, period VARCHAR NOT NULL, frequency VARCHAR NOT NULL,
+    period_start DATE NOT NULL, period_end DATE NOT NULL, numerator DOUBLE, denominator DOUBLE,
+    value DOUBLE, commentary VARCHAR, source_row INTEGER
+);

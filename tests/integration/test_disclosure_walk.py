@@ -259,7 +259,7 @@ def demo(tmp_path_factory) -> dict:
     mp.undo()
 
 
-def start_report(demo: dict) -> tuple[subprocess.Popen, Path]:
+def start_report(demo: dict, quarter: str = QUARTER) -> tuple[subprocess.Popen, Path]:
     """The board's exception report, run in the background while the pages are walked."""
     out = demo["base"] / "report"
     proc = subprocess.Popen(
@@ -267,7 +267,7 @@ def start_report(demo: dict) -> tuple[subprocess.Popen, Path]:
             *SAFEGUARDING,
             "report",
             "--quarter",
-            QUARTER,
+            quarter,
             "--la",
             "856",
             "--role",
@@ -628,10 +628,10 @@ def walk_cdop_tables(walk: Walk, cdop_views: list) -> None:
 # ----------------------------------------------------------------------------------------------- report
 
 
-def walk_report(walk: Walk, proc: subprocess.Popen, out: Path) -> None:
+def walk_report(walk: Walk, proc: subprocess.Popen, out: Path, quarter: str = QUARTER) -> None:
     stdout, stderr = proc.communicate(timeout=600)
     assert proc.returncode == 0, stderr
-    stem = f"exception-report-856-{QUARTER}"
+    stem = f"exception-report-856-{quarter}"
     doc = lxml.html.parse(str(out / f"{stem}.html")).getroot()
     for table in doc.iter("table"):
         headers = [th.text_content().strip() for th in table.xpath(".//thead//th")]
@@ -785,3 +785,81 @@ def test_board_sees_no_count_of_1_to_5_and_no_recoverable_cell(demo, monkeypatch
     assert c["report tables"] >= 5 and c["report count cells"] > 0 and walk.pdf_lines > 0
     assert walk.nested_tables > 1000 and walk.linked_quantities > 0
     assert walk.cdop_breakdowns >= 3 * len(cdop_views)
+
+
+# ------------------------------------------------------------------------------- partner agency measures
+
+PARTNER_QUARTER = "2026-27-Q2"  # the demo's latest quarter of partner returns (pipelines/demo_partners.py)
+
+
+def _words_off(rows: list[list[str]]) -> list[list[str]]:
+    """Matrix and tracker cells read "<value> (<words>)": check the value part as a cell of its own."""
+    return [[re.sub(r" \(.*\)$", "", c) for c in row] for row in rows]
+
+
+def test_partner_pages_downloads_and_report_show_the_board_no_count_of_1_to_5(demo, monkeypatch):
+    """The partner agency pages (all-agencies matrix, each filter, each agency page), every partner
+    measure's indicator page at every frequency, their CSV and XLSX downloads, and the exception report
+    of the latest partner quarter, as the board sees them: no count of 1 to 5."""
+    from dashboard.pages import agencies
+    from dashboard.pages import indicator as indicator_page
+    from indicators.partners import partner_registry
+    from safeguarding.partners import declaration
+
+    report, report_dir = start_report(demo, PARTNER_QUARTER)
+    try:
+        walk = Walk()
+        decl = declaration()
+        layouts = {agencies.PATH: agencies.layout(ROLE, "")}
+        layouts |= {f"{agencies.PATH}?theme={t}": agencies.layout(ROLE, f"?theme={t}") for t in decl.themes}
+        layouts |= {
+            f"{agencies.PATH}?agency={a.id}": agencies.layout(ROLE, f"?agency={a.id}") for a in decl.agencies
+        }
+        layouts |= {
+            f"{agencies.AGENCY_PREFIX}{a.id}": agencies.agency_layout(a.id, ROLE, "") for a in decl.agencies
+        }
+        for path, layout in layouts.items():
+            walk.pages += 1
+            for headers, rows in dash_tables(layout):
+                check_table(walk, path, headers, _words_off(rows), None)
+        views = []
+        real_view = indicator_page.indicator_view
+
+        def capture(*args, **kwargs):
+            views.append(real_view(*args, **kwargs))
+            return views[-1]
+
+        monkeypatch.setattr(indicator_page, "indicator_view", capture)
+        for ind in partner_registry().values():
+            for freq in FREQUENCIES:
+                for by in (None, *ind.breakdowns):
+                    query = to_query(ViewState(la="856", freq=freq, by=by))
+                    walk.pages += 1
+                    for headers, rows in dash_tables(indicator_page.layout(ind.id, ROLE, query)):
+                        check_table(walk, f"/indicator/{ind.id}{query}", headers, rows, ind.unit)
+        walk_downloads(walk, views, [])
+        walk_report(walk, report, report_dir, PARTNER_QUARTER)
+    finally:
+        if report.poll() is None:
+            report.kill()
+    c = walk.counted
+    print(
+        f"\nPartner disclosure walk: {walk.pages} pages (the report counted as one), "
+        f"{c['page tables']} tables "
+        f"({c['page count cells']} count cells), {walk.downloads} downloads ({walk.xlsx_files} XLSX), "
+        f"{c['report tables']} report tables, {walk.pdf_lines} PDF lines; {c['withheld cells']} cells "
+        f"withheld (c); {len(walk.problems)} problems"
+    )
+    assert not walk.problems, "\n".join(walk.problems[:60])
+    # Not vacuous: every page was drawn, small counts were there to withhold, and the report has the section.
+    assert walk.pages == len(layouts) + len(partner_registry()) * len(FREQUENCIES) * 2 + 1
+    assert c["withheld cells"] > 0 and c["page count cells"] > 1000 and walk.downloads >= 100
+    assert c["report tables"] >= 5 and walk.pdf_lines > 0
+    assert (
+        "Agency gaps in assurance"
+        in (report_dir / f"exception-report-856-{PARTNER_QUARTER}.html").read_text()
+    )
+    probe = Walk()  # the same check on the analyst's matrix finds the small counts the board does not see
+    for headers, rows in dash_tables(agencies.layout("analyst", "")):
+        check_table(probe, "analyst", headers, _words_off(rows), None)
+    assert any("Children missing education referrals" in p for p in probe.problems), probe.problems[:5]
