@@ -134,6 +134,7 @@ SHARED_COUNTS: dict[str, tuple[tuple[str, str], ...]] = {
     "plans starting": (
         ("cpp_starts", "numerator"),
         ("cpp_repeat_pct", "denominator"),
+        ("cpp_repeat_local_pct", "denominator"),
         ("cpp_repeat_2y_pct", "denominator"),
     ),
     "child deaths notified": (("cdop_deaths", "numerator"), ("cdop_rate_per_100k", "numerator")),
