@@ -47,7 +47,8 @@ class PeriodAudit:
         analyst's rows for the same periods (every row)."""
         key_cols = ["indicator_id", "la_code", "breakdown", "group", "period"]
         seen = set()
-        for r in frame[[*key_cols, "suppressed"]].itertuples(index=False):
+        rows = frame[[*key_cols, "suppressed"]] if len(frame) else []  # an output may list nothing
+        for r in rows.itertuples(index=False) if len(frame) else ():
             if not r.suppressed:
                 seen.add(tuple(r[:5]))
         for r in truth.itertuples(index=False):

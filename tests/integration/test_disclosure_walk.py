@@ -866,3 +866,53 @@ def test_period_audit_catches_the_old_per_period_suppression(demo, monkeypatch):
     print(f"\nOld behaviour, 3 indicators: {len(found)} counts of 1-5 recovered {dict(by_kind)}; {stats}")
     assert len(found) > 0
     assert any("cpp_starts" in f and "'area'" in f for f in found)
+
+
+def test_cli_board_breakdowns_keep_shared_counts_withheld(demo):
+    """`safeguarding indicators --role board --by X` at every year and every breakdown: within one
+    output, a count that several indicators show (SHARED_COUNTS) counts as seen for a group if any of
+    them shows it; with the total published, the groups seen nowhere must not be exactly one, nor
+    pinned to 1 each. The issue's example (2016-17 by ethnic group: Unknown = 4 from cpp_at_end against
+    cpp_open_2y_pct's denominator) is one of these outputs, run through the real command."""
+    from indicators.board import trend
+    from indicators.cli_output import indicator_rows
+
+    run = subprocess.run(
+        [*SAFEGUARDING, "indicators", "--period", "2016-17", "--by", "ethnic_group", "--role", ROLE]
+        + ["--format", "json", "--warehouse", str(demo["warehouse"])],
+        env=demo["env"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    example = pd.DataFrame(json.loads(run.stdout))
+    la, checked, problems = "856", 0, []
+    for period in [p.label for p in indicators.available_periods("year", la)]:
+        for by in (b for b in BREAKDOWN_LABELS if b != "la"):
+            try:
+                shown = indicator_rows(period, la, by, ROLE, None)
+            except ValueError:
+                continue
+            if period == "2016-17" and by == "ethnic_group":
+                assert shown["suppressed"].tolist() == example["suppressed"].tolist()
+            for name, members in SHARED_COUNTS.items():
+                parts, total = [], None
+                for ind_id, dim in members:
+                    if by not in indicators.get(ind_id).breakdowns:
+                        continue
+                    raw = indicators.values(ind_id, [period], la, by)
+                    mine = shown[shown["indicator_id"] == ind_id].set_index("group")["suppressed"]
+                    parts.append(raw.assign(seen=raw["group"].map(mine).eq(False), true=raw[dim]))
+                    t = trend(ind_id, [period], la, ROLE)
+                    if not t["suppressed"].iloc[0]:
+                        total = float(indicators.values(ind_id, [period], la, None)[dim].iloc[0])
+                if not parts or total is None:
+                    continue
+                cells = pd.concat(parts).groupby("group").agg(seen=("seen", "any"), true=("true", "first"))
+                unseen = cells[~cells["seen"]]
+                checked += 1
+                if len(unseen) == 1 or (len(unseen) > 1 and unseen["true"].sum() - len(unseen) < 1):
+                    problems.append(f"{period} by {by}, {name}: {unseen['true'].to_dict()}")
+    print(f"\nCLI board breakdowns: {checked} shared-count tables checked, {len(problems)} problems")
+    assert checked > 50 and not problems, problems
