@@ -8,7 +8,9 @@ sum of its months, so the audit is a linear programme over the months: every per
 fixes the sum of its months (months >= 0), and a withheld period is recoverable when its least and
 greatest values are equal. For a snapshot measure two periods ending on the same day are the same
 count, so a withheld period is recoverable when a period ending that day is published anywhere.
-Only the period dimension is searched here (one group at a time); tables of groups against their total
+Age bands are decided on a period's last day, so they are not additive over time and are checked only
+against periods ending the same day. Only the period dimension is searched here (one group at a time);
+tables of groups against their total
 are checked by the walk's rule 2.
 """
 
@@ -21,6 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+# Groups decided at the period end (age at the last day), so a year's group is not the sum of its months'.
+NOT_ADDITIVE = {"age_band"}
 DIMS = {"count": ("numerator",), "rate_per_10k": ("numerator",), "rate_per_100k": ("numerator",)}
 
 
@@ -39,6 +43,7 @@ class PeriodAudit:
 
     cells: dict = field(default_factory=lambda: defaultdict(dict))
     flows: set = field(default_factory=set)
+    same_span: set = field(default_factory=set)  # counted over a period but grouped at its end
     channels: dict = field(default_factory=lambda: defaultdict(int))
 
     def add(self, channel: str, frame: pd.DataFrame, truth: pd.DataFrame, unit: str, flow: bool) -> None:
@@ -57,8 +62,10 @@ class PeriodAudit:
                 continue
             for dim in dims(unit):
                 series = (*k[:4], dim)
-                if flow:
+                if flow and r.breakdown not in NOT_ADDITIVE:
                     self.flows.add(series)
+                elif flow:
+                    self.same_span.add(series)
                 value = getattr(r, dim)
                 old = self.cells[series].get(r.period)
                 shown = k in seen or (old is not None and old[4])
@@ -85,8 +92,9 @@ class PeriodAudit:
                 continue
             shown = [c for c in cells.values() if c[4]]
             if series not in self.flows:  # a snapshot: the same day published under another label
-                days = {c[2] for c in shown}
-                found += [f"{series} {p} = {c[3]:g}" for p, c in small.items() if c[2] in days]
+                same = (lambda c: c[:2]) if series in self.same_span else (lambda c: c[2])
+                days = {same(c) for c in shown}
+                found += [f"{series} {p} = {c[3]:g}" for p, c in small.items() if same(c) in days]
                 continue
             lo = min(c[0] for c in cells.values())
             n = max(c[1] for c in cells.values()) - lo + 1
@@ -102,6 +110,7 @@ class PeriodAudit:
                 kw = {"A_eq": a_eq, "b_eq": b_eq, "bounds": (0, None), "method": "highs"}
                 low, high = linprog(obj, **kw), linprog(-obj, **kw)
                 stats["linear_programmes"] += 2
-                if low.status == 0 and high.status == 0 and -high.fun - low.fun < 1e-6:
+                pinned = low.status == 0 and high.status == 0 and -high.fun - low.fun < 1e-6
+                if pinned and abs(low.fun - c[3]) < 1e-6:  # (not a group that moves with the period end)
                     found.append(f"{series} {p} = {c[3]:g}")
         return found, stats

@@ -38,8 +38,8 @@ EXPECTED_ANALYST = {
     # The local reading of NI65 counts the same plans as the DfE reading in the demo (its returns
     # record every previous plan); it has no target, so only its SPC makes it an exception.
     "cpp_repeat_local_pct": [
-        r"Repeat plans, local reading \d+\.\d%: \d+ quarters in a row above the mean "
-        r"\(special cause, concerning\)"
+        r"Repeat plans, local reading \d+\.\d%: the latest quarter is above the upper process limit; "
+        r"\d+ quarters in a row above the mean",
     ],
     "cpp_repeat_2y_pct": [
         r"Repeat plans within 2 years \d+\.\d%: \d+ quarters in a row above the mean "
