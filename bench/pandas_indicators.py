@@ -33,6 +33,7 @@ BREAKDOWNS = {
     "cpp_rate_per_10k": ["la", "area"],
     "cpp_starts": ["la", "area", "ethnicity", "ethnic_group", "sex", "age_band", "category"],
     "cpp_repeat_pct": ["la", "area", "ethnicity", "ethnic_group", "sex", "age_band", "category"],
+    "cpp_repeat_local_pct": ["la", "area", "ethnicity", "ethnic_group", "sex", "age_band", "category"],
     "cpp_repeat_2y_pct": ["la", "area", "ethnicity", "ethnic_group", "sex", "age_band", "category"],
     "cpp_ended_2y_pct": ["la", "area", "ethnicity", "ethnic_group", "sex", "age_band", "category"],
     "cpp_open_2y_pct": ["la", "area", "ethnicity", "ethnic_group", "sex", "age_band", "category"],
@@ -90,7 +91,8 @@ class Tables:
     def _history_flags(self) -> None:
         p = self.plans
         first_start = p.groupby("child_key")["start_date"].transform("min")
-        p["repeat"] = (p["number_of_previous_cpp"].fillna(0) >= 1) | (p["start_date"] > first_start)
+        p["repeat"] = p["number_of_previous_cpp"].fillna(0) >= 1  # DfE D3 reading
+        p["repeat_local"] = p["repeat"] | (p["start_date"] > first_start)  # or an earlier plan in our data
         pairs = p[["child_key", "plan_key", "start_date"]].merge(
             p.loc[p["end_date"].notna(), ["child_key", "start_date", "end_date"]],
             on="child_key",
@@ -124,7 +126,8 @@ def _reviewed_in_time(t: Tables, start: pd.Timestamp, end: pd.Timestamp) -> pd.D
     later_late = previous.notna() & (r["review_date"] > previous + pd.DateOffset(months=6))
     r = r.assign(late=first_late | later_late)
     per_plan = r.groupby("plan_key").agg(any_late=("late", "any"), latest=("review_date", "max"))
-    ok = per_plan.index[~per_plan["any_late"] & (per_plan["latest"] >= end - pd.DateOffset(months=6))]
+    next_due = per_plan["latest"] + pd.DateOffset(months=6)
+    ok = per_plan.index[~per_plan["any_late"] & (next_due >= end + pd.Timedelta(days=1))]
     return eligible.assign(numerator=eligible["plan_key"].isin(ok).astype(int), denominator=1)
 
 
@@ -133,20 +136,25 @@ def unit_rows(t: Tables, indicator_id: str, start: pd.Timestamp, end: pd.Timesta
     plans = t.plans
     if indicator_id in AT_END:
         return _latest_per_child(_open_at(plans, end)).assign(numerator=1, denominator=0)
-    if indicator_id == "cpp_open_2y_pct":
+    if indicator_id == "cpp_open_2y_pct":  # children, on a plan since their earliest open plan started
         units = _open_at(plans, end)
-        return units.assign(numerator=((end - units["start_date"]).dt.days >= 730).astype(int), denominator=1)
+        first = units.groupby("child_key")["start_date"].transform("min")
+        units = _latest_per_child(units.assign(first_start=first))
+        days = (end - units["first_start"]).dt.days + 1
+        return units.assign(numerator=(days > 729).astype(int), denominator=1)
     started = plans[(plans["start_date"] >= start) & (plans["start_date"] <= end)]
     if indicator_id == "cpp_starts":
         return started.assign(numerator=1, denominator=0)
     if indicator_id == "cpp_repeat_pct":
         return started.assign(numerator=started["repeat"].astype(int), denominator=1)
+    if indicator_id == "cpp_repeat_local_pct":
+        return started.assign(numerator=started["repeat_local"].astype(int), denominator=1)
     if indicator_id == "cpp_repeat_2y_pct":
         return started.assign(numerator=started["repeat_2y"].astype(int), denominator=1)
     if indicator_id == "cpp_ended_2y_pct":
         ended = plans[(plans["end_date"] >= start) & (plans["end_date"] <= end)]
         days = (ended["end_date"] - ended["start_date"]).dt.days
-        return ended.assign(numerator=(days >= 730).astype(int), denominator=1)
+        return ended.assign(numerator=(days + 1 > 729).astype(int), denominator=1)
     if indicator_id == "cpp_reviewed_in_time_pct":
         return _reviewed_in_time(t, start, end)
     if indicator_id == "icpc_15wd_pct":

@@ -10,7 +10,17 @@ import pandas as pd
 
 import indicators
 from dashboard.state import BREAKDOWN_LABELS, ViewState
-from indicators.disclosure import display, suppress
+from indicators.board import (  # noqa: F401  (re-exported: the pages, the report and the walk use them)
+    PERIOD_NOTE,
+    SHARED_COUNTS,
+    TOGETHER,
+    SuppressedBreakdown,
+    _suppress_keeping_totals,
+    is_flow,
+    suppressed_breakdown,
+    trend,
+)
+from indicators.disclosure import display
 from indicators.registry import Indicator
 
 RAG_WORDS = {
@@ -52,6 +62,8 @@ class IndicatorView:
     spc_text: str = ""
     variation_icon: str | None = None
     assurance_icon: str = "none"
+    period_note: str = ""  # how periods are published for this role (shown under the trend table)
+    breakdown_note: str = ""  # why the breakdown has no rows, when a rule (not the data) says so
 
 
 def fmt(ind: Indicator, value, suppressed: bool) -> str:
@@ -89,10 +101,14 @@ def indicator_view(
             message="No loaded data covers this indicator at this frequency "
             "yet. Try another frequency, or load more returns.",
         )
-    trend = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
-    view = IndicatorView(ind, state, las, periods, trend, None, None, ind.short_title)
+    view = IndicatorView(
+        ind, state, las, periods, trend(ind.id, shown, la, role, warehouse), None, None, ind.short_title
+    )
+    if role != "analyst" and is_flow(ind) and state.freq != "year":
+        view.period_note = PERIOD_NOTE
     if by:
         part = suppressed_breakdown(ind.id, [shown[-1]], la, by, role, warehouse)
+        view.breakdown_note = part.note
         if by == "area":
             _add_area_views(view, part.raw, part.cells, warehouse)
         if by in ("ethnicity", "ethnic_group") and ind.unit == "count":
@@ -117,146 +133,6 @@ def indicator_view(
         for i, r in enumerate(view.trend.itertuples())
     ]
     return view
-
-
-# Counts that more than one indicator shows (a numerator here, a denominator there). A cell withheld in
-# one table must be withheld wherever the same count is shown, or another page gives it away; so each
-# shared count is suppressed once as a count of its own, and every indicator that shows it starts from
-# those withheld cells. tests/integration/test_disclosure_walk.py finds shared counts from the data and
-# fails if one is missing here.
-SHARED_COUNTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "children on a plan": (
-        ("cpp_at_end", "numerator"),
-        ("cpp_rate_per_10k", "numerator"),
-        ("cpp_open_2y_pct", "denominator"),
-        ("cpp_by_category", "numerator"),
-    ),
-    "plans starting": (
-        ("cpp_starts", "numerator"),
-        ("cpp_repeat_pct", "denominator"),
-        ("cpp_repeat_2y_pct", "denominator"),
-    ),
-    "child deaths notified": (("cdop_deaths", "numerator"), ("cdop_rate_per_100k", "numerator")),
-    "child death reviews completed": (
-        ("cdop_modifiable_pct", "denominator"),
-        ("cdop_review_12m_pct", "denominator"),
-        ("cdop_review_median_days", "denominator"),
-    ),
-}
-# Breakdowns suppressed together, so that ethnicity codes are checked within their ethnic group's row
-# (indicators.disclosure.NESTED) and both pages withhold the same cells.
-TOGETHER = {"ethnicity": ("ethnicity", "ethnic_group"), "ethnic_group": ("ethnicity", "ethnic_group")}
-
-
-@dataclass
-class SuppressedBreakdown:
-    raw: pd.DataFrame  # the breakdown's rows as computed (for funnel limits and rates; never shown as is)
-    total: pd.DataFrame  # the total rows, one per period, as the trend shows them
-    cells: pd.DataFrame  # the breakdown's rows, suppressed (none for a period withheld whole)
-
-
-def suppressed_breakdown(
-    indicator_id: str, periods: list[str], la: str | None, by: str, role: str, warehouse=None
-) -> SuppressedBreakdown:
-    """One breakdown at these periods as `role` may see it.
-
-    The breakdown is suppressed together with its total (and ethnicity with ethnic group), starting
-    from the cells withheld in any count it shares with other indicators (SHARED_COUNTS). The total is
-    shown as the trend shows it. Where the breakdown could only be protected by withholding a total
-    that the trend publishes (every non-zero cell is withheld and their sum still pins them down, e.g.
-    six deaths in six areas), the breakdown of that period is withheld whole: no rows at all, since a
-    listed group is known not to be zero. suppress() works per indicator, period and LA, so many
-    periods at once give the same result as one at a time."""
-    ind = indicators.get(indicator_id)
-    raw = indicators.values(indicator_id, periods, la, by, warehouse)
-    frame = _breakdown_frame(indicator_id, periods, la, by, warehouse, raw)
-    withheld, whole = frozenset(), frozenset()
-    for members in SHARED_COUNTS.values():
-        if ind.id in dict(members) and role != "analyst":
-            cells, periods_ = _shared_withheld(members, periods, la, by, role, warehouse)
-            withheld, whole = withheld | cells, whole | periods_
-    shown, _ = _suppress_keeping_totals(frame, role, withheld, whole)
-    return SuppressedBreakdown(
-        raw,
-        shown[shown["breakdown"] == "total"].reset_index(drop=True),
-        shown[shown["breakdown"] == by].reset_index(drop=True),
-    )
-
-
-def _breakdown_frame(indicator_id, periods, la, by, warehouse, raw=None) -> pd.DataFrame:
-    """The total rows, then the rows of `by` and of the breakdowns suppressed with it."""
-    ind = indicators.get(indicator_id)
-    parts = [indicators.values(indicator_id, periods, la, None, warehouse)]
-    for b in TOGETHER.get(by, (by,)):
-        if b == by and raw is not None:
-            parts.append(raw)
-        elif b in ind.breakdowns:
-            parts.append(indicators.values(indicator_id, periods, la, b, warehouse))
-    return pd.concat(parts, ignore_index=True)
-
-
-def _shared_withheld(members, periods, la, by, role, warehouse) -> tuple[frozenset, frozenset]:
-    """A shared count suppressed as a count of its own, from the member that has the most of the
-    breakdowns suppressed with `by` (the same for all members): the (period, LA, breakdown, group) of
-    its withheld cells and the (period, LA) withheld whole, which every member withholds too. Cached
-    per warehouse file: every member's page asks for the same."""
-    labels = tuple(p if isinstance(p, str) else p.label for p in periods)
-    wh = str(warehouse) if warehouse else None
-    return _shared_withheld_cached(
-        indicators.store.warehouse_version(warehouse), members, labels, la, by, role, wh
-    )
-
-
-@lru_cache(maxsize=4096)
-def _shared_withheld_cached(version, members, labels, la, by, role, warehouse) -> tuple[frozenset, frozenset]:
-    wanted = TOGETHER.get(by, (by,))
-    having = [(i, d) for i, d in members if by in indicators.get(i).breakdowns]
-    if not having:
-        return frozenset(), frozenset()
-    source, dim = max(having, key=lambda m: sum(b in indicators.get(m[0]).breakdowns for b in wanted))
-    frame = _breakdown_frame(source, list(labels), la, by, warehouse)
-    count = pd.to_numeric(frame[dim], errors="coerce")
-    frame = frame.assign(
-        indicator_id="shared count", numerator=count, denominator=None, value=count, unit="count"
-    )
-    shown, whole = _suppress_keeping_totals(frame, role, frozenset(), frozenset())
-    hidden = shown[shown["suppressed"] & (shown["breakdown"] != "total")]
-    return frozenset(_keys(hidden, ("period", "la_code", "breakdown", "group"))), whole
-
-
-def _keys(frame: pd.DataFrame, columns: tuple[str, ...]):
-    return zip(*(frame[c].tolist() for c in columns), strict=True)
-
-
-def _suppress_keeping_totals(
-    frame: pd.DataFrame, role: str, withheld: frozenset, whole: frozenset
-) -> tuple[pd.DataFrame, frozenset]:
-    """suppress() with the `withheld` cells withheld first and the (period, LA) in `whole` left with
-    their totals only; then any other period whose total only the breakdown withholds (the trend,
-    which suppresses totals on their own, shows it) keeps its total and loses its cells. Returns the
-    suppressed frame and every (period, LA) withheld whole."""
-    if role == "analyst":
-        return suppress(frame, role), frozenset()
-    if whole:
-        inside = np.fromiter((k in whole for k in _keys(frame, ("period", "la_code"))), dtype=bool)
-        frame = frame[(frame["breakdown"] == "total").to_numpy() | ~inside].reset_index(drop=True)
-    cells = (frame["breakdown"] != "total").to_numpy()
-    forced = None
-    if withheld:
-        keys = _keys(frame, ("period", "la_code", "breakdown", "group"))
-        forced = np.fromiter((k in withheld for k in keys), dtype=bool, count=len(frame)) & cells
-    shown = suppress(frame, role, withheld=forced)
-    totals = np.flatnonzero(~cells)
-    alone = suppress(frame.iloc[totals], role)
-    restore = totals[shown["suppressed"].to_numpy()[totals] & ~alone["suppressed"].to_numpy()]
-    if not len(restore):
-        return shown, whole
-    lost = frozenset(_keys(frame.iloc[restore], ("period", "la_code")))
-    gone = cells & np.fromiter((k in lost for k in _keys(frame, ("period", "la_code"))), dtype=bool)
-    put_back = shown.index[restore]
-    for col in ("numerator", "denominator", "value", "suppressed"):
-        shown.loc[put_back, col] = alone.loc[put_back, col].to_numpy()
-    return shown[~gone].reset_index(drop=True), whole | lost
 
 
 def sort_groups(cells: pd.DataFrame) -> pd.DataFrame:

@@ -33,7 +33,8 @@ def target_book():
 
 
 def _with_targets(df: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
-    """Target (in words) for every row; RAG only for totals (a group has no target of its own)."""
+    """Target (in words) for every row; RAG only for totals (a group has no target of its own), on the
+    value as displayed (rounded to the indicator's decimals)."""
     book = target_book()
     keys = df[["la_code", "period_end"]].drop_duplicates()
     described, rated = {}, {}
@@ -42,7 +43,7 @@ def _with_targets(df: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     targets = [described[(la, end)] for la, end in zip(df["la_code"], df["period_end"], strict=True)]
     for i, (target, value, breakdown) in enumerate(zip(targets, df["value"], df["breakdown"], strict=True)):
         if breakdown == "total":
-            rated[i] = rag(None if pd.isna(value) else value, target, indicator.polarity)
+            rated[i] = rag(None if pd.isna(value) else value, target, indicator.polarity, indicator.decimals)
     words = {id(t): t.describe() for t in targets if t is not None}
     return df.assign(
         target=[words[id(t)] if t is not None else None for t in targets],

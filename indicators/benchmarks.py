@@ -57,9 +57,10 @@ PARITY_HINTS = {
     "cpp_rate_per_10k": "the population denominator: DfE's later releases use ONS estimates "
     "rebased after Census 2021; compare cpp_at_end first",
     "cpp_starts": "plans added or start dates corrected after the census return was submitted",
-    "cpp_repeat_pct": "DfE counts a previous plan 'ever' from NumberOfPreviousCPP as returned; check "
-    "blank NumberOfPreviousCPP and plans whose history is not in the loaded returns",
-    "cpp_ended_2y_pct": "start or end dates corrected after the return (durations of 730+ days)",
+    "cpp_repeat_pct": "DfE counts a previous plan 'ever' from NumberOfPreviousCPP as returned, as this "
+    "does; check blank NumberOfPreviousCPP (counted as no previous plan) and corrected returns",
+    "cpp_ended_2y_pct": "start or end dates corrected after the return (durations of more than "
+    "729 days, counting both ends)",
     "cpp_open_2y_pct": "start dates corrected after the return, or plans ended late in the system",
     "cpp_reviewed_in_time_pct": "review dates entered or corrected after the return, and the "
     "calendar-month timescale rules",

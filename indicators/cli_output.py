@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import api
+from indicators.board import BREAKDOWN_YEARS_ONLY, is_flow, suppressed_breakdown, trend
 from indicators.disclosure import suppress
 from indicators.periods import parse_period
 from indicators.registry import registry
@@ -46,15 +47,29 @@ def indicator_rows(
     for ind in registry().values():
         if by and by not in ind.breakdowns:
             continue
-        frames.append(api.values(ind.id, [target], la, by, warehouse))
+        if role == "analyst":
+            frames.append(suppress(api.values(ind.id, [target], la, by, warehouse), role))
+        elif by:  # as the dashboard: with its total, shared counts, and whole years for period counts
+            frames.append(suppressed_breakdown(ind.id, [target], la, by, role, warehouse).cells)
+        else:  # as the dashboard's trend: every frequency decided together
+            frames.append(trend(ind.id, [target], la, role, warehouse))
     if not frames:
         raise ValueError(f"no indicator can be broken down by {by!r}")
-    df = suppress(pd.concat(frames, ignore_index=True), role)  # type: ignore[arg-type]
+    df = pd.concat(frames, ignore_index=True)
+    df.loc[df["suppressed"].astype(bool), "rag"] = "none"  # a RAG would hint at a withheld value
     df["value"] = [
         None if v is None or pd.isna(v) else round(float(v), registry()[i].decimals + 1)
         for v, i in zip(df["value"], df["indicator_id"], strict=True)
     ]
     return df
+
+
+def board_notes(period: str | None, by: str | None, role: str) -> list[str]:
+    """What the board's output leaves out by rule (printed on stderr, so the output stays a table)."""
+    if role != "board" or not by or period is None or parse_period(period).kind == "year":
+        return []
+    flows = [i.id for i in registry().values() if is_flow(i) and by in i.breakdowns]
+    return [f"{BREAKDOWN_YEARS_ONLY} Not broken down here: {', '.join(flows)}."] if flows else []
 
 
 def render(df: pd.DataFrame, fmt: str) -> str:

@@ -159,3 +159,95 @@ def display(value, decimals: int, suppressed: bool, unit: str = "count") -> str:
         return "-"
     text = f"{value:,.{decimals}f}"
     return f"{text}%" if unit == "percent" else text
+
+
+NOT_COVERED = "not covered by loaded data"
+FINER = {"year": "quarter", "quarter": "month"}
+
+
+def period_withheld(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows of one count over time the board may not see, deciding every frequency at once.
+
+    For a measure counted over a period (events dated in it: plans starting, plans ending, deaths
+    notified), a year is the sum of its quarters and of its months, a quarter of its months, and a
+    rolling 12 months of its months, so a withheld period could be read from the others (a year's
+    plans starting minus three published quarters is the fourth). `frame` is one series (one indicator,
+    LA, breakdown and group) at every period of every frequency, with `frequency`, `period_start`,
+    `period_end`, `numerator`, `denominator`, `value`, `unit` and `status`. Returns one bool per row:
+
+    * a period with no covering period published above it (a year; a quarter or month whose year the
+      loaded data does not cover) is withheld when its numerator or denominator (or a count's value)
+      is 1-5, as in suppress();
+    * the quarters of a published year are published all together, or not at all: only if none of
+      them is 1-5. Likewise the months of a published quarter. Below a withheld or unpublished period
+      nothing is published. So every withheld period sits in a group of at least three unknowns whose
+      sum is all that is known (a year's four quarters, a quarter's three months);
+    * a rolling 12 months is published only when all 12 of its months are.
+
+    Coarser periods are preferred: a year of small numbers is shown by year only. Rows the loaded data
+    does not cover are left as they are (their value is missing, not withheld).
+    """
+    n = len(frame)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    count_rows = (frame["unit"] == "count").to_numpy()
+    small = _small(frame["numerator"]) | _small(frame["denominator"]) | (count_rows & _small(frame["value"]))
+    covered = (frame["status"] != NOT_COVERED).to_numpy()
+    kinds = frame["frequency"].tolist()
+    starts = [pd.Timestamp(d).date() for d in frame["period_start"]]
+    ends = [pd.Timestamp(d).date() for d in frame["period_end"]]
+    at = {(k, s): i for i, (k, s) in enumerate(zip(kinds, starts, strict=True))}
+    months = {(s.year, s.month): i for (k, s), i in at.items() if k == "month"}
+    hidden = np.zeros(n, dtype=bool)
+
+    def children(i: int) -> list[int | None]:
+        s, e, kind = starts[i], ends[i], FINER[kinds[i]]
+        step = 3 if kind == "quarter" else 1
+        out, y, m = [], s.year, s.month
+        while (y, m) <= (e.year, e.month):
+            out.append(at.get((kind, s.replace(year=y, month=m, day=1))))
+            y, m = (y + (m + step - 1) // 12, (m + step - 1) % 12 + 1)
+        return out
+
+    def settle(i: int, parent_shown: bool, siblings_ok: bool, is_root: bool) -> None:
+        if is_root:
+            hidden[i] = covered[i] and bool(small[i])
+        else:
+            hidden[i] = not (parent_shown and siblings_ok)
+        if kinds[i] not in FINER:
+            return
+        kids = children(i)
+        ok = all(k is not None and covered[k] and not small[k] for k in kids)
+        for k in kids:
+            if k is not None:
+                settle(k, covered[i] and not hidden[i], ok, is_root=not covered[i])
+
+    roots = [i for i, k in enumerate(kinds) if k == "year"]
+    years = {(starts[i].year, starts[i].month) for i in roots}
+    roots += [  # quarters and months no year (or quarter) in the frame covers
+        i
+        for i, k in enumerate(kinds)
+        if (k == "quarter" and _fy(starts[i]) not in years)
+        or (k == "month" and _fy(starts[i]) not in years and at.get(("quarter", _q(starts[i]))) is None)
+    ]
+    for i in roots:
+        settle(i, True, True, is_root=True)
+    for i, k in enumerate(kinds):
+        if k == "rolling12" and covered[i]:
+            s = starts[i]
+            window = [
+                months.get(((s.year * 12 + s.month - 1 + j) // 12, (s.month - 1 + j) % 12 + 1))
+                for j in range(12)
+            ]
+            hidden[i] = any(m is None or hidden[m] or not covered[m] for m in window)
+    return hidden
+
+
+def _fy(d) -> tuple[int, int]:
+    """(year, month) of the start of the financial year containing `d`."""
+    return (d.year if d.month >= 4 else d.year - 1, 4)
+
+
+def _q(d):
+    """The first day of the quarter (Apr-Jun, ...) containing `d`."""
+    return d.replace(month=(d.month - 1) // 3 * 3 + 1, day=1)

@@ -22,6 +22,10 @@ value (as lower_better)
 context                    "none"                  "none"                      "none"
 =========================  ======================  ==========================  ===================
 
+The value rated is the value as displayed: with ``decimals`` (the indicator's), it is first rounded the way
+it is shown (:func:`as_displayed`), so a value shown as 15.0% is never red against a 10-15% band, and 95.0%
+against 100% with an amber margin of 5 is amber, not red.
+
 No target, or no value (None or NaN, e.g. suppressed), gives "none" whatever the polarity. A band means "in
 range is good" regardless of polarity: NI65 repeat plans that are too *low* can mean plans end too early,
 which is why that indicator is ``lower_better_not_zero`` and has a band target. With tolerance 0 a value
@@ -216,12 +220,20 @@ def load_targets(path: str | Path | None = None) -> TargetBook:
     return parse_targets(data, str(p))
 
 
-def rag(value: float | None, target: Target | None, polarity: Polarity) -> Rag:
-    """Red/amber/green for ``value`` against ``target`` (see the table in the module docstring)."""
+def as_displayed(value: float, decimals: int) -> float:
+    """``value`` rounded exactly as the pages, downloads and report print it (``f"{value:.{decimals}f}"``)."""
+    return float(f"{value:.{decimals}f}")
+
+
+def rag(value: float | None, target: Target | None, polarity: Polarity, decimals: int | None = None) -> Rag:
+    """Red/amber/green for ``value`` against ``target`` (see the table in the module docstring); with
+    ``decimals``, for the value as displayed at that many decimals."""
     if polarity not in POLARITIES:
         raise ValueError(f"Unknown polarity {polarity!r}: expected one of {', '.join(POLARITIES)}")
     if polarity == "context" or target is None or value is None or math.isnan(value):
         return "none"
+    if decimals is not None:
+        value = as_displayed(value, decimals)
     if target.band is not None:
         low, high = target.band
         distance = max(low - value, value - high, 0.0)

@@ -267,13 +267,15 @@ def indicators_cmd(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Print indicator values for one period."""
-    from indicators.cli_output import indicator_rows, render
+    from indicators.cli_output import board_notes, indicator_rows, render
 
     try:
         rows = indicator_rows(period, la, by, role, warehouse)
     except (ValueError, KeyError, FileNotFoundError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+    for note in board_notes(period, by, role):
+        typer.echo(f"note: {note}", err=True)
     typer.echo(render(rows, fmt))
 
 

@@ -150,6 +150,8 @@ def content(view) -> list:
         ),
         _downloads("trend"),
     ]
+    if view.period_note:
+        out.append(html.P(view.period_note, className="small text-muted"))
     out += _benchmarks(view)
     if view.breakdown is not None and view.breakdown.empty:
         label = BREAKDOWN_LABELS[view.state.by]
@@ -202,6 +204,8 @@ def content(view) -> list:
 
 def _empty_breakdown_words(view) -> str:
     """Why a breakdown has no rows: no cases, or withheld as a whole for the board."""
+    if view.breakdown_note:
+        return view.breakdown_note
     last = view.trend.iloc[-1] if not view.trend.empty else None
     if last is not None and not last.suppressed and (pd.isna(last.numerator) or last.numerator == 0):
         return f"There were no cases in {view.breakdown_period}, so there is nothing to break down."

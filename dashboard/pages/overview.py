@@ -13,8 +13,7 @@ from dashboard import ids
 from dashboard.pages.indicator import dom_id, unchanged_outputs
 from dashboard.palette import PRIMARY
 from dashboard.state import FREQUENCIES, ViewState, parse_query, to_query
-from dashboard.views import RAG_WORDS, benchmark_view, fmt
-from indicators.disclosure import suppress
+from dashboard.views import RAG_WORDS, benchmark_view, fmt, trend
 from indicators.spc import variation_text
 
 RAG_CLASS = {
@@ -49,7 +48,7 @@ def _scorecard_rows(
             continue
         end = state.end if state.end in periods else periods[-1]
         shown = periods[max(0, periods.index(end) - SPARK_POINTS + 1) : periods.index(end) + 1]
-        df = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
+        df = trend(ind.id, shown, la, role, warehouse)  # as the indicator page: every frequency at once
         last = df.iloc[-1]
         variation, assurance = _spc_icons(
             ind.id, la, periods[: periods.index(end) + 1], df["suppressed"].any(), warehouse

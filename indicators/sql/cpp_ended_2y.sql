@@ -1,5 +1,7 @@
 -- cpp_ended_2y_pct (NI64, D7): of plans that ENDED in the period, those that had lasted
--- 2 years or more, i.e. end date minus start date of at least 730 days.
+-- 2 years or more. DfE (D7 / LAIT CPPlans2yrs): "more than 729 calendar days including the day
+-- of cessation", so the days counted are end - start + 1 (both days on the plan) and the test is
+-- end - start + 1 > 729: a plan from 1 Apr 2021 to 31 Mar 2023 (729 days apart) counts.
 with periods as (
     select * from periods
 ),
@@ -19,7 +21,7 @@ ended as (
 final as (
     select
         period, la_code, child_key, plan_key, initial_category, latest_category,
-        case when date_diff('day', start_date, end_date) >= 730 then 1 else 0 end as numerator,
+        case when date_diff('day', start_date, end_date) + 1 > 729 then 1 else 0 end as numerator,
         1 as denominator
     from ended
 )

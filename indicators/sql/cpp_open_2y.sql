@@ -1,5 +1,9 @@
--- cpp_open_2y_pct (D5): of plans OPEN on the last day of the period, those that had run
--- 2 years or more by that day (period end minus start date of at least 730 days).
+-- cpp_open_2y_pct (D5): of CHILDREN on a plan on the last day of the period, those who had been
+-- on a plan continuously for 2 years or more by that day. A child with two overlapping open
+-- plans counts once (as in cpp_at_end, whose count is this denominator), and has been on a plan
+-- continuously since the earlier start. DfE (D5 / LAIT CPPlans2yrsActive): "more than 729
+-- calendar days", counting both the start day and the last day of the period, so the test is
+-- period end - start + 1 > 729. Categories are those of the latest plan, as in cpp_at_end.
 with periods as (
     select * from periods
 ),
@@ -17,12 +21,24 @@ open_at_end as (
         and (pl.end_date is null or pl.end_date > pe.period_end)
 ),
 
+one_per_child as (
+    select
+        period, la_code, child_key,
+        any_value(period_end) as period_end,
+        min(start_date) as first_start,
+        arg_max(plan_key, start_date) as plan_key,
+        arg_max(initial_category, start_date) as initial_category,
+        arg_max(latest_category, start_date) as latest_category
+    from open_at_end
+    group by period, la_code, child_key
+),
+
 final as (
     select
         period, la_code, child_key, plan_key, initial_category, latest_category,
-        case when date_diff('day', start_date, period_end) >= 730 then 1 else 0 end as numerator,
+        case when date_diff('day', first_start, period_end) + 1 > 729 then 1 else 0 end as numerator,
         1 as denominator
-    from open_at_end
+    from one_per_child
 )
 
 select * from final

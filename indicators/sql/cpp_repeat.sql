@@ -1,5 +1,7 @@
--- cpp_repeat_pct (NI65): of plans starting in the period, those where the child had a plan
--- before at any time: NumberOfPreviousCPP >= 1, or an earlier plan for the child in our data.
+-- cpp_repeat_pct (NI65, DfE D3): of plans starting in the period, those that are a second or
+-- subsequent plan as the LA returned it: NumberOfPreviousCPP >= 1 (missing counts as 0). This is
+-- the DfE reading, compared with D3. The local reading that also counts an earlier plan for the
+-- child in the loaded data is cpp_repeat_local_pct (cpp_repeat_local.sql).
 with periods as (
     select * from periods
 ),
@@ -10,27 +12,16 @@ plans as (
     from cp_plans
 ),
 
-with_history as (
-    select
-        p.*,
-        exists (
-            select 1 from plans as earlier
-            where earlier.child_key = p.child_key and earlier.start_date < p.start_date
-        ) as earlier_plan_in_data
-    from plans as p
-),
-
 started as (
-    select pe.label as period, h.*
+    select pe.label as period, p.*
     from periods as pe
-    join with_history as h on h.start_date between pe.period_start and pe.period_end
+    join plans as p on p.start_date between pe.period_start and pe.period_end
 ),
 
 final as (
     select
         period, la_code, child_key, plan_key, initial_category, latest_category,
-        case when coalesce(number_of_previous_cpp, 0) >= 1 or earlier_plan_in_data then 1 else 0 end
-            as numerator,
+        case when coalesce(number_of_previous_cpp, 0) >= 1 then 1 else 0 end as numerator,
         1 as denominator
     from started
 )

@@ -1,8 +1,11 @@
 -- cpp_reviewed_in_time_pct (NI67, D6): children on a plan at period end who had been on it
 -- for at least 3 months, and whether every review was in time:
 --   first review <= start + 3 calendar months; each later review <= previous + 6 months;
---   latest review >= period end - 6 months. DuckDB month arithmetic clamps to month end
---   (31 Aug + 6 months = 28/29 Feb), matching indicators.periods.add_months.
+--   latest review + 6 months >= the day after the period end (the next review is not yet
+--   overdue on the last day). DuckDB month arithmetic clamps to month end (31 Aug + 6 months =
+--   28/29 Feb), matching indicators.periods.add_months. The test is written from the review
+--   forwards, not from the period end backwards: a review on 30 Sep is due again by 30 Mar, so
+--   it is one day overdue on 31 Mar, although 31 Mar - 6 months is 30 Sep.
 with periods as (
     select * from periods
 ),
@@ -63,7 +66,7 @@ final as (
         case
             when t.plan_key is not null
                 and not t.any_late
-                and t.latest_review >= t.period_end - interval 6 month
+                and t.latest_review + interval 6 month >= t.period_end + interval 1 day
             then 1 else 0
         end as numerator,
         1 as denominator

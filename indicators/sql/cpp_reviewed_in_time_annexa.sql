@@ -1,6 +1,6 @@
 -- cpp_reviewed_in_time_annexa_pct: the NI67 approximation from Annex A List 7 extracts, for
 -- periods ending on an extract date. Only the latest review date is known, so the test is:
--- latest review >= period end - 6 months, and a plan under 9 months old must have had a review
+-- latest review + 6 months >= the day after the period end (as NI67), and a plan under 9 months old must have had a review
 -- within 3 months of its start.
 with periods as (
     select * from periods
@@ -32,7 +32,7 @@ final as (
         period, la_code, child_key, plan_key, initial_category, latest_category,
         case
             when last_review_date is null then 0
-            when last_review_date < period_end - interval 6 month then 0
+            when last_review_date + interval 6 month < period_end + interval 1 day then 0
             when start_date + interval 9 month > period_end
                 and last_review_date > start_date + interval 3 month then 0
             else 1

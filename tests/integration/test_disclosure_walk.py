@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -68,8 +69,10 @@ from dash import dcc, html
 import indicators
 from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, to_query
 from dashboard.views import SHARED_COUNTS
+from indicators.board import is_flow
 from indicators.disclosure import NESTED, SUPPRESSED
 from tests.demo_warehouse import ROOT, SAFEGUARDING, build_demo_warehouse
+from tests.integration.period_audit import PeriodAudit
 
 ROLE = "board"
 QUARTER = "2022-23-Q4"  # the report's quarter (as in test_report.py)
@@ -130,6 +133,7 @@ class Walk:
     pdf_lines: int = 0
     withheld_whole: int = 0
     linked_quantities: int = 0
+    audit: PeriodAudit = field(default_factory=PeriodAudit)  # rule 3: across periods
     downloads: int = 0
     xlsx_files: int = 0
     breakdown_download_frames: int = 0
@@ -466,6 +470,7 @@ def breakdown_cells(walk: Walk, ind, freq: str, la: str, by: str, periods: list[
     )
     truth = truth.merge(cells[["period", "group", "hidden"]], how="left", on=["period", "group"])
     truth["seen"] = truth["hidden"].eq(False)  # listed and not withheld
+    walk.audit.add("dashboard breakdown", board.cells, board.raw, ind.unit, is_flow(ind))
     return cells, totals, truth
 
 
@@ -625,6 +630,52 @@ def walk_cdop_tables(walk: Walk, cdop_views: list) -> None:
                 walk.fail(f"/cdop?la={view.la} backlog: {row}")
 
 
+# ------------------------------------------------------------------------------------------ across periods
+
+
+def walk_periods(walk: Walk, views: list, by_periods: int = 2) -> None:
+    """Rule 3 (tests/integration/period_audit.py): the trend tables the pages rendered (every period of
+    every frequency; the downloads and the report's trend tables are built from the same rows), the
+    CLI's board rows (`indicator_rows` and `render`, the code `safeguarding indicators --role board`
+    runs) at every period of every frequency, and by every breakdown at every year and the last
+    `by_periods` quarters and months. The breakdown tables at every period were added by
+    breakdown_cells."""
+    from indicators.cli_output import indicator_rows, render
+
+    inds = indicators.registry()
+    done = set()
+    for view in views:
+        ind, state = view.indicator, view.state
+        if (ind.id, state.freq, state.la) in done:
+            continue
+        done.add((ind.id, state.freq, state.la))
+        periods = view.trend["period"].tolist()
+        truth = indicators.values(ind.id, periods, state.la, None)
+        walk.audit.add("dashboard trend", view.trend, truth, ind.unit, is_flow(ind))
+    for la in indicators.api.local_authorities():
+        for freq in FREQUENCIES:
+            labels = [p.label for p in indicators.available_periods(freq, la)]
+            asks = [(p, None) for p in labels]
+            last = labels if freq == "year" else labels[-by_periods:]
+            asks += [(p, by) for p in last for by in BREAKDOWN_LABELS if by != "la"]
+            for period, by in asks:
+                try:
+                    text = render(indicator_rows(period, la, by, ROLE, None), "json")
+                except ValueError:  # no indicator has this breakdown
+                    continue
+                shown = pd.DataFrame(json.loads(text))
+                truth = indicator_rows(period, la, by, "analyst", None)
+                walk.counted["cli outputs"] += 1
+                for ind_id, part in truth.groupby("indicator_id", sort=False):
+                    mine = shown[shown["indicator_id"] == ind_id] if len(shown) else shown
+                    walk.audit.add("cli", mine, part, inds[ind_id].unit, is_flow(inds[ind_id]))
+    found, stats = walk.audit.recoverable()
+    walk.counted.update({f"period {k}": v for k, v in stats.items()})
+    for f in found[:40]:
+        walk.fail(f"across periods: {f}")
+    walk.counted["period recoverable"] = len(found)
+
+
 # ----------------------------------------------------------------------------------------------- report
 
 
@@ -742,6 +793,7 @@ def test_board_sees_no_count_of_1_to_5_and_no_recoverable_cell(demo, monkeypatch
         walk_downloads(walk, views, cdop_views)
         walk_cdop_tables(walk, cdop_views)
         walk_breakdowns(walk, views)
+        walk_periods(walk, views)
         walk_report(walk, report, report_dir)
     finally:
         if report.poll() is None:
@@ -759,7 +811,10 @@ def test_board_sees_no_count_of_1_to_5_and_no_recoverable_cell(demo, monkeypatch
         f"(CSV, and {walk.xlsx_files} distinct XLSX, written and read back: {c['download cells']} cells) "
         f"and {walk.breakdown_download_frames} per-period breakdown export frames; report: "
         f"{c['report tables']} HTML tables ({c['report count cells']} counts), {walk.pdf_lines} PDF table "
-        f"lines; {c['withheld cells']} cells withheld (c) in all; {len(walk.problems)} problems"
+        f"lines; {c['withheld cells']} cells withheld (c) in all; across periods: {c['period series']} "
+        f"series, {c['cli outputs']} CLI outputs, {c['period withheld']} withheld cells "
+        f"({c['period withheld_small']} of 1-5), {c['period linear_programmes']} linear programmes, "
+        f"{c['period recoverable']} recoverable; {len(walk.problems)} problems"
     )
     assert not walk.problems, "\n".join(walk.problems[:60])
     # Not vacuous: the walk saw what it should have.
@@ -785,6 +840,82 @@ def test_board_sees_no_count_of_1_to_5_and_no_recoverable_cell(demo, monkeypatch
     assert c["report tables"] >= 5 and c["report count cells"] > 0 and walk.pdf_lines > 0
     assert walk.nested_tables > 1000 and walk.linked_quantities > 0
     assert walk.cdop_breakdowns >= 3 * len(cdop_views)
+
+
+def test_period_audit_catches_the_old_per_period_suppression(demo, monkeypatch):
+    """Rule 3 can fail: with the old behaviour (every period suppressed on its own, and breakdowns of
+    period counts at every frequency) the audit finds withheld counts of 1-5 that other periods of the
+    same count give away, e.g. a year less three published quarters."""
+    import indicators.board as board
+
+    monkeypatch.setattr(board, "is_flow", lambda ind: False)  # the code before the period rule
+    indicators.api.warm_cache(frequencies=tuple(FREQUENCIES))
+    audit = PeriodAudit()
+    la = "856"
+    for ind_id in ("cpp_starts", "cpp_repeat_pct", "cpp_ended_2y_pct"):
+        ind = indicators.get(ind_id)
+        for freq in FREQUENCIES:
+            periods = [p.label for p in indicators.available_periods(freq, la, None, ind_id)]
+            shown = board.trend(ind_id, periods, la, ROLE)
+            audit.add("trend", shown, indicators.values(ind_id, periods, la, None), ind.unit, True)
+            for by in ("area", "ethnic_group", "sex", "category"):
+                part = board.suppressed_breakdown(ind_id, periods, la, by, ROLE)
+                audit.add("breakdown", part.cells, part.raw, ind.unit, True)
+    found, stats = audit.recoverable()
+    by_kind = Counter(f.split("'")[5] for f in found)  # the breakdown of each recovered cell
+    print(f"\nOld behaviour, 3 indicators: {len(found)} counts of 1-5 recovered {dict(by_kind)}; {stats}")
+    assert len(found) > 0
+    assert any("cpp_starts" in f and "'area'" in f for f in found)
+
+
+def test_cli_board_breakdowns_keep_shared_counts_withheld(demo):
+    """`safeguarding indicators --role board --by X` at every year and every breakdown: within one
+    output, a count that several indicators show (SHARED_COUNTS) counts as seen for a group if any of
+    them shows it; with the total published, the groups seen nowhere must not be exactly one, nor
+    pinned to 1 each. The issue's example (2016-17 by ethnic group: Unknown = 4 from cpp_at_end against
+    cpp_open_2y_pct's denominator) is one of these outputs, run through the real command."""
+    from indicators.board import trend
+    from indicators.cli_output import indicator_rows
+
+    run = subprocess.run(
+        [*SAFEGUARDING, "indicators", "--period", "2016-17", "--by", "ethnic_group", "--role", ROLE]
+        + ["--format", "json", "--warehouse", str(demo["warehouse"])],
+        env=demo["env"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    example = pd.DataFrame(json.loads(run.stdout))
+    la, checked, problems = "856", 0, []
+    for period in [p.label for p in indicators.available_periods("year", la)]:
+        for by in (b for b in BREAKDOWN_LABELS if b != "la"):
+            try:
+                shown = indicator_rows(period, la, by, ROLE, None)
+            except ValueError:
+                continue
+            if period == "2016-17" and by == "ethnic_group":
+                assert shown["suppressed"].tolist() == example["suppressed"].tolist()
+            for name, members in SHARED_COUNTS.items():
+                parts, total = [], None
+                for ind_id, dim in members:
+                    if by not in indicators.get(ind_id).breakdowns:
+                        continue
+                    raw = indicators.values(ind_id, [period], la, by)
+                    mine = shown[shown["indicator_id"] == ind_id].set_index("group")["suppressed"]
+                    parts.append(raw.assign(seen=raw["group"].map(mine).eq(False), true=raw[dim]))
+                    t = trend(ind_id, [period], la, ROLE)
+                    if not t["suppressed"].iloc[0]:
+                        total = float(indicators.values(ind_id, [period], la, None)[dim].iloc[0])
+                if not parts or total is None:
+                    continue
+                cells = pd.concat(parts).groupby("group").agg(seen=("seen", "any"), true=("true", "first"))
+                unseen = cells[~cells["seen"]]
+                checked += 1
+                if len(unseen) == 1 or (len(unseen) > 1 and unseen["true"].sum() - len(unseen) < 1):
+                    problems.append(f"{period} by {by}, {name}: {unseen['true'].to_dict()}")
+    print(f"\nCLI board breakdowns: {checked} shared-count tables checked, {len(problems)} problems")
+    assert checked > 50 and not problems, problems
 
 
 # ------------------------------------------------------------------------------- partner agency measures

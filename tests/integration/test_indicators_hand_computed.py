@@ -62,14 +62,21 @@ def test_rate_per_10k_uses_the_previous_mid_year_population(warehouse):
 
 
 def test_repeat_plans_ni65_ever(warehouse):
-    # Of the 8 starts, repeats are: B's second plan (NumberOfPreviousCPP 1, and B's first plan is
-    # in the data), M's second plan (previous 0, but M's 2022 plan is in the 2022-23 return) and
-    # N (previous 1, no earlier plan in our data) = 3 of 8 = 37.5%.
+    # DfE reading (D3): NumberOfPreviousCPP >= 1. Of the 8 starts: B's second plan (previous 1) and
+    # N (previous 1, no earlier plan in our data) = 2 of 8 = 25%. M's second plan says previous 0,
+    # so DfE does not count it although M's 2022 plan is in the 2022-23 return.
     row = value_row(warehouse, "cpp_repeat_pct")
+    assert (row.numerator, row.denominator) == (2, 8)
+    assert row.value == pytest.approx(25.0)
+    # The target band is 10-15%; 25 is well outside it.
+    assert row.rag == "red"
+
+
+def test_repeat_plans_ni65_local_reading_adds_earlier_plans_in_our_data(warehouse):
+    # Local reading: previous >= 1 OR an earlier plan in the loaded data: B, N and now M = 3 of 8.
+    row = value_row(warehouse, "cpp_repeat_local_pct")
     assert (row.numerator, row.denominator) == (3, 8)
     assert row.value == pytest.approx(37.5)
-    # The target band is 10-15%; 37.5 is well outside it.
-    assert row.rag == "red"
 
 
 def test_repeat_plans_within_two_years(warehouse):
@@ -83,18 +90,20 @@ def test_repeat_plans_within_two_years(warehouse):
 def test_ni64_plans_ended_lasting_two_years(warehouse):
     # Ended in 2023-24: B1 (97 days), C (31 Mar 2022 -> 31 Mar 2024 = 365 + 366 = 731),
     # E (1 Mar 2022 -> 29 Feb 2024 = 365 + 365 = 730), F (2 Mar 2022 -> 29 Feb 2024 = 729),
-    # M2 (101 days), N (183 days). >= 730 days: C and E = 2 of 6 = 33.3%.
+    # M2 (101 days), N (183 days). DfE: more than 729 days counting the day of cessation
+    # (end - start + 1 > 729): C, E and F = 3 of 6 = 50%.
     row = value_row(warehouse, "cpp_ended_2y_pct")
-    assert (row.numerator, row.denominator) == (2, 6)
-    assert row.value == pytest.approx(100 * 2 / 6)
+    assert (row.numerator, row.denominator) == (3, 6)
+    assert row.value == pytest.approx(50.0)
 
 
 def test_d5_open_plans_running_two_years(warehouse):
-    # Open at 31 Mar 2024: A, B2, D, G, H, I, K, L = 8. Run >= 730 days by then:
-    # G (31 Mar 2022: 731), H (1 Apr 2022: 730); I (2 Apr 2022: 729) does not = 2 of 8 = 25%.
+    # Children open at 31 Mar 2024: A, B2, D, G, H, I, K, L = 8. Run more than 729 days by then,
+    # counting the start day and 31 Mar (end - start + 1): G (31 Mar 2022: 732), H (1 Apr 2022:
+    # 731), I (2 Apr 2022: 730) = 3 of 8 = 37.5%.
     row = value_row(warehouse, "cpp_open_2y_pct")
-    assert (row.numerator, row.denominator) == (2, 8)
-    assert row.value == pytest.approx(25.0)
+    assert (row.numerator, row.denominator) == (3, 8)
+    assert row.value == pytest.approx(37.5)
 
 
 def test_ni67_reviews_in_timescale(warehouse):
@@ -103,8 +112,8 @@ def test_ni67_reviews_in_timescale(warehouse):
     # In time: A (1 Jul = 1 Apr + 3m; 1 Jan = 1 Jul + 6m), B2 (20 Feb exactly 3 months),
     # G (30 Jun, 30 Dec, 30 Jun, 30 Dec: each exactly on time), K (31 Aug = 31 May + 3m,
     # 29 Feb = 31 Aug + 6m clamped) = 4.
-    # Not: H (first review 5 Jul 2022, late long ago), I (last review 30 Jun 2023 is before
-    # 30 Sep 2023 = 31 Mar 2024 - 6m), L (1 Mar 2024 is a day after 29 Feb). 4 of 7.
+    # Not: H (first review 5 Jul 2022, late long ago), I (last review 30 Jun 2023 + 6m = 30 Dec
+    # 2023, before 1 Apr 2024), L (1 Mar 2024 is a day after 29 Feb). 4 of 7.
     row = value_row(warehouse, "cpp_reviewed_in_time_pct")
     assert (row.numerator, row.denominator) == (4, 7)
     assert row.value == pytest.approx(100 * 4 / 7)
@@ -130,10 +139,11 @@ def test_quarter_and_leap_month(warehouse):
     # Q4 starts (1 Jan - 31 Mar 2024): D only.
     assert value_row(warehouse, "cpp_starts", "2023-24-Q4").numerator == 1
     # February 2024 (29 days): at end (29 Feb) E and F have ended ON the day, so not open:
-    # A, B2, C, D, G, H, I, K, L = 9. Ended in February: E (730 days) and F (729) = 1 of 2.
+    # A, B2, C, D, G, H, I, K, L = 9. Ended in February: E (730 days) and F (729, so 730 counting
+    # the day of cessation) = 2 of 2.
     assert value_row(warehouse, "cpp_at_end", "2024-02").numerator == 9
     row = value_row(warehouse, "cpp_ended_2y_pct", "2024-02")
-    assert (row.numerator, row.denominator) == (1, 2)
+    assert (row.numerator, row.denominator) == (2, 2)
 
 
 def test_rolling_twelve_months_equals_the_financial_year_ending_in_march(warehouse):
@@ -195,5 +205,6 @@ def test_plan_ending_on_31_march_counts_as_ended_not_open(warehouse):
     assert parse_period(YEAR).end.isoformat() == "2024-03-31"
     ended = value_row(warehouse, "cpp_ended_2y_pct", by="sex")
     female = ended[ended["group"] == "Female"].iloc[0]
-    # Female plans ended in the year: B1, C, F, N = 4; of which >= 730 days: C = 1.
-    assert (female.numerator, female.denominator) == (1, 4)
+    # Female plans ended in the year: B1, C, F, N = 4; of which more than 729 days counting the
+    # day of cessation: C (732) and F (730) = 2.
+    assert (female.numerator, female.denominator) == (2, 4)

@@ -306,6 +306,41 @@ def test_rag_float_slack_at_the_edges() -> None:
     assert rag(100 * (29 / 100), _target(value=29), "higher_better") == "green"
 
 
+def test_rag_on_the_value_as_displayed() -> None:
+    # 15.04% is shown as 15.0% (one decimal): on a 10-15% band that is in range, not red.
+    band = _target(band=(10, 15))
+    assert rag(15.04, band, "lower_better_not_zero") == "red"  # unrounded: outside the band
+    assert rag(15.04, band, "lower_better_not_zero", decimals=1) == "green"  # shown 15.0%
+    assert rag(15.06, band, "lower_better_not_zero", decimals=1) == "red"  # shown 15.1%
+    assert rag(9.96, band, "lower_better_not_zero", decimals=1) == "green"  # shown 10.0%
+    # NI67: 100% with amber within 5. 94.96% is shown as 95.0%: amber, not red; 94.94% is 94.9%.
+    ni67 = _target(value=100, tolerance=5)
+    assert rag(94.96, ni67, "higher_better") == "red"
+    assert rag(94.96, ni67, "higher_better", decimals=1) == "amber"
+    assert rag(94.94, ni67, "higher_better", decimals=1) == "red"
+    # 99.96% is shown as 100.0%: green; 3.04% against "3% or lower" at one decimal is 3.0%: green.
+    assert rag(99.96, ni67, "higher_better", decimals=1) == "green"
+    assert rag(3.04, _target(value=3), "lower_better", decimals=1) == "green"
+    assert rag(3.05 + 1e-9, _target(value=3), "lower_better", decimals=1) == "red"  # shown 3.1%
+    # A count at 0 decimals: 2.4 is shown as 2.
+    assert rag(2.4, _target(value=2), "lower_better", decimals=0) == "green"
+
+
+def test_api_rates_the_displayed_value(monkeypatch) -> None:
+    """The analyst API (and so the pages, CLI and report) passes the indicator's decimals."""
+    import pandas as pd
+
+    from indicators import api
+    from indicators.registry import get
+
+    ind = get("cpp_reviewed_in_time_pct")  # 100% target, amber within 5, one decimal
+    df = pd.DataFrame(
+        {c: [None] for c in api.RESULT_COLUMNS if c not in ("target", "rag")}
+        | {"la_code": ["856"], "period_end": [date(2024, 3, 31)], "breakdown": ["total"], "value": [94.96]}
+    )
+    assert api._with_targets(df, ind)["rag"].tolist() == ["amber"]
+
+
 @given(st.floats(0, 100), st.floats(0, 100), st.floats(0, 20))
 def test_rag_mirror_image(value: float, target: float, tolerance: float) -> None:
     # lower_better at (v, t) rates the same as higher_better at (-v, -t): the mirror image.
