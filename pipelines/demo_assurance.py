@@ -293,8 +293,12 @@ def write_assurance_returns(out_dir: Path, seed: int = SEED) -> list[Path]:
         for case in range(1, cases + 1):
             for agency in decl.agencies:
                 for q in spec.audit_questions:
-                    weak = q.id == "q_info_shared" and agency.id in ("health", "probation")
-                    p = [0.05, 0.35, 0.45, 0.15] if weak and n == 0 else [0.15, 0.55, 0.25, 0.05]
+                    # Round 1: health and probation share information poorly; round 2 (after the
+                    # rapid review actions) they do better, but plans still do not make children safer.
+                    weak = (n == 0 and q.id == "q_info_shared" and agency.id in ("health", "probation")) or (
+                        n == 1 and q.id == "q_plan_outcome"
+                    )
+                    p = [0.05, 0.3, 0.5, 0.15] if weak else [0.15, 0.55, 0.25, 0.05]
                     grade = str(rng.choice(levels, p=p))
                     point = str(rng.choice(LEARNING)) if rng.random() < 0.1 else ""
                     audit.append(
