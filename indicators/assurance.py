@@ -144,7 +144,7 @@ def grade_distribution(round_id: str, by: str, role: str, warehouse=None) -> pd.
 
 
 def round_comparison(theme: str, warehouse=None) -> pd.DataFrame:
-    """Per round on the theme and question: grades given and the share graded good or better (%)."""
+    """Per round on the theme and question: grades given, how many good or better, and the share (%)."""
     df = audit_grades(warehouse)
     if df.empty:
         return pd.DataFrame(columns=["round_id", "audit_date", "question_id", "grades", "good_pct"])
@@ -157,7 +157,7 @@ def round_comparison(theme: str, warehouse=None) -> pd.DataFrame:
         .sort_values(["audit_date", "question_id"])
     )
     out["good_pct"] = out["good"] / out["grades"] * 100
-    return out.drop(columns="good").reset_index(drop=True)
+    return out.reset_index(drop=True)
 
 
 def learning_points(round_id: str | None = None, warehouse=None) -> pd.DataFrame:
