@@ -317,3 +317,39 @@ def test_good_workbooks_load_and_reload_changes_nothing(base, tmp_path, kind):
     after = _sha(warehouse)
     assert [r.status for r in ingest([good], warehouse, progress=None)] == ["unchanged"]
     assert _sha(warehouse) == after
+
+
+@pytest.mark.parametrize(
+    "kind, sheet", [("section11", "Section 11"), ("audit", "Case audit"), ("actions", "Actions")]
+)
+def test_template_command_writes_each_kind(tmp_path, kind, sheet):
+    import subprocess
+    import sys
+
+    out = tmp_path / f"{kind}.xlsx"
+    args = [sys.executable, "-m", "safeguarding.cli", "template", "--kind", kind, "--out", str(out)]
+    args += ["--agency", "police"] if kind == "section11" else []
+    done = subprocess.run(args, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    ws = load_workbook(out)[sheet]
+    header = [c.value for c in ws[1]]
+    assert header[0] == {"section11": "agency", "audit": "round_id", "actions": "action_id"}[kind]
+    if kind == "section11":
+        assert ws.max_row == 11 and ws["A2"].value == "police"  # one row per standard
+    if kind == "actions":
+        assert "What are we going to do" in header and "Who is responsible" in header
+
+
+def test_template_command_refuses_an_unknown_kind_or_agency(tmp_path):
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    base = [sys.executable, "-m", "safeguarding.cli", "template", "--out", str(tmp_path / "x.xlsx")]
+    bad_kind = subprocess.run([*base, "--kind", "survey"], capture_output=True, text=True, cwd=root)
+    assert bad_kind.returncode == 2 and "unknown template kind 'survey'" in bad_kind.stderr
+    bad_agency = subprocess.run(
+        [*base, "--kind", "section11", "--agency", "fire"], capture_output=True, text=True, cwd=root
+    )
+    assert bad_agency.returncode == 2 and "unknown agency 'fire'" in bad_agency.stderr
+    assert not (tmp_path / "x.xlsx").exists()
