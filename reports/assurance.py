@@ -32,15 +32,31 @@ def _owner(agency_id: str) -> tuple[str, str]:
     return ag.name, ag.lead
 
 
+def _first_dated(acts: pd.DataFrame, rounds: pd.DataFrame, warehouse) -> date | None:
+    """The earliest date in the assurance data: an action's last update (else due date), an audit
+    round or an s.11 challenge event."""
+    found = []
+    if not acts.empty:
+        found += list(pd.to_datetime(acts["last_update"].fillna(acts["due_date"])))
+    if not rounds.empty:
+        found += list(pd.to_datetime(rounds["audit_date"]))
+    s11 = a.s11_ratings(warehouse)
+    if not s11.empty:
+        found += list(pd.to_datetime(s11["challenge_date"].dropna()))
+    return min(found).date() if found else None
+
+
 def build_assurance_section(
-    role: str, warehouse: str | Path | None = None, today: date | None = None
+    role: str, warehouse: str | Path | None = None, today: date | None = None, quarter_end: date | None = None
 ) -> AssuranceSection | None:
-    """The sections as at `today` (overdue is judged on that day); None when nothing is loaded."""
+    """The sections as at `today` (overdue is judged on that day). None when nothing is loaded, or for a
+    report whose quarter ended before the first assurance record (the assurance data began later)."""
     as_at = today or date.today()
     acts = a.actions(as_at, warehouse)
     cycle, cells = a.s11_matrix(None, warehouse)
     rounds = a.audit_rounds(warehouse)
-    if acts.empty and not cells and rounds.empty:
+    first = _first_dated(acts, rounds, warehouse)
+    if first is None or (quarter_end is not None and quarter_end < first):
         return None
     spec = assurance()
     section = AssuranceSection(as_at=as_at, cycle=cycle, actions_total=len(acts))
@@ -56,7 +72,7 @@ def build_assurance_section(
                     name,
                     lead,
                     f"{pd.Timestamp(r.due_date):%d %b %Y}",
-                    f"{r.days_overdue}",
+                    f"{r.days_overdue} days",
                     a.status_label(r.status),
                 ]
             )

@@ -509,7 +509,7 @@ def build_report(
         ),
     )
     report.agencies = build_agency_section(quarter, role, wh, report.generated)
-    report.assurance = build_assurance_section(role, wh, report.generated)
+    report.assurance = build_assurance_section(role, wh, report.generated, report.quarter_end)
     return apply_commentary(report, commentary or {})
 
 

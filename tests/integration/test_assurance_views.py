@@ -158,3 +158,30 @@ def test_case_ids_are_stored_only_as_keyed_hashes(wh):
     assert len(keys) == 7
     assert Pseudonymiser(key).child_key("856", "audit:r1:C1") in keys
     assert not any(k.startswith("C") and len(k) < 4 for k in keys)
+
+
+def test_report_section_ranks_with_owners_and_is_left_out_before_the_data_began(wh):
+    from reports.assurance import build_assurance_section
+
+    # The first dated record is the 2025-26 challenge event, 20 November 2025.
+    assert build_assurance_section("board", wh, date(2026, 6, 1), date(2025, 11, 19)) is None
+    board = build_assurance_section("board", wh, date(2026, 6, 1), date(2025, 11, 20))
+    assert [r[1].split(":")[0] for r in board.overdue] == ["A3", "A1"]
+    assert board.overdue[0][3:7] == [
+        "Health (ICB and provider trusts)",
+        "Designated Nurse for Safeguarding Children",
+        "02 Mar 2026",
+        "91 days",
+    ]
+    assert [(r[1], r[2], r[4]) for r in board.below_good][0] == (
+        "Safeguarding policies and procedures that are known, used and reviewed",
+        "Health (ICB and provider trusts)",
+        "Inadequate",
+    )
+    assert board.weak_questions[0][3] == "c"  # 5 of 7 below good: counts of 1-5 withheld for the board
+    analyst = build_assurance_section("analyst", wh, date(2026, 6, 1), date(2026, 3, 31))
+    assert analyst.weak_questions[0][2:] == [
+        "Was information shared with partners promptly?",
+        "71% (5 of 7 grades)",
+        "Police",
+    ]
