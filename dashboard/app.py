@@ -12,7 +12,7 @@ from flask import Flask
 import indicators
 from dashboard import auth, ids, security
 from dashboard.audit import AuditLog
-from dashboard.pages import about, agencies, cdop, data_quality, indicator, overview
+from dashboard.pages import about, agencies, assurance, cdop, data_quality, indicator, overview
 from indicators.partners import partner_registry
 from indicators.store import WarehouseMissing, health_check
 from safeguarding.partners import declaration
@@ -29,6 +29,7 @@ PAGES = {
 }
 PAGES[cdop.PATH] = (cdop.TITLE, cdop.layout)  # Child deaths (CDOP)
 PAGES[agencies.PATH] = (agencies.TITLE, agencies.layout)  # Partner agencies (one page each below)
+PAGES[assurance.PATH] = (assurance.TITLE, assurance.layout)  # s.11, audits and actions (sub-pages below)
 
 
 def mark_warm() -> None:
@@ -173,7 +174,7 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
             agency_id = pathname.removeprefix(agencies.AGENCY_PREFIX).strip("/")
             if agency_id in {a.id for a in declaration().agencies}:
                 return agencies.agency_layout(agency_id, session_role(), search)
-        label, layout = PAGES.get(pathname, (None, None))
+        label, layout = PAGES.get(pathname) or assurance.SUBPAGES.get(pathname.rstrip("/"), (None, None))
         if layout is None:
             return html.Div(
                 [

@@ -301,6 +301,7 @@ def spc_series(
     """SPC (Making Data Count XmR) for one indicator's series, with declared annotations and
     rebase points and the target in force at the latest period. Returns (series, SpcResult)."""
     from indicators import spc
+    from indicators.assurance import action_notes
     from indicators.spc_config import notes_for
 
     indicator = get(indicator_id)
@@ -312,6 +313,7 @@ def spc_series(
     df = df[df["status"] != "not covered by loaded data"].reset_index(drop=True)
     la_code = la or (df["la_code"].iloc[0] if len(df) else None)
     annotations, rebases = notes_for(indicator_id, la_code)
+    annotations = annotations + action_notes(indicator_id, warehouse)  # linked actions' due dates
     target = None
     if len(df):
         target = target_book().target_for(indicator_id, la_code, df["period_end"].iloc[-1])

@@ -25,6 +25,8 @@ PARENT_TABLES += ("la_codes", "published_values", "statistical_neighbours")
 PARENT_TABLES += ("cdop_deaths", "cdop_extracts")
 # Partner agency returns (pipelines/partner_returns.py): the current return per agency and quarter.
 PARENT_TABLES += ("partner_values", "partner_returns")
+# Qualitative assurance returns (pipelines/assurance_returns.py): rounds after their grades.
+PARENT_TABLES += ("s11_ratings", "audit_grades", "audit_rounds", "actions")
 # Child-row tables built from child_rows.sql: table -> (parent table, parent key, date column).
 CHILD_ROW_TABLES: dict[str, tuple[str, str, str]] = {
     "assessments": ("cin_episodes", "episode_key", "start_date"),

@@ -39,7 +39,8 @@ def _has_list7(path: Path) -> bool:
 
 def detect_type(path: Path) -> str | None:
     """'cin_census', 'annex_a', 'area_lookup', 'area_population', 'ons_population', 'ees_csv',
-    'lait_parquet', 'statistical_neighbours', 'cdop', 'partner_return', or None."""
+    'lait_parquet', 'statistical_neighbours', 'cdop', 'partner_return', 's11_return',
+    'case_audit', 'action_plan', or None."""
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if head.startswith(b"PAR1"):
@@ -51,6 +52,10 @@ def detect_type(path: Path) -> str | None:
 
         if is_return_workbook(path):  # checked first: it refuses macros and zip bombs unopened
             return "partner_return"
+        from pipelines.assurance_cells import is_assurance_workbook
+
+        if assurance := is_assurance_workbook(path):  # s.11, case-file audit or action plan
+            return assurance
         if _has_list7(path):
             return "annex_a"
         from pipelines.cdop import is_cdop_workbook
@@ -73,6 +78,10 @@ def detect_type(path: Path) -> str | None:
 
     if is_return_header(columns):  # agency, measure_id and period columns
         return "partner_return"
+    from pipelines.assurance_cells import kind_of_header
+
+    if assurance := kind_of_header(header):  # s.11, case-file audit or action plan
+        return assurance
     if AREA_LOOKUP_COLUMNS <= columns:
         return "area_lookup"
     if AREA_POPULATION_COLUMNS <= columns:

@@ -18,6 +18,8 @@ import pyarrow as pa
 
 from pipelines.annex_a import read_annex_a
 from pipelines.area_files import read_area_lookup, read_area_population
+from pipelines.assurance_load import record_assurance_load
+from pipelines.assurance_returns import read_assurance_return
 from pipelines.cdop import read_cdop
 from pipelines.cdop import record_load as record_cdop_load
 from pipelines.census_ethnicity import read_census_ethnicity
@@ -54,6 +56,9 @@ STAGING_TABLE_OF |= {
 STAGING_TABLE_OF |= {"cdop": "cdop_deaths"}  # CDOP extracts (pipelines/cdop.py)
 # Partner agency returns (pipelines/partner_returns.py).
 STAGING_TABLE_OF |= {"partner_return": "partner_values"}
+# Qualitative assurance returns (pipelines/assurance_returns.py).
+ASSURANCE_KINDS = ("s11_return", "case_audit", "action_plan")
+STAGING_TABLE_OF |= {"s11_return": "s11_ratings", "case_audit": "audit_grades", "action_plan": "actions"}
 
 
 @dataclass
@@ -80,6 +85,8 @@ class FileResult(HasIssues):
         period = f" LA {self.header.la_code} {self.header.collection_year}" if self.header else ""
         if self.meta and "agency" in self.meta:  # a partner return
             period = f" {self.meta['agency']} {self.meta['quarter']}"
+        elif self.meta and "kind" in self.meta:  # an assurance return
+            period = f" LA {self.meta['la_code']}"
         elif self.meta:
             period = f" LA {self.meta['la_code']} as at {self.meta['as_at']:%Y-%m-%d}"
         return (
@@ -182,7 +189,7 @@ def _unknown_file(path: Path) -> FileResult:
             "the file type is not recognised (expected CIN census XML, an Annex A workbook "
             "with List 7, an area lookup CSV, an area population CSV, an ONS population CSV, a DfE "
             "EES table D1/D3/D5/D6/D7/C4, the LAIT parquet, a statistical neighbours CSV, a "
-            "CDOP extract or a partner agency return)"
+            "CDOP extract, a partner agency return or an assurance return)"
         )
     result.issues.append(Issue(path.name, None, None, "file", None, "S-TYPE", Severity.STRUCTURAL, message))
     return result
@@ -304,6 +311,8 @@ def _read_tabular(
         table, issues = read_census_ethnicity(path)
     elif kind == "partner_return":
         table, issues, result.meta = read_partner_return(path)
+    elif kind in ASSURANCE_KINDS:
+        table, issues, result.meta = read_assurance_return(path, kind, pseudo)
     else:
         table, issues = read_area_population(path)
     return table, issues
@@ -490,6 +499,9 @@ def _record_load(
     if kind == "partner_return":  # agency, quarter and submission date (pipelines/partner_load.py)
         record_partner_load(con, load_id, path, sha, result.rows, result.rules, result.meta)
         return
+    if kind in ASSURANCE_KINDS:  # s.11, case-file audit or action plan (pipelines/assurance_load.py)
+        record_assurance_load(con, load_id, path, sha, result.rows, result.meta)
+        return
     if result.meta:  # Annex A: the extract date stands as the reference date
         as_at = result.meta["as_at"]
         con.execute(
@@ -560,6 +572,8 @@ def _supersede(con: duckdb.DuckDBPyConnection, load_id: int, result: FileResult,
         return "loaded"
     if result.source_type == "partner_return":  # by agency and quarter, history kept
         return supersede_partner(con, load_id, result.meta)
+    if result.source_type in ASSURANCE_KINDS:  # the latest load wins row by row in the curated SQL
+        return "loaded"
     h = result.header
     if h is not None:
         rivals = con.execute(

@@ -26,6 +26,7 @@ from indicators.registry import Indicator, registry
 from indicators.spc import assurance_text, variation_text
 from indicators.targets import load_targets
 from reports.agencies import AgencySection, build_agency_section
+from reports.assurance import AssuranceSection, build_assurance_section
 from reports.exceptions import Assessment, Snapshot, assess, largest_contribution
 
 DEMO_LA = "856"
@@ -99,6 +100,7 @@ class Report:
     benchmarks_note: str
     other_commentary: list[tuple[str, str, list[str]]] = field(default_factory=list)
     agencies: AgencySection | None = None  # partner agency gaps (reports/agencies.py)
+    assurance: AssuranceSection | None = None  # actions, s.11 and audits (reports/assurance.py)
 
     @property
     def main(self) -> list[Entry]:
@@ -507,6 +509,7 @@ def build_report(
         ),
     )
     report.agencies = build_agency_section(quarter, role, wh, report.generated)
+    report.assurance = build_assurance_section(role, wh, report.generated, report.quarter_end)
     return apply_commentary(report, commentary or {})
 
 

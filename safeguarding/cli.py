@@ -120,6 +120,10 @@ def demo(
         from pipelines.demo_partners import write_partner_returns
 
         write_partner_returns(out)
+    if not (out / "assurance_actions.csv").exists():  # s.11, audits, actions (pipelines/demo_assurance.py)
+        from pipelines.demo_assurance import write_assurance_returns
+
+        write_assurance_returns(out)
     files = sorted(p for p in out.iterdir() if p.suffix in {".xml", ".csv", ".xlsx"})
     files += sorted(REFERENCE_DIR.glob("ons_*.csv"))  # real ONS 0-17 populations (denominators)
     files += sorted(REFERENCE_DIR.glob("census2021_*.csv"))  # ethnic mix (all ages, a proxy)
@@ -338,17 +342,30 @@ def report_cmd(
 
 @app.command()
 def template(
-    agency: Annotated[str, typer.Option(help="Agency id from the partner measures file, e.g. police.")],
-    quarter: Annotated[str, typer.Option(help="Financial quarter, e.g. 2026-27-Q2.")],
     out: Annotated[Path, typer.Option(help="Where to write the return workbook (.xlsx).")],
+    kind: Annotated[
+        str, typer.Option(help="partner (quarterly measures), section11, audit or actions.")
+    ] = "partner",
+    agency: Annotated[
+        str | None, typer.Option(help="Agency id from the partner measures file, e.g. police.")
+    ] = None,
+    quarter: Annotated[str | None, typer.Option(help="Financial quarter, e.g. 2026-27-Q2.")] = None,
+    cycle: Annotated[str, typer.Option(help="s.11 cycle (financial year), e.g. 2026-27.")] = "2026-27",
 ) -> None:
-    """Write an agency's quarterly return workbook, pre-filled with its measures."""
+    """Write a return workbook: an agency's quarterly measures, or an assurance return."""
+    from pipelines.assurance_template import write_assurance_template
     from pipelines.partner_template import write_template
+    from safeguarding.assurance import AssuranceConfigError
     from safeguarding.partners import PartnerConfigError
 
     try:
-        path = write_template(agency, quarter, out)
-    except (KeyError, ValueError, PartnerConfigError) as exc:
+        if kind == "partner":
+            if not agency or not quarter:
+                raise ValueError("a partner return template needs --agency and --quarter")
+            path = write_template(agency, quarter, out)
+        else:
+            path = write_assurance_template(kind, out, agency, cycle)
+    except (KeyError, ValueError, PartnerConfigError, AssuranceConfigError) as exc:
         typer.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"wrote {path}")

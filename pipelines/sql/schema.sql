@@ -159,3 +159,23 @@ CREATE TABLE IF NOT EXISTS staging.partner_values (
     period_start DATE NOT NULL, period_end DATE NOT NULL, numerator DOUBLE, denominator DOUBLE,
     value DOUBLE, commentary VARCHAR, source_row INTEGER
 );
+
+-- Qualitative assurance returns (pipelines/assurance_returns.py): s.11 self-assessments, case-file
+-- audits and action plans. Every load's rows stay here; the curated tables take, for each s.11
+-- rating (agency, cycle, standard), audit round and action id, the rows of the latest load.
+CREATE TABLE IF NOT EXISTS staging.s11_ratings (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, agency VARCHAR NOT NULL, cycle VARCHAR NOT NULL,
+    standard_id VARCHAR NOT NULL, self_rating VARCHAR NOT NULL, evidence VARCHAR,
+    agreed_rating VARCHAR NOT NULL, challenge_date DATE, source_row INTEGER
+);
+CREATE TABLE IF NOT EXISTS staging.audit_grades (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, round_id VARCHAR NOT NULL, theme VARCHAR NOT NULL,
+    audit_date DATE NOT NULL, case_key VARCHAR NOT NULL, agency VARCHAR NOT NULL,
+    question_id VARCHAR NOT NULL, grade VARCHAR NOT NULL, learning_point VARCHAR, source_row INTEGER
+);
+CREATE TABLE IF NOT EXISTS staging.actions (
+    load_id INTEGER NOT NULL, la_code VARCHAR NOT NULL, action_id VARCHAR NOT NULL, source VARCHAR NOT NULL,
+    priority VARCHAR, rationale VARCHAR, objective VARCHAR, action VARCHAR NOT NULL, due_date DATE NOT NULL,
+    owner VARCHAR NOT NULL, measure VARCHAR, status VARCHAR NOT NULL, last_update DATE,
+    linked_ids VARCHAR, source_row INTEGER
+);
