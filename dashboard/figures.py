@@ -20,6 +20,19 @@ Y_TITLES = {
     "rate_per_100k": "Rate per 100,000",
     "days": "Days",
 }
+# The one modebar for every interactive chart: local tools only. plotly.js 4 adds a "Share chart"
+# button (sendDataToCloud, a POST to cloud.plotly.com) unless told not to; an explicit button list
+# also keeps out any button a later plotly.js adds by default.
+LOCAL_MODEBAR_BUTTONS = ["toImage", "zoom2d", "pan2d", "resetScale2d"]
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "modeBarButtons": [LOCAL_MODEBAR_BUTTONS],
+    "toImageButtonOptions": {"format": "png"},
+}
 
 
 def _layout(title: str, y_title: str, **extra) -> dict:

@@ -16,7 +16,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
 from dashboard import ids
-from dashboard.figures import base_layout, breakdown_figure
+from dashboard.figures import GRAPH_CONFIG, base_layout, breakdown_figure
 from dashboard.palette import CONCERN, PRIMARY, SERIES, TARGET
 from dashboard.state import parse_query
 from dashboard.tables import data_table
@@ -28,7 +28,6 @@ from indicators.intervals import exact_poisson_interval
 PATH = "/cdop"
 TITLE = "Child deaths"
 POOLED_YEARS = 3
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 DOWNLOAD_TYPE = "cdop-download"
 TABLE_IDS = {
     "trend": "cdop-trend-table",

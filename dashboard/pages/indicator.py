@@ -11,6 +11,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 import indicators
 from dashboard import ids
 from dashboard.figures import (
+    GRAPH_CONFIG,
     Y_TITLES,
     area_map_figure,
     benchmark_figure,
@@ -29,8 +30,6 @@ from dashboard.views import (
     trend_headers,
 )
 from indicators.geography import ATTRIBUTION, ward_boundaries
-
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
 def _select(label: str, name: str, options: list[tuple[str, str]], value: str | None):
