@@ -12,6 +12,7 @@ import indicators
 from dashboard.state import BREAKDOWN_LABELS, ViewState
 from indicators.disclosure import display, suppress
 from indicators.registry import Indicator
+from indicators.status import latest_status, shown_spc
 
 RAG_WORDS = {
     "green": "on target",
@@ -52,6 +53,7 @@ class IndicatorView:
     spc_text: str = ""
     variation_icon: str | None = None
     assurance_icon: str = "none"
+    period_note: str = ""  # said when the period shown is not the one asked for, or data stops early
 
 
 def fmt(ind: Indicator, value, suppressed: bool) -> str:
@@ -74,6 +76,7 @@ def indicator_view(
         else periods
     )
     by = state.by if state.by in ind.breakdowns else ind.default_breakdown
+    requested_end = state.end
     state = state.with_(la=la, start=start, end=end, by=by)
     empty = pd.DataFrame(columns=indicators.api.RESULT_COLUMNS + ["suppressed"])
     if not shown:
@@ -91,6 +94,7 @@ def indicator_view(
         )
     trend = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
     view = IndicatorView(ind, state, las, periods, trend, None, None, ind.short_title)
+    view.period_note = period_note(ind, requested_end, shown[-1], state.freq, la, warehouse)
     if by:
         part = suppressed_breakdown(ind.id, [shown[-1]], la, by, role, warehouse)
         if by == "area":
@@ -100,7 +104,7 @@ def indicator_view(
         view.breakdown = sort_groups(part.cells)
         view.breakdown_period = shown[-1]
         view.breakdown_rows = breakdown_rows(ind, view.breakdown)
-    _add_spc(view, shown, la, warehouse)
+    _add_spc(view, role, warehouse)
     spc_words = _spc_words(view)
     view.headline = _headline(ind, view.trend.iloc[-1])
     view.trend_rows = [
@@ -117,6 +121,28 @@ def indicator_view(
         for i, r in enumerate(view.trend.itertuples())
     ]
     return view
+
+
+def period_note(ind: Indicator, requested: str | None, shown: str, freq: str, la, warehouse) -> str:
+    """Plain words when the latest period shown is not what the reader would assume: the period asked
+    for is not covered, or this indicator's sources stop before the latest period loaded."""
+    if requested and requested != shown:
+        return (
+            f"No loaded data covers {requested} for this indicator: shown to {shown}, "
+            "the latest period it covers."
+        )
+    latest = indicators.available_periods(freq, la, warehouse, "cpp_at_end")  # census and Annex A
+    if not requested and latest and latest[-1].label != shown:
+        try:
+            later = indicators.api.parse_period(shown, freq).end < latest[-1].end
+        except ValueError:
+            later = False
+        if later:
+            return (
+                f"The latest value is for {shown}: the loaded data for this indicator "
+                f"({', '.join(ind.sources)}) stops there, while other indicators run to {latest[-1].label}."
+            )
+    return ""
 
 
 # Counts that more than one indicator shows (a numerator here, a denominator there). A cell withheld in
@@ -393,25 +419,24 @@ def _add_disproportionality(
         )
 
 
-def _add_spc(view: IndicatorView, shown: list[str], la: str | None, warehouse) -> None:
-    """SPC over the shown periods. Hidden (with the reason) when a value is withheld, since
-    limits and special-cause marks would hint at the withheld values."""
+def _add_spc(view: IndicatorView, role: str, warehouse) -> None:
+    """SPC as the scorecard and the report have it (indicators.status): over the whole covered series up
+    to the last period shown, so the baseline does not move with From; none on rolling 12 months; for the
+    board, none for a series with a withheld value. Only the shown periods are drawn."""
     trend = view.trend
-    if trend["suppressed"].any():
-        view.spc_text = "SPC is not shown because some values are withheld (small numbers)."
+    shown_end = trend["period"].iloc[-1]
+    status = latest_status(view.indicator.id, view.state.la, view.state.freq, shown_end, warehouse)
+    result, reason = shown_spc(status, role)
+    if result is None:
+        view.spc_text = reason
         return
-    usable = trend["status"] != "not covered by loaded data"
-    _, result = indicators.api.spc_series(
-        view.indicator.id, la, view.state.freq, warehouse, periods=list(trend.loc[usable, "period"])
-    )
-    if not result.available:
-        view.spc_text = result.reason or ""
-        return
-    frame = result.to_frame()
-    frame.index = trend.index[usable]
-    view.spc = frame.reindex(trend.index)
+    frame = status.spc_frame().reindex(list(trend["period"]))
+    frame.index = trend.index
+    view.spc = frame
     view.variation_icon, view.assurance_icon = result.variation_icon, result.assurance_icon
     view.spc_text = f"{result.variation_text}. {result.assurance_text}."
+    if status.period != shown_end:
+        view.spc_text += f" The SPC verdict is for {status.period}, the latest period with data."
     notes = [n for n in result.notes]
     if notes:
         view.spc_text += " " + " ".join(notes)

@@ -50,6 +50,8 @@ def indicator_rows(
     if not frames:
         raise ValueError(f"no indicator can be broken down by {by!r}")
     df = suppress(pd.concat(frames, ignore_index=True), role)  # type: ignore[arg-type]
+    # A RAG beside a withheld value would tell which side of the target it is on.
+    df.loc[df["suppressed"], "rag"] = "withheld"
     df["value"] = [
         None if v is None or pd.isna(v) else round(float(v), registry()[i].decimals + 1)
         for v, i in zip(df["value"], df["indicator_id"], strict=True)

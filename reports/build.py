@@ -24,8 +24,9 @@ from indicators.disclosure import display
 from indicators.periods import parse_period
 from indicators.registry import Indicator, registry
 from indicators.spc import assurance_text, variation_text
+from indicators.status import latest_status
 from indicators.targets import load_targets
-from reports.exceptions import Assessment, Snapshot, assess, largest_contribution
+from reports.exceptions import Assessment, Snapshot, assess, largest_contribution, withhold_for_board
 
 DEMO_LA = "856"
 EXPLAINING_BREAKDOWNS = ("ethnic_group", "area")
@@ -73,6 +74,11 @@ class Entry:
     actions: list[str] = field(default_factory=list)
     owner: str = ""
     no_data: str | None = None
+    period: str = ""  # the latest period up to the report's quarter that loaded data covers
+
+    def period_note(self, quarter: str) -> str:
+        """Names the period when it is not the report's quarter."""
+        return "" if not self.period or self.period == quarter else f"at {self.period}, the latest covered"
 
     @property
     def is_exception(self) -> bool:
@@ -446,41 +452,7 @@ def build_report(
     book = load_targets()
     entries = []
     for ind in registry().values():
-        state = ViewState(la=la, freq="quarter", by=None, end=quarter)
-        view = indicator_view(ind.id, state, role, wh)
-        snap, row = _snapshot(ind, view, quarter)
-        if row is None:
-            entry = Entry(
-                ind,
-                Assessment(snap),
-                "-",
-                "no value",
-                "",
-                "",
-                "",
-                no_data=(f"No loaded data covers {quarter} for this indicator."),
-            )
-        else:
-            a = assess(snap)
-            entry = Entry(
-                ind,
-                a,
-                display(snap.value, ind.decimals, snap.suppressed, ind.unit),
-                RAG_WORDS["withheld" if snap.suppressed else snap.rag],
-                variation_text(snap.variation_icon)
-                if snap.spc_available
-                else (view.spc_text or "SPC not shown"),
-                assurance_text(snap.assurance_icon) if snap.spc_available else "",
-                snap.target or "",
-            )
-            if a.is_exception:
-                target = book.target_for(ind.id, la, period.end)
-                entry.charts.append(_trend_chart(ind, view, target, quarter, las[la]))
-                explanation, chart = _explain(ind, quarter, snap.prev_period, la, role, wh)
-                entry.explanation = explanation
-                if chart is not None:
-                    entry.charts.append(chart)
-                entry.benchmarks = _benchmarks(ind, la, period.end, wh)
+        entry = _entry(ind, quarter, la, las[la], role, wh, book, period.end)
         entries.append(entry)
     notes, rows = _quality(la, quarter, period.end, wh)
     report = Report(
@@ -505,6 +477,45 @@ def build_report(
         ),
     )
     return apply_commentary(report, commentary or {})
+
+
+def _entry(ind: Indicator, quarter: str, la: str, la_name: str, role: str, wh, book, quarter_end) -> Entry:
+    """One indicator at the latest covered quarter up to the report's quarter. Whether it is an exception
+    is decided on the unsuppressed figures (the scorecard's function, indicators.status), so the board's
+    report lists every exception the analyst's does; its reasons are withheld where they would reveal
+    small numbers."""
+    status = latest_status(ind.id, la, "quarter", quarter, wh)
+    if status.period is None:
+        snap = Snapshot(ind.id, ind.short_title, ind.unit, ind.decimals, ind.polarity, quarter, None)
+        no_data = f"No loaded data covers {quarter} or any earlier quarter for this indicator."
+        return Entry(ind, Assessment(snap), "-", "no value", "", "", "", no_data=no_data)
+    at = status.period
+    state = ViewState(la=la, freq="quarter", by=None, end=at)
+    view = indicator_view(ind.id, state, role, wh)
+    snap, _ = _snapshot(ind, view, at)
+    a = assess(snap)
+    if role != "analyst":
+        full, _ = _snapshot(ind, indicator_view(ind.id, state, "analyst", wh), at)
+        a = withhold_for_board(a, assess(full))
+    entry = Entry(
+        ind,
+        a,
+        display(snap.value, ind.decimals, snap.suppressed, ind.unit),
+        RAG_WORDS["withheld" if snap.suppressed else snap.rag],
+        variation_text(snap.variation_icon) if snap.spc_available else (view.spc_text or "SPC not shown"),
+        assurance_text(snap.assurance_icon) if snap.spc_available else "",
+        snap.target or "",
+        period=at,
+    )
+    if a.is_exception:
+        target = book.target_for(ind.id, la, parse_period(at, "quarter").end)
+        entry.charts.append(_trend_chart(ind, view, target, at, la_name))
+        explanation, chart = _explain(ind, at, snap.prev_period, la, role, wh)
+        entry.explanation = explanation
+        if chart is not None:
+            entry.charts.append(chart)
+        entry.benchmarks = _benchmarks(ind, la, quarter_end, wh)
+    return entry
 
 
 def apply_commentary(report: Report, commentary: dict[str, dict]) -> Report:

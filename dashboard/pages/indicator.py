@@ -137,6 +137,7 @@ def content(view) -> list:
     trend = trend_figure(view.trend, view.headline, ind.unit, ind.decimals, target, view.spc)
     out = [
         html.P(view.headline, id=ids.IND_SUMMARY, className="fs-5", **{"aria-live": "polite"}),
+        dbc.Alert(view.period_note, color="warning", id=ids.IND_PERIOD_NOTE) if view.period_note else None,
         html.P(
             [html.Strong("Statistical process control: "), view.spc_text], id=ids.IND_SPC, className="mb-2"
         ),
