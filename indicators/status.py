@@ -110,3 +110,16 @@ def shown_spc(status: Status, role: str) -> tuple[SpcResult | None, str]:
     if role != "analyst" and suppress(status.series, role)["suppressed"].any():
         return None, WITHHELD_REASON
     return status.spc, ""
+
+
+def targets_by_period(frame: pd.DataFrame) -> list:
+    """The target in force at each row's period end (a value, a (low, high) band or None), so a chart
+    draws past periods against the target they had, not today's."""
+    book = api.target_book()
+    out = []
+    for indicator_id, la_code, end in zip(
+        frame["indicator_id"], frame["la_code"], frame["period_end"], strict=True
+    ):
+        target = book.target_for(indicator_id, la_code, pd.Timestamp(end).date())
+        out.append(None if target is None else tuple(target.band) if target.band else target.value)
+    return out

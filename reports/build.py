@@ -24,7 +24,7 @@ from indicators.disclosure import display
 from indicators.periods import parse_period
 from indicators.registry import Indicator, registry
 from indicators.spc import assurance_text, variation_text
-from indicators.status import latest_status
+from indicators.status import latest_status, targets_by_period
 from indicators.targets import load_targets
 from reports.exceptions import Assessment, Snapshot, assess, largest_contribution, withhold_for_board
 
@@ -135,12 +135,6 @@ def _f(x) -> float | None:
     return None if math.isnan(v) else v
 
 
-def _target_value(target) -> tuple[float, float] | float | None:
-    if target is None:
-        return None
-    return tuple(target.band) if target.band is not None else target.value
-
-
 def _snapshot(ind: Indicator, view, quarter: str) -> tuple[Snapshot, pd.Series | None]:
     trend = view.trend.reset_index(drop=True)
     rows = trend.index[trend["period"] == quarter]
@@ -208,8 +202,8 @@ def _trend_chart(ind: Indicator, view, target, quarter: str, la_name: str) -> Ch
         f"{ind.short_title}, {la_name}, quarterly to {quarter}",
         ind.unit,
         ind.decimals,
-        _target_value(target),
-        spc,
+        spc=spc,
+        targets=targets_by_period(trend),
     )
     # Keep the axis to the data: a long annotation would otherwise stretch it; annotations in the right half
     # are anchored on their right so they stay on the page.
@@ -223,7 +217,11 @@ def _trend_chart(ind: Indicator, view, target, quarter: str, la_name: str) -> Ch
     alt = (
         f"Line chart of {ind.short_title} by quarter, {shown} quarters shown"
         + (", with SPC mean and process limits" if spc is not None else "")
-        + (f", target {target.describe()}" if target is not None else "")
+        + (
+            f", target {target.describe()} now (earlier periods against the target then in force)"
+            if target is not None
+            else ""
+        )
         + (". Withheld values are gaps." if trend["suppressed"].any() else ".")
     )
     return Chart(ind.short_title, _print_styles(fig), alt, "trend")

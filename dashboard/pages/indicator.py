@@ -30,6 +30,7 @@ from dashboard.views import (
     trend_headers,
 )
 from indicators.geography import ATTRIBUTION, ward_boundaries
+from indicators.status import targets_by_period
 
 
 def _select(label: str, name: str, options: list[tuple[str, str]], value: str | None):
@@ -133,8 +134,9 @@ def content(view) -> list:
     ind = view.indicator
     if view.message:
         return [dbc.Alert(view.message, color="info")]
-    target = _target_value(view.trend)
-    trend = trend_figure(view.trend, view.headline, ind.unit, ind.decimals, target, view.spc)
+    trend = trend_figure(
+        view.trend, view.headline, ind.unit, ind.decimals, spc=view.spc, targets=targets_by_period(view.trend)
+    )
     out = [
         html.P(view.headline, id=ids.IND_SUMMARY, className="fs-5", **{"aria-live": "polite"}),
         dbc.Alert(view.period_note, color="warning", id=ids.IND_PERIOD_NOTE) if view.period_note else None,
@@ -301,18 +303,6 @@ def _downloads(which: str) -> html.Div:
         ],
         className="mb-3",
     )
-
-
-def _target_value(trend):
-    """The target in force at the latest period, as a number or a (low, high) band."""
-
-    if trend.empty:
-        return None
-    last = trend.iloc[-1]
-    target = indicators.api.target_book().target_for(last.indicator_id, last.la_code, last.period_end)
-    if target is None:
-        return None
-    return tuple(target.band) if target.band else target.value
 
 
 # Page-local components use pattern-matching ids, so these callbacks are inert on other pages.

@@ -186,3 +186,16 @@ def test_indicator_page_names_the_period_when_its_data_stops_early(latest_quarte
     default = _view("icpc_15wd_pct", freq="quarter")
     assert "stops there" in default.period_note and latest_quarter in default.period_note
     assert _view("cpp_at_end", freq="quarter").period_note == ""
+
+
+def test_ni65_chart_on_the_page_draws_the_historic_band():
+    """targets.yaml: 10-15% from 2010, 12-18% from April 2015, 10-15% again from April 2020."""
+    from dashboard.figures import trend_figure
+    from indicators.status import targets_by_period
+
+    view = _view("cpp_repeat_pct", freq="quarter")
+    targets = dict(zip(view.trend["period"], targets_by_period(view.trend), strict=True))
+    assert targets["2019-20-Q4"] == (12, 18) and targets["2020-21-Q1"] == (10, 15)
+    fig = trend_figure(view.trend, "NI65", "percent", 1, spc=view.spc, targets=list(targets.values()))
+    bands = {(s.y0, s.y1) for s in fig.layout.shapes if s.type == "rect"}
+    assert bands == {(12, 18), (10, 15)}
