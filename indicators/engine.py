@@ -300,7 +300,7 @@ def indicator_values(
     df["status"] = "ok"
     if indicator.denominator_source == "population_0_17":
         df = _population_denominators(con, df)
-    df["value"] = _values(indicator, df["numerator"], df["denominator"])
+    df["value"] = _values(indicator, df["numerator"], df["denominator"], df["frequency"])
     if indicator.statistic == "median":  # e.g. median days from death to review (indicators/cdop.py)
         df["value"] = df["median_value"].astype("object").where(df["median_value"].notna(), None)
     pairs = df[["la_code", "period"]].drop_duplicates()
@@ -344,10 +344,16 @@ def _population_denominators(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -
     return df.assign(denominator=pd.Series(dens, index=df.index, dtype="float64"), status=statuses)
 
 
-def _values(indicator: Indicator, num: pd.Series, den: pd.Series) -> pd.Series:
+PER_YEAR = {"month": 12, "quarter": 4, "year": 1, "rolling12": 1}
+
+
+def _values(indicator: Indicator, num: pd.Series, den: pd.Series, freq: pd.Series | None = None) -> pd.Series:
     if indicator.unit == "count":
         return num.astype("float64")
     ok = den.notna() & (den != 0) & num.notna()
     out = pd.Series(float("nan"), index=num.index)
-    out[ok] = num[ok] * indicator.per / den[ok]
+    scale = 1.0
+    if indicator.annualised and freq is not None:
+        scale = freq.map(PER_YEAR).fillna(1).astype("float64")[ok]
+    out[ok] = num[ok] * indicator.per / den[ok] * scale
     return out.astype("object").where(ok, None)

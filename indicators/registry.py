@@ -58,6 +58,9 @@ class Indicator(BaseModel):
     # events dated in the period with numerators that do not depend on it (plans starting): longer
     # periods are then summed from their months (indicators/rollup.py).
     measured_at: Literal["period", "period_end", "event_month"] = "period"
+    # A rate of events per year (e.g. deaths per 100,000 a year): values for months and quarters are
+    # scaled to a year (x12, x4) so they compare with annual and national figures.
+    annualised: bool = False
 
     @field_validator("id")
     @classmethod

@@ -284,6 +284,26 @@ def _backlog_and_timeliness(view: CdopView, years, role: str, warehouse) -> None
                 hovertemplate=f"{band}: %{{customdata}}<extra></extra>",
             )
         )
+    # Withheld bands are drawn together as one grey segment (total less the bands shown), so each bar
+    # is as tall as the table's total: the table's total and shown cells give that sum away already.
+    withheld = []
+    for _, part in backlog.sort_values("period_end").groupby("period_end", sort=True):
+        cells = part.set_index("group")
+        total = cells.loc["All"]
+        hidden = [b for b in BACKLOG_BANDS if cells.loc[b, "suppressed"]]
+        shown = sum(float(cells.loc[b, "numerator"] or 0) for b in BACKLOG_BANDS if b not in hidden)
+        withheld.append(None if total["suppressed"] or not hidden else float(total["numerator"]) - shown)
+    if any(v is not None for v in withheld):
+        dates = sorted(backlog["period_end"].unique())
+        fig.add_trace(
+            go.Bar(
+                x=[f"{pd.Timestamp(d):%d %b %Y}" for d in dates],
+                y=withheld,
+                name="Withheld bands (c), together",
+                marker={"color": "#b1b4b6", "pattern": {"shape": "/"}},
+                hovertemplate="Withheld bands together: %{y}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack")
     view.figures["backlog"] = base_layout(
         fig, "Deaths awaiting a completed review, by time since death", "Deaths"

@@ -199,3 +199,31 @@ def test_ni65_chart_on_the_page_draws_the_historic_band():
     fig = trend_figure(view.trend, "NI65", "percent", 1, spc=view.spc, targets=list(targets.values()))
     bands = {(s.y0, s.y1) for s in fig.layout.shapes if s.type == "rect"}
     assert bands == {(12, 18), (10, 15)}
+
+
+def test_cdop_backlog_bars_are_as_tall_as_the_table_totals(warehouse):
+    from dashboard.pages.cdop import cdop_view
+
+    view = cdop_view(LA, "board", warehouse)
+    fig, table = view.figures["backlog"], view.tables["backlog"]
+    height: dict[str, float] = {}
+    for trace in fig.data:
+        for x, y in zip(trace.x, trace.y, strict=True):
+            height[x] = height.get(x, 0.0) + (y or 0.0)
+    assert any("c" in row[1:-1] for row in table.rows)  # some bands are withheld for the board
+    checked = 0
+    for row in table.rows:
+        if row[-1] != "c":
+            assert height[row[0]] == float(row[-1].replace(",", "")), row
+            checked += 1
+    assert checked
+
+
+def test_quarterly_child_death_rate_is_annual(warehouse, latest_quarter):
+    year = indicators.available_periods("year", LA, warehouse, "cdop_rate_per_100k")[-1]
+    quarter = indicators.values("cdop_rate_per_100k", [latest_quarter], LA, None, warehouse).iloc[0]
+    annual = indicators.values("cdop_rate_per_100k", [year], LA, None, warehouse).iloc[0]
+    assert quarter.numerator > 0
+    assert quarter.value == pytest.approx(quarter.numerator * 100_000 / quarter.denominator * 4)
+    assert annual.value == pytest.approx(annual.numerator * 100_000 / annual.denominator)
+    assert "annual rate" in indicators.get("cdop_rate_per_100k").definition
