@@ -76,7 +76,7 @@ def indicator_view(
         else periods
     )
     by = state.by if state.by in ind.breakdowns else ind.default_breakdown
-    requested_end = state.end
+    requested_la, requested_start, requested_end = state.la, state.start, state.end
     state = state.with_(la=la, start=start, end=end, by=by)
     empty = pd.DataFrame(columns=indicators.api.RESULT_COLUMNS + ["suppressed"])
     if not shown:
@@ -94,7 +94,14 @@ def indicator_view(
         )
     trend = suppress(indicators.values(ind.id, shown, la, None, warehouse), role)
     view = IndicatorView(ind, state, las, periods, trend, None, None, ind.short_title)
-    view.period_note = period_note(ind, requested_end, shown[-1], state.freq, la, warehouse)
+    view.period_note = " ".join(
+        n
+        for n in (
+            control_note(requested_la, la, las, requested_start, requested_end, start, end, periods),
+            period_note(ind, requested_end, shown[-1], periods, state.freq, la, warehouse),
+        )
+        if n
+    )
     if by:
         part = suppressed_breakdown(ind.id, [shown[-1]], la, by, role, warehouse)
         if by == "area":
@@ -123,26 +130,41 @@ def indicator_view(
     return view
 
 
-def period_note(ind: Indicator, requested: str | None, shown: str, freq: str, la, warehouse) -> str:
+def control_note(requested_la, la, las, requested_start, requested_end, start, end, periods) -> str:
+    """Plain words for a choice that could not be honoured, instead of quietly showing something else."""
+    notes = []
+    if requested_la and requested_la != la:
+        notes.append(f"No local authority {requested_la} is loaded: showing {las.get(la, la)} ({la}).")
+    if requested_start and requested_start not in periods:
+        notes.append(f"From {requested_start} is not a period of this indicator: showing from {start}.")
+    if start in periods and end in periods and periods.index(start) > periods.index(end):
+        notes.append(
+            f"From ({start}) is after To ({end}), so the whole series is shown. Choose a From before To."
+        )
+    return " ".join(notes)
+
+
+def period_note(ind: Indicator, requested: str | None, shown: str, periods, freq: str, la, warehouse) -> str:
     """Plain words when the latest period shown is not what the reader would assume: the period asked
     for is not covered, or this indicator's sources stop before the latest period loaded."""
-    if requested and requested != shown:
+    if requested and requested not in periods:
         return (
             f"No loaded data covers {requested} for this indicator: shown to {shown}, "
             "the latest period it covers."
         )
     latest = indicators.available_periods(freq, la, warehouse, "cpp_at_end")  # census and Annex A
-    if not requested and latest and latest[-1].label != shown:
-        try:
-            later = indicators.api.parse_period(shown, freq).end < latest[-1].end
-        except ValueError:
-            later = False
-        if later:
-            return (
-                f"The latest value is for {shown}: the loaded data for this indicator "
-                f"({', '.join(ind.sources)}) stops there, while other indicators run to {latest[-1].label}."
-            )
-    return ""
+    if shown != periods[-1] or not latest or latest[-1].label == shown:
+        return ""
+    try:
+        stops_early = indicators.api.parse_period(shown, freq).end < latest[-1].end
+    except ValueError:
+        stops_early = False
+    if not stops_early:
+        return ""
+    return (
+        f"The latest value is for {shown}: the loaded data for this indicator "
+        f"({', '.join(ind.sources)}) stops there, while other indicators run to {latest[-1].label}."
+    )
 
 
 # Counts that more than one indicator shows (a numerator here, a denominator there). A cell withheld in

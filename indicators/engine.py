@@ -314,6 +314,10 @@ def indicator_values(
     )
     no_cases = df["value"].isna() & (df["status"] == "ok")
     df.loc[no_cases, "status"] = "no cases in the period"
+    if indicator.lookback_days:
+        early = _too_early(df, cov, by_label, indicator.lookback_days) & is_covered
+        df.loc[early, ["value", "numerator"]] = None
+        df.loc[early, "status"] = NOT_YET_MEASURABLE
     df.loc[~is_covered, "value"] = None
     df.loc[~is_covered, "status"] = "not covered by loaded data"
     df["indicator_id"] = indicator.id
@@ -321,6 +325,21 @@ def indicator_values(
     for col in ("numerator", "denominator"):
         df[col] = df[col].astype("Int64")
     return df[VALUE_COLUMNS]
+
+
+NOT_YET_MEASURABLE = "not yet measurable: too little earlier data loaded"
+
+
+def _too_early(df: pd.DataFrame, cov: Coverage, by_label: dict, lookback_days: int) -> pd.Series:
+    """Rows whose period has less than `lookback_days` of loaded data before it."""
+    from datetime import timedelta
+
+    early = {}
+    for la, label in df[["la_code", "period"]].drop_duplicates().itertuples(index=False):
+        p = by_label[label]
+        need = Period(label, p.kind, p.start - timedelta(days=lookback_days), p.end)
+        early[(la, label)] = not cov.covers(la, need)
+    return pd.Series([early[k] for k in zip(df["la_code"], df["period"], strict=True)], index=df.index)
 
 
 def _population_denominators(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:

@@ -140,6 +140,16 @@ def _period_cell(r: dict):
     return [r["period"], html.Br(), html.Small("latest covered by loaded data", className="text-muted")]
 
 
+def _body(asked: ViewState, state: ViewState, rows: list, search: str, warehouse: str | None = None) -> list:
+    """The scorecard, after a note when the LA asked for (e.g. in the address) is not loaded."""
+    out = []
+    if asked.la and asked.la != state.la:
+        name = indicators.api.local_authorities(warehouse).get(state.la, state.la)
+        words = f"No local authority {asked.la} is loaded: showing {name} ({state.la})."
+        out.append(dbc.Alert(words, color="warning"))
+    return [*out, scorecard_table(rows, search)]
+
+
 def scorecard_table(rows: list, search: str) -> html.Table:
     head = html.Thead(
         html.Tr(
@@ -209,7 +219,8 @@ def scorecard_table(rows: list, search: str) -> html.Table:
 
 
 def layout(role: str = "board", search: str | None = None) -> html.Div:
-    state, rows = scorecard_rows(parse_query(search), role)
+    asked = parse_query(search)
+    state, rows = scorecard_rows(asked, role)
     las = indicators.api.local_authorities()
     periods = [p.label for p in indicators.available_periods(state.freq, state.la, None, "cpp_at_end")]
     drawn = [state.la, state.freq, state.end or (periods[-1] if periods else None)]
@@ -235,7 +246,8 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             ),
             dcc.Loading(
                 html.Div(
-                    scorecard_table(rows, to_query(state)), id={"type": ids.SCORECARD_BODY, "name": "main"}
+                    _body(asked, state, rows, to_query(state)),
+                    id={"type": ids.SCORECARD_BODY, "name": "main"},
                 )
             ),
         ]
@@ -296,6 +308,7 @@ def _update(search, values, drawn):
         la, freq, period = values
         changed = ctx.triggered_id.get("name") if ctx.triggered_id else None
         state = ViewState(la=la, freq=freq or "quarter", end=None if changed == "freq" else period)
+    asked = state
     state, rows = scorecard_rows(state, session_role())
     las = indicators.api.local_authorities()
     periods = [p.label for p in indicators.available_periods(state.freq, state.la, None, "cpp_at_end")]
@@ -311,7 +324,7 @@ def _update(search, values, drawn):
         new_search if new_search != search else no_update,
         [[{"label": lab, "value": v} for v, lab in o] for o in options],
         [state.la, state.freq, end],
-        [scorecard_table(rows, new_search)],
+        [_body(asked, state, rows, new_search)],
         [[state.la, state.freq, end]],
     )
 

@@ -227,3 +227,32 @@ def test_quarterly_child_death_rate_is_annual(warehouse, latest_quarter):
     assert quarter.value == pytest.approx(quarter.numerator * 100_000 / quarter.denominator * 4)
     assert annual.value == pytest.approx(annual.numerator * 100_000 / annual.denominator)
     assert "annual rate" in indicators.get("cdop_rate_per_100k").definition
+
+
+def test_from_after_to_and_an_unknown_la_are_said_not_silently_replaced(warehouse):
+    from dashboard.pages.overview import _body, scorecard_rows
+    from dashboard.state import ViewState
+
+    view = _view("cpp_at_end", freq="quarter")
+    late, early = view.periods[-2], view.periods[5]
+    swapped = _view("cpp_at_end", freq="quarter", start=late, end=early)
+    assert f"From ({late}) is after To ({early})" in swapped.period_note
+    assert "No loaded data covers" not in swapped.period_note
+    assert _view("cpp_at_end", freq="quarter").period_note == ""
+    from dashboard.views import indicator_view
+
+    unknown = indicator_view("cpp_at_end", ViewState(la="999", freq="quarter"), "board", warehouse)
+    assert unknown.state.la == LA and "No local authority 999 is loaded" in unknown.period_note
+    asked = ViewState(la="999", freq="quarter")
+    state, rows = scorecard_rows(asked, "board", warehouse)
+    alert = _body(asked, state, rows, "", warehouse)[0]
+    assert "No local authority 999 is loaded" in str(alert.children)
+
+
+def test_repeat_within_2_years_is_not_yet_measurable_without_2_years_of_earlier_data(warehouse):
+    periods = indicators.available_periods("quarter", LA, warehouse, "cpp_repeat_2y_pct")
+    df = indicators.values("cpp_repeat_2y_pct", periods[:10], LA, None, warehouse)
+    early = df["status"].str.startswith("not yet measurable")
+    assert early.tolist() == [True] * 8 + [False] * 2  # the first 8 quarters have < 2 years before them
+    assert df.loc[early, "value"].isna().all()
+    assert df.loc[~early, "value"].notna().all() and (df.loc[~early, "value"] > 0).all()
