@@ -10,6 +10,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
 from dashboard import ids
+from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
 from dashboard.figures import (
     GRAPH_CONFIG,
     Y_TITLES,
@@ -25,7 +26,6 @@ from dashboard.views import (
     POLARITY_WORDS,
     benchmark_view,
     breakdown_headers,
-    export_frame,
     indicator_view,
     trend_headers,
 )
@@ -368,12 +368,15 @@ def _download(clicks, search, indicator_ids):
         return no_update
     which, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]
     indicator_id = indicator_ids[0]
-    view = indicator_view(indicator_id, parse_query(search), session_role())
-    if which == "trend":
-        frame = export_frame(trend_headers(view.indicator), view.trend_rows)
-    else:
-        frame = export_frame(breakdown_headers(view.indicator, view.state.by), view.breakdown_rows)
-    name = f"{indicator_id}-{which}-{view.state.la}-{view.state.end}"
+    role = session_role()
+    view = indicator_view(indicator_id, parse_query(search), role)
+    return download_payload(view, which, fmt, role)
+
+
+def download_payload(view, which: str, fmt: str, role: str) -> dict:
+    """What a download button sends: the tidy table (dashboard.downloads), named for what it holds."""
+    frame = tidy_frame(view, which, role)
+    name = file_name(view, which, fmt)
     if fmt == "csv":
-        return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
-    return dcc.send_data_frame(frame.to_excel, f"{name}.xlsx", index=False, sheet_name="data")
+        return dcc.send_bytes(csv_bytes(frame), name)
+    return dcc.send_bytes(xlsx_bytes(frame), name)

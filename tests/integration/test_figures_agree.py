@@ -256,3 +256,37 @@ def test_repeat_within_2_years_is_not_yet_measurable_without_2_years_of_earlier_
     assert early.tolist() == [True] * 8 + [False] * 2  # the first 8 quarters have < 2 years before them
     assert df.loc[early, "value"].isna().all()
     assert df.loc[~early, "value"].notna().all() and (df.loc[~early, "value"] > 0).all()
+
+
+def test_downloads_are_tidy_numbers_with_a_status_column_and_metadata():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
+
+    view = _view("cpp_repeat_2y_pct", "board", freq="quarter", by="ethnic_group")
+    trend = tidy_frame(view, "trend", "board")
+    cells = tidy_frame(view, "breakdown", "board")
+    for frame in (trend, cells):
+        for col in ("numerator", "denominator", "value", "target_low", "target_high"):
+            assert pd.api.types.is_numeric_dtype(frame[col]), col
+        flagged = frame["value_status"] != ""
+        assert frame.loc[flagged, ["numerator", "value"]].isna().all().all()
+        assert frame.loc[~flagged, "value"].notna().all()
+        shown = frame[["numerator", "denominator"]].stack()
+        assert not shown.between(1, 5).any()  # the board's download holds no count of 1 to 5
+        assert (frame["role"] == "board").all() and frame["suppression_note"].str.contains("withheld").all()
+        assert (frame["la_code"] == LA).all() and frame["definition"].str.len().gt(20).all()
+        assert frame["extract_date"].notna().all()
+    assert "x" in set(trend["value_status"])  # the quarters not yet measurable
+    assert "c" in set(cells["value_status"])  # quarterly ethnic groups with small numbers
+    by_sex = _view("cpp_repeat_2y_pct", "board", freq="quarter", by="sex")
+    names = {file_name(v, "breakdown", "csv") for v in (view, by_sex)} | {file_name(view, "trend", "csv")}
+    assert len(names) == 3 and any("by-ethnic_group" in n for n in names)
+    raw = csv_bytes(trend)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    assert pd.api.types.is_float_dtype(back["value"])
+    book = load_workbook(BytesIO(xlsx_bytes(cells)))
+    assert book.sheetnames == ["data", "about"]
