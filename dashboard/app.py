@@ -12,6 +12,7 @@ from flask import Flask
 import indicators
 from dashboard import auth, ids, security
 from dashboard.pages import about, cdop, data_quality, indicator, overview
+from dashboard.state import DEMO_LA
 from indicators.store import WarehouseMissing
 
 LOG = logging.getLogger(__name__)
@@ -56,8 +57,9 @@ def _banner(demo: bool):
     if not demo:
         return None
     return html.Div(
-        "Demo mode: synthetic data for a made-up local authority, no login, served on "
-        "127.0.0.1 only. Small numbers are suppressed as for the board.",
+        f"Demo mode: synthetic data, shown as Leicester ({DEMO_LA}) with Leicester's real published "
+        "figures for comparison; no login, served on 127.0.0.1 only. Small numbers are suppressed "
+        "as for the board.",
         id=ids.DEMO_BANNER,
         className="alert alert-warning mb-0 rounded-0 text-center",
         role="status",

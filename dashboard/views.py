@@ -99,6 +99,7 @@ def indicator_view(
         for n in (
             control_note(requested_la, la, las, requested_start, requested_end, start, end, periods),
             period_note(ind, requested_end, shown[-1], periods, state.freq, la, warehouse),
+            population_note(trend),
         )
         if n
     )
@@ -142,6 +143,20 @@ def control_note(requested_la, la, las, requested_start, requested_end, start, e
             f"From ({start}) is after To ({end}), so the whole series is shown. Choose a From before To."
         )
     return " ".join(notes)
+
+
+def population_note(trend: pd.DataFrame) -> str:
+    """Rates whose population estimate is carried forward say so (as the CLI's status column does)."""
+    carried = trend[trend["status"].astype(str).str.startswith("population carried forward")]
+    if carried.empty:
+        return ""
+    first, last = carried["period"].iloc[0], carried["period"].iloc[-1]
+    span = first if first == last else f"{first} to {last}"
+    year = str(carried["status"].iloc[-1]).rsplit(" ", 1)[-1]
+    return (
+        f"Rates for {span} use the population estimate carried forward from {year}: "
+        "no later ONS mid-year estimate is loaded."
+    )
 
 
 def period_note(ind: Indicator, requested: str | None, shown: str, periods, freq: str, la, warehouse) -> str:

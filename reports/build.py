@@ -280,18 +280,21 @@ def _explain(
         .sort_values(["suppressed", "n"], ascending=[True, False])
         .index
     )
+    # Groups with no row this quarter (none this quarter) are listed too: the sentence may name one.
+    order = list(order) + [g for g in old.index if g not in cur.index]
     for g in order:
-        r, o = cur.loc[g], old.loc[g] if g in old.index else None
-        hidden = bool(r["suppressed"]) or (o is not None and bool(o["suppressed"]))
-        n1, n0 = _f(r["numerator"]), _f(o["numerator"]) if o is not None else 0.0
+        r, o = cur.loc[g] if g in cur.index else None, old.loc[g] if g in old.index else None
+        hidden = (r is not None and bool(r["suppressed"])) or (o is not None and bool(o["suppressed"]))
+        n1 = _f(r["numerator"]) if r is not None else 0.0
+        n0 = _f(o["numerator"]) if o is not None else 0.0
         rows.append(
             [
                 str(g),
-                _count(o["numerator"], o["suppressed"]) if o is not None else "",
-                _count(r["numerator"], r["suppressed"]),
+                _count(o["numerator"], o["suppressed"]) if o is not None else "0",
+                _count(r["numerator"], r["suppressed"]) if r is not None else "0",
                 "c" if hidden else f"{(n1 or 0) - (n0 or 0):+,.0f}",
-                _count(r["denominator"], r["suppressed"]) if ind.unit != "count" else "",
-                display(r["value"], ind.decimals, bool(r["suppressed"]), ind.unit),
+                _count(r["denominator"], r["suppressed"]) if ind.unit != "count" and r is not None else "",
+                display(r["value"], ind.decimals, bool(r["suppressed"]), ind.unit) if r is not None else "-",
             ]
         )
     headers = [

@@ -18,7 +18,7 @@ import indicators
 from dashboard import ids
 from dashboard.figures import GRAPH_CONFIG, base_layout, breakdown_figure
 from dashboard.palette import CONCERN, PRIMARY, SERIES, TARGET
-from dashboard.state import parse_query
+from dashboard.state import la_label, parse_query
 from dashboard.tables import data_table
 from dashboard.views import export_frame
 from indicators.cdop import order_groups
@@ -469,16 +469,20 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
     ]
     if view.message:
         return html.Div(head + [dbc.Alert(view.message, color="info")])
+    names = indicators.api.local_authorities()
     if len(view.las) > 1:
         head.append(
             html.P(
                 ["Local authority: "]
-                + [dcc.Link(f"LA {code}", href=f"{PATH}?la={code}", className="me-2") for code in view.las]
+                + [
+                    dcc.Link(la_label(code, names), href=f"{PATH}?la={code}", className="me-2")
+                    for code in view.las
+                ]
             )
         )
     head.append(
         html.P(
-            f"Local authority {view.la}; financial years {view.years[0]} to {view.years[-1]}.",
+            f"{la_label(view.la, names)}; financial years {view.years[0]} to {view.years[-1]}.",
             id="cdop-summary",
         )
     )

@@ -290,3 +290,32 @@ def test_downloads_are_tidy_numbers_with_a_status_column_and_metadata():
     assert pd.api.types.is_float_dtype(back["value"])
     book = load_workbook(BytesIO(xlsx_bytes(cells)))
     assert book.sheetnames == ["data", "about"]
+
+
+def test_pages_agree_on_published_figures_names_and_population(warehouse, monkeypatch):
+    """Item 11: the data-quality page compares the latest published year; the demo LA has one name;
+    a carried-forward population is said on the page as in the CLI."""
+    monkeypatch.setenv("SAFEGUARDING_WAREHOUSE", warehouse)
+    from dashboard.app import _banner
+    from dashboard.pages import cdop, data_quality
+
+    quality = str(data_quality.layout("analyst", ""))
+    assert "No published DfE figures are loaded" not in quality and "DfE published" in quality
+    assert f"Leicester ({LA})" in str(_banner(True).children)
+    page = str(cdop.layout("board", f"?la={LA}"))
+    assert f"Leicester ({LA})" in page and f"Local authority {LA}" not in page
+    rate = _view("cpp_rate_per_10k", freq="quarter")
+    assert "carried forward from" in rate.period_note
+
+
+def test_report_explanation_names_only_groups_in_its_table(reports):
+    import re
+
+    explained = 0
+    for e in reports["analyst"].exceptions:
+        if e.explanation is None:
+            continue
+        named = re.search(r"(?:came from|group was) (.+?) \(", e.explanation.sentence).group(1)
+        assert named in [row[0] for row in e.explanation.rows], (e.indicator.id, named)
+        explained += 1
+    assert explained >= 3
