@@ -57,9 +57,8 @@ def _banner(demo: bool):
     if not demo:
         return None
     return html.Div(
-        f"Demo mode: synthetic data, shown as Leicester ({DEMO_LA}) with Leicester's real published "
-        "figures for comparison; no login, served on 127.0.0.1 only. Small numbers are suppressed "
-        "as for the board.",
+        f"Demo mode: synthetic data shown as Leicester ({DEMO_LA}), beside Leicester's real published "
+        "figures; no login, 127.0.0.1 only. Small numbers are suppressed as for the board.",
         id=ids.DEMO_BANNER,
         className="alert alert-warning mb-0 rounded-0 text-center",
         role="status",

@@ -134,10 +134,20 @@ def _variation_badge(icon: str | None, reason: str = ""):
 
 
 def _period_cell(r: dict):
-    """The period the value is for; flagged when the loaded data stops before the chosen period."""
+    """The period the value is for; marked * when the loaded data stops before the chosen period."""
     if not r["stale"]:
         return r["period"]
-    return [r["period"], html.Br(), html.Small("latest covered by loaded data", className="text-muted")]
+    return html.Span(
+        [
+            r["period"],
+            html.Span(" *", **{"aria-hidden": "true"}),
+            html.Span(STALE_WORDS, className="visually-hidden"),
+        ],
+        title=STALE_WORDS,
+    )
+
+
+STALE_WORDS = "latest period covered by the loaded data, earlier than the chosen period"
 
 
 def _body(asked: ViewState, state: ViewState, rows: list, search: str, warehouse: str | None = None) -> list:
@@ -206,8 +216,8 @@ def scorecard_table(rows: list, search: str) -> html.Table:
     return html.Table(
         [
             html.Caption(
-                "Every indicator at the chosen period (click a name for its "
-                "trend, breakdowns and definition)",
+                "Every indicator at the chosen period (click a name for its trend, breakdowns and "
+                "definition); * marks the latest period covered by the loaded data, where it stops earlier",
                 className="caption-top",
             ),
             head,
