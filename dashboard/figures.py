@@ -427,6 +427,18 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
             },
         }
     )
+    if any(pd.isna(v) for v in value_of.values()):  # a key for the grey areas
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "name": "Withheld (small numbers) or no value",
+                "marker": {"color": "#d0d0d0", "symbol": "square", "size": 12},
+                "showlegend": True,
+            }
+        )
     mid_lat = (min(lats) + max(lats)) / 2 if lats else 52.0
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     return {
@@ -439,6 +451,8 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
             "plot_bgcolor": "white",
             "paper_bgcolor": "white",
             "xaxis": hidden,
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.02},
             # A degree of longitude is cos(latitude) of a degree of latitude on the ground.
             "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(mid_lat))},
         },

@@ -162,22 +162,28 @@ def content(view) -> list:
     elif view.breakdown is not None:
         label = BREAKDOWN_LABELS[view.state.by]
         title = f"{ind.short_title} by {label.lower()}, {view.breakdown_period}"
-        out += [
-            html.H2(f"By {label.lower()} ({view.breakdown_period})", className="h4 mt-4"),
-            dcc.Graph(
+        unreadable = unreadable_words(view)
+        chart = (
+            dbc.Alert(unreadable, color="info", id=ids.IND_BREAKDOWN_NOTE)
+            if unreadable
+            else dcc.Graph(
                 id=ids.IND_BREAKDOWN,
                 config=GRAPH_CONFIG,
                 figure=breakdown_figure(view.breakdown, title, ind.unit, ind.decimals),
-            ),
+            )
+        )
+        out += [
+            html.H2(f"By {label.lower()} ({view.breakdown_period})", className="h4 mt-4"),
+            chart,
             data_table(
-                f"{title} (the data behind the chart above)",
+                f"{title} (the data behind the chart above)" if not unreadable else title,
                 breakdown_headers(ind, view.state.by),
                 view.breakdown_rows,
                 ids.IND_BREAKDOWN_TABLE,
             ),
             _downloads("breakdown"),
         ]
-        out += _area_extras(view, title)
+        out += [] if unreadable else _area_extras(view, title)
         if view.dispro_rows or view.dispro_note:
             out += [
                 html.H3("Disproportionality: rates and rate ratios by ethnicity", className="h5 mt-4"),
@@ -200,6 +206,35 @@ def content(view) -> list:
                 )
             )
     return out
+
+
+MIN_SHOWN_GROUPS = 2  # fewer shown groups than this make no readable chart
+MIN_FUNNEL_AREAS = 3  # a funnel plot of fewer areas compares nothing
+
+
+def unreadable_words(view) -> str:
+    """Why the breakdown chart (and funnel and map) are not drawn, or '' when they can be read: with
+    most groups withheld for the board, a chart of the rest misleads (an axis from -1 to 1, a funnel
+    of one area, a map in one colour)."""
+    cells = view.breakdown
+    shown = int(
+        (~cells["suppressed"].astype(bool) & pd.to_numeric(cells["value"], errors="coerce").notna()).sum()
+    )
+    withheld = int(cells["suppressed"].astype(bool).sum())
+    if shown >= MIN_SHOWN_GROUPS and withheld * 2 <= len(cells):
+        return ""
+    words = (
+        f"No chart: {withheld} of {len(cells)} groups are withheld (small numbers) in "
+        f"{view.breakdown_period}, so a chart of the rest would mislead. The table below gives every group."
+    )
+    if view.state.freq != "year":
+        year = to_query(view.state.with_(freq="year", start=None, end=None))
+        return [
+            words + " The yearly view usually has groups large enough to show: ",
+            dcc.Link("see it by year", href=f"/indicator/{view.indicator.id}{year}"),
+            ".",
+        ]
+    return words
 
 
 def _empty_breakdown_words(view) -> str:
@@ -247,7 +282,14 @@ def _benchmarks(view) -> list:
 def _area_extras(view, title: str) -> list:
     """For the area breakdown: a funnel plot (with its flags in words) and a map where shipped."""
     ind, out = view.indicator, []
-    if view.funnel_units is not None:
+    if view.funnel_units is not None and len(view.funnel_units) < MIN_FUNNEL_AREAS:
+        out.append(
+            html.P(
+                f"No funnel plot: only {len(view.funnel_units)} area(s) can be shown, too few to compare.",
+                id=ids.IND_FUNNEL_TEXT,
+            )
+        )
+    elif view.funnel_units is not None:
         scale = ind.per if ind.unit != "count" else 1
         outside = view.funnel_units[view.funnel_units["flag"].str.contains("99.8")]
         words = (

@@ -319,3 +319,36 @@ def test_report_explanation_names_only_groups_in_its_table(reports):
         assert named in [row[0] for row in e.explanation.rows], (e.indicator.id, named)
         explained += 1
     assert explained >= 3
+
+
+def _graph_ids(children) -> set:
+    """Ids of every dcc.Graph in a list of Dash components."""
+    from dash import dcc
+
+    found, stack = set(), list(children)
+    while stack:
+        c = stack.pop()
+        if c is None or isinstance(c, str | int | float):
+            continue
+        if isinstance(c, list | tuple):
+            stack += list(c)
+            continue
+        if isinstance(c, dcc.Graph):
+            found.add(c.id)
+        stack += [getattr(c, "children", None)]
+    return found
+
+
+def test_board_breakdowns_that_cannot_be_read_are_not_drawn(warehouse, monkeypatch):
+    monkeypatch.setenv("SAFEGUARDING_WAREHOUSE", warehouse)  # the page's benchmarks read the default
+    from dashboard import ids
+    from dashboard.pages.indicator import content, unreadable_words
+
+    quarterly = _view("cpp_repeat_2y_pct", "board", freq="quarter", by="area")
+    words = unreadable_words(quarterly)
+    assert words and "freq=year" in str(words) and "withheld" in str(words)
+    drawn = _graph_ids(content(quarterly))
+    assert ids.IND_BREAKDOWN not in drawn and ids.IND_FUNNEL not in drawn and ids.IND_MAP not in drawn
+    yearly = _view("cpp_repeat_pct", "board", freq="year", by="area")
+    assert unreadable_words(yearly) == ""
+    assert {ids.IND_BREAKDOWN, ids.IND_FUNNEL} <= _graph_ids(content(yearly))

@@ -52,3 +52,20 @@ def test_past_periods_are_drawn_against_the_target_then_in_force():
         ([date(2019, 10, 1), date(2019, 12, 31)], [5.0, 5.0]),
         ([date(2020, 1, 1), date(2020, 6, 30)], [3.0, 3.0]),
     ]
+
+
+def test_map_has_a_key_for_withheld_areas():
+    from dashboard.figures import area_map_figure
+
+    square = [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]
+    geo = {
+        "type": "FeatureCollection",
+        "features": [
+            {"properties": {"code": c}, "geometry": {"type": "Polygon", "coordinates": square}} for c in "AB"
+        ],
+    }
+    values = pd.DataFrame({"area_code": ["A", "B"], "group": ["Ward A", "Ward B"], "value": [12.5, None]})
+    fig = area_map_figure(values, geo, "code", "Map", "rate_per_10k")
+    keys = [t for t in fig["data"] if t.get("showlegend")]
+    assert [t["name"] for t in keys] == ["Withheld (small numbers) or no value"]
+    assert fig["layout"]["showlegend"] is True
