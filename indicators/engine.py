@@ -316,7 +316,7 @@ def indicator_values(
     df.loc[no_cases, "status"] = "no cases in the period"
     if indicator.lookback_days:
         early = _too_early(df, cov, by_label, indicator.lookback_days) & is_covered
-        df.loc[early, ["value", "numerator"]] = None
+        df.loc[early, "value"] = None  # the counts stay, so breakdowns still add up
         df.loc[early, "status"] = NOT_YET_MEASURABLE
     df.loc[~is_covered, "value"] = None
     df.loc[~is_covered, "status"] = "not covered by loaded data"

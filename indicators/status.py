@@ -107,8 +107,11 @@ def shown_spc(status: Status, role: str) -> tuple[SpcResult | None, str]:
     value gets no SPC: the limits and special-cause marks would hint at the withheld values."""
     if status.spc is None:
         return None, status.spc_reason
-    if role != "analyst" and suppress(status.series, role)["suppressed"].any():
-        return None, WITHHELD_REASON
+    if role != "analyst":
+        # Only the points SPC uses count: a period with no value (e.g. not yet measurable) is no point.
+        points = pd.to_numeric(status.series["value"], errors="coerce").notna().to_numpy()
+        if (suppress(status.series, role)["suppressed"].to_numpy() & points).any():
+            return None, WITHHELD_REASON
     return status.spc, ""
 
 
