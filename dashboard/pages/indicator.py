@@ -221,7 +221,7 @@ def unreadable_words(view) -> str:
         (~cells["suppressed"].astype(bool) & pd.to_numeric(cells["value"], errors="coerce").notna()).sum()
     )
     withheld = int(cells["suppressed"].astype(bool).sum())
-    if shown >= MIN_SHOWN_GROUPS and withheld * 2 <= len(cells):
+    if shown >= MIN_SHOWN_GROUPS and shown * 3 >= len(cells):  # at least a third of the groups shown
         return ""
     words = (
         f"No chart: {withheld} of {len(cells)} groups are withheld (small numbers) in "
@@ -231,7 +231,7 @@ def unreadable_words(view) -> str:
         year = to_query(view.state.with_(freq="year", start=None, end=None))
         return [
             words + " The yearly view usually has groups large enough to show: ",
-            dcc.Link("see it by year", href=f"/indicator/{view.indicator.id}{year}"),
+            dcc.Link("see it by year", href=f"/indicator/{view.indicator.id}{year}", className="alert-link"),
             ".",
         ]
     return words

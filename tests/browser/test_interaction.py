@@ -64,8 +64,15 @@ def test_csv_download_matches_the_table_on_screen(page, demo_server, console_err
     on_screen = _table(page, "indicator-breakdown-table")
     with page.expect_download() as info:
         page.locator("button", has_text="Download CSV").nth(1).click()
-    text = open(info.value.path(), encoding="utf-8").read()
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][0] == "Ethnic group"
-    assert [r for r in rows[1:]] == on_screen
+    assert info.value.suggested_filename.startswith("cpp_starts-by-ethnic_group-")
+    raw = open(info.value.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    # Tidy: one row per group with the same group and value as on screen (c -> status c, no number).
+    assert [r["group"] for r in rows] == [r[0] for r in on_screen]
+    for row, shown in zip(rows, on_screen, strict=True):
+        if shown[1] == "c":
+            assert (row["value"], row["value_status"]) == ("", "c")
+        else:
+            assert float(row["value"]) == float(shown[1].replace(",", "")) and row["value_status"] == ""
     assert console_errors == []
