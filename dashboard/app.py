@@ -13,6 +13,7 @@ import indicators
 from dashboard import auth, ids, security
 from dashboard.audit import AuditLog
 from dashboard.pages import about, agencies, assurance, cdop, data_quality, indicator, overview
+from dashboard.state import DEMO_LA
 from indicators.partners import partner_registry
 from indicators.store import WarehouseMissing, health_check
 from safeguarding.partners import declaration
@@ -41,12 +42,28 @@ def session_role() -> str:
     return auth.current_role(_STATE["demo"])
 
 
+ROLE_WORDS = {
+    "board": "board role: numbers of 1 to 5 are withheld (c)",
+    "analyst": "analyst role: unsuppressed figures, not for circulation",
+}
+
+
+def signed_in_words() -> str:
+    """Who is signed in and in which role, for the header."""
+    from flask import session
+
+    role = session_role()
+    if _STATE["demo"]:
+        return f"Demo (no sign-in), {ROLE_WORDS[role]}"
+    return f"Signed in as {session.get('user', '?')}, {ROLE_WORDS[role]}"
+
+
 def _banner(demo: bool):
     if not demo:
         return None
     return html.Div(
-        "Demo mode: synthetic data for a made-up local authority, no login, served on "
-        "127.0.0.1 only. Small numbers are suppressed as for the board.",
+        f"Demo mode: synthetic data shown as Leicester ({DEMO_LA}), beside Leicester's real published "
+        "figures; no login, 127.0.0.1 only. Small numbers are suppressed as for the board.",
         id=ids.DEMO_BANNER,
         className="alert alert-warning mb-0 rounded-0 text-center",
         role="status",
@@ -94,6 +111,7 @@ def _shell(demo: bool) -> html.Div:
                     [
                         html.Span(APP_TITLE, className="navbar-brand mb-0 h1 text-wrap"),
                         dbc.Nav(nav, navbar=True),
+                        html.Span(id=ids.SIGNED_IN, className="navbar-text text-light small ms-lg-3"),
                     ]
                 ),
                 color="dark",
@@ -164,6 +182,10 @@ def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> D
                 ],
                 color="danger",
             )
+
+    @app.callback(Output(ids.SIGNED_IN, "children"), Input(ids.URL, "pathname"))
+    def _signed_in(_pathname: str | None):
+        return signed_in_words()
 
     def _page(pathname: str, search: str | None):
         if pathname.startswith("/indicator/"):

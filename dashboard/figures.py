@@ -21,6 +21,19 @@ Y_TITLES = {
     "rate_per_100k": "Rate per 100,000",
     "days": "Days",
 }
+# The one modebar for every interactive chart: local tools only. plotly.js 4 adds a "Share chart"
+# button (sendDataToCloud, a POST to cloud.plotly.com) unless told not to; an explicit button list
+# also keeps out any button a later plotly.js adds by default.
+LOCAL_MODEBAR_BUTTONS = ["toImage", "zoom2d", "pan2d", "resetScale2d"]
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "showLink": False,
+    "modeBarButtons": [LOCAL_MODEBAR_BUTTONS],
+    "toImageButtonOptions": {"format": "png"},
+}
 
 
 def safe_text(value, template: bool = False) -> str:
@@ -81,10 +94,14 @@ def trend_figure(
     decimals: int = 0,
     target: tuple[float, float] | float | None = None,
     spc: pd.DataFrame | None = None,
+    targets: list | None = None,
 ) -> go.Figure:
     """Value over period end; gaps (not zeros) where there is no value. Optional target line or
     band and SPC mean, process limits and special-cause points (MDC colours: blue improving,
-    orange concerning, purple neither)."""
+    orange concerning, purple neither). `targets` (one per row of `df`, in its order) draws each
+    period against the target in force then; `target` draws one target across the whole chart."""
+    if targets is not None:
+        df = df.assign(_target=pd.Series(targets, index=df.index, dtype=object))
     data = df.sort_values("period_end")
     x = list(data["period_end"])
     y = _list(pd.to_numeric(data["value"], errors="coerce"))
@@ -168,7 +185,9 @@ def trend_figure(
                             "bgcolor": "rgba(255,255,255,0.85)",
                         }
                     )
-    if isinstance(target, tuple):
+    if targets is not None:
+        _target_history(data, shapes, traces)
+    elif isinstance(target, tuple):
         shapes.append(
             {
                 "type": "rect",
@@ -206,6 +225,61 @@ def trend_figure(
             }
         )
     return _figure(traces, _layout(title, Y_TITLES.get(unit, "Value"), shapes=shapes, annotations=notes))
+
+
+def _target_history(data: pd.DataFrame, shapes: list, traces: list) -> None:
+    """Each run of periods with the same target, drawn from the first period's start to the last
+    period's end: a shaded band, or a dotted line for a single value."""
+    runs: list[list] = []  # [target, start, end]
+    for t, start, end in zip(data["_target"], data["period_start"], data["period_end"], strict=True):
+        if runs and runs[-1][0] == t:
+            runs[-1][2] = end
+        else:
+            runs.append([t, start, end])
+    band_shown = line_shown = False
+    for t, start, end in runs:
+        if isinstance(t, tuple):
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": "x",
+                    "x0": start,
+                    "x1": end,
+                    "y0": t[0],
+                    "y1": t[1],
+                    "fillcolor": TARGET,
+                    "opacity": 0.15,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            )
+            band_shown = True
+        elif t is not None:
+            traces.append(
+                {
+                    "type": "scatter",
+                    "x": [start, end],
+                    "y": [t, t],
+                    "mode": "lines",
+                    "name": "Target",
+                    "legendgroup": "target",
+                    "showlegend": not line_shown,
+                    "hoverinfo": "skip",
+                    "line": {"color": TARGET, "width": 2, "dash": "dot"},
+                }
+            )
+            line_shown = True
+    if band_shown:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "name": "Target band (as in force each period)",
+                "marker": {"color": TARGET, "symbol": "square", "size": 12},
+            }
+        )
 
 
 def breakdown_figure(df: pd.DataFrame, title: str, unit: str = "count", decimals: int = 0) -> go.Figure:
@@ -362,6 +436,18 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
             },
         }
     )
+    if any(pd.isna(v) for v in value_of.values()):  # a key for the grey areas
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "name": "Withheld (small numbers) or no value",
+                "marker": {"color": "#d0d0d0", "symbol": "square", "size": 12},
+                "showlegend": True,
+            }
+        )
     mid_lat = (min(lats) + max(lats)) / 2 if lats else 52.0
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     return {
@@ -374,6 +460,8 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
             "plot_bgcolor": "white",
             "paper_bgcolor": "white",
             "xaxis": hidden,
+            "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.02},
             # A degree of longitude is cos(latitude) of a degree of latitude on the ground.
             "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(mid_lat))},
         },
@@ -381,18 +469,24 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
 
 
 def benchmark_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
-    """Published values by year: this LA against England (distinct colours and dash styles)."""
+    """Published values by year: this LA against England (distinct colours and dash styles). Every series
+    is drawn on one ordered list of years, with a gap where a series has no value: a category axis would
+    otherwise order the years as they first appear, pushing years the LA lacks to the end."""
     styles = {"This LA": (PRIMARY, "solid"), "England": (OKABE_ITO["black"], "dash")}
+    order = "time_period" if "time_period" in df else "period"
+    years = list(df.sort_values(order).drop_duplicates("period")["period"])
     traces = []
     for name, part in df.groupby("series", sort=False):
         colour, dash = styles.get(name, (OKABE_ITO["orange"], "dot"))
+        value_of = dict(zip(part["period"], part["value"], strict=True))
         traces.append(
             {
                 "type": "scatter",
-                "x": list(part["period"]),
-                "y": list(part["value"]),
+                "x": years,
+                "y": [value_of.get(y) for y in years],
                 "name": safe_text(name),
                 "mode": "lines+markers",
+                "connectgaps": False,
                 "line": {"color": colour, "dash": dash, "width": 2.5},
                 "hovertemplate": f"{safe_text(name, template=True)} %{{x}}: %{{y}}<extra></extra>",
             }
@@ -400,6 +494,11 @@ def benchmark_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
     layout = _layout(
         title,
         Y_TITLES.get(unit, "Value"),
-        xaxis={"type": "category", "title": {"text": "Year ending 31 March"}},
+        xaxis={
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": years,
+            "title": {"text": "Year ending 31 March"},
+        },
     )
     return _figure(traces, layout)

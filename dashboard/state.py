@@ -59,3 +59,11 @@ def parse_query(search: str | None) -> ViewState:
 def to_query(state: ViewState) -> str:
     pairs = {"la": state.la, "freq": state.freq, "by": state.by, "from": state.start, "to": state.end}
     return "?" + urlencode({k: v for k, v in pairs.items() if v})
+
+
+DEMO_LA = "856"  # the embedded demo LA borrows Leicester's code (and its real published figures)
+
+
+def la_label(code: str | None, names: dict[str, str]) -> str:
+    """How an LA is named on every page: 'Leicester (856)', as in the controls and the report."""
+    return f"{names.get(code) or 'Local authority'} ({code})"

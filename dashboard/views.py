@@ -22,6 +22,7 @@ from indicators.board import (  # noqa: F401  (re-exported: the pages, the repor
 )
 from indicators.disclosure import display
 from indicators.registry import Indicator
+from indicators.status import latest_status, shown_spc
 
 RAG_WORDS = {
     "green": "on target",
@@ -62,7 +63,9 @@ class IndicatorView:
     spc_text: str = ""
     variation_icon: str | None = None
     assurance_icon: str = "none"
-    period_note: str = ""  # how periods are published for this role (shown under the trend table)
+    # How periods are published for this role, and when the period shown is not the one asked for or
+    # the data stops early (shown under the trend table).
+    period_note: str = ""
     breakdown_note: str = ""  # why the breakdown has no rows, when a rule (not the data) says so
 
 
@@ -86,6 +89,7 @@ def indicator_view(
         else periods
     )
     by = state.by if state.by in ind.breakdowns else ind.default_breakdown
+    requested_la, requested_start, requested_end = state.la, state.start, state.end
     state = state.with_(la=la, start=start, end=end, by=by)
     empty = pd.DataFrame(columns=indicators.api.RESULT_COLUMNS + ["suppressed"])
     if not shown:
@@ -101,11 +105,18 @@ def indicator_view(
             message="No loaded data covers this indicator at this frequency "
             "yet. Try another frequency, or load more returns.",
         )
-    view = IndicatorView(
-        ind, state, las, periods, trend(ind.id, shown, la, role, warehouse), None, None, ind.short_title
+    trend_frame = trend(ind.id, shown, la, role, warehouse)  # every frequency decided together
+    view = IndicatorView(ind, state, las, periods, trend_frame, None, None, ind.short_title)
+    view.period_note = " ".join(
+        n
+        for n in (
+            PERIOD_NOTE if role != "analyst" and is_flow(ind) and state.freq != "year" else "",
+            control_note(requested_la, la, las, requested_start, requested_end, start, end, periods),
+            period_note(ind, requested_end, shown[-1], periods, state.freq, la, warehouse),
+            population_note(trend_frame),
+        )
+        if n
     )
-    if role != "analyst" and is_flow(ind) and state.freq != "year":
-        view.period_note = PERIOD_NOTE
     if by:
         part = suppressed_breakdown(ind.id, [shown[-1]], la, by, role, warehouse)
         view.breakdown_note = part.note
@@ -116,7 +127,7 @@ def indicator_view(
         view.breakdown = sort_groups(part.cells)
         view.breakdown_period = shown[-1]
         view.breakdown_rows = breakdown_rows(ind, view.breakdown)
-    _add_spc(view, shown, la, warehouse)
+    _add_spc(view, role, warehouse)
     spc_words = _spc_words(view)
     view.headline = _headline(ind, view.trend.iloc[-1])
     view.trend_rows = [
@@ -133,6 +144,57 @@ def indicator_view(
         for i, r in enumerate(view.trend.itertuples())
     ]
     return view
+
+
+def control_note(requested_la, la, las, requested_start, requested_end, start, end, periods) -> str:
+    """Plain words for a choice that could not be honoured, instead of quietly showing something else."""
+    notes = []
+    if requested_la and requested_la != la:
+        notes.append(f"No local authority {requested_la} is loaded: showing {las.get(la, la)} ({la}).")
+    if requested_start and requested_start not in periods:
+        notes.append(f"From {requested_start} is not a period of this indicator: showing from {start}.")
+    if start in periods and end in periods and periods.index(start) > periods.index(end):
+        notes.append(
+            f"From ({start}) is after To ({end}), so the whole series is shown. Choose a From before To."
+        )
+    return " ".join(notes)
+
+
+def population_note(trend: pd.DataFrame) -> str:
+    """Rates whose population estimate is carried forward say so (as the CLI's status column does)."""
+    carried = trend[trend["status"].astype(str).str.startswith("population carried forward")]
+    if carried.empty:
+        return ""
+    first, last = carried["period"].iloc[0], carried["period"].iloc[-1]
+    span = first if first == last else f"{first} to {last}"
+    year = str(carried["status"].iloc[-1]).rsplit(" ", 1)[-1]
+    return (
+        f"Rates for {span} use the population estimate carried forward from {year}: "
+        "no later ONS mid-year estimate is loaded."
+    )
+
+
+def period_note(ind: Indicator, requested: str | None, shown: str, periods, freq: str, la, warehouse) -> str:
+    """Plain words when the latest period shown is not what the reader would assume: the period asked
+    for is not covered, or this indicator's sources stop before the latest period loaded."""
+    if requested and requested not in periods:
+        return (
+            f"No loaded data covers {requested} for this indicator: shown to {shown}, "
+            "the latest period it covers."
+        )
+    latest = indicators.available_periods(freq, la, warehouse, "cpp_at_end")  # census and Annex A
+    if shown != periods[-1] or not latest or latest[-1].label == shown:
+        return ""
+    try:
+        stops_early = indicators.api.parse_period(shown, freq).end < latest[-1].end
+    except ValueError:
+        stops_early = False
+    if not stops_early:
+        return ""
+    return (
+        f"The latest value is for {shown}: the loaded data for this indicator "
+        f"({', '.join(ind.sources)}) stops there, while other indicators run to {latest[-1].label}."
+    )
 
 
 def sort_groups(cells: pd.DataFrame) -> pd.DataFrame:
@@ -269,25 +331,24 @@ def _add_disproportionality(
         )
 
 
-def _add_spc(view: IndicatorView, shown: list[str], la: str | None, warehouse) -> None:
-    """SPC over the shown periods. Hidden (with the reason) when a value is withheld, since
-    limits and special-cause marks would hint at the withheld values."""
+def _add_spc(view: IndicatorView, role: str, warehouse) -> None:
+    """SPC as the scorecard and the report have it (indicators.status): over the whole covered series up
+    to the last period shown, so the baseline does not move with From; none on rolling 12 months; for the
+    board, none for a series with a withheld value. Only the shown periods are drawn."""
     trend = view.trend
-    if trend["suppressed"].any():
-        view.spc_text = "SPC is not shown because some values are withheld (small numbers)."
+    shown_end = trend["period"].iloc[-1]
+    status = latest_status(view.indicator.id, view.state.la, view.state.freq, shown_end, warehouse)
+    result, reason = shown_spc(status, role)
+    if result is None:
+        view.spc_text = reason
         return
-    usable = trend["status"] != "not covered by loaded data"
-    _, result = indicators.api.spc_series(
-        view.indicator.id, la, view.state.freq, warehouse, periods=list(trend.loc[usable, "period"])
-    )
-    if not result.available:
-        view.spc_text = result.reason or ""
-        return
-    frame = result.to_frame()
-    frame.index = trend.index[usable]
-    view.spc = frame.reindex(trend.index)
+    frame = status.spc_frame().reindex(list(trend["period"]))
+    frame.index = trend.index
+    view.spc = frame
     view.variation_icon, view.assurance_icon = result.variation_icon, result.assurance_icon
     view.spc_text = f"{result.variation_text}. {result.assurance_text}."
+    if status.period != shown_end:
+        view.spc_text += f" The SPC verdict is for {status.period}, the latest period with data."
     notes = [n for n in result.notes]
     if notes:
         view.spc_text += " " + " ".join(notes)

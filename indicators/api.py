@@ -325,6 +325,7 @@ def spc_series(
         rebase_dates=rebases,
         annotations=annotations,
         target=target,
+        clamp=(0.0, 100.0) if indicator.unit == "percent" else None,
     )
     return df, result
 

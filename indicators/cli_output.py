@@ -56,7 +56,7 @@ def indicator_rows(
     if not frames:
         raise ValueError(f"no indicator can be broken down by {by!r}")
     df = pd.concat(frames, ignore_index=True)
-    df.loc[df["suppressed"].astype(bool), "rag"] = "none"  # a RAG would hint at a withheld value
+    df.loc[df["suppressed"].astype(bool), "rag"] = "withheld"  # a RAG would hint at a withheld value
     df["value"] = [
         None if v is None or pd.isna(v) else round(float(v), registry()[i].decimals + 1)
         for v, i in zip(df["value"], df["indicator_id"], strict=True)

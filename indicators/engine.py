@@ -307,7 +307,7 @@ def indicator_values(
     df["status"] = "ok"
     if indicator.denominator_source == "population_0_17":
         df = _population_denominators(con, df)
-    df["value"] = _values(indicator, df["numerator"], df["denominator"])
+    df["value"] = _values(indicator, df["numerator"], df["denominator"], df["frequency"])
     if indicator.statistic == "median":  # e.g. median days from death to review (indicators/cdop.py)
         df["value"] = df["median_value"].astype("object").where(df["median_value"].notna(), None)
     pairs = df[["la_code", "period"]].drop_duplicates()
@@ -321,6 +321,10 @@ def indicator_values(
     )
     no_cases = df["value"].isna() & (df["status"] == "ok")
     df.loc[no_cases, "status"] = "no cases in the period"
+    if indicator.lookback_days:
+        early = _too_early(df, cov, by_label, indicator.lookback_days) & is_covered
+        df.loc[early, "value"] = None  # the counts stay, so breakdowns still add up
+        df.loc[early, "status"] = NOT_YET_MEASURABLE
     df.loc[~is_covered, "value"] = None
     df.loc[~is_covered, "status"] = "not covered by loaded data"
     df["indicator_id"] = indicator.id
@@ -328,6 +332,21 @@ def indicator_values(
     for col in ("numerator", "denominator"):
         df[col] = df[col].astype("Int64")
     return df[VALUE_COLUMNS]
+
+
+NOT_YET_MEASURABLE = "not yet measurable: too little earlier data loaded"
+
+
+def _too_early(df: pd.DataFrame, cov: Coverage, by_label: dict, lookback_days: int) -> pd.Series:
+    """Rows whose period has less than `lookback_days` of loaded data before it."""
+    from datetime import timedelta
+
+    early = {}
+    for la, label in df[["la_code", "period"]].drop_duplicates().itertuples(index=False):
+        p = by_label[label]
+        need = Period(label, p.kind, p.start - timedelta(days=lookback_days), p.end)
+        early[(la, label)] = not cov.covers(la, need)
+    return pd.Series([early[k] for k in zip(df["la_code"], df["period"], strict=True)], index=df.index)
 
 
 def _population_denominators(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -> pd.DataFrame:
@@ -351,10 +370,16 @@ def _population_denominators(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -
     return df.assign(denominator=pd.Series(dens, index=df.index, dtype="float64"), status=statuses)
 
 
-def _values(indicator: Indicator, num: pd.Series, den: pd.Series) -> pd.Series:
+PER_YEAR = {"month": 12, "quarter": 4, "year": 1, "rolling12": 1}
+
+
+def _values(indicator: Indicator, num: pd.Series, den: pd.Series, freq: pd.Series | None = None) -> pd.Series:
     if indicator.unit == "count":
         return num.astype("float64")
     ok = den.notna() & (den != 0) & num.notna()
     out = pd.Series(float("nan"), index=num.index)
-    out[ok] = num[ok] * indicator.per / den[ok]
+    scale = 1.0
+    if indicator.annualised and freq is not None:
+        scale = freq.map(PER_YEAR).fillna(1).astype("float64")[ok]
+    out[ok] = num[ok] * indicator.per / den[ok] * scale
     return out.astype("object").where(ok, None)

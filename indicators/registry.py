@@ -76,6 +76,13 @@ class Indicator(BaseModel):
                 )
         return v
 
+    # A rate of events per year (e.g. deaths per 100,000 a year): values for months and quarters are
+    # scaled to a year (x12, x4) so they compare with annual and national figures.
+    annualised: bool = False
+    # Days of earlier data a period's numerator needs (e.g. a previous plan ended within 2 years):
+    # periods without that much loaded data before them are 'not yet measurable', not a false 0%.
+    lookback_days: int | None = None
+
     @field_validator("id")
     @classmethod
     def _id_is_snake_case(cls, v: str) -> str:

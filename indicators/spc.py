@@ -340,6 +340,7 @@ def _series(
     min_points: int,
     screen: bool,
     scale: float,
+    clamp: tuple[float, float] | None = None,
 ) -> SpcResult:
     _check(polarity, run_length, trend_length)
     dates = dates if isinstance(dates, pd.DatetimeIndex) else pd.DatetimeIndex(pd.to_datetime(list(dates)))
@@ -385,8 +386,12 @@ def _series(
             mean, mr_bar, _, _ = _xmr(x[idx][None, :], b, screen)
             centre, r = float(mean[0]), float(mr_bar[0])
             seg_upper, seg_lower = centre + LIMIT * r, centre - LIMIT * r
-            up, lo = np.full(len(idx), seg_upper), np.full(len(idx), seg_lower)
             up2, lo2 = centre + LIMIT_2S * r, centre - LIMIT_2S * r
+            if clamp is not None:  # e.g. a percentage cannot pass 0 or 100, so neither can its limits
+                seg_upper, seg_lower, up2, lo2 = (
+                    float(np.clip(v, *clamp)) for v in (seg_upper, seg_lower, up2, lo2)
+                )
+            up, lo = np.full(len(idx), seg_upper), np.full(len(idx), seg_lower)
         else:
             p = num[idx[:b]].sum() / den[idx[:b]].sum()
             sd = np.sqrt(p * (1 - p) / den[idx])
@@ -427,10 +432,12 @@ def spc(
     annotations: Sequence[tuple[object, str]] = (),
     min_points: int = 15,
     screen_moving_ranges: bool = False,
+    clamp: tuple[float, float] | None = None,
 ) -> SpcResult:
     """XmR chart with a fixed baseline per segment, declared rebases only, rules, icons and annotations.
 
-    Missing values (NaN) are left out of the limits and rules and shown as gaps.
+    Missing values (NaN) are left out of the limits and rules and shown as gaps. `clamp` (low, high)
+    clamps the limits and 2-sigma lines to the values the measure can take (0-100 for a percentage).
     """
     x = np.asarray(values, dtype=float)
     return _series(
@@ -449,6 +456,7 @@ def spc(
         min_points,
         screen_moving_ranges,
         1.0,
+        clamp,
     )
 
 

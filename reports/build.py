@@ -24,10 +24,11 @@ from indicators.disclosure import display
 from indicators.periods import parse_period
 from indicators.registry import Indicator, registry
 from indicators.spc import assurance_text, variation_text
+from indicators.status import latest_status, targets_by_period
 from indicators.targets import load_targets
 from reports.agencies import AgencySection, build_agency_section
 from reports.assurance import AssuranceSection, build_assurance_section
-from reports.exceptions import Assessment, Snapshot, assess, largest_contribution
+from reports.exceptions import Assessment, Snapshot, assess, largest_contribution, withhold_for_board
 
 DEMO_LA = "856"
 EXPLAINING_BREAKDOWNS = ("ethnic_group", "area")
@@ -75,6 +76,11 @@ class Entry:
     actions: list[str] = field(default_factory=list)
     owner: str = ""
     no_data: str | None = None
+    period: str = ""  # the latest period up to the report's quarter that loaded data covers
+
+    def period_note(self, quarter: str) -> str:
+        """Names the period when it is not the report's quarter."""
+        return "" if not self.period or self.period == quarter else f"at {self.period}, the latest covered"
 
     @property
     def is_exception(self) -> bool:
@@ -131,12 +137,6 @@ def _f(x) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(v) else v
-
-
-def _target_value(target) -> tuple[float, float] | float | None:
-    if target is None:
-        return None
-    return tuple(target.band) if target.band is not None else target.value
 
 
 def _snapshot(ind: Indicator, view, quarter: str) -> tuple[Snapshot, pd.Series | None]:
@@ -206,8 +206,8 @@ def _trend_chart(ind: Indicator, view, target, quarter: str, la_name: str) -> Ch
         f"{ind.short_title}, {la_name}, quarterly to {quarter}",
         ind.unit,
         ind.decimals,
-        _target_value(target),
-        spc,
+        spc=spc,
+        targets=targets_by_period(trend),
     )
     # Keep the axis to the data: a long annotation would otherwise stretch it; annotations in the right half
     # are anchored on their right so they stay on the page.
@@ -221,7 +221,11 @@ def _trend_chart(ind: Indicator, view, target, quarter: str, la_name: str) -> Ch
     alt = (
         f"Line chart of {ind.short_title} by quarter, {shown} quarters shown"
         + (", with SPC mean and process limits" if spc is not None else "")
-        + (f", target {target.describe()}" if target is not None else "")
+        + (
+            f", target {target.describe()} now (earlier periods against the target then in force)"
+            if target is not None
+            else ""
+        )
         + (". Withheld values are gaps." if trend["suppressed"].any() else ".")
     )
     return Chart(ind.short_title, _print_styles(fig), alt, "trend")
@@ -280,18 +284,21 @@ def _explain(
         .sort_values(["suppressed", "n"], ascending=[True, False])
         .index
     )
+    # Groups with no row this quarter (none this quarter) are listed too: the sentence may name one.
+    order = list(order) + [g for g in old.index if g not in cur.index]
     for g in order:
-        r, o = cur.loc[g], old.loc[g] if g in old.index else None
-        hidden = bool(r["suppressed"]) or (o is not None and bool(o["suppressed"]))
-        n1, n0 = _f(r["numerator"]), _f(o["numerator"]) if o is not None else 0.0
+        r, o = cur.loc[g] if g in cur.index else None, old.loc[g] if g in old.index else None
+        hidden = (r is not None and bool(r["suppressed"])) or (o is not None and bool(o["suppressed"]))
+        n1 = _f(r["numerator"]) if r is not None else 0.0
+        n0 = _f(o["numerator"]) if o is not None else 0.0
         rows.append(
             [
                 str(g),
-                _count(o["numerator"], o["suppressed"]) if o is not None else "",
-                _count(r["numerator"], r["suppressed"]),
+                _count(o["numerator"], o["suppressed"]) if o is not None else "0",
+                _count(r["numerator"], r["suppressed"]) if r is not None else "0",
                 "c" if hidden else f"{(n1 or 0) - (n0 or 0):+,.0f}",
-                _count(r["denominator"], r["suppressed"]) if ind.unit != "count" else "",
-                display(r["value"], ind.decimals, bool(r["suppressed"]), ind.unit),
+                _count(r["denominator"], r["suppressed"]) if ind.unit != "count" and r is not None else "",
+                display(r["value"], ind.decimals, bool(r["suppressed"]), ind.unit) if r is not None else "-",
             ]
         )
     headers = [
@@ -450,41 +457,7 @@ def build_report(
     book = load_targets()
     entries = []
     for ind in registry().values():
-        state = ViewState(la=la, freq="quarter", by=None, end=quarter)
-        view = indicator_view(ind.id, state, role, wh)
-        snap, row = _snapshot(ind, view, quarter)
-        if row is None:
-            entry = Entry(
-                ind,
-                Assessment(snap),
-                "-",
-                "no value",
-                "",
-                "",
-                "",
-                no_data=(f"No loaded data covers {quarter} for this indicator."),
-            )
-        else:
-            a = assess(snap)
-            entry = Entry(
-                ind,
-                a,
-                display(snap.value, ind.decimals, snap.suppressed, ind.unit),
-                RAG_WORDS["withheld" if snap.suppressed else snap.rag],
-                variation_text(snap.variation_icon)
-                if snap.spc_available
-                else (view.spc_text or "SPC not shown"),
-                assurance_text(snap.assurance_icon) if snap.spc_available else "",
-                snap.target or "",
-            )
-            if a.is_exception:
-                target = book.target_for(ind.id, la, period.end)
-                entry.charts.append(_trend_chart(ind, view, target, quarter, las[la]))
-                explanation, chart = _explain(ind, quarter, snap.prev_period, la, role, wh)
-                entry.explanation = explanation
-                if chart is not None:
-                    entry.charts.append(chart)
-                entry.benchmarks = _benchmarks(ind, la, period.end, wh)
+        entry = _entry(ind, quarter, la, las[la], role, wh, book, period.end)
         entries.append(entry)
     notes, rows = _quality(la, quarter, period.end, wh)
     report = Report(
@@ -511,6 +484,45 @@ def build_report(
     report.agencies = build_agency_section(quarter, role, wh, report.generated)
     report.assurance = build_assurance_section(role, wh, report.generated, report.quarter_end)
     return apply_commentary(report, commentary or {})
+
+
+def _entry(ind: Indicator, quarter: str, la: str, la_name: str, role: str, wh, book, quarter_end) -> Entry:
+    """One indicator at the latest covered quarter up to the report's quarter. Whether it is an exception
+    is decided on the unsuppressed figures (the scorecard's function, indicators.status), so the board's
+    report lists every exception the analyst's does; its reasons are withheld where they would reveal
+    small numbers."""
+    status = latest_status(ind.id, la, "quarter", quarter, wh)
+    if status.period is None:
+        snap = Snapshot(ind.id, ind.short_title, ind.unit, ind.decimals, ind.polarity, quarter, None)
+        no_data = f"No loaded data covers {quarter} or any earlier quarter for this indicator."
+        return Entry(ind, Assessment(snap), "-", "no value", "", "", "", no_data=no_data)
+    at = status.period
+    state = ViewState(la=la, freq="quarter", by=None, end=at)
+    view = indicator_view(ind.id, state, role, wh)
+    snap, _ = _snapshot(ind, view, at)
+    a = assess(snap)
+    if role != "analyst":
+        full, _ = _snapshot(ind, indicator_view(ind.id, state, "analyst", wh), at)
+        a = withhold_for_board(a, assess(full))
+    entry = Entry(
+        ind,
+        a,
+        display(snap.value, ind.decimals, snap.suppressed, ind.unit),
+        RAG_WORDS["withheld" if snap.suppressed else snap.rag],
+        variation_text(snap.variation_icon) if snap.spc_available else (view.spc_text or "SPC not shown"),
+        assurance_text(snap.assurance_icon) if snap.spc_available else "",
+        snap.target or "",
+        period=at,
+    )
+    if a.is_exception:
+        target = book.target_for(ind.id, la, parse_period(at, "quarter").end)
+        entry.charts.append(_trend_chart(ind, view, target, at, la_name))
+        explanation, chart = _explain(ind, at, snap.prev_period, la, role, wh)
+        entry.explanation = explanation
+        if chart is not None:
+            entry.charts.append(chart)
+        entry.benchmarks = _benchmarks(ind, la, quarter_end, wh)
+    return entry
 
 
 def apply_commentary(report: Report, commentary: dict[str, dict]) -> Report:

@@ -6,6 +6,8 @@ An indicator is an exception at the quarter when any of these holds (each gives 
 - ``special_cause``: SPC finds special-cause variation at the latest point that is improving or
   concerning (context indicators' "neither" is not an exception), with the rule(s) that fired;
 - ``assurance``: the assurance icon says the target will consistently be missed;
+- ``withheld`` (board only): the analyst's figures make it an exception for a reason the board's
+  withheld figures cannot show (see `withhold_for_board`);
 - ``movement``: it moved significantly (95%, two-sided) since the previous quarter: a two-proportion
   z-test for percentages, an exact Poisson test (conditional binomial) for counts and rates;
   medians (days) are not tested.
@@ -256,6 +258,19 @@ def assess(s: Snapshot) -> Assessment:
             )
         )
     return Assessment(s, reasons, move)
+
+
+WITHHELD_REASON = "exception (value withheld): the reason would reveal small numbers, which are withheld"
+
+
+def withhold_for_board(board: Assessment, analyst: Assessment) -> Assessment:
+    """The board's assessment, which must list every exception the analyst's lists: where the analyst's
+    figures give a reason the board's (withheld) figures cannot show, the board reads "exception (value
+    withheld)" instead of the reason, which would tell which side of a limit or target a hidden value is."""
+    missing = [r for r in analyst.reasons if r.kind not in board.kinds]
+    if not missing:
+        return board
+    return Assessment(board.snapshot, [*board.reasons, Reason("withheld", WITHHELD_REASON)], board.movement)
 
 
 def fmt_p(p: float) -> str:

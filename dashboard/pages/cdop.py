@@ -16,9 +16,9 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
 from dashboard import ids
-from dashboard.figures import base_layout, breakdown_figure
+from dashboard.figures import GRAPH_CONFIG, base_layout, breakdown_figure
 from dashboard.palette import CONCERN, PRIMARY, SERIES, TARGET
-from dashboard.state import parse_query
+from dashboard.state import la_label, parse_query
 from dashboard.tables import data_table
 from dashboard.views import export_frame
 from indicators.cdop import order_groups
@@ -28,7 +28,6 @@ from indicators.intervals import exact_poisson_interval
 PATH = "/cdop"
 TITLE = "Child deaths"
 POOLED_YEARS = 3
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 DOWNLOAD_TYPE = "cdop-download"
 TABLE_IDS = {
     "trend": "cdop-trend-table",
@@ -285,6 +284,26 @@ def _backlog_and_timeliness(view: CdopView, years, role: str, warehouse) -> None
                 hovertemplate=f"{band}: %{{customdata}}<extra></extra>",
             )
         )
+    # Withheld bands are drawn together as one grey segment (total less the bands shown), so each bar
+    # is as tall as the table's total: the table's total and shown cells give that sum away already.
+    withheld = []
+    for _, part in backlog.sort_values("period_end").groupby("period_end", sort=True):
+        cells = part.set_index("group")
+        total = cells.loc["All"]
+        hidden = [b for b in BACKLOG_BANDS if cells.loc[b, "suppressed"]]
+        shown = sum(float(cells.loc[b, "numerator"] or 0) for b in BACKLOG_BANDS if b not in hidden)
+        withheld.append(None if total["suppressed"] or not hidden else float(total["numerator"]) - shown)
+    if any(v is not None for v in withheld):
+        dates = sorted(backlog["period_end"].unique())
+        fig.add_trace(
+            go.Bar(
+                x=[f"{pd.Timestamp(d):%d %b %Y}" for d in dates],
+                y=withheld,
+                name="Withheld bands (c), together",
+                marker={"color": "#b1b4b6", "pattern": {"shape": "/"}},
+                hovertemplate="Withheld bands together: %{y}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack")
     view.figures["backlog"] = base_layout(
         fig, "Deaths awaiting a completed review, by time since death", "Deaths"
@@ -450,16 +469,20 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
     ]
     if view.message:
         return html.Div(head + [dbc.Alert(view.message, color="info")])
+    names = indicators.api.local_authorities()
     if len(view.las) > 1:
         head.append(
             html.P(
                 ["Local authority: "]
-                + [dcc.Link(f"LA {code}", href=f"{PATH}?la={code}", className="me-2") for code in view.las]
+                + [
+                    dcc.Link(la_label(code, names), href=f"{PATH}?la={code}", className="me-2")
+                    for code in view.las
+                ]
             )
         )
     head.append(
         html.P(
-            f"Local authority {view.la}; financial years {view.years[0]} to {view.years[-1]}.",
+            f"{la_label(view.la, names)}; financial years {view.years[0]} to {view.years[-1]}.",
             id="cdop-summary",
         )
     )

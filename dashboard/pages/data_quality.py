@@ -41,10 +41,15 @@ def _parity_section(latest: pd.DataFrame, role: str) -> list:
     rows = []
     for r in census.itertuples():
         end = pd.Timestamp(r.latest_data_date).date()
-        try:
-            table = benchmarks.parity_table(r.la_code, end.year)
-        except Exception:  # published tables not loaded
-            table = pd.DataFrame()
+        table = pd.DataFrame()
+        # DfE publishes a census year months after it ends: compare the latest year it has published.
+        for year in range(end.year, end.year - 4, -1):
+            try:
+                table = benchmarks.parity_table(r.la_code, year)
+            except Exception:  # published tables not loaded
+                table = pd.DataFrame()
+            if not table.empty:
+                break
         for p in table.itertuples():
             ind = indicators.get(p.indicator_id)
 

@@ -10,7 +10,9 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
 from dashboard import ids
+from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
 from dashboard.figures import (
+    GRAPH_CONFIG,
     Y_TITLES,
     area_map_figure,
     benchmark_figure,
@@ -24,13 +26,11 @@ from dashboard.views import (
     POLARITY_WORDS,
     benchmark_view,
     breakdown_headers,
-    export_frame,
     indicator_view,
     trend_headers,
 )
 from indicators.geography import ATTRIBUTION, ward_boundaries
-
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+from indicators.status import targets_by_period
 
 
 def _select(label: str, name: str, options: list[tuple[str, str]], value: str | None):
@@ -134,10 +134,12 @@ def content(view) -> list:
     ind = view.indicator
     if view.message:
         return [dbc.Alert(view.message, color="info")]
-    target = _target_value(view.trend)
-    trend = trend_figure(view.trend, view.headline, ind.unit, ind.decimals, target, view.spc)
+    trend = trend_figure(
+        view.trend, view.headline, ind.unit, ind.decimals, spc=view.spc, targets=targets_by_period(view.trend)
+    )
     out = [
         html.P(view.headline, id=ids.IND_SUMMARY, className="fs-5", **{"aria-live": "polite"}),
+        dbc.Alert(view.period_note, color="warning", id=ids.IND_PERIOD_NOTE) if view.period_note else None,
         html.P(
             [html.Strong("Statistical process control: "), view.spc_text], id=ids.IND_SPC, className="mb-2"
         ),
@@ -162,22 +164,28 @@ def content(view) -> list:
     elif view.breakdown is not None:
         label = BREAKDOWN_LABELS[view.state.by]
         title = f"{ind.short_title} by {label.lower()}, {view.breakdown_period}"
-        out += [
-            html.H2(f"By {label.lower()} ({view.breakdown_period})", className="h4 mt-4"),
-            dcc.Graph(
+        unreadable = unreadable_words(view)
+        chart = (
+            dbc.Alert(unreadable, color="info", id=ids.IND_BREAKDOWN_NOTE)
+            if unreadable
+            else dcc.Graph(
                 id=ids.IND_BREAKDOWN,
                 config=GRAPH_CONFIG,
                 figure=breakdown_figure(view.breakdown, title, ind.unit, ind.decimals),
-            ),
+            )
+        )
+        out += [
+            html.H2(f"By {label.lower()} ({view.breakdown_period})", className="h4 mt-4"),
+            chart,
             data_table(
-                f"{title} (the data behind the chart above)",
+                f"{title} (the data behind the chart above)" if not unreadable else title,
                 breakdown_headers(ind, view.state.by),
                 view.breakdown_rows,
                 ids.IND_BREAKDOWN_TABLE,
             ),
             _downloads("breakdown"),
         ]
-        out += _area_extras(view, title)
+        out += [] if unreadable else _area_extras(view, title)
         if view.dispro_rows or view.dispro_note:
             out += [
                 html.H3("Disproportionality: rates and rate ratios by ethnicity", className="h5 mt-4"),
@@ -200,6 +208,35 @@ def content(view) -> list:
                 )
             )
     return out
+
+
+MIN_SHOWN_GROUPS = 2  # fewer shown groups than this make no readable chart
+MIN_FUNNEL_AREAS = 3  # a funnel plot of fewer areas compares nothing
+
+
+def unreadable_words(view) -> str:
+    """Why the breakdown chart (and funnel and map) are not drawn, or '' when they can be read: with
+    most groups withheld for the board, a chart of the rest misleads (an axis from -1 to 1, a funnel
+    of one area, a map in one colour)."""
+    cells = view.breakdown
+    shown = int(
+        (~cells["suppressed"].astype(bool) & pd.to_numeric(cells["value"], errors="coerce").notna()).sum()
+    )
+    withheld = int(cells["suppressed"].astype(bool).sum())
+    if shown >= MIN_SHOWN_GROUPS and shown * 3 >= len(cells):  # at least a third of the groups shown
+        return ""
+    words = (
+        f"No chart: {withheld} of {len(cells)} groups are withheld (small numbers) in "
+        f"{view.breakdown_period}, so a chart of the rest would mislead. The table below gives every group."
+    )
+    if view.state.freq != "year":
+        year = to_query(view.state.with_(freq="year", start=None, end=None))
+        return [
+            words + " The yearly view usually has groups large enough to show: ",
+            dcc.Link("see it by year", href=f"/indicator/{view.indicator.id}{year}", className="alert-link"),
+            ".",
+        ]
+    return words
 
 
 def _empty_breakdown_words(view) -> str:
@@ -249,7 +286,14 @@ def _benchmarks(view) -> list:
 def _area_extras(view, title: str) -> list:
     """For the area breakdown: a funnel plot (with its flags in words) and a map where shipped."""
     ind, out = view.indicator, []
-    if view.funnel_units is not None:
+    if view.funnel_units is not None and len(view.funnel_units) < MIN_FUNNEL_AREAS:
+        out.append(
+            html.P(
+                f"No funnel plot: only {len(view.funnel_units)} area(s) can be shown, too few to compare.",
+                id=ids.IND_FUNNEL_TEXT,
+            )
+        )
+    elif view.funnel_units is not None:
         scale = ind.per if ind.unit != "count" else 1
         outside = view.funnel_units[view.funnel_units["flag"].str.contains("99.8")]
         words = (
@@ -305,18 +349,6 @@ def _downloads(which: str) -> html.Div:
         ],
         className="mb-3",
     )
-
-
-def _target_value(trend):
-    """The target in force at the latest period, as a number or a (low, high) band."""
-
-    if trend.empty:
-        return None
-    last = trend.iloc[-1]
-    target = indicators.api.target_book().target_for(last.indicator_id, last.la_code, last.period_end)
-    if target is None:
-        return None
-    return tuple(target.band) if target.band else target.value
 
 
 # Page-local components use pattern-matching ids, so these callbacks are inert on other pages.
@@ -382,12 +414,15 @@ def _download(clicks, search, indicator_ids):
         return no_update
     which, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]
     indicator_id = indicator_ids[0]
-    view = indicator_view(indicator_id, parse_query(search), session_role())
-    if which == "trend":
-        frame = export_frame(trend_headers(view.indicator), view.trend_rows)
-    else:
-        frame = export_frame(breakdown_headers(view.indicator, view.state.by), view.breakdown_rows)
-    name = f"{indicator_id}-{which}-{view.state.la}-{view.state.end}"
+    role = session_role()
+    view = indicator_view(indicator_id, parse_query(search), role)
+    return download_payload(view, which, fmt, role)
+
+
+def download_payload(view, which: str, fmt: str, role: str) -> dict:
+    """What a download button sends: the tidy table (dashboard.downloads), named for what it holds."""
+    frame = tidy_frame(view, which, role)
+    name = file_name(view, which, fmt)
     if fmt == "csv":
-        return dcc.send_data_frame(frame.to_csv, f"{name}.csv", index=False)
-    return dcc.send_data_frame(frame.to_excel, f"{name}.xlsx", index=False, sheet_name="data")
+        return dcc.send_bytes(csv_bytes(frame), name)
+    return dcc.send_bytes(xlsx_bytes(frame), name)

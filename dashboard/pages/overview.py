@@ -15,6 +15,7 @@ from dashboard.palette import PRIMARY
 from dashboard.state import FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.views import RAG_WORDS, benchmark_view, fmt, trend
 from indicators.spc import variation_text
+from indicators.status import latest_status, shown_spc
 
 RAG_CLASS = {
     "withheld": "bg-light text-dark border",
@@ -40,24 +41,30 @@ def _scorecard_rows(
     las = indicators.api.local_authorities(warehouse)
     la = state.la if state.la in las else (next(iter(las)) if las else None)
     state = state.with_(la=la)
+    # The chosen period, or the latest: indicators whose data stops earlier say so (see _period_cell).
+    labels = [p.label for p in indicators.available_periods(state.freq, la, warehouse, "cpp_at_end")]
+    end = state.end if state.end in labels else (labels[-1] if labels else None)
     rows = []
     for ind in indicators.registry().values():
-        periods = [p.label for p in indicators.available_periods(state.freq, la, warehouse, ind.id)]
-        if not periods:
+        # The report reads the same function: the latest covered period up to the chosen one, and SPC
+        # over the whole series to there, as the role may see it.
+        status = latest_status(ind.id, la, state.freq, end, warehouse)
+        if status.period is None:
             rows.append({"indicator": ind, "period": None})
             continue
-        end = state.end if state.end in periods else periods[-1]
-        shown = periods[max(0, periods.index(end) - SPARK_POINTS + 1) : periods.index(end) + 1]
+        shown = list(status.series["period"].iloc[-SPARK_POINTS:])
         df = trend(ind.id, shown, la, role, warehouse)  # as the indicator page: every frequency at once
         last = df.iloc[-1]
-        variation, assurance = _spc_icons(
-            ind.id, la, periods[: periods.index(end) + 1], df["suppressed"].any(), warehouse
-        )
+        result, spc_reason = shown_spc(status, role)
+        variation = result.variation_icon if result is not None else None
+        assurance = result.assurance_icon if result is not None else "none"
         bench = benchmark_view(ind.id, la, last.period_end, warehouse)
         rows.append(
             {
                 "indicator": ind,
                 "period": last.period,
+                "stale": status.stale,
+                "spc_reason": spc_reason,
                 "value": fmt(ind, last.value, last.suppressed),
                 "england": f"{bench.rows[1][1]} ({bench.year})" if bench else "",
                 "region": bench.rows[2][1] if bench else "",
@@ -87,16 +94,6 @@ ASSURANCE_SHORT = {
     "hit_and_miss": "Hit and miss",
     "none": "",
 }
-
-
-def _spc_icons(
-    indicator_id: str, la: str | None, periods: list[str], withheld: bool, warehouse
-) -> tuple[str | None, str]:
-    """Making Data Count variation and assurance for the series up to the chosen period."""
-    if withheld:
-        return None, "none"
-    _, result = indicators.api.spc_series(indicator_id, la, warehouse=warehouse, periods=periods)
-    return (result.variation_icon, result.assurance_icon) if result.available else (None, "none")
 
 
 def _sparkline(df: pd.DataFrame, title: str) -> dcc.Graph:
@@ -129,13 +126,38 @@ def _sparkline(df: pd.DataFrame, title: str) -> dcc.Graph:
     return html.Div(graph, **{"aria-hidden": "true"})
 
 
-def _variation_badge(icon: str | None):
+def _variation_badge(icon: str | None, reason: str = ""):
     if icon is None:
-        return html.Span(
-            "Not shown", className="text-muted", title="Fewer than 15 points, or values withheld"
-        )
+        return html.Span("Not shown", className="text-muted", title=reason or "SPC not shown")
     words, css = VARIATION_SHORT[icon]
     return html.Span(words, className=f"badge {css}", title=variation_text(icon))
+
+
+def _period_cell(r: dict):
+    """The period the value is for; marked * when the loaded data stops before the chosen period."""
+    if not r["stale"]:
+        return r["period"]
+    return html.Span(
+        [
+            r["period"],
+            html.Span(" *", **{"aria-hidden": "true"}),
+            html.Span(STALE_WORDS, className="visually-hidden"),
+        ],
+        title=STALE_WORDS,
+    )
+
+
+STALE_WORDS = "latest period covered by the loaded data, earlier than the chosen period"
+
+
+def _body(asked: ViewState, state: ViewState, rows: list, search: str, warehouse: str | None = None) -> list:
+    """The scorecard, after a note when the LA asked for (e.g. in the address) is not loaded."""
+    out = []
+    if asked.la and asked.la != state.la:
+        name = indicators.api.local_authorities(warehouse).get(state.la, state.la)
+        words = f"No local authority {asked.la} is loaded: showing {name} ({state.la})."
+        out.append(dbc.Alert(words, color="warning"))
+    return [*out, scorecard_table(rows, search)]
 
 
 def scorecard_table(rows: list, search: str) -> html.Table:
@@ -168,7 +190,7 @@ def scorecard_table(rows: list, search: str) -> html.Table:
                 html.Tr(
                     [
                         html.Th(link, scope="row"),
-                        html.Td("No loaded data covers this indicator at this frequency", colSpan=10),
+                        html.Td("No loaded data covers this indicator at or before this period", colSpan=10),
                     ]
                 )
             )
@@ -178,11 +200,11 @@ def scorecard_table(rows: list, search: str) -> html.Table:
             html.Tr(
                 [
                     html.Th(link, scope="row"),
-                    html.Td(r["period"]),
+                    html.Td(_period_cell(r)),
                     html.Td(r["value"], className="fw-bold"),
                     html.Td(r["target"] or "No target"),
                     html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=f"badge {RAG_CLASS[rag]}")),
-                    html.Td(_variation_badge(r["variation"])),
+                    html.Td(_variation_badge(r["variation"], r["spc_reason"])),
                     html.Td(ASSURANCE_SHORT.get(r["assurance"], "")),
                     html.Td(r["england"]),
                     html.Td(r["region"]),
@@ -194,8 +216,8 @@ def scorecard_table(rows: list, search: str) -> html.Table:
     return html.Table(
         [
             html.Caption(
-                "Every indicator at the chosen period (click a name for its "
-                "trend, breakdowns and definition)",
+                "Every indicator at the chosen period (click a name for its trend, breakdowns and "
+                "definition); * marks the latest period covered by the loaded data, where it stops earlier",
                 className="caption-top",
             ),
             head,
@@ -207,7 +229,8 @@ def scorecard_table(rows: list, search: str) -> html.Table:
 
 
 def layout(role: str = "board", search: str | None = None) -> html.Div:
-    state, rows = scorecard_rows(parse_query(search), role)
+    asked = parse_query(search)
+    state, rows = scorecard_rows(asked, role)
     las = indicators.api.local_authorities()
     periods = [p.label for p in indicators.available_periods(state.freq, state.la, None, "cpp_at_end")]
     drawn = [state.la, state.freq, state.end or (periods[-1] if periods else None)]
@@ -215,11 +238,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
         [
             dcc.Store(id={"type": ids.SC_DRAWN, "name": "page"}, data=drawn),
             html.H1("Child protection scorecard", className="h2"),
-            html.P(
-                "The latest value of every indicator against its target. Small numbers (1 to 5) are "
-                "shown as c to protect children's privacy.",
-                className="lead",
-            ),
+            html.P(_lead(role), className="lead"),
             html.Div(
                 [
                     _select("Local authority", "la", [(c, f"{n} ({c})") for c, n in las.items()], state.la),
@@ -237,10 +256,23 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             ),
             dcc.Loading(
                 html.Div(
-                    scorecard_table(rows, to_query(state)), id={"type": ids.SCORECARD_BODY, "name": "main"}
+                    _body(asked, state, rows, to_query(state)),
+                    id={"type": ids.SCORECARD_BODY, "name": "main"},
                 )
             ),
         ]
+    )
+
+
+def _lead(role: str) -> str:
+    if role == "analyst":
+        return (
+            "The latest value of every indicator against its target. You are in the analyst role: "
+            "small numbers are shown unsuppressed, so do not share these figures beyond analysts."
+        )
+    return (
+        "The latest value of every indicator against its target. Small numbers (1 to 5) are "
+        "shown as c to protect children's privacy."
     )
 
 
@@ -286,6 +318,7 @@ def _update(search, values, drawn):
         la, freq, period = values
         changed = ctx.triggered_id.get("name") if ctx.triggered_id else None
         state = ViewState(la=la, freq=freq or "quarter", end=None if changed == "freq" else period)
+    asked = state
     state, rows = scorecard_rows(state, session_role())
     las = indicators.api.local_authorities()
     periods = [p.label for p in indicators.available_periods(state.freq, state.la, None, "cpp_at_end")]
@@ -301,7 +334,7 @@ def _update(search, values, drawn):
         new_search if new_search != search else no_update,
         [[{"label": lab, "value": v} for v, lab in o] for o in options],
         [state.la, state.freq, end],
-        [scorecard_table(rows, new_search)],
+        [_body(asked, state, rows, new_search)],
         [[state.la, state.freq, end]],
     )
 

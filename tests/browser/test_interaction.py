@@ -37,7 +37,12 @@ def test_changing_la_period_and_breakdown_changes_chart_and_table(page, demo_ser
     expect(page.locator("#indicator-breakdown-table")).to_be_visible(timeout=20_000)
     groups = [r[0] for r in _table(page, "indicator-breakdown-table")]
     assert "Female" in groups and "Male" in groups
-    assert page.locator("#indicator-breakdown .bars path").count() >= 2  # bars are drawn
+    # For the board, 'Not known' is 1-5, so Female is withheld too: one bar would mislead, so a note says why
+    expect(page.locator("#indicator-breakdown-note")).to_contain_text("2 of 3 groups are withheld")
+    page.get_by_label("Break down by").select_option("age_band")
+    expect(page).to_have_url(re.compile(r"by=age_band"), timeout=20_000)
+    _settled(page)
+    assert page.locator("#indicator-breakdown .bars path").count() >= 2  # a readable breakdown is drawn
     assert console_errors == []
 
 
@@ -64,8 +69,15 @@ def test_csv_download_matches_the_table_on_screen(page, demo_server, console_err
     on_screen = _table(page, "indicator-breakdown-table")
     with page.expect_download() as info:
         page.locator("button", has_text="Download CSV").nth(1).click()
-    text = open(info.value.path(), encoding="utf-8").read()
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][0] == "Ethnic group"
-    assert [r for r in rows[1:]] == on_screen
+    assert info.value.suggested_filename.startswith("cpp_starts-by-ethnic_group-")
+    raw = open(info.value.path(), "rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    # Tidy: one row per group with the same group and value as on screen (c -> status c, no number).
+    assert [r["group"] for r in rows] == [r[0] for r in on_screen]
+    for row, shown in zip(rows, on_screen, strict=True):
+        if shown[1] == "c":
+            assert (row["value"], row["value_status"]) == ("", "c")
+        else:
+            assert float(row["value"]) == float(shown[1].replace(",", "")) and row["value_status"] == ""
     assert console_errors == []

@@ -1,0 +1,136 @@
+"""Tidy downloads of an indicator page's data, ready for analysis (as in DfE's Explore Education Statistics):
+numbers in numeric columns, a status column for the EES markers (c withheld, x not available, z not
+applicable) instead of letters among the numbers, metadata columns saying what the figures are, a file
+name that names the breakdown, and CSV as UTF-8 with a byte-order mark so Excel reads the en dash."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from dashboard.views import IndicatorView, safe_cell
+from indicators.status import targets_by_period
+
+SUPPRESSION_NOTE = {
+    "board": "Counts of 1 to 5, and figures built on them, are withheld (status c), with secondary "
+    "suppression.",
+    "analyst": "Unsuppressed figures (analyst role): not for circulation beyond analysts.",
+}
+STATUS_WORDS = {
+    "c": "withheld to protect confidentiality (small numbers)",
+    "x": "not available",
+    "z": "not applicable (no cases in the period)",
+}
+COLUMNS = [
+    "indicator_id",
+    "indicator",
+    "la_code",
+    "la_name",
+    "period",
+    "period_start",
+    "period_end",
+    "breakdown",
+    "group",
+    "numerator",
+    "denominator",
+    "value",
+    "value_status",
+    "unit",
+    "target_low",
+    "target_high",
+    "rag",
+    "role",
+    "suppression_note",
+    "definition",
+    "source",
+    "extract_date",
+]
+
+
+def _status(row) -> str:
+    """The EES marker for a row without a published value ('' when the value is shown)."""
+    if row.suppressed:
+        return "c"
+    if row.value is not None and not pd.isna(row.value):
+        return ""
+    return "z" if row.status == "no cases in the period" else "x"
+
+
+def tidy_frame(view: IndicatorView, which: str, role: str, today: date | None = None) -> pd.DataFrame:
+    """The trend or the breakdown of a view as a tidy table (see the module docstring)."""
+    ind = view.indicator
+    data = view.trend if which == "trend" else view.breakdown
+    if data is None:
+        data = view.trend.iloc[0:0]
+    data = data.reset_index(drop=True)
+    status = [_status(r) for r in data.itertuples()]
+    hidden = pd.Series([s != "" for s in status], index=data.index)
+
+    def numbers(col: str) -> pd.Series:
+        return pd.to_numeric(data[col], errors="coerce").where(~hidden)
+
+    targets = targets_by_period(data) if len(data) else []
+    low = [t[0] if isinstance(t, tuple) else t for t in targets]
+    high = [t[1] if isinstance(t, tuple) else t for t in targets]
+    out = pd.DataFrame(
+        {
+            "indicator_id": ind.id,
+            "indicator": ind.title,
+            "la_code": data["la_code"],
+            "la_name": view.las.get(view.state.la, ""),
+            "period": data["period"],
+            "period_start": pd.to_datetime(data["period_start"]).dt.date,
+            "period_end": pd.to_datetime(data["period_end"]).dt.date,
+            "breakdown": data["breakdown"],
+            "group": [safe_cell(str(g)) for g in data["group"]],
+            "numerator": numbers("numerator").round(0).astype("Int64"),
+            "denominator": numbers("denominator").round(0).astype("Int64"),
+            "value": numbers("value").round(ind.decimals + 1),
+            "value_status": status,
+            "unit": ind.unit,
+            "target_low": pd.to_numeric(pd.Series(low, dtype=object), errors="coerce"),
+            "target_high": pd.to_numeric(pd.Series(high, dtype=object), errors="coerce"),
+            "rag": ["withheld" if h else r for h, r in zip(hidden, data["rag"], strict=True)],
+            "role": role,
+            "suppression_note": SUPPRESSION_NOTE[role],
+            "definition": safe_cell(ind.definition),
+            "source": safe_cell(ind.dfe_source),
+            "extract_date": today or date.today(),
+        },
+        index=data.index,
+    )
+    return out[COLUMNS]
+
+
+def file_name(view: IndicatorView, which: str, fmt: str) -> str:
+    """e.g. cpp_repeat_pct-by-ethnic_group-856-2025-26.csv or cpp_repeat_pct-trend-856-quarterly-….csv"""
+    s = view.state
+    if which == "trend":
+        part = f"trend-{s.freq}-{s.start}-to-{s.end}"
+    else:
+        part = f"by-{s.by}-{view.breakdown_period}"
+    return f"{view.indicator.id}-{part}-{s.la}.{fmt}"
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens the en dash and accents correctly."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def xlsx_bytes(frame: pd.DataFrame) -> bytes:
+    """The data sheet plus an 'about' sheet with the markers' meanings and the suppression note."""
+    import io
+
+    about = pd.DataFrame(
+        [["value_status " + k, v] for k, v in STATUS_WORDS.items()]
+        + [["role", frame["role"].iloc[0] if len(frame) else ""]]
+        + [["suppression", frame["suppression_note"].iloc[0] if len(frame) else ""]]
+        + [["definition", frame["definition"].iloc[0] if len(frame) else ""]],
+        columns=["item", "meaning"],
+    )
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        frame.to_excel(writer, sheet_name="data", index=False)
+        about.to_excel(writer, sheet_name="about", index=False)
+    return buf.getvalue()
