@@ -111,23 +111,25 @@ def run_rules(
 ) -> list[Issue]:
     """Every issue the year's rules find in the collected tables, ordered by line then code."""
     params = census_dates(reference_date, year)
+    rules = rules_for(year)
     con = duckdb.connect()
     try:
         for name, table in tables.items():
             con.register(f"raw_{name}", table)
         con.execute(PRELUDE.read_text())
-        found: list[tuple] = []
-        for rule in rules_for(year):
-            used = {k: v for k, v in params.items() if f"${k}" in rule.sql}
-            sql = (
-                f"with r as ({rule.sql}) select r.line, c.LAchildID, r.value "
-                "from r left join child c on c.child_no = r.child_no"
-            )
-            try:
-                rows = con.execute(sql, used).fetchall()
-            except duckdb.Error as exc:
-                raise RuntimeError(f"DfE rule {rule.code} ({rule.file}) failed: {exc}") from exc
-            found += [(line, rule, la_child_id, value) for line, la_child_id, value in rows]
+        # One query for the whole rule set (planning ~100 small queries costs more than running them).
+        parts = [
+            f"select {k} as k, r.line, c.LAchildID, r.value from ({rule.sql}) r "
+            "left join child c on c.child_no = r.child_no"
+            for k, rule in enumerate(rules)
+        ]
+        sql = "\nunion all\n".join(parts)
+        used = {k: v for k, v in params.items() if f"${k}" in sql}
+        try:
+            rows = con.execute(sql, used).fetchall()
+        except duckdb.Error as exc:
+            raise RuntimeError(f"DfE rules for {year} failed: {_culprit(con, rules, params)}{exc}") from exc
+        found = [(line, rules[k], la_child_id, value) for k, line, la_child_id, value in rows]
     finally:
         con.close()
     found.sort(key=lambda x: (x[0] if x[0] is not None else -1, _code_key(x[1].code)))
@@ -135,6 +137,16 @@ def run_rules(
         Issue(file_name, line, la_child_id, rule.field, value, rule.code, rule.severity, rule.message)
         for line, rule, la_child_id, value in found
     ]
+
+
+def _culprit(con: duckdb.DuckDBPyConnection, rules: list[Rule], params: dict) -> str:
+    """Which rule file breaks the combined query (run one by one, only after a failure)."""
+    for rule in rules:
+        try:
+            con.execute(rule.sql, {k: v for k, v in params.items() if f"${k}" in rule.sql})
+        except duckdb.Error:
+            return f"rule {rule.code} ({rule.file}): "
+    return ""
 
 
 def merge_issues(project: list[Issue], dfe: list[Issue], year: str) -> list[Issue]:
