@@ -109,7 +109,10 @@ def mutation(name: str, *also: str, years: tuple[str, ...] = YEARS, why: str = "
 
 NEW = ("2024-25", "2025-26")
 OLD = ("2023-24",)
-S47 = "<Section47><S47ActualStartDate>{}</S47ActualStartDate>{}<ICPCnotRequired>false</ICPCnotRequired></Section47>"
+S47 = (
+    "<Section47><S47ActualStartDate>{}</S47ActualStartDate>{}"
+    "<ICPCnotRequired>false</ICPCnotRequired></Section47>"
+)
 ICPC = "<DateOfInitialCPC>{}</DateOfInitialCPC>"
 ASSESS = "<Assessments><AssessmentActualStartDate>{}</AssessmentActualStartDate></Assessments>"
 
@@ -391,7 +394,10 @@ def _m8832(r):
 
 @mutation("4000")
 def _m4000(r):
-    r.add(r.ep("C1004"), f"<CINPlanDates><CINPlanStartDate>{r.d('2024-10-11')}</CINPlanStartDate></CINPlanDates>")
+    r.add(
+        r.ep("C1004"),
+        f"<CINPlanDates><CINPlanStartDate>{r.d('2024-10-11')}</CINPlanStartDate></CINPlanDates>",
+    )
 
 
 @mutation("8565")
@@ -533,7 +539,10 @@ def _m4009(r):
 
 @mutation("4001")
 def _m4001(r):
-    r.add(r.ep("C1001"), f"<CINPlanDates><CINPlanStartDate>{r.d('2024-05-25')}</CINPlanStartDate></CINPlanDates>")
+    r.add(
+        r.ep("C1001"),
+        f"<CINPlanDates><CINPlanStartDate>{r.d('2024-05-25')}</CINPlanStartDate></CINPlanDates>",
+    )
 
 
 # --- section 47 enquiries ----------------------------------------------------------------------

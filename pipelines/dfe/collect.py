@@ -49,7 +49,13 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "cpp": (
         ("child_no", "ep_no", "cpp_no"),
-        ("CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP"),
+        (
+            "CPPstartDate",
+            "CPPendDate",
+            "InitialCategoryOfAbuse",
+            "LatestCategoryOfAbuse",
+            "NumberOfPreviousCPP",
+        ),
     ),
     "review": (("child_no", "ep_no", "cpp_no", "reviews_no"), ("CPPreviewDate",)),
 }

@@ -106,9 +106,7 @@ def census_dates(reference_date: date, year: str) -> dict[str, date]:
     return {"ref": reference_date, "start": start, "census_end": date(int(year[:4]) + 1, 3, 31)}
 
 
-def run_rules(
-    tables: dict[str, pa.Table], reference_date: date, year: str, file_name: str
-) -> list[Issue]:
+def run_rules(tables: dict[str, pa.Table], reference_date: date, year: str, file_name: str) -> list[Issue]:
     """Every issue the year's rules find in the collected tables, ordered by line then code."""
     params = census_dates(reference_date, year)
     rules = rules_for(year)

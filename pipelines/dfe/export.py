@@ -38,7 +38,9 @@ def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
 def render(frame: pd.DataFrame, fmt: str) -> str:
     """The issues as JSON (a list of objects) or CSV text."""
     if fmt == "json":
-        records = [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+        records = [
+            {k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")
+        ]
         return json.dumps(records, indent=1, default=int)
     if fmt == "csv":
         buffer = io.StringIO()
