@@ -260,7 +260,20 @@ def _m8790(r):
 
 @mutation("8794")
 def _m8794(r):
-    r.child("C1002").findall("ChildCharacteristics/Disabilities/Disability")[1].text = "MOB"
+    r.add(r.child("C1002").find("ChildCharacteristics/Disabilities"), "<Disability>MOB</Disability>")
+
+
+@mutation("2887Q")
+def _m2887(r):
+    r.child("C1005").find("ChildCharacteristics/Disabilities/Disability").text = "MOB"
+
+
+@mutation("2888Q", "2887Q", why="with one code per child, five children use fewer than 8 codes")
+def _m2888(r):
+    for child in ("C1002", "C1005"):
+        codes = r.child(child).find("ChildCharacteristics/Disabilities")
+        for extra in codes.findall("Disability")[1:]:
+            codes.remove(extra)
 
 
 # --- CIN episodes ------------------------------------------------------------------------------
