@@ -451,7 +451,7 @@ def _m8736(r):
     r.add(r.ep("C1003"), ASSESS.format(r.d("2025-04-02")))
 
 
-@mutation("8896")
+@mutation("8896", "8863Q", why="two open assessments always overlap")
 def _m8896(r):
     r.add(r.ep("C1003"), ASSESS.format(r.d("2025-02-04")))
     r.add(r.ep("C1003"), ASSESS.format(r.d("2025-02-05")))
@@ -532,7 +532,7 @@ def _m4015(r):
     r.set(_plan(r), "CINPlanStartDate", r.d("2024-04-09"))
 
 
-@mutation("4004")
+@mutation("4004", "4014", why="two open CIN plans always overlap")
 def _m4004(r):
     for day in ("2025-02-04", "2025-02-05"):
         r.add(r.ep("C1003"), f"<CINPlanDates><CINPlanStartDate>{r.d(day)}</CINPlanStartDate></CINPlanDates>")
@@ -550,11 +550,49 @@ def _m4009(r):
     r.set(r.ids("C1002"), "PersonDeathDate", r.d("2024-11-28"))
 
 
-@mutation("4001")
+@mutation("4001", "4016", why="an open CIN plan starting inside an open plan")
 def _m4001(r):
     r.add(
         r.ep("C1001"),
         f"<CINPlanDates><CINPlanStartDate>{r.d('2024-05-25')}</CINPlanStartDate></CINPlanDates>",
+    )
+
+
+@mutation("4014")
+def _m4014(r):
+    r.add(
+        r.ep("C1002", 1),
+        f"<CINPlanDates><CINPlanStartDate>{r.d('2024-06-03')}</CINPlanStartDate>"
+        f"<CINPlanEndDate>{r.d('2024-06-28')}</CINPlanEndDate></CINPlanDates>",
+    )
+
+
+def _cin_plan_c1005(r: Return, start: str, end: str) -> None:
+    r.add(
+        r.ep("C1005"),
+        f"<CINPlanDates><CINPlanStartDate>{r.d(start)}</CINPlanStartDate>"
+        f"<CINPlanEndDate>{r.d(end)}</CINPlanEndDate></CINPlanDates>",
+    )
+
+
+@mutation("4016")
+def _m4016(r):
+    _cin_plan_c1005(r, "2024-08-01", "2024-08-30")
+
+
+@mutation("4017")
+def _m4017(r):
+    _cin_plan_c1005(r, "2024-07-01", "2024-07-19")
+
+
+@mutation("8863Q")
+def _m8863(r):
+    r.add(
+        r.ep("C1001"),
+        f"<Assessments><AssessmentActualStartDate>{r.d('2024-05-03')}</AssessmentActualStartDate>"
+        f"<AssessmentAuthorisationDate>{r.d('2024-05-10')}</AssessmentAuthorisationDate>"
+        "<FactorsIdentifiedAtAssessment><AssessmentFactors>1A</AssessmentFactors>"
+        "</FactorsIdentifiedAtAssessment></Assessments>",
     )
 
 
@@ -580,7 +618,7 @@ def _m8615(r):
 
 @mutation("8715")
 def _m8715(r):
-    r.add(r.ep("C1001"), s47(r.d("2024-05-07"), r.d("2025-04-03")))
+    r.add(r.ep("C1001"), s47(r.d("2024-05-27"), r.d("2025-04-03")))
 
 
 @mutation("8740")
@@ -589,11 +627,16 @@ def _m8740(r):
     r.add(r.ep("C1003"), s47(r.d("2025-04-03")))
 
 
-@mutation("8839")
+@mutation("8839", "8890", why="two open enquiries always overlap")
 def _m8839(r):
     r.add(r.ep("C1003"), ASSESS.format(r.d("2025-02-04")))
     r.add(r.ep("C1003"), s47(r.d("2025-02-05")))
     r.add(r.ep("C1003"), s47(r.d("2025-02-06")))
+
+
+@mutation("8890")
+def _m8890(r):
+    r.add(r.ep("C1005"), s47(r.d("2024-07-05"), r.d("2024-07-15")))
 
 
 @mutation("8870Q")
