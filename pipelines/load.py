@@ -229,7 +229,7 @@ def _read_file(
         result.rows = dict(sink.counts)
         year = rules or (parsed.header.collection_year if parsed.header else None)
         if parsed.header is not None and year in COLLECTION_YEARS:
-            dfe = run_rules(collector.tables(), parsed.header.reference_date, year, reader.name)
+            dfe = run_rules(collector.table(), parsed.header.reference_date, year, reader.name)
             result.issues = merge_issues(parsed.issues, dfe, year)
             result.dfe_rules = year
     else:

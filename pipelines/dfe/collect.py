@@ -1,13 +1,15 @@
-"""Raw-text staging of a CIN census return for the DfE rules (in memory only, never stored)."""
+"""Raw-text staging of a CIN census return for the DfE rules (in memory only, never stored).
+
+One pass over each <Child> element appends one narrow row per element (module, position, field,
+text, line); DuckDB then pivots the rows into one table per module (`pivot_sql`). Keeping the
+Python side to a single append per element keeps validation cheap next to parsing."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 from lxml import etree
 
-from pipelines.xml_fields import leaf_fields, local_name
-
-# Table -> (key columns, XML leaf fields). Each field gets a text column and a `<field>_line`.
+# Module -> (key columns, XML leaf fields). Each field becomes a text column and `<field>_line`.
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "child": (
         ("child_no",),
@@ -24,7 +26,6 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Ethnicity",
         ),
     ),
-    "disability": (("child_no",), ("Disability",)),
     "episode": (
         ("child_no", "ep_no"),
         (
@@ -41,7 +42,6 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("child_no", "ep_no", "ass_no"),
         ("AssessmentActualStartDate", "AssessmentInternalReviewDate", "AssessmentAuthorisationDate"),
     ),
-    "factor": (("child_no", "ep_no", "ass_no"), ("AssessmentFactors",)),
     "cin_plan": (("child_no", "ep_no", "plan_no"), ("CINPlanStartDate", "CINPlanEndDate")),
     "s47": (
         ("child_no", "ep_no", "s47_no"),
@@ -57,120 +57,182 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "NumberOfPreviousCPP",
         ),
     ),
-    "review": (("child_no", "ep_no", "cpp_no", "reviews_no"), ("CPPreviewDate",)),
 }
-
-
-def _schema(keys: tuple[str, ...], fields: tuple[str, ...]) -> pa.Schema:
-    cols = [(k, pa.int32()) for k in keys] + [("line", pa.int32())]
-    for f in fields:
-        cols += [(f, pa.string()), (f"{f}_line", pa.int32())]
-    return pa.schema(cols)
-
-
-SCHEMAS = {name: _schema(*spec) for name, spec in TABLES.items()}
-
-
-def _values(fields: tuple[str, ...], leaves: dict[str, tuple[str, int]], line: int) -> list:
-    out: list = []
-    for f in fields:
-        got = leaves.get(f)
-        if got is None:
-            out += (None, line)
-        else:
-            out += (got[0] or None, got[1] or line)
-    return out
+# Repeated leaves that are rows of their own: module -> (key columns, field).
+LISTS = {
+    "disability": (("child_no",), "Disability"),
+    "factor": (("child_no", "ep_no", "ass_no"), "AssessmentFactors"),
+    "review": (("child_no", "ep_no", "cpp_no", "reviews_no"), "CPPreviewDate"),
+}
+# Container elements: name -> module they open (their leaves belong to it).
+_CONTAINERS = {
+    "Child": "child",
+    "ChildIdentifiers": "child",
+    "ChildCharacteristics": "child",
+    "Disabilities": "disability",
+    "CINdetails": "episode",
+    "Assessments": "assessment",
+    "FactorsIdentifiedAtAssessment": "factor",
+    "CINPlanDates": "cin_plan",
+    "Section47": "s47",
+    "ChildProtectionPlans": "cpp",
+    "Reviews": "review",
+}
+_KNOWN = {f for _, fields in TABLES.values() for f in fields} | {f for _, f in LISTS.values()}
+SCHEMA = pa.schema(
+    [
+        ("child_no", pa.int32()),
+        ("ep_no", pa.int32()),
+        ("mod_no", pa.int32()),
+        ("grp", pa.int32()),
+        ("module", pa.string()),
+        ("field", pa.string()),  # '#' marks the container element itself
+        ("text", pa.string()),
+        ("line", pa.int32()),
+    ]
+)
 
 
 class RawCollector:
-    """Collects the raw text of every field the DfE rules read, one row per module, with lines."""
+    """Collects the raw text and line of every field the DfE rules read, one row per element."""
 
     def __init__(self, batch_children: int = 5000):
         self.children = 0
-        self._rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
-        self._batches: dict[str, list[pa.RecordBatch]] = {t: [] for t in TABLES}
+        self._rows: list[tuple] = []
+        self._batches: list[pa.RecordBatch] = []
         self._batch_children = batch_children
 
     def child(self, el: etree._Element) -> None:
         """Record one <Child> element (called by the census reader for every child)."""
         n = self.children
         self.children += 1
-        line = el.sourceline or 0
-        rows = self._rows
-        idents: dict[str, tuple[str, int]] = {}
-        ep_no = 0
-        for sub in el:
-            name = local_name(sub.tag)
-            if name == "ChildIdentifiers":
-                idents.update({k: v for k, v in leaf_fields(sub).items() if k not in idents})
-            elif name == "ChildCharacteristics":
-                for k, v in leaf_fields(sub).items():
-                    idents.setdefault(k, v)
-                for dis in sub:
-                    if local_name(dis.tag) == "Disabilities":
-                        for d in dis:
-                            if local_name(d.tag) == "Disability":
-                                text = (d.text or "").strip() or None
-                                rows["disability"].append((n, d.sourceline, text, d.sourceline))
-            elif name == "CINdetails":
-                self._episode(sub, n, ep_no)
-                ep_no += 1
-        rows["child"].append((n, line, *_values(TABLES["child"][1], idents, line)))
+        append = self._rows.append
+        module = "child"
+        ep = ass = plan = s47 = cpp = reviews = dis = -1
+        mod_no = grp = 0
+        for sub in el.iter():
+            tag = sub.tag
+            if tag.__class__ is not str:
+                continue
+            if tag[0] == "{":
+                tag = tag.rpartition("}")[2]
+            opened = _CONTAINERS.get(tag)
+            if opened is not None:
+                module = opened
+                if opened == "episode":
+                    ep += 1
+                    ass = plan = s47 = cpp = -1
+                    mod_no = ep
+                elif opened == "assessment":
+                    ass += 1
+                    mod_no = ass
+                elif opened == "cin_plan":
+                    plan += 1
+                    mod_no = plan
+                elif opened == "s47":
+                    s47 += 1
+                    mod_no = s47
+                elif opened == "cpp":
+                    cpp += 1
+                    reviews = -1
+                    mod_no = cpp
+                elif opened == "review":
+                    reviews += 1
+                    grp = reviews
+                elif opened == "factor":
+                    pass  # factors keep the assessment's number
+                elif tag == "Child":
+                    mod_no = 0
+                else:
+                    continue  # ChildIdentifiers, ChildCharacteristics, Disabilities: no row
+                append((n, ep, mod_no, grp, module, "#", None, sub.sourceline))
+            elif tag in _KNOWN and not len(sub):
+                # A leaf after a nested module (e.g. ReferralNFA after ChildProtectionPlans)
+                # belongs to its parent: ask lxml only when the module is not the leaf's own.
+                leaf_module = module
+                if tag not in _FIELDS_OF[module] or tag == "DateOfInitialCPC":  # also on episodes
+                    leaf_module = _CONTAINERS.get(_local(sub.getparent().tag), module)
+                if leaf_module == "disability":
+                    dis += 1
+                    key = (n, 0, dis, 0)
+                elif leaf_module == "child":
+                    key = (n, 0, 0, 0)
+                elif leaf_module == "episode":
+                    key = (n, ep, ep, 0)
+                elif leaf_module == "factor":
+                    key = (n, ep, ass, 0)
+                elif leaf_module == "review":
+                    key = (n, ep, cpp, reviews)
+                elif leaf_module == "assessment":
+                    key = (n, ep, ass, 0)
+                elif leaf_module == "cin_plan":
+                    key = (n, ep, plan, 0)
+                elif leaf_module == "s47":
+                    key = (n, ep, s47, 0)
+                else:
+                    key = (n, ep, cpp, 0)
+                text = sub.text
+                append((*key, leaf_module, tag, text.strip() or None if text else None, sub.sourceline))
         if self.children % self._batch_children == 0:
             self._flush()
 
-    def _episode(self, ep: etree._Element, n: int, ep_no: int) -> None:
-        rows = self._rows
-        line = ep.sourceline or 0
-        rows["episode"].append((n, ep_no, line, *_values(TABLES["episode"][1], leaf_fields(ep), line)))
-        counts = {"Assessments": 0, "CINPlanDates": 0, "Section47": 0, "ChildProtectionPlans": 0}
-        for sub in ep:
-            name = local_name(sub.tag)
-            if name not in counts:
-                continue
-            k = counts[name]
-            counts[name] += 1
-            sl = sub.sourceline or line
-            leaves = leaf_fields(sub)
-            if name == "Assessments":
-                rows["assessment"].append((n, ep_no, k, sl, *_values(TABLES["assessment"][1], leaves, sl)))
-                for fia in sub:
-                    if local_name(fia.tag) == "FactorsIdentifiedAtAssessment":
-                        for x in fia:
-                            if local_name(x.tag) == "AssessmentFactors":
-                                text = (x.text or "").strip() or None
-                                rows["factor"].append((n, ep_no, k, x.sourceline, text, x.sourceline))
-            elif name == "CINPlanDates":
-                rows["cin_plan"].append((n, ep_no, k, sl, *_values(TABLES["cin_plan"][1], leaves, sl)))
-            elif name == "Section47":
-                rows["s47"].append((n, ep_no, k, sl, *_values(TABLES["s47"][1], leaves, sl)))
-            else:
-                rows["cpp"].append((n, ep_no, k, sl, *_values(TABLES["cpp"][1], leaves, sl)))
-                self._reviews(sub, n, ep_no, k)
-
-    def _reviews(self, plan: etree._Element, n: int, ep_no: int, k: int) -> None:
-        out = self._rows["review"]
-        r_no = 0
-        for reviews in plan:
-            if local_name(reviews.tag) != "Reviews":
-                continue
-            dates = [r for r in reviews if local_name(r.tag) == "CPPreviewDate"]
-            if not dates:  # an empty <Reviews> group (rule 8842Q)
-                out.append((n, ep_no, k, r_no, reviews.sourceline, None, reviews.sourceline))
-            for r in dates:
-                out.append((n, ep_no, k, r_no, r.sourceline, (r.text or "").strip() or None, r.sourceline))
-            r_no += 1
-
     def _flush(self) -> None:
-        for table, rows in self._rows.items():
-            if rows:
-                schema = SCHEMAS[table]
-                cols = list(zip(*rows, strict=True))
-                arrays = [pa.array(c, type=f.type) for c, f in zip(cols, schema, strict=True)]
-                self._batches[table].append(pa.RecordBatch.from_arrays(arrays, schema=schema))
-                rows.clear()
+        if self._rows:
+            cols = list(zip(*self._rows, strict=True))
+            arrays = [pa.array(c, type=f.type) for c, f in zip(cols, SCHEMA, strict=True)]
+            self._batches.append(pa.RecordBatch.from_arrays(arrays, schema=SCHEMA))
+            self._rows.clear()
 
-    def tables(self) -> dict[str, pa.Table]:
-        """Everything collected so far, as one Arrow table per module."""
+    def table(self) -> pa.Table:
+        """Every row collected so far."""
         self._flush()
-        return {t: pa.Table.from_batches(b, schema=SCHEMAS[t]) for t, b in self._batches.items()}
+        return pa.Table.from_batches(self._batches, schema=SCHEMA)
+
+
+_FIELDS_OF = {m: set(fields) for m, (_, fields) in TABLES.items()} | {m: {f} for m, (_, f) in LISTS.items()}
+
+
+def _local(tag: object) -> str:
+    if tag.__class__ is not str:
+        return ""
+    return tag.rpartition("}")[2]
+
+
+def pivot_sql() -> str:
+    """DuckDB statements turning the narrow rows (`raw_leaf`) into raw_<module> tables."""
+    out = []
+    key_of = {"child": (), "episode": ("ep_no",), "assessment": ("ep_no", "mod_no")}
+    for module, (keys, fields) in TABLES.items():
+        group = ["child_no", *key_of.get(module, ("ep_no", "mod_no"))]
+        names = ["child_no", *keys[1:]]
+        cols = [f"{g} as {k}" for g, k in zip(group, names, strict=True)]
+        cols.append("min(line) filter (where field = '#') as line")
+        for f in fields:
+            cols.append(f"arg_min(text, line) filter (where field = '{f}') as \"{f}\"")
+            cols.append(
+                f"coalesce(min(line) filter (where field = '{f}'), min(line) filter (where field = '#'))"
+                f' as "{f}_line"'
+            )
+        out.append(
+            f"create or replace temp table raw_{module} as select {', '.join(cols)} from raw_leaf "
+            f"where module = '{module}' group by {', '.join(group)};"
+        )
+    out.append(
+        "create or replace temp table raw_disability as select child_no, line, text as Disability, "
+        "line as Disability_line from raw_leaf where module = 'disability' and field = 'Disability';"
+    )
+    out.append(
+        "create or replace temp table raw_factor as select child_no, ep_no, mod_no as ass_no, line, "
+        "text as AssessmentFactors, line as AssessmentFactors_line from raw_leaf "
+        "where module = 'factor' and field = 'AssessmentFactors';"
+    )
+    # One row per review date; an empty <Reviews> group is one row with no date (rule 8842Q).
+    out.append(
+        "create or replace temp table raw_review as select child_no, ep_no, mod_no as cpp_no, "
+        "grp as reviews_no, line, text as CPPreviewDate, line as CPPreviewDate_line from raw_leaf "
+        "where module = 'review' and (field = 'CPPreviewDate' or (field = '#' and not exists ("
+        "select 1 from raw_leaf r where r.module = 'review' and r.field = 'CPPreviewDate' "
+        "and (r.child_no, r.ep_no, r.mod_no, r.grp) = (raw_leaf.child_no, raw_leaf.ep_no, "
+        "raw_leaf.mod_no, raw_leaf.grp))));"
+    )
+    return "\n".join(out)

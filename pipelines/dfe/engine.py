@@ -10,6 +10,7 @@ from importlib import resources
 import duckdb
 import pyarrow as pa
 
+from pipelines.dfe.collect import pivot_sql
 from pipelines.issues import Issue, Severity
 
 RULES_DIR = resources.files("pipelines.dfe") / "rules"
@@ -106,14 +107,15 @@ def census_dates(reference_date: date, year: str) -> dict[str, date]:
     return {"ref": reference_date, "start": start, "census_end": date(int(year[:4]) + 1, 3, 31)}
 
 
-def run_rules(tables: dict[str, pa.Table], reference_date: date, year: str, file_name: str) -> list[Issue]:
-    """Every issue the year's rules find in the collected tables, ordered by line then code."""
+def run_rules(leaves: pa.Table, reference_date: date, year: str, file_name: str) -> list[Issue]:
+    """Every issue the year's rules find in a return's collected rows (RawCollector.table()),
+    ordered by line then code."""
     params = census_dates(reference_date, year)
     rules = rules_for(year)
     con = duckdb.connect()
     try:
-        for name, table in tables.items():
-            con.register(f"raw_{name}", table)
+        con.register("raw_leaf", leaves)
+        con.execute(pivot_sql())
         con.execute(PRELUDE.read_text())
         # One query for the whole rule set (planning ~100 small queries costs more than running them).
         parts = [

@@ -1,4 +1,4 @@
--- prelude: typed views over the raw staging (raw_<table>, registered by pipelines/dfe/engine.py),
+-- prelude: typed tables over the raw staging (raw_<module>, pivoted by pipelines/dfe/collect.py),
 -- and DfE's code sets. Dates that are not real YYYY-MM-DD dates are NULL here (the structural
 -- tier reports them). Parameters: $ref (ReferenceDate) and $start (first day of the census year).
 create or replace temp macro dfe_bool(x) as
