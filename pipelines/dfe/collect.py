@@ -79,14 +79,18 @@ _CONTAINERS = {
     "Reviews": "review",
 }
 _KNOWN = {f for _, fields in TABLES.values() for f in fields} | {f for _, f in LISTS.values()}
+MODULES = (*TABLES, *LISTS)
+FIELDS = ("#", *sorted(_KNOWN))  # '#' marks the container element itself
+_M = {m: i for i, m in enumerate(MODULES)}
+_F = {f: i for i, f in enumerate(FIELDS)}
 SCHEMA = pa.schema(
     [
         ("child_no", pa.int32()),
         ("ep_no", pa.int32()),
         ("mod_no", pa.int32()),
         ("grp", pa.int32()),
-        ("module", pa.string()),
-        ("field", pa.string()),  # '#' marks the container element itself
+        ("module", pa.int8()),  # index into MODULES
+        ("field", pa.int8()),  # index into FIELDS
         ("text", pa.string()),
         ("line", pa.int32()),
     ]
@@ -145,7 +149,7 @@ class RawCollector:
                     mod_no = 0
                 else:
                     continue  # ChildIdentifiers, ChildCharacteristics, Disabilities: no row
-                append((n, ep, mod_no, grp, module, "#", None, sub.sourceline))
+                append((n, ep, mod_no, grp, _M[module], 0, None, sub.sourceline))
             elif tag in _KNOWN and not len(sub):
                 # A leaf after a nested module (e.g. ReferralNFA after ChildProtectionPlans)
                 # belongs to its parent: ask lxml only when the module is not the leaf's own.
@@ -172,7 +176,9 @@ class RawCollector:
                 else:
                     key = (n, ep, cpp, 0)
                 text = sub.text
-                append((*key, leaf_module, tag, text.strip() or None if text else None, sub.sourceline))
+                append(
+                    (*key, _M[leaf_module], _F[tag], text.strip() or None if text else None, sub.sourceline)
+                )
         if self.children % self._batch_children == 0:
             self._flush()
 
@@ -206,32 +212,34 @@ def pivot_sql() -> str:
         group = ["child_no", *key_of.get(module, ("ep_no", "mod_no"))]
         names = ["child_no", *keys[1:]]
         cols = [f"{g} as {k}" for g, k in zip(group, names, strict=True)]
-        cols.append("min(line) filter (where field = '#') as line")
+        cols.append("min(line) filter (where field = 0) as line")
         for f in fields:
-            cols.append(f"arg_min(text, line) filter (where field = '{f}') as \"{f}\"")
+            cols.append(f'arg_min(text, line) filter (where field = {_F[f]}) as "{f}"')
             cols.append(
-                f"coalesce(min(line) filter (where field = '{f}'), min(line) filter (where field = '#'))"
+                f"coalesce(min(line) filter (where field = {_F[f]}), min(line) filter (where field = 0))"
                 f' as "{f}_line"'
             )
         out.append(
             f"create or replace temp table raw_{module} as select {', '.join(cols)} from raw_leaf "
-            f"where module = '{module}' group by {', '.join(group)};"
+            f"where module = {_M[module]} group by {', '.join(group)};"
         )
     out.append(
         "create or replace temp table raw_disability as select child_no, line, text as Disability, "
-        "line as Disability_line from raw_leaf where module = 'disability' and field = 'Disability';"
+        f"line as Disability_line from raw_leaf where module = {_M['disability']} "
+        f"and field = {_F['Disability']};"
     )
     out.append(
         "create or replace temp table raw_factor as select child_no, ep_no, mod_no as ass_no, line, "
         "text as AssessmentFactors, line as AssessmentFactors_line from raw_leaf "
-        "where module = 'factor' and field = 'AssessmentFactors';"
+        f"where module = {_M['factor']} and field = {_F['AssessmentFactors']};"
     )
     # One row per review date; an empty <Reviews> group is one row with no date (rule 8842Q).
+    review, date_ = _M["review"], _F["CPPreviewDate"]
     out.append(
         "create or replace temp table raw_review as select child_no, ep_no, mod_no as cpp_no, "
         "grp as reviews_no, line, text as CPPreviewDate, line as CPPreviewDate_line from raw_leaf "
-        "where module = 'review' and (field = 'CPPreviewDate' or (field = '#' and not exists ("
-        "select 1 from raw_leaf r where r.module = 'review' and r.field = 'CPPreviewDate' "
+        f"where module = {review} and (field = {date_} or (field = 0 and not exists ("
+        f"select 1 from raw_leaf r where r.module = {review} and r.field = {date_} "
         "and (r.child_no, r.ep_no, r.mod_no, r.grp) = (raw_leaf.child_no, raw_leaf.ep_no, "
         "raw_leaf.mod_no, raw_leaf.grp))));"
     )
