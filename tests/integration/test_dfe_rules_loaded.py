@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 
+from dashboard import ids
+from dashboard.pages import data_quality
 from dashboard.pages.data_quality import issue_rows, issues_download
 from indicators import quality
 from pipelines.load import ingest
@@ -17,7 +19,7 @@ from tests.dfe_mutations import mutated
 SAFEGUARDING = Path(sys.executable).with_name("safeguarding")
 
 
-def test_loaded_return_records_dfe_codes_and_severity(isolated_warehouse, tmp_path):
+def test_loaded_return_records_dfe_codes_and_severity(isolated_warehouse, tmp_path, monkeypatch):
     r = mutated("8866", "2024-25")  # ReferralSource 'ZZ' on C1001
     r.set(r.ep("C1002", 1), "PrimaryNeedCode", "N99")  # 8650
     r.set(r.child("C1003").find("ChildIdentifiers"), "ExpectedPersonBirthDate", "2025-02-20")  # 8530Q
@@ -47,6 +49,10 @@ def test_loaded_return_records_dfe_codes_and_severity(isolated_warehouse, tmp_pa
     assert board_name == "validation-issues-by-rule.csv"
     assert list(board_frame.columns) == ["Rule", "Severity", "Field", "Issues", "Files", "Example"]
     assert set(board_frame["Issues"]) == {"c"}
+    # The page itself: the table by rule code and the download button.
+    monkeypatch.setenv("SAFEGUARDING_WAREHOUSE", str(isolated_warehouse))
+    page = str(data_quality.layout("board"))
+    assert "8530Q" in page and "DfE query" in page and ids.DQ_ISSUES_DOWNLOAD in page
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
