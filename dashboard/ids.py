@@ -33,3 +33,4 @@ IND_BENCHMARK_TABLE = "indicator-benchmark-table"
 # What a page's controls showed when it was last drawn (its update callback skips a redraw of the same).
 IND_DRAWN = "indicator-drawn-state"
 SC_DRAWN = "scorecard-drawn-state"
+DQ_ISSUES_DOWNLOAD = "dq-issues-download"  # data-quality page: download the validation issues

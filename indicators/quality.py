@@ -30,6 +30,11 @@ def validation_by_rule(warehouse: str | Path | None = None) -> pd.DataFrame:
     return _run("validation_by_rule", warehouse)
 
 
+def validation_issues(warehouse: str | Path | None = None) -> pd.DataFrame:
+    """Every rule failure recorded at load, by file and line, with its rule code and severity."""
+    return _run("validation_issues", warehouse)
+
+
 def completeness(warehouse: str | Path | None = None) -> pd.DataFrame:
     """Per LA: children, unknown ethnicity (NOBT, REFU), unknown sex, missing birth dates and
     plans without NumberOfPreviousCPP; with the NOBT/REFU share as a percentage."""

@@ -94,6 +94,7 @@ class CensusReader:
         sink: RowSink,
         progress: Callable[[int], None] | None = None,
         display_name: str | None = None,
+        on_child: Callable[[etree._Element], None] | None = None,
     ):
         self.path = path
         self.name = display_name or path.name
@@ -104,6 +105,7 @@ class CensusReader:
         self._seen_ids: dict[str, int] = {}
         self._child_id: str | None = None
         self._header_seen = False
+        self.on_child = on_child  # e.g. the DfE rules' raw collector (pipelines/dfe/collect.py)
 
     # -- issue helpers -------------------------------------------------------------------
     def _issue(
@@ -179,6 +181,8 @@ class CensusReader:
                     return self.result
                 else:
                     read_child(self, el)
+                    if self.on_child is not None:
+                        self.on_child(el)
                     self.result.children += 1
                     if self.progress and self.result.children % 5000 == 0:
                         self.progress(self.result.children)

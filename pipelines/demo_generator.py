@@ -795,6 +795,11 @@ def _child_ids(hist: _History) -> list[str]:
     return [f"{prefix}{i + 1:07d}" for i in range(len(hist.birth))]
 
 
+def upn_check_letter(digits: str) -> str:
+    """DfE's UPN check letter for characters 2-13 (rule 1510): weights 2-13, sum mod 23."""
+    return "ABCDEFGHJKLMNPQRTUVWXYZ"[sum(int(c) * w for w, c in enumerate(digits, 2)) % 23]
+
+
 def _write_return(
     path: Path, hist: _History, year: int, ids: list[str], only: set[int] | None = None
 ) -> set[int]:
@@ -835,8 +840,9 @@ def _write_return(
             birth = hist.birth[child]
             parts = [f"<Child><ChildIdentifiers><LAchildID>{ids[child]}</LAchildID>"]
             if birth <= ref:
+                digits = f"{(child * 48271003 + hist.upn_offset) % 10**12:012d}"
                 parts.append(
-                    f"<UPN>Z{(child * 48271003 + hist.upn_offset) % 10**12:012d}</UPN>"
+                    f"<UPN>{upn_check_letter(digits)}{digits}</UPN>"
                     f"<PersonBirthDate>{ds(birth)}</PersonBirthDate>"
                 )
                 if hist.show_expected[child]:
@@ -859,7 +865,7 @@ def _write_return(
                 f"{hist.disability[child]}</ChildCharacteristics>"
             )
             for e in group:
-                _episode_xml(parts, eps[e], ref, ds, nfa_text)
+                _episode_xml(parts, eps[e], ref, ds, nfa_text, year >= codes.FIRST_SEX_SPEC_YEAR)
             parts.append("</Child>\n")
             out.append("".join(parts))
             if len(out) >= 2000:
@@ -870,7 +876,9 @@ def _write_return(
     return written
 
 
-def _episode_xml(parts: list[str], ep: list, ref: int, ds: _DateText, nfa_text: tuple[str, str]) -> None:
+def _episode_xml(
+    parts: list[str], ep: list, ref: int, ds: _DateText, nfa_text: tuple[str, str], no_19a: bool = False
+) -> None:
     _, referral, source, need, close, reason, nfa, icpc, assessments, cin_plans, s47s, plans = ep
     parts.append(
         f"<CINdetails><CINreferralDate>{ds(referral)}</CINreferralDate>"
@@ -893,7 +901,10 @@ def _episode_xml(parts: list[str], ep: list, ref: int, ds: _DateText, nfa_text: 
             parts.append(
                 f"<AssessmentAuthorisationDate>{ds(auth)}</AssessmentAuthorisationDate>"
                 "<FactorsIdentifiedAtAssessment>"
-                + "".join(f"<AssessmentFactors>{f}</AssessmentFactors>" for f in factors)
+                + "".join(
+                    f"<AssessmentFactors>{f}</AssessmentFactors>"
+                    for f in dict.fromkeys("19B" if no_19a and f == "19A" else f for f in factors)
+                )
                 + "</FactorsIdentifiedAtAssessment>"
             )
         parts.append("</Assessments>")

@@ -8,7 +8,9 @@ from enum import StrEnum
 
 class Severity(StrEnum):
     STRUCTURAL = "structural"  # rejects the whole file
-    RULE = "rule"  # loads, and is recorded in validation_issues
+    RULE = "rule"  # loads, and is recorded in validation_issues (the project's own checks)
+    ERROR = "error"  # a DfE validation rule of severity error: loads, recorded under DfE's code
+    QUERY = "query"  # a DfE validation rule of severity query: loads, recorded under DfE's code
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class HasIssues:
 
     @property
     def rules(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity is Severity.RULE]
+        return [i for i in self.issues if i.severity is not Severity.STRUCTURAL]
 
 
 class IngestError(Exception):

@@ -26,6 +26,8 @@ from pipelines.census_ethnicity import read_census_ethnicity
 from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
 from pipelines.curate import rebuild_curated, sql_file
 from pipelines.detect import detect_type
+from pipelines.dfe.collect import RawCollector
+from pipelines.dfe.engine import COLLECTION_YEARS, merge_issues, run_rules
 from pipelines.issues import HasIssues, IngestError, Issue, Severity
 from pipelines.parallel import SpooledParser, ingest_workers
 from pipelines.partner_load import record_partner_load, supersede_partner
@@ -74,6 +76,7 @@ class FileResult(HasIssues):
     issues: list[Issue] = field(default_factory=list)
     seconds: float = 0.0
     meta: dict = field(default_factory=dict)  # e.g. Annex A: {'la_code', 'as_at'}
+    dfe_rules: str | None = None  # census returns: the DfE rule set's collection year, if one ran
 
     def summary(self) -> str:
         rate = f", {self.children / self.seconds:,.0f} children/s" if self.seconds and self.children else ""
@@ -195,8 +198,11 @@ def _unknown_file(path: Path) -> FileResult:
     return result
 
 
-def validate_files(paths: Iterable[str | Path], progress: Progress | None = None) -> list[FileResult]:
-    """Run every check without loading anything. A throwaway key is used for hashing."""
+def validate_files(
+    paths: Iterable[str | Path], progress: Progress | None = None, rules: str | None = None
+) -> list[FileResult]:
+    """Run every check without loading anything. A throwaway key is used for hashing. `rules`
+    picks the DfE rule set's collection year (default: each return's own year)."""
     pseudo = Pseudonymiser(b"\0" * 32)
     results = []
     for path in expand_paths(paths):
@@ -207,7 +213,7 @@ def validate_files(paths: Iterable[str | Path], progress: Progress | None = None
         if kind is None:
             results.append(_unknown_file(path))
             continue
-        result = _read_file(path, kind, pseudo, None, progress)
+        result = _read_file(path, kind, pseudo, None, progress, rules)
         result.status = "rejected" if result.structural else "valid"
         results.append(result)
     return results
@@ -219,8 +225,11 @@ def _read_file(
     pseudo: Pseudonymiser,
     stage: Callable[[str, pa.Table, str | None], None] | None,
     progress: Progress | None,
+    rules: str | None = None,
 ) -> FileResult:
-    """Parse one file; rows go to `stage(table, arrow_table, la_code)` (None: discard them)."""
+    """Parse one file; rows go to `stage(table, arrow_table, la_code)` (None: discard them).
+    A census return is also checked against the DfE rules of `rules` (a collection year; by
+    default the return's own year, where DfE rules are implemented for it)."""
     started = time.perf_counter()
     result = FileResult(path, kind)
     if kind == "cin_census":
@@ -238,11 +247,17 @@ def _read_file(
                 rate = n / max(time.perf_counter() - started, 1e-9)
                 progress(f"  {path.name}: {n:,} children ({rate:,.0f}/s)")
 
-        reader = CensusReader(path, pseudo, sink, progress=tick)
+        collector = RawCollector()
+        reader = CensusReader(path, pseudo, sink, progress=tick, on_child=collector.child)
         parsed = reader.read()
         sink.flush()
         result.header, result.children, result.issues = parsed.header, parsed.children, parsed.issues
         result.rows = dict(sink.counts)
+        year = rules or (parsed.header.collection_year if parsed.header else None)
+        if parsed.header is not None and year in COLLECTION_YEARS:
+            dfe = run_rules(collector.table(), parsed.header.reference_date, year, reader.name)
+            result.issues = merge_issues(parsed.issues, dfe, year)
+            result.dfe_rules = year
     else:
         try:
             table, issues = _read_tabular(path, kind, pseudo, result)
@@ -473,7 +488,7 @@ def _load_one(
                     i.message + " (--strict)",
                     i.record_label,
                 )
-                if i.severity is Severity.RULE
+                if i.severity is not Severity.STRUCTURAL
                 else i
                 for i in result.issues
             ]

@@ -82,22 +82,58 @@ def ingest(
 def validate(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to check.")],
     strict: Annotated[bool, typer.Option(help="Count rule failures as rejections.")] = False,
+    rules: Annotated[
+        str | None,
+        typer.Option(
+            "--rules",
+            help="DfE rule set by collection year: 2023-24, 2024-25 or 2025-26 "
+            "(default: each return's own year).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="table (default), json, csv or xlsx (xlsx needs --out).")
+    ] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="Write the issues to this file.")] = None,
 ) -> None:
     """Run every check and print every issue; loads nothing. Exits 1 if a file would be rejected."""
+    from pipelines.dfe.engine import COLLECTION_YEARS
+    from pipelines.dfe.export import FORMATS, issues_frame, render, write_xlsx
     from pipelines.load import validate_files
 
-    results = validate_files(paths)
+    if rules is not None and rules not in COLLECTION_YEARS:
+        raise typer.BadParameter(f"choose one of {', '.join(COLLECTION_YEARS)}", param_hint="--rules")
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt == "xlsx" and out is None:
+        raise typer.BadParameter("an Excel workbook needs --out FILE.xlsx", param_hint="--format")
+    results = validate_files(paths, rules=rules)
     failed = False
+    summaries = []
     for r in results:
-        for issue in r.issues:
-            typer.echo(str(issue))
+        if fmt == "table":
+            for issue in r.issues:
+                typer.echo(str(issue))
         rejected = r.status == "rejected" or (strict and r.rules)
         failed |= bool(rejected)
         verdict = "REJECTED" if rejected else "OK"
-        typer.echo(
+        checked = f" (DfE rules {r.dfe_rules})" if r.dfe_rules else ""
+        summaries.append(
             f"{r.path.name}: {verdict}: {len(r.structural)} structural error(s), "
-            f"{len(r.rules)} rule failure(s), {r.children:,} children"
+            f"{len(r.rules)} rule failure(s){checked}, {r.children:,} children"
         )
+    if fmt == "table":
+        for line in summaries:
+            typer.echo(line)
+    else:
+        frame = issues_frame(i for r in results for i in r.issues)
+        if fmt == "xlsx":
+            write_xlsx(frame, out)
+        elif out is not None:
+            out.write_text(render(frame, fmt), encoding="utf-8")
+        else:
+            typer.echo(render(frame, fmt), nl=False)
+        for line in summaries:
+            typer.echo(line, err=True)
     raise typer.Exit(1 if failed else 0)
 
 

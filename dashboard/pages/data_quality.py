@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pandas as pd
-from dash import html
+from dash import Input, Output, callback, dcc, html, no_update
 
+from dashboard import ids
 from dashboard.pages.agencies import returns_section
 from dashboard.tables import data_table
+from dashboard.views import export_frame
 from indicators import quality
 
 SOURCE_NAMES = {
@@ -25,6 +27,36 @@ def _count(n, role: str) -> str:
         return ""
     n = int(n)
     return "c" if role == "board" and 1 <= n <= 5 else f"{n:,}"
+
+
+SEVERITY_NAMES = {"error": "DfE error", "query": "DfE query", "rule": "Project check"}
+ISSUE_HEADERS = ["Rule", "Severity", "Field", "Issues", "Files", "Example"]
+
+
+def issue_rows(by_rule: pd.DataFrame, role: str) -> list[list[str]]:
+    """Validation issues by rule code (DfE's code, or the project's for checks DfE lacks)."""
+    return [
+        [
+            r.rule_id,
+            SEVERITY_NAMES.get(r.severity, r.severity),
+            r.field,
+            _count(r.issues, role),
+            f"{r.files:,}",
+            r.example_message,
+        ]
+        for r in by_rule.itertuples()
+    ]
+
+
+def issues_download(role: str, warehouse=None) -> tuple[pd.DataFrame, str]:
+    """What the download button gives: analysts get every issue by file and line (no child
+    identifier is stored); the board gets the table on screen, with counts of 1-5 as 'c'."""
+    if role == "board":
+        frame = export_frame(ISSUE_HEADERS, issue_rows(quality.validation_by_rule(warehouse), role))
+        return frame, "validation-issues-by-rule.csv"
+    frame = quality.validation_issues(warehouse)
+    frame["severity"] = frame["severity"].map(lambda s: SEVERITY_NAMES.get(s, s))
+    return frame, "validation-issues.csv"
 
 
 def _date(d) -> str:
@@ -156,16 +188,25 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
         html.H2("Validation issues by rule", className="h4 mt-4"),
         html.P(
             "Files with structural errors are rejected whole and never loaded; these are the "
-            "rule failures in files that did load."
+            "rule failures in files that did load. Census returns for 2023-24 to 2025-26 are "
+            "checked against DfE's CIN census validation rules, under DfE's rule codes: an "
+            "error must be fixed before submission, a query needs a fix or a reason."
         ),
-        data_table(
-            "Rule failures recorded at load",
-            ["Rule", "Field", "Issues", "Files", "Example"],
+        html.Div(
             [
-                [r.rule_id, r.field, _count(r.issues, role), f"{r.files:,}", r.example_message]
-                for r in issues.itertuples()
-            ],
-            "dq-issues",
+                data_table(
+                    "Rule failures recorded at load, by DfE rule code (or the project's code "
+                    "for checks DfE does not have)",
+                    ISSUE_HEADERS,
+                    issue_rows(issues, role),
+                    "dq-issues",
+                ),
+                html.Button(
+                    "Download CSV",
+                    id=ids.DQ_ISSUES_DOWNLOAD,
+                    className="btn btn-outline-primary btn-sm mb-3",
+                ),
+            ]
         )
         if not issues.empty
         else html.P("No rule failures in the loaded files.", id="dq-issues"),
@@ -192,3 +233,17 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
         ),
     ]
     return html.Div(sections)
+
+
+@callback(
+    Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+    Input(ids.DQ_ISSUES_DOWNLOAD, "n_clicks"),
+    prevent_initial_call=True,
+)
+def _download_issues(clicks):
+    from dashboard.app import session_role
+
+    if not clicks:
+        return no_update
+    frame, name = issues_download(session_role())
+    return dcc.send_data_frame(frame.to_csv, name, index=False)

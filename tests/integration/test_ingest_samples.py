@@ -217,7 +217,9 @@ def test_invalid_samples_are_rejected_with_every_issue(isolated_warehouse, path,
         ("R-STRAY-TEXT", "ChildIdentifiers", "PersonBirthDate", 23, "DfEX0000001"),
         ("R-AFTER-REF", "AssessmentActualStartDate", "2028-04-28", 42, "DfEX0000001"),
         ("R-PREVIOUS-CPP", "NumberOfPreviousCPP", "10", 66, "DfEX0000001"),
-        ("R-AFTER-REF", "CINreferralDate", "2024-10-24", referral_line, "child_fails_assessments"),
+        # A 2023-24 return: DfE rule 8600 reports the referral after the reference date (in
+        # place of the project's R-AFTER-REF, which it covers).
+        ("8600", "CINreferralDate", "2024-10-24", referral_line, "child_fails_assessments"),
     } <= found
     report = caught.value.report()
     assert path.name in report and "nothing was loaded" in report

@@ -1,0 +1,86 @@
+"""Benchmark: DfE rule validation time against parse time on one large census return.
+
+Parse = our streaming reader alone (what a load does per child, minus the database). Validation
+= the extra cost of collecting the raw fields the DfE rules read (parse with the collector minus
+parse without it) plus running the year's rules in DuckDB. Times are CPU seconds of this process
+(DuckDB's threads included), which a busy shared machine disturbs far less than wall-clock time;
+wall-clock seconds are recorded too. Parse without the collector runs twice (before and after)
+and the cheaper run counts, so noise does not flatter the ratio.
+
+    .venv/bin/python -m bench.dfe_rules_bench 200000   # writes the "dfe_validation" key
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _parse(path: Path, collector=None) -> tuple[float, object]:
+    from pipelines.cin_census import CensusReader
+    from pipelines.pseudonymise import Pseudonymiser
+    from pipelines.rows import RowSink
+
+    sink = RowSink(flush=lambda table, batch: None)
+    started, wall = time.process_time(), time.perf_counter()
+    on_child = collector.child if collector is not None else None
+    result = CensusReader(path, Pseudonymiser(b"k" * 32), sink, on_child=on_child).read()
+    sink.flush()
+    return (time.process_time() - started, time.perf_counter() - wall), result
+
+
+def run(children: int, reference_year: int = 2025) -> dict:
+    from pipelines.demo_generator import generate_single_file
+    from pipelines.dfe.collect import RawCollector
+    from pipelines.dfe.engine import rules_for, run_rules
+
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    path = out / f"cin_census_dfe_{children}_{reference_year}_v2.xml"  # v2: valid UPN check letters
+    if not path.exists():
+        generate_single_file(path, n_children=children, reference_year=reference_year)
+    first, parsed = _parse(path)
+    collector = RawCollector()
+    with_collector, _ = _parse(path, collector)
+    leaves = collector.table()
+    year = parsed.header.collection_year
+    started, wall = time.process_time(), time.perf_counter()
+    issues = run_rules(leaves, parsed.header.reference_date, year, path.name)
+    rules_seconds, rules_wall = time.process_time() - started, time.perf_counter() - wall
+    second, _ = _parse(path)
+    parse = min(first[0], second[0])
+    collect = max(with_collector[0] - parse, 0.0)
+    validation = collect + rules_seconds
+    return {
+        "file": path.name,
+        "size_mb": round(path.stat().st_size / 2**20, 1),
+        "children": parsed.children,
+        "collection_year": year,
+        "rules": len(rules_for(year)),
+        "issues_found": len(issues),
+        "parse_cpu_seconds": round(parse, 2),
+        "parse_cpu_seconds_runs": [round(first[0], 2), round(second[0], 2)],
+        "parse_wall_seconds_runs": [round(first[1], 2), round(second[1], 2)],
+        "parse_with_collector_cpu_seconds": round(with_collector[0], 2),
+        "collect_cpu_seconds": round(collect, 2),
+        "rules_cpu_seconds": round(rules_seconds, 2),
+        "rules_wall_seconds": round(rules_wall, 2),
+        "validation_cpu_seconds": round(validation, 2),
+        "validation_to_parse_ratio": round(validation / parse, 3),
+        "rules_only_to_parse_ratio": round(rules_seconds / parse, 3),
+        "command": f".venv/bin/python -m bench.dfe_rules_bench {children}",
+    }
+
+
+if __name__ == "__main__":
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    result = run(n)
+    results_file = HERE / "results.json"
+    results = json.loads(results_file.read_text())
+    results["dfe_validation"] = result
+    results_file.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(json.dumps(result, indent=1))

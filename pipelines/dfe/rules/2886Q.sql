@@ -1,0 +1,9 @@
+-- code: 2886Q
+-- severity: query
+-- years: 2024-25 2025-26
+-- field: Sex
+-- message: Please check and either amend or provide a reason: Percentage of children with no sex recorded is more than 2% (excluding unborns)
+select null::int as child_no, null::int as line,
+     printf('%.1f%%', 100.0 * count_if(coalesce(Sex, 'U') = 'U' and ExpectedPersonBirthDate is null) / count(*)) as value
+ from child
+ having count_if(coalesce(Sex, 'U') = 'U' and ExpectedPersonBirthDate is null) > 0.02 * count(*)
