@@ -379,7 +379,9 @@ def fmt_bench(v: float, decimals: int, unit: str) -> str:
     return f"{text}%" if unit == "percent" else text
 
 
-def _quality(la: str, quarter: str, quarter_end: date, warehouse) -> tuple[list[str], list[list[str]]]:
+def _quality(
+    la: str, quarter: str, quarter_end: date, warehouse, role: str = "board"
+) -> tuple[list[str], list[list[str]]]:
     notes: list[str] = []
     latest = quality.latest_by_source(warehouse)
     latest = latest[latest["la_code"].astype(str) == la]
@@ -425,8 +427,16 @@ def _quality(la: str, quarter: str, quarter_end: date, warehouse) -> tuple[list[
         if c["sex_not_known"]:
             notes.append(f"Sex not known for {int(c['sex_not_known']):,} children.")
     rules = quality.validation_by_rule(warehouse)
+    # Issues count records about children, so the board sees 1 to 5 as c (as on the data-quality page);
+    # the number of files is not about children and says what it counts.
     rows = [
-        [str(r.rule_id), str(r.field), f"{int(r.issues):,}", f"{int(r.files):,}", str(r.example_message)]
+        [
+            str(r.rule_id),
+            str(r.field),
+            display(int(r.issues), 0, role != "analyst" and 1 <= int(r.issues) <= 5, "count"),
+            f"{int(r.files):,} file{'s' if int(r.files) != 1 else ''}",
+            str(r.example_message),
+        ]
         for r in rules.head(15).itertuples()
     ]
     return notes, rows
@@ -459,7 +469,7 @@ def build_report(
     for ind in registry().values():
         entry = _entry(ind, quarter, la, las[la], role, wh, book, period.end)
         entries.append(entry)
-    notes, rows = _quality(la, quarter, period.end, wh)
+    notes, rows = _quality(la, quarter, period.end, wh, role)
     report = Report(
         la=la,
         la_name=las[la],
