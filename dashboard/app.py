@@ -50,12 +50,10 @@ ROLE_WORDS = {
 
 def signed_in_words() -> str:
     """Who is signed in and in which role, for the header."""
-    from flask import session
-
     role = session_role()
     if _STATE["demo"]:
         return f"Demo (no sign-in), {ROLE_WORDS[role]}"
-    return f"Signed in as {session.get('user', '?')}, {ROLE_WORDS[role]}"
+    return f"Signed in as {auth.current_user() or '?'}, {ROLE_WORDS[role]}"
 
 
 def _banner(demo: bool):

@@ -157,6 +157,11 @@ def current_role(demo: bool) -> Role:
     return g.get("role") or "board"
 
 
+def current_user() -> str | None:
+    """The signed-in user's name for this request (None in demo mode or before sign-in)."""
+    return g.get("user")
+
+
 LOGIN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in - Safeguarding performance</title>

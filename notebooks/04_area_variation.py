@@ -38,7 +38,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import display
 
-from dashboard.figures import base_layout, funnel_figure
+from dashboard.figures import base_layout, funnel_figure, safe_text
 from indicators import api
 from indicators.funnel import denominator_grid, funnel_flags, funnel_limits
 
@@ -96,11 +96,11 @@ display(
 # %%
 # Assertions on the funnel plot: it shows every ward once, the orange markers are exactly the wards
 # beyond the 99.8% limits, and the centre line is the LA's pooled rate (the headline value).
+# (Hover labels carry ward names made literal for Plotly: "&" is shown from "&amp;".)
 markers = {t.name: list(t.customdata) for t in fig_funnel.data if t.mode == "markers"}
-assert sorted(markers["Within 99.8% limits"] + markers["Outside 99.8% limits"]) == sorted(latest["unit"])
-assert sorted(markers["Outside 99.8% limits"]) == sorted(
-    latest.loc[latest["flag"].str.contains("99.8"), "unit"]
-)
+labels = latest["unit"].map(safe_text)
+assert sorted(markers["Within 99.8% limits"] + markers["Outside 99.8% limits"]) == sorted(labels)
+assert sorted(markers["Outside 99.8% limits"]) == sorted(labels[latest["flag"].str.contains("99.8")])
 headline = api.values(RATE, [YEAR], la=LA, warehouse=WAREHOUSE).iloc[0]
 in_wards = latest["numerator"].sum() / latest["denominator"].sum() * 10_000
 centre = next(t for t in fig_funnel.data if t.name == "Overall value").y[0]

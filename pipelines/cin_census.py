@@ -35,6 +35,31 @@ SENSITIVE_FIELDS = frozenset(
 EARLIEST_PLAUSIBLE = date(1990, 1, 1)
 
 
+_PROLOG_BYTES = 65_536
+
+
+def _declares_doctype(path) -> bool:
+    """True when the file's prolog (before the root element) declares a DOCTYPE."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_PROLOG_BYTES)
+    except OSError:
+        return False  # the parser reports the unreadable file
+    text = head.lstrip(b"\xef\xbb\xbf")
+    position = 0
+    while True:
+        start = text.find(b"<", position)
+        if start < 0:
+            return False
+        if text.startswith(b"<?", start) or text.startswith(b"<!--", start):
+            end = text.find(b"?>" if text[start + 1 : start + 2] == b"?" else b"-->", start)
+            if end < 0:
+                return False
+            position = end + 2
+            continue
+        return text[start : start + 9].upper() == b"<!DOCTYPE"
+
+
 @dataclass(frozen=True)
 class CensusHeader:
     """What the return's Header says: which LA, which collection, which reference date."""
@@ -156,6 +181,13 @@ class CensusReader:
 
     # -- reading ----------------------------------------------------------------------------
     def read(self) -> ParseResult:
+        if _declares_doctype(self.path):
+            # Refused before the parser sees it: libxml2 may otherwise stop on the declarations
+            # themselves (entity amplification) and never report the DOCTYPE by name.
+            self.structural(
+                "S-DOCTYPE", "DOCTYPE", None, 1, "DOCTYPE declarations are not allowed in a CIN census return"
+            )
+            return self.result
         try:
             context = etree.iterparse(
                 str(self.path), events=("end",), tag=("{*}Header", "{*}Child"), **SAFE_PARSER_OPTIONS
