@@ -29,10 +29,10 @@ GOAL_SECONDS = 30.0
 
 def _forced(report: build.Report, total: int, warehouse: str) -> build.Report:
     """Give non-exception indicators exception sections until `total` sections exist (bench only)."""
-    from dashboard.state import ViewState
-    from dashboard.views import indicator_view
     from indicators.periods import parse_period
     from indicators.targets import load_targets
+    from viewmodels.indicator import indicator_view
+    from viewmodels.state import ViewState
 
     end = parse_period(report.quarter, "quarter").end
     for entry in report.entries:

@@ -13,10 +13,10 @@ import indicators
 from dashboard import auth, ids, security
 from dashboard.audit import AuditLog
 from dashboard.pages import about, agencies, assurance, cdop, data_quality, indicator, overview
-from dashboard.state import DEMO_LA
 from indicators.partners import partner_registry
 from indicators.store import WarehouseMissing, health_check
-from safeguarding.partners import declaration
+from viewmodels.state import DEMO_LA
+from vocabulary.partners import declaration
 
 LOG = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "assets"

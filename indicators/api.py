@@ -349,7 +349,7 @@ ETHNICITY_DENOMINATOR = (
 def ethnicity_population(la: str, period_end, warehouse: str | Path | None = None) -> pd.DataFrame:
     """Proxy child population by DfE ethnicity code and ethnic group for an LA: Census 2021
     all-ages shares x the ONS 0-17 estimate used for rates at `period_end`. Empty if not loaded."""
-    from safeguarding.codes import ETHNIC_GROUP_OF
+    from vocabulary.codes import ETHNIC_GROUP_OF
 
     shares = sql(
         "select ethnicity, population_all_ages from ethnic_population where la_code = ?", [la], warehouse

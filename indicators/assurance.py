@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 
 from indicators.disclosure import suppress
-from safeguarding.assurance import DONE_STATUSES, assurance
-from safeguarding.partners import declaration
+from vocabulary.assurance import DONE_STATUSES, assurance
+from vocabulary.partners import declaration
 
 
 def _frame(query: str, params: list | None, warehouse) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from safeguarding.cdop_codes import AGE_BANDS, CATEGORY_OF_DEATH
+from vocabulary.cdop_codes import AGE_BANDS, CATEGORY_OF_DEATH
 
 SOURCE = "cdop"
 # Replaces the CP enrichment joins (children as c, area_lookup as a) for CDOP indicators.

@@ -11,7 +11,7 @@ import pandas as pd
 from indicators import cdop
 from indicators.periods import Period
 from indicators.registry import Indicator
-from safeguarding.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
+from vocabulary.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
 
 # Breakdown -> SQL expression over the enriched unit rows. Only these fixed expressions are
 # ever placed in the query text; every value goes in as a parameter or a registered relation.

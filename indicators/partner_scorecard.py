@@ -17,7 +17,7 @@ from indicators import api
 from indicators.disclosure import display, suppress
 from indicators.partner_gaps import Gap, failing_run, measure_gap, rank, return_gaps
 from indicators.partners import commentary, partner_registry, tracker
-from safeguarding.partners import OBA_QUESTIONS, declaration
+from vocabulary.partners import OBA_QUESTIONS, declaration
 
 NATIVE = {"monthly": "month", "quarterly": "quarter"}
 

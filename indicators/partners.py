@@ -1,6 +1,6 @@
 """Partner agency measures as indicators: registry entries, coverage, the return tracker and scorecards.
 
-Each measure in indicators/partner_measures.yaml (safeguarding/partners.py) becomes an
+Each measure in indicators/partner_measures.yaml (vocabulary/partners.py) becomes an
 :class:`~indicators.registry.Indicator` whose SQL (indicators/sql/partner_value.sql) reads the current
 returns in `partner_values`, so targets, RAG, SPC, indicator pages and downloads work for it as for
 the LA's own indicators. `indicators.get(id)` finds them; `registry()` stays the LA's indicators.
@@ -21,7 +21,7 @@ import pandas as pd
 
 from indicators.periods import Period, parse_period, quarter_of
 from indicators.registry import Indicator, registry
-from safeguarding.partners import Declaration, declaration
+from vocabulary.partners import Declaration, declaration
 
 KINDS = {
     "quarterly": frozenset({"quarter", "year"}),

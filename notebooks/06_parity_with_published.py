@@ -43,8 +43,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import Markdown, display
 
-from dashboard.figures import breakdown_figure, trend_figure
-from dashboard.palette import CONCERN, OKABE_ITO
+from charts.figures import breakdown_figure, trend_figure
+from charts.palette import CONCERN, OKABE_ITO
 from indicators import api
 from indicators import benchmarks as bm
 from indicators.registry import get

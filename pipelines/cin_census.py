@@ -15,7 +15,7 @@ from pipelines.issues import HasIssues, Issue, Severity
 from pipelines.pseudonymise import Pseudonymiser
 from pipelines.rows import RowSink
 from pipelines.xml_fields import leaf_fields, local_name
-from safeguarding import codes
+from vocabulary import codes
 
 # Entity expansion, DTD loading and network access are all off: a hostile file cannot
 # make the parser fetch anything or expand "billion laughs" entities.

@@ -17,7 +17,7 @@ from pipelines.xml_fields import (
     local_name,
     month_start,
 )
-from safeguarding import codes
+from vocabulary import codes
 
 if TYPE_CHECKING:
     from pipelines.cin_census import CensusReader

@@ -391,8 +391,8 @@ def template(
     """Write a return workbook: an agency's quarterly measures, or an assurance return."""
     from pipelines.assurance_template import write_assurance_template
     from pipelines.partner_template import write_template
-    from safeguarding.assurance import AssuranceConfigError
-    from safeguarding.partners import PartnerConfigError
+    from vocabulary.assurance import AssuranceConfigError
+    from vocabulary.partners import PartnerConfigError
 
     try:
         if kind == "partner":

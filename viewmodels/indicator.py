@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 import indicators
-from dashboard.state import BREAKDOWN_LABELS, ViewState
 from indicators.board import (  # noqa: F401  (re-exported: the pages, the report and the walk use them)
     PERIOD_NOTE,
     SHARED_COUNTS,
@@ -23,6 +22,7 @@ from indicators.board import (  # noqa: F401  (re-exported: the pages, the repor
 from indicators.disclosure import display
 from indicators.registry import Indicator
 from indicators.status import latest_status, shown_spc
+from viewmodels.state import BREAKDOWN_LABELS, ViewState
 
 RAG_WORDS = {
     "green": "on target",

@@ -8,8 +8,8 @@ from dash import Input, Output, callback, dcc, html, no_update
 from dashboard import ids
 from dashboard.pages.agencies import returns_section
 from dashboard.tables import data_table
-from dashboard.views import export_frame
 from indicators import quality
+from viewmodels.indicator import export_frame
 
 SOURCE_NAMES = {
     "cin_census": "CIN census return",

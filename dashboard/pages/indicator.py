@@ -9,28 +9,22 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
+from charts.area_map import area_map_figure
+from charts.figures import benchmark_figure, breakdown_figure, funnel_figure, trend_figure
+from charts.layout import GRAPH_CONFIG, Y_TITLES
 from dashboard import ids
 from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
-from dashboard.figures import (
-    GRAPH_CONFIG,
-    Y_TITLES,
-    area_map_figure,
-    benchmark_figure,
-    breakdown_figure,
-    funnel_figure,
-    trend_figure,
-)
-from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.tables import data_table
-from dashboard.views import (
+from indicators.geography import ATTRIBUTION, ward_boundaries
+from indicators.status import targets_by_period
+from viewmodels.indicator import (
     POLARITY_WORDS,
     benchmark_view,
     breakdown_headers,
     indicator_view,
     trend_headers,
 )
-from indicators.geography import ATTRIBUTION, ward_boundaries
-from indicators.status import targets_by_period
+from viewmodels.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 
 
 def _select(label: str, name: str, options: list[tuple[str, str]], value: str | None):

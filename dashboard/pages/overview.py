@@ -9,13 +9,13 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
+from charts.palette import PRIMARY
 from dashboard import ids
 from dashboard.pages.indicator import dom_id, unchanged_outputs
-from dashboard.palette import PRIMARY
-from dashboard.state import FREQUENCIES, ViewState, parse_query, to_query
-from dashboard.views import RAG_WORDS, benchmark_view, fmt, trend
 from indicators.spc import variation_text
 from indicators.status import latest_status, shown_spc
+from viewmodels.indicator import RAG_WORDS, benchmark_view, fmt, trend
+from viewmodels.state import FREQUENCIES, ViewState, parse_query, to_query
 
 RAG_CLASS = {
     "withheld": "bg-light text-dark border",

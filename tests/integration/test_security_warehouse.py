@@ -308,8 +308,8 @@ def test_html_in_ward_names_reaches_the_charts_as_text(
     from dash import dcc
 
     from dashboard.pages.indicator import content
-    from dashboard.state import ViewState
-    from dashboard.views import indicator_view
+    from viewmodels.indicator import indicator_view
+    from viewmodels.state import ViewState
 
     kids = [
         child(f"W{i:04d}", episode("2022-06-01", plans=[plan("2022-06-10")]), birth=f"201{i % 8}-03-01")
