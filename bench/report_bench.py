@@ -86,7 +86,7 @@ def _time(
 def run(warehouse: str | Path | None = None) -> dict:
     """Time the real report for the quarter and a 10-exception report; the goal is under 30 s."""
     if warehouse is None:
-        from bench.run import demo_warehouse
+        from bench.warehouses import demo_warehouse
 
         warehouse = demo_warehouse()
     wh = str(warehouse)

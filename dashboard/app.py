@@ -13,6 +13,7 @@ import indicators
 from dashboard import auth, ids, security
 from dashboard.audit import AuditLog
 from dashboard.pages import about, agencies, assurance, cdop, data_quality, indicator, overview
+from dashboard.session import is_demo, session_role, set_demo
 from indicators.partners import partner_registry
 from indicators.store import WarehouseMissing, health_check
 from viewmodels.state import DEMO_LA
@@ -21,7 +22,7 @@ from vocabulary.partners import declaration
 LOG = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 APP_TITLE = "Safeguarding partnership: child protection performance"
-_STATE = {"demo": False, "warm": False}  # warm: the server's start-up pre-computation has finished
+_STATE = {"warm": False}  # warm: the server's start-up pre-computation has finished
 
 PAGES = {
     "/": ("Scorecard", overview.layout),
@@ -38,10 +39,6 @@ def mark_warm() -> None:
     _STATE["warm"] = True
 
 
-def session_role() -> str:
-    return auth.current_role(_STATE["demo"])
-
-
 ROLE_WORDS = {
     "board": "board role: numbers of 1 to 5 are withheld (c)",
     "analyst": "analyst role: unsuppressed figures, not for circulation",
@@ -53,7 +50,7 @@ def signed_in_words() -> str:
     from flask import session
 
     role = session_role()
-    if _STATE["demo"]:
+    if is_demo():
         return f"Demo (no sign-in), {ROLE_WORDS[role]}"
     return f"Signed in as {session.get('user', '?')}, {ROLE_WORDS[role]}"
 
@@ -127,7 +124,7 @@ def _shell(demo: bool) -> html.Div:
 
 def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> Dash:
     """Build the app. Outside demo mode every request needs a signed-in user."""
-    _STATE["demo"] = demo
+    set_demo(demo)
     server = Flask(__name__)
     # Security headers, body cap, cross-origin writes refused; with login, the shared login limiter
     # and the audit log (data/logs/, keyed by data/secrets/audit.key); then the sign-in itself.

@@ -19,6 +19,7 @@ from charts.figures import breakdown_figure
 from charts.layout import GRAPH_CONFIG, base_layout
 from charts.palette import CONCERN, PRIMARY, SERIES, TARGET
 from dashboard import ids
+from dashboard.session import session_role
 from dashboard.tables import data_table
 from indicators.cdop import order_groups
 from indicators.disclosure import SUPPRESSED, suppress
@@ -569,8 +570,6 @@ def export_table(view: CdopView, name: str) -> pd.DataFrame:
     prevent_initial_call=True,
 )
 def _download(clicks, search):
-    from dashboard.app import session_role
-
     if not ctx.triggered_id or not any(clicks):
         return no_update
     name = ctx.triggered_id["table"]

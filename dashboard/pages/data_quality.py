@@ -7,6 +7,7 @@ from dash import Input, Output, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.pages.agencies import returns_section
+from dashboard.session import session_role
 from dashboard.tables import data_table
 from indicators import quality
 from viewmodels.indicator import export_frame
@@ -241,8 +242,6 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
     prevent_initial_call=True,
 )
 def _download_issues(clicks):
-    from dashboard.app import session_role
-
     if not clicks:
         return no_update
     frame, name = issues_download(session_role())

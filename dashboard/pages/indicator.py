@@ -14,6 +14,7 @@ from charts.figures import benchmark_figure, breakdown_figure, funnel_figure, tr
 from charts.layout import GRAPH_CONFIG, Y_TITLES
 from dashboard import ids
 from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
+from dashboard.session import session_role
 from dashboard.tables import data_table
 from indicators.geography import ATTRIBUTION, ward_boundaries
 from indicators.status import targets_by_period
@@ -365,8 +366,6 @@ DRAWN = {"type": ids.IND_DRAWN, "name": ALL}
     prevent_initial_call=True,
 )
 def _update(search, values, indicator_ids, drawn):
-    from dashboard.app import session_role
-
     if not indicator_ids:  # not on an indicator page
         return no_update, [], [], [], []
     if ctx.triggered_id != ids.URL and drawn and values == drawn[0]:
@@ -402,8 +401,6 @@ def _update(search, values, indicator_ids, drawn):
     prevent_initial_call=True,
 )
 def _download(clicks, search, indicator_ids):
-    from dashboard.app import session_role
-
     if not ctx.triggered_id or not any(clicks):
         return no_update
     which, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]

@@ -12,6 +12,7 @@ import indicators
 from charts.palette import PRIMARY
 from dashboard import ids
 from dashboard.pages.indicator import dom_id, unchanged_outputs
+from dashboard.session import session_role
 from indicators.spc import variation_text
 from indicators.status import latest_status, shown_spc
 from viewmodels.indicator import RAG_WORDS, benchmark_view, fmt, trend
@@ -305,8 +306,6 @@ DRAWN = {"type": ids.SC_DRAWN, "name": ALL}
     prevent_initial_call=True,
 )
 def _update(search, values, drawn):
-    from dashboard.app import session_role
-
     if not values:  # not on the scorecard page
         return no_update, [], [], [], []
     if ctx.triggered_id != ids.URL and drawn and values == drawn[0]:
