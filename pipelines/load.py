@@ -23,7 +23,8 @@ from pipelines.assurance_returns import read_assurance_return
 from pipelines.cdop import read_cdop
 from pipelines.cdop import record_load as record_cdop_load
 from pipelines.census_ethnicity import read_census_ethnicity
-from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
+from pipelines.cin_census import SENSITIVE_FIELDS, CensusReader
+from pipelines.cin_types import CensusHeader
 from pipelines.curate import rebuild_curated, sql_file
 from pipelines.detect import detect_type
 from pipelines.dfe.collect import RawCollector
