@@ -14,7 +14,7 @@ from dashboard import auth, ids, security
 from dashboard.audit import AuditLog
 from dashboard.pages import about, agencies, assurance, cdop, data_quality, indicator, overview
 from dashboard.session import is_demo, session_role, set_demo
-from indicators.partners import partner_registry
+from indicators.registry import partner_registry
 from indicators.store import WarehouseMissing, health_check
 from viewmodels.state import DEMO_LA
 from vocabulary.partners import declaration

@@ -18,8 +18,10 @@ from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-expo
     pooled_values,
     review_backlog,
 )
+from indicators.coverage import Coverage, coverage
 from indicators.periods import Period, parse_period, periods_between
 from indicators.registry import Indicator, get, registry
+from indicators.store import sql
 from indicators.targets import load_targets, rag
 
 Frequency = Literal["year", "quarter", "month", "rolling12"]
@@ -84,10 +86,10 @@ def _available_periods(
 
 
 @lru_cache(maxsize=64)
-def _coverage(version: tuple, sources: tuple[str, ...], warehouse: str | None) -> engine.Coverage:
+def _coverage(version: tuple, sources: tuple[str, ...], warehouse: str | None) -> Coverage:
     con = store.cursor(warehouse)
     try:
-        return engine.coverage(con, sources)
+        return coverage(con, sources)
     finally:
         con.close()
 
@@ -257,15 +259,6 @@ def latest(
         if periods:
             frames.append(values(i, [periods[-1]], la, None, warehouse))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
-
-
-def sql(query: str, params: dict | list | None = None, warehouse: str | Path | None = None) -> pd.DataFrame:
-    """Run read-only SQL on the curated warehouse (values go in `params`, never in the text)."""
-    con = store.cursor(warehouse)
-    try:
-        return con.execute(query, params or []).df()
-    finally:
-        con.close()
 
 
 def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:

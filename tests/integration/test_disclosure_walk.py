@@ -934,7 +934,7 @@ def test_partner_pages_downloads_and_report_show_the_board_no_count_of_1_to_5(de
     of the latest partner quarter, as the board sees them: no count of 1 to 5."""
     from dashboard.pages import agencies
     from dashboard.pages import indicator as indicator_page
-    from indicators.partners import partner_registry
+    from indicators.registry import partner_registry
     from vocabulary.partners import declaration
 
     report, report_dir = start_report(demo, PARTNER_QUARTER)
