@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from safeguarding.settings import resolve_warehouse
+from vocabulary.settings import resolve_warehouse
 
 CALENDAR_FIRST = date(1990, 1, 1)
 CALENDAR_LAST = date(2040, 12, 31)

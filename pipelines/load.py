@@ -40,7 +40,7 @@ from pipelines.rows import STAGING_SCHEMAS, RowSink
 from pipelines.warehouse import rebuild, spool_path, writer_lock
 from pipelines.warehouse_state import ingest_key, read_state, record_fingerprint
 from pipelines.zip_limits import is_zip, zip_problem
-from safeguarding.settings import resolve_warehouse
+from vocabulary.settings import resolve_warehouse
 
 Progress = Callable[[str], None]
 STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)

@@ -186,7 +186,7 @@ def serve(
     from dashboard.server import run
     from indicators.store import health_check
     from pipelines.warehouse import sweep_leftovers
-    from safeguarding.settings import resolve_warehouse
+    from vocabulary.settings import resolve_warehouse
 
     sweep_leftovers(resolve_warehouse(warehouse))  # build copies left by a killed load
     ok, detail = health_check(warehouse)

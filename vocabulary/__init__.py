@@ -1,1 +1,2 @@
-"""The bottom layer: DfE code lists and the partnership's declared vocabulary; imports nothing of ours."""
+"""The bottom layer, importing nothing of ours: DfE code lists, the partnership's declared agencies, measures
+and grade scales, and where things live (warehouse and key paths)."""

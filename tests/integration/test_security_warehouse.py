@@ -95,7 +95,7 @@ def test_the_default_key_file_does_not_depend_on_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pipelines.pseudonymise import key_path
-    from safeguarding.settings import PROJECT_ROOT
+    from vocabulary.settings import PROJECT_ROOT
 
     monkeypatch.delenv("SAFEGUARDING_KEY_FILE", raising=False)
     monkeypatch.chdir(tmp_path)
