@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -151,6 +153,12 @@ def test_no_import_circles_among_first_party_modules():
     graph = module_graph(ROOT)
     assert len(graph) > 100  # the walk really saw the product
     assert import_cycles(graph) == []
+
+
+def test_the_installed_wheel_holds_every_product_package():
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    for package in set(PACKAGES) - {"bench"}:  # bench runs from the checkout only
+        assert any(fnmatch(package, pattern) for pattern in include["include"]), package
 
 
 def _write_tree(root: Path, files: dict[str, str]) -> None:
