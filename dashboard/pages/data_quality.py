@@ -67,7 +67,7 @@ def _date(d) -> str:
 def _parity_section(latest: pd.DataFrame, role: str) -> list:
     """Our values from the loaded returns against DfE's published values, latest census year."""
     import indicators
-    from indicators import benchmarks
+    from indicators import parity
 
     census = latest[latest["source_type"] == "cin_census"]
     out = [html.H2("Parity with DfE published figures", className="h4 mt-4")]
@@ -78,7 +78,7 @@ def _parity_section(latest: pd.DataFrame, role: str) -> list:
         # DfE publishes a census year months after it ends: compare the latest year it has published.
         for year in range(end.year, end.year - 4, -1):
             try:
-                table = benchmarks.parity_table(r.la_code, year)
+                table = parity.parity_table(r.la_code, year)
             except Exception:  # published tables not loaded
                 table = pd.DataFrame()
             if not table.empty:
