@@ -10,7 +10,7 @@ from indicators.disclosure import display, suppress
 from indicators.partner_gaps import Gap
 from indicators.partner_scorecard import MeasureCard, agency_gaps, agency_scorecard, latest_quarter
 from indicators.partners import tracker
-from viewmodels.indicator import RAG_WORDS
+from viewmodels.cells import RAG_WORDS
 from vocabulary.partners import declaration
 
 MATRIX_QUARTERS = 8

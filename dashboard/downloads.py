@@ -10,7 +10,8 @@ from datetime import date
 import pandas as pd
 
 from indicators.status import targets_by_period
-from viewmodels.indicator import IndicatorView, safe_cell
+from viewmodels.cells import safe_cell
+from viewmodels.indicator import IndicatorView
 
 SUPPRESSION_NOTE = {
     "board": "Counts of 1 to 5, and figures built on them, are withheld (status c), with secondary "

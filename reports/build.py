@@ -27,7 +27,8 @@ from indicators.targets import load_targets
 from reports.agencies import AgencySection, build_agency_section
 from reports.assurance import AssuranceSection, build_assurance_section
 from reports.exceptions import Assessment, Snapshot, assess, largest_contribution, withhold_for_board
-from viewmodels.indicator import RAG_WORDS, indicator_view, suppressed_breakdown
+from viewmodels.cells import RAG_WORDS
+from viewmodels.indicator import indicator_view, suppressed_breakdown
 from viewmodels.state import BREAKDOWN_LABELS, ViewState
 
 DEMO_LA = "856"

@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboard import agency_views
 from dashboard.pages.overview import RAG_CLASS
 from dashboard.tables import data_table
-from viewmodels.indicator import RAG_WORDS
+from viewmodels.cells import RAG_WORDS
 from vocabulary.partners import OBA_QUESTIONS, declaration
 
 PATH = "/agencies"

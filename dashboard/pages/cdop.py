@@ -1,7 +1,7 @@
 """Child deaths page (/cdop): Child Death Overview Panel notifications, reviews, backlog and the
 national context. Every count goes through disclosure control for the board role; counts are
 small, so much is withheld. Each chart has its data table under it, and every table downloads as
-CSV through viewmodels.indicator.export_frame (formula-safe cells)."""
+CSV through viewmodels.cells.export_frame (formula-safe cells)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from dashboard.tables import data_table
 from indicators.cdop import order_groups
 from indicators.disclosure import SUPPRESSED, suppress
 from indicators.intervals import exact_poisson_interval
-from viewmodels.indicator import export_frame
+from viewmodels.cells import export_frame
 from viewmodels.state import la_label, parse_query
 
 PATH = "/cdop"

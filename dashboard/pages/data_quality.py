@@ -10,7 +10,7 @@ from dashboard.pages.agencies import returns_section
 from dashboard.session import session_role
 from dashboard.tables import data_table
 from indicators import quality
-from viewmodels.indicator import export_frame
+from viewmodels.cells import export_frame
 
 SOURCE_NAMES = {
     "cin_census": "CIN census return",

@@ -18,13 +18,9 @@ from dashboard.session import session_role
 from dashboard.tables import data_table
 from indicators.geography import ATTRIBUTION, ward_boundaries
 from indicators.status import targets_by_period
-from viewmodels.indicator import (
-    POLARITY_WORDS,
-    benchmark_view,
-    breakdown_headers,
-    indicator_view,
-    trend_headers,
-)
+from viewmodels.benchmark import benchmark_view
+from viewmodels.cells import POLARITY_WORDS, breakdown_headers, trend_headers
+from viewmodels.indicator import indicator_view
 from viewmodels.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 
 

@@ -15,7 +15,9 @@ from dashboard.pages.indicator import dom_id, unchanged_outputs
 from dashboard.session import session_role
 from indicators.spc import variation_text
 from indicators.status import latest_status, shown_spc
-from viewmodels.indicator import RAG_WORDS, benchmark_view, fmt, trend
+from viewmodels.benchmark import benchmark_view
+from viewmodels.cells import RAG_WORDS, fmt
+from viewmodels.indicator import trend
 from viewmodels.state import FREQUENCIES, ViewState, parse_query, to_query
 
 RAG_CLASS = {

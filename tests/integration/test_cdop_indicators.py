@@ -22,7 +22,8 @@ import pytest
 import indicators
 from indicators.cdop import review_backlog
 from pipelines.load import ingest
-from viewmodels.indicator import export_frame, indicator_view
+from viewmodels.cells import export_frame
+from viewmodels.indicator import indicator_view
 from viewmodels.state import ViewState
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cdop"

@@ -360,7 +360,7 @@ def check_download(walk: Walk, where: str, frame: pd.DataFrame, unit: str | None
 
 def walk_downloads(walk: Walk, views: list, cdop_views: list) -> None:
     from dashboard.pages.cdop import export_table
-    from viewmodels.indicator import breakdown_headers, export_frame, trend_headers
+    from viewmodels.cells import breakdown_headers, export_frame, trend_headers
 
     written: set = set()
     for view in views:
@@ -398,13 +398,8 @@ def _numbers(s: pd.Series) -> np.ndarray:
 def breakdown_cells(walk: Walk, ind, freq: str, la: str, by: str, periods: list[str]):
     """One breakdown at every period, as the board sees it (rule 1 on the cells and the totals), with
     the true values beside it. Returns (cells, totals): long frames for rule 2."""
-    from viewmodels.indicator import (
-        breakdown_headers,
-        breakdown_rows,
-        export_frame,
-        sort_groups,
-        suppressed_breakdown,
-    )
+    from viewmodels.cells import breakdown_headers, export_frame
+    from viewmodels.indicator import breakdown_rows, sort_groups, suppressed_breakdown
 
     board = suppressed_breakdown(ind.id, periods, la, by, ROLE)
     key = (ind.id, freq, la)  # the totals, as the analyst sees them (the same for every breakdown)
