@@ -69,11 +69,7 @@ class ChildReader(Protocol):
     def rule(self, rule_id, field_name, value, line, message) -> None: ...
 
     def _date(
-        self,
-        fields: dict[str, tuple[str, int]],
-        name: str,
-        required: bool = False,
-        parent_line: int | None = None,
+        self, fields: dict[str, tuple[str, int]], name: str, required=False, parent_line=None
     ) -> date | None: ...
 
     def _stray_text(self, el: etree._Element) -> None: ...
