@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from dashboard.views import RAG_WORDS
 from indicators import api, store
 from indicators.disclosure import display, suppress
 from indicators.partner_gaps import Gap
 from indicators.partner_scorecard import MeasureCard, agency_gaps, agency_scorecard, latest_quarter
 from indicators.partners import tracker
-from safeguarding.partners import declaration
+from viewmodels.cells import RAG_WORDS
+from vocabulary.partners import declaration
 
 MATRIX_QUARTERS = 8
 STATUS_CLASS = {"on time": "green", "late": "amber", "missing": "red", "not yet due": "none"}

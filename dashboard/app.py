@@ -13,15 +13,16 @@ import indicators
 from dashboard import auth, ids, security
 from dashboard.audit import AuditLog
 from dashboard.pages import about, agencies, assurance, cdop, data_quality, indicator, overview
-from dashboard.state import DEMO_LA
-from indicators.partners import partner_registry
+from dashboard.session import is_demo, session_role, set_demo
+from indicators.registry import partner_registry
 from indicators.store import WarehouseMissing, health_check
-from safeguarding.partners import declaration
+from viewmodels.state import DEMO_LA
+from vocabulary.partners import declaration
 
 LOG = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 APP_TITLE = "Safeguarding partnership: child protection performance"
-_STATE = {"demo": False, "warm": False}  # warm: the server's start-up pre-computation has finished
+_STATE = {"warm": False}  # warm: the server's start-up pre-computation has finished
 
 PAGES = {
     "/": ("Scorecard", overview.layout),
@@ -38,10 +39,6 @@ def mark_warm() -> None:
     _STATE["warm"] = True
 
 
-def session_role() -> str:
-    return auth.current_role(_STATE["demo"])
-
-
 ROLE_WORDS = {
     "board": "board role: numbers of 1 to 5 are withheld (c)",
     "analyst": "analyst role: unsuppressed figures, not for circulation",
@@ -51,7 +48,7 @@ ROLE_WORDS = {
 def signed_in_words() -> str:
     """Who is signed in and in which role, for the header."""
     role = session_role()
-    if _STATE["demo"]:
+    if is_demo():
         return f"Demo (no sign-in), {ROLE_WORDS[role]}"
     return f"Signed in as {auth.current_user() or '?'}, {ROLE_WORDS[role]}"
 
@@ -125,7 +122,7 @@ def _shell(demo: bool) -> html.Div:
 
 def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> Dash:
     """Build the app. Outside demo mode every request needs a signed-in user."""
-    _STATE["demo"] = demo
+    set_demo(demo)
     server = Flask(__name__)
     # Security headers, body cap, cross-origin writes refused; with login, the shared login limiter
     # and the audit log (data/logs/, keyed by data/secrets/audit.key); then the sign-in itself.

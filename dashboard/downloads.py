@@ -9,8 +9,9 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.views import IndicatorView, safe_cell
 from indicators.status import targets_by_period
+from viewmodels.cells import safe_cell
+from viewmodels.indicator import IndicatorView
 
 SUPPRESSION_NOTE = {
     "board": "Counts of 1 to 5, and figures built on them, are withheld (status c), with secondary "

@@ -16,8 +16,9 @@ import pandas as pd
 from indicators import api
 from indicators.disclosure import display, suppress
 from indicators.partner_gaps import Gap, failing_run, measure_gap, rank, return_gaps
-from indicators.partners import commentary, partner_registry, tracker
-from safeguarding.partners import OBA_QUESTIONS, declaration
+from indicators.partners import commentary, tracker
+from indicators.registry import partner_registry
+from vocabulary.partners import OBA_QUESTIONS, declaration
 
 NATIVE = {"monthly": "month", "quarterly": "quarter"}
 

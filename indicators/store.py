@@ -10,9 +10,10 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
-from safeguarding.settings import resolve_warehouse
+from vocabulary.settings import resolve_warehouse
 
 CALENDAR_FIRST = date(1990, 1, 1)
 CALENDAR_LAST = date(2040, 12, 31)
@@ -88,6 +89,15 @@ def cursor(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     cur.execute("USE warehouse")  # USE is per connection; a cursor is a new connection
     cur.register("working_days", working_day_calendar())
     return cur
+
+
+def sql(query: str, params: dict | list | None = None, warehouse: str | Path | None = None) -> pd.DataFrame:
+    """Run read-only SQL on the curated warehouse (values go in `params`, never in the text)."""
+    con = cursor(warehouse)
+    try:
+        return con.execute(query, params or []).df()
+    finally:
+        con.close()
 
 
 def health_check(path: str | Path | None = None) -> tuple[bool, str]:

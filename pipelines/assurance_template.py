@@ -9,8 +9,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipelines.assurance_cells import LAYOUTS
-from safeguarding.assurance import ACTION_STATUSES, Assurance, assurance
-from safeguarding.partners import Declaration, declaration
+from vocabulary.assurance import ACTION_STATUSES, Assurance, assurance
+from vocabulary.partners import Declaration, declaration
 
 KIND_OF = {"section11": "s11_return", "audit": "case_audit", "actions": "action_plan"}
 # Headings in the business plan's usual words (the loader reads either these or the column ids).

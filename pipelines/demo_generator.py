@@ -45,7 +45,7 @@ from pathlib import Path
 
 import numpy as np
 
-from safeguarding import codes
+from vocabulary import codes
 
 PRACTICE_CHANGE_DATE = date(2021, 10, 1)
 LATE_REVIEW_WINDOW = (date(2022, 10, 1), date(2023, 6, 30))
@@ -1435,7 +1435,7 @@ def write_cdop_extracts(
     and corrects the category of the death last reviewed before the first extract."""
     from openpyxl import Workbook
 
-    from safeguarding.cdop_codes import CATEGORY_OF_DEATH
+    from vocabulary.cdop_codes import CATEGORY_OF_DEATH
 
     rng = np.random.default_rng([seed, 3])  # its own stream: the census output does not change
     first, second = CDOP_EXTRACT_DATES

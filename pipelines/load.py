@@ -9,7 +9,6 @@ import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,12 +22,13 @@ from pipelines.assurance_returns import read_assurance_return
 from pipelines.cdop import read_cdop
 from pipelines.cdop import record_load as record_cdop_load
 from pipelines.census_ethnicity import read_census_ethnicity
-from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
+from pipelines.cin_census import SENSITIVE_FIELDS, CensusReader
 from pipelines.curate import rebuild_curated, sql_file
 from pipelines.detect import detect_type
 from pipelines.dfe.collect import RawCollector
 from pipelines.dfe.engine import COLLECTION_YEARS, merge_issues, run_rules
-from pipelines.issues import HasIssues, IngestError, Issue, Severity
+from pipelines.file_result import FileResult
+from pipelines.issues import IngestError, Issue, Severity
 from pipelines.parallel import SpooledParser, ingest_workers
 from pipelines.partner_load import record_partner_load, supersede_partner
 from pipelines.partner_returns import read_partner_return
@@ -40,7 +40,7 @@ from pipelines.rows import STAGING_SCHEMAS, RowSink
 from pipelines.warehouse import rebuild, spool_path, writer_lock
 from pipelines.warehouse_state import ingest_key, read_state, record_fingerprint
 from pipelines.zip_limits import is_zip, zip_problem
-from safeguarding.settings import resolve_warehouse
+from vocabulary.settings import resolve_warehouse
 
 Progress = Callable[[str], None]
 STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)
@@ -61,41 +61,6 @@ STAGING_TABLE_OF |= {"partner_return": "partner_values"}
 # Qualitative assurance returns (pipelines/assurance_returns.py).
 ASSURANCE_KINDS = ("s11_return", "case_audit", "action_plan")
 STAGING_TABLE_OF |= {"s11_return": "s11_ratings", "case_audit": "audit_grades", "action_plan": "actions"}
-
-
-@dataclass
-class FileResult(HasIssues):
-    """What happened to one input file."""
-
-    path: Path
-    source_type: str | None
-    status: str = "pending"  # loaded | unchanged | superseded | rejected | valid
-    header: CensusHeader | None = None
-    children: int = 0
-    rows: dict[str, int] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    seconds: float = 0.0
-    meta: dict = field(default_factory=dict)  # e.g. Annex A: {'la_code', 'as_at'}
-    dfe_rules: str | None = None  # census returns: the DfE rule set's collection year, if one ran
-
-    def summary(self) -> str:
-        rate = f", {self.children / self.seconds:,.0f} children/s" if self.seconds and self.children else ""
-        what = (
-            f"{self.children:,} children"
-            if self.source_type == "cin_census"
-            else f"{sum(self.rows.values()):,} rows"
-        )
-        period = f" LA {self.header.la_code} {self.header.collection_year}" if self.header else ""
-        if self.meta and "agency" in self.meta:  # a partner return
-            period = f" {self.meta['agency']} {self.meta['quarter']}"
-        elif self.meta and "kind" in self.meta:  # an assurance return
-            period = f" LA {self.meta['la_code']}"
-        elif self.meta:
-            period = f" LA {self.meta['la_code']} as at {self.meta['as_at']:%Y-%m-%d}"
-        return (
-            f"{self.path.name}: {self.status} ({self.source_type or 'unknown type'}{period}; "
-            f"{what}; {len(self.rules)} rule issues; {self.seconds:.1f}s{rate})"
-        )
 
 
 def sha256_of(path: Path) -> str:
@@ -410,7 +375,7 @@ def _ingest_locked(
         if workers > 1:
             if progress:
                 progress(f"parsing {len(census)} census files in {workers} processes ...")
-            parser = SpooledParser(census, key, spool_path(target), workers)
+            parser = SpooledParser(census, key, spool_path(target), workers, _read_file)
         try:
             for path in todo:
                 kind = kinds[path]

@@ -9,7 +9,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.periods import parse_period
-from safeguarding.partners import Declaration, declaration
+from vocabulary.partners import Declaration, declaration
 
 RETURN_SHEET = "Return"
 README_SHEET = "Readme"

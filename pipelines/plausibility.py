@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 import duckdb
 
+from pipelines.file_result import FileResult
 from pipelines.issues import Issue, Severity
-
-if TYPE_CHECKING:
-    from pipelines.load import FileResult
 
 # A replacement return with fewer than half the children of the one it replaces is refused unless
 # --force is given (SAFEGUARDING_MIN_KEPT_FRACTION overrides the half). Small returns are exempt.

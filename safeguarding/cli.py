@@ -186,7 +186,7 @@ def serve(
     from dashboard.server import run
     from indicators.store import health_check
     from pipelines.warehouse import sweep_leftovers
-    from safeguarding.settings import resolve_warehouse
+    from vocabulary.settings import resolve_warehouse
 
     sweep_leftovers(resolve_warehouse(warehouse))  # build copies left by a killed load
     ok, detail = health_check(warehouse)
@@ -391,8 +391,8 @@ def template(
     """Write a return workbook: an agency's quarterly measures, or an assurance return."""
     from pipelines.assurance_template import write_assurance_template
     from pipelines.partner_template import write_template
-    from safeguarding.assurance import AssuranceConfigError
-    from safeguarding.partners import PartnerConfigError
+    from vocabulary.assurance import AssuranceConfigError
+    from vocabulary.partners import PartnerConfigError
 
     try:
         if kind == "partner":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 import indicators
-from dashboard.views import POLARITY_WORDS
+from viewmodels.cells import POLARITY_WORDS
 
 
 def layout(role: str = "board", search: str | None = None) -> html.Div:

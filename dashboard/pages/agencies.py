@@ -9,8 +9,8 @@ from dash import dcc, html
 from dashboard import agency_views
 from dashboard.pages.overview import RAG_CLASS
 from dashboard.tables import data_table
-from dashboard.views import RAG_WORDS
-from safeguarding.partners import OBA_QUESTIONS, declaration
+from viewmodels.cells import RAG_WORDS
+from vocabulary.partners import OBA_QUESTIONS, declaration
 
 PATH = "/agencies"
 TITLE = "Partner agencies"

@@ -10,8 +10,8 @@ from dashboard import assurance_views as v
 from dashboard.pages.overview import RAG_CLASS
 from dashboard.tables import data_table
 from indicators import assurance as a
-from safeguarding.assurance import Scale, assurance
-from safeguarding.partners import declaration
+from vocabulary.assurance import Scale, assurance
+from vocabulary.partners import declaration
 
 PATH = "/assurance"
 TITLE = "Assurance"

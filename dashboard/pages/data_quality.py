@@ -7,9 +7,10 @@ from dash import Input, Output, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.pages.agencies import returns_section
+from dashboard.session import session_role
 from dashboard.tables import data_table
-from dashboard.views import export_frame
 from indicators import quality
+from viewmodels.cells import export_frame
 
 SOURCE_NAMES = {
     "cin_census": "CIN census return",
@@ -66,7 +67,7 @@ def _date(d) -> str:
 def _parity_section(latest: pd.DataFrame, role: str) -> list:
     """Our values from the loaded returns against DfE's published values, latest census year."""
     import indicators
-    from indicators import benchmarks
+    from indicators import parity
 
     census = latest[latest["source_type"] == "cin_census"]
     out = [html.H2("Parity with DfE published figures", className="h4 mt-4")]
@@ -77,7 +78,7 @@ def _parity_section(latest: pd.DataFrame, role: str) -> list:
         # DfE publishes a census year months after it ends: compare the latest year it has published.
         for year in range(end.year, end.year - 4, -1):
             try:
-                table = benchmarks.parity_table(r.la_code, year)
+                table = parity.parity_table(r.la_code, year)
             except Exception:  # published tables not loaded
                 table = pd.DataFrame()
             if not table.empty:
@@ -241,8 +242,6 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
     prevent_initial_call=True,
 )
 def _download_issues(clicks):
-    from dashboard.app import session_role
-
     if not clicks:
         return no_update
     frame, name = issues_download(session_role())

@@ -9,28 +9,19 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
+from charts.area_map import area_map_figure
+from charts.figures import benchmark_figure, breakdown_figure, funnel_figure, trend_figure
+from charts.layout import GRAPH_CONFIG, Y_TITLES
 from dashboard import ids
 from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
-from dashboard.figures import (
-    GRAPH_CONFIG,
-    Y_TITLES,
-    area_map_figure,
-    benchmark_figure,
-    breakdown_figure,
-    funnel_figure,
-    trend_figure,
-)
-from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
+from dashboard.session import session_role
 from dashboard.tables import data_table
-from dashboard.views import (
-    POLARITY_WORDS,
-    benchmark_view,
-    breakdown_headers,
-    indicator_view,
-    trend_headers,
-)
 from indicators.geography import ATTRIBUTION, ward_boundaries
 from indicators.status import targets_by_period
+from viewmodels.benchmark import benchmark_view
+from viewmodels.cells import POLARITY_WORDS, breakdown_headers, trend_headers
+from viewmodels.indicator import indicator_view
+from viewmodels.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 
 
 def _select(label: str, name: str, options: list[tuple[str, str]], value: str | None):
@@ -371,8 +362,6 @@ DRAWN = {"type": ids.IND_DRAWN, "name": ALL}
     prevent_initial_call=True,
 )
 def _update(search, values, indicator_ids, drawn):
-    from dashboard.app import session_role
-
     if not indicator_ids:  # not on an indicator page
         return no_update, [], [], [], []
     if ctx.triggered_id != ids.URL and drawn and values == drawn[0]:
@@ -408,8 +397,6 @@ def _update(search, values, indicator_ids, drawn):
     prevent_initial_call=True,
 )
 def _download(clicks, search, indicator_ids):
-    from dashboard.app import session_role
-
     if not ctx.triggered_id or not any(clicks):
         return no_update
     which, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]

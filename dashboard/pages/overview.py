@@ -9,13 +9,16 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
+from charts.palette import PRIMARY
 from dashboard import ids
 from dashboard.pages.indicator import dom_id, unchanged_outputs
-from dashboard.palette import PRIMARY
-from dashboard.state import FREQUENCIES, ViewState, parse_query, to_query
-from dashboard.views import RAG_WORDS, benchmark_view, fmt, trend
+from dashboard.session import session_role
 from indicators.spc import variation_text
 from indicators.status import latest_status, shown_spc
+from viewmodels.benchmark import benchmark_view
+from viewmodels.cells import RAG_WORDS, fmt
+from viewmodels.indicator import trend
+from viewmodels.state import FREQUENCIES, ViewState, parse_query, to_query
 
 RAG_CLASS = {
     "withheld": "bg-light text-dark border",
@@ -305,8 +308,6 @@ DRAWN = {"type": ids.SC_DRAWN, "name": ALL}
     prevent_initial_call=True,
 )
 def _update(search, values, drawn):
-    from dashboard.app import session_role
-
     if not values:  # not on the scorecard page
         return no_update, [], [], [], []
     if ctx.triggered_id != ids.URL and drawn and values == drawn[0]:

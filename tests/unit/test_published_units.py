@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from indicators.benchmarks import (
+from indicators.benchmark_stats import (
     average_of,
-    likely_reason,
     national_rank,
     quartile_band,
     reorganisation_notes,
-    time_period_of,
     trend_direction,
-    within_rounding,
 )
+from indicators.benchmarks import time_period_of
+from indicators.parity import likely_reason, within_rounding
 from pipelines.detect import detect_type
 from pipelines.issues import Severity
 from pipelines.published import (

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from safeguarding.partners import ID_PATTERN
+from vocabulary.partners import ID_PATTERN
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "indicators" / "assurance.yaml"
 # Action statuses a return may give. "overdue" is never typed: it is worked out from the due date.
