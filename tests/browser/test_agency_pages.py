@@ -106,7 +106,8 @@ def test_scorecard_filters_by_agency_and_theme_with_the_keyboard(
 ):
     expected = _police_24h(demo_warehouse.parent / "raw")
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(demo_server + "/?period=2026-27-Q2")
+    page.goto(demo_server + "/")
+    page.wait_for_selector("#scorecard", timeout=120_000)  # the first scorecard of a cold server
     _settled(page)
     rows = page.locator("#scorecard tbody tr")
     _choose_by_keyboard(page, "Agency", "Police")
