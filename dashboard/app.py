@@ -80,6 +80,18 @@ def _sign_out():
     )
 
 
+def _partner_menu() -> list:
+    """Partner measures in the Indicators menu, under a heading per agency."""
+    decl, out = declaration(), []
+    for a in decl.agencies:
+        out += [dbc.DropdownMenuItem(divider=True), dbc.DropdownMenuItem(a.name, header=True)]
+        out += [
+            dbc.DropdownMenuItem(partner_registry()[m.id].short_title, href=f"/indicator/{m.id}")
+            for m in decl.measures_of(a.id)
+        ]
+    return out
+
+
 def _shell(demo: bool) -> html.Div:
     nav = [dbc.NavItem(dbc.NavLink(label, href=path, active="exact")) for path, (label, _) in PAGES.items()]
     nav.insert(
@@ -88,7 +100,8 @@ def _shell(demo: bool) -> html.Div:
             [
                 dbc.DropdownMenuItem(ind.short_title, href=f"/indicator/{ind.id}")
                 for ind in indicators.registry().values()
-            ],
+            ]
+            + _partner_menu(),
             label="Indicators",
             nav=True,
             in_navbar=True,

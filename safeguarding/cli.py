@@ -304,13 +304,27 @@ def indicators_cmd(
     role: Annotated[
         str, typer.Option(help="analyst (unsuppressed) or board (small numbers as c).")
     ] = "analyst",
+    agency: Annotated[
+        str | None,
+        typer.Option(
+            help="Partner agency id from the partner measures file (e.g. police), or all: the LA's "
+            "indicators and every partner measure. Default: the LA's indicators only."
+        ),
+    ] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option(
+            help="Priority theme id (e.g. domestic_abuse): the LA's indicators and every agency's measures "
+            "in it (or one agency's, with --agency)."
+        ),
+    ] = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Print indicator values for one period."""
+    """Print indicator values for one period (the LA's, or partner agencies' with --agency/--theme)."""
     from indicators.cli_output import board_notes, indicator_rows, render
 
     try:
-        rows = indicator_rows(period, la, by, role, warehouse)
+        rows = indicator_rows(period, la, by, role, warehouse, agency, theme)
     except (ValueError, KeyError, FileNotFoundError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

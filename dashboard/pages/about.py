@@ -5,24 +5,44 @@ from __future__ import annotations
 from dash import dcc, html
 
 import indicators
+from indicators.registry import partner_registry
 from viewmodels.cells import POLARITY_WORDS
+from vocabulary.partners import OBA_QUESTIONS, declaration
+
+
+def _entry(ind, extra: str = "") -> list:
+    return [
+        html.Dt(dcc.Link(ind.title, href=f"/indicator/{ind.id}")),
+        html.Dd(
+            [
+                html.P(ind.definition, className="mb-1"),
+                html.P(
+                    f"Source: {ind.dfe_source}. {POLARITY_WORDS[ind.polarity]}",
+                    className="text-muted small",
+                ),
+            ]
+        ),
+    ]
+
+
+def partner_definitions() -> list:
+    """Every partner measure's definition, agency by agency, from the partner measures file."""
+    decl = declaration()
+    out = []
+    for a in decl.agencies:
+        items = []
+        for m in decl.measures_of(a.id):
+            theme, oba = decl.themes[m.theme], OBA_QUESTIONS[m.oba]
+            words = f" Theme: {theme}. OBA question: {oba} Returned {m.frequency}."
+            items += _entry(partner_registry()[m.id], words)
+        out += [html.H3(a.name, className="h5 mt-3"), html.Dl(items)]
+    return out
 
 
 def layout(role: str = "board", search: str | None = None) -> html.Div:
     definitions = []
     for ind in indicators.registry().values():
-        definitions += [
-            html.Dt(dcc.Link(ind.title, href=f"/indicator/{ind.id}")),
-            html.Dd(
-                [
-                    html.P(ind.definition, className="mb-1"),
-                    html.P(
-                        f"Source: {ind.dfe_source}. {POLARITY_WORDS[ind.polarity]}",
-                        className="text-muted small",
-                    ),
-                ]
-            ),
-        ]
+        definitions += _entry(ind)
     return html.Div(
         [
             html.H1("About and definitions", className="h2"),
@@ -56,6 +76,16 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             ),
             html.H2("Definitions", className="h4 mt-4"),
             html.Dl(definitions, id="definitions"),
+            html.H2("Partner agency measures", className="h4 mt-4"),
+            html.P(
+                [
+                    "Each partner agency returns these figures every quarter. The partnership chooses "
+                    "them in its partner measures file (docs/partner-measures.md); see ",
+                    dcc.Link("Partner agencies", href="/agencies"),
+                    " for the matrix and each agency's scorecard.",
+                ]
+            ),
+            html.Div(partner_definitions(), id="partner-definitions"),
             html.H2("Accessibility statement", className="h4 mt-4", id="accessibility"),
             html.P("We aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA."),
             html.Ul(
