@@ -21,6 +21,7 @@ from indicators.board import (  # noqa: F401  (re-exported: the pages, the repor
     trend,
 )
 from indicators.disclosure import display
+from indicators.labels import spc_rules_words
 from indicators.registry import Indicator
 from indicators.status import latest_status, shown_spc
 
@@ -365,7 +366,7 @@ def _spc_words(view: IndicatorView) -> list[str]:
         view.spc["annotation"].fillna(""),
         strict=True,
     ):
-        words = f"Special cause ({direction}): {rules}" if special else ""
+        words = f"Special cause ({direction}): {spc_rules_words(rules)}" if special else ""
         out.append("; ".join(w for w in (words, note) if w))
     return out
 
@@ -440,6 +441,8 @@ class BenchmarkView:
     rows: list[list[str]]
     series: pd.DataFrame  # period, series name, value: this LA, England, region, neighbour mean
     notes: str
+    comparison: str = ""  # the published value against England and the neighbours, in words
+    benchmark: object = None  # indicators.benchmarks.Benchmark (the map reads its LA and neighbours)
 
 
 def benchmark_view(indicator_id: str, la: str | None, period_end, warehouse=None) -> BenchmarkView | None:
@@ -497,4 +500,6 @@ def _benchmark_view(version, indicator_id: str, la: str, year: int, warehouse) -
             series.append((r.period, r.time_period, name, float(r.value)))
     out = pd.DataFrame(series, columns=["period", "time_period", "series", "value"])
     out = out[out["time_period"] <= tp].sort_values("time_period")
-    return BenchmarkView(b.period, rows, out, " ".join(b.notes))
+    from dashboard.headline import comparison_words
+
+    return BenchmarkView(b.period, rows, out, " ".join(b.notes), comparison_words(b, ind.decimals), b)

@@ -10,15 +10,7 @@ from dashboard.pages.agencies import returns_section
 from dashboard.tables import data_table
 from dashboard.views import export_frame
 from indicators import quality
-
-SOURCE_NAMES = {
-    "cin_census": "CIN census return",
-    "annex_a": "Annex A List 7",
-    "area_lookup": "Area lookup",
-    "area_population": "Area populations",
-    "ons_population": "ONS population (0-17)",
-    "partner_return": "Partner agency return",
-}
+from indicators.labels import load_status_name, source_name
 
 
 def _count(n, role: str) -> str:
@@ -141,7 +133,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             ["Kind of file", "LA", "Latest data date", "Files in use", "Last loaded"],
             [
                 [
-                    SOURCE_NAMES.get(r.source_type, r.source_type),
+                    source_name(r.source_type),
                     r.la_code or "all",
                     _date(r.latest_data_date),
                     f"{r.files:,}",
@@ -219,11 +211,11 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             [
                 [
                     r.file_name,
-                    SOURCE_NAMES.get(r.source_type, r.source_type),
+                    source_name(r.source_type),
                     "" if pd.isna(r.la_code) else r.la_code,
                     "" if pd.isna(r.covers) else r.covers,
                     f"{pd.Timestamp(r.loaded_at):%d %b %Y %H:%M}",
-                    r.status,
+                    load_status_name(r.status),
                     f"{r.rule_issues:,}",
                     r.file_sha256[:12],
                 ]

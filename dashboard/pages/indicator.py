@@ -20,8 +20,10 @@ from dashboard.figures import (
     funnel_figure,
     trend_figure,
 )
+from dashboard.headline import headline_sentence
 from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.tables import data_table
+from dashboard.target_notes import mark_illustrative, target_items
 from dashboard.views import (
     POLARITY_WORDS,
     benchmark_view,
@@ -54,7 +56,7 @@ def dom_id(component_id: dict) -> str:
     return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
 
 
-def definition_panel(indicator_id: str) -> html.Div:
+def definition_panel(indicator_id: str, la: str | None = None) -> html.Div:
     ind = indicators.get(indicator_id)
     items = [
         html.Dt("What it measures"),
@@ -64,6 +66,7 @@ def definition_panel(indicator_id: str) -> html.Div:
         html.Dt("Which way is better"),
         html.Dd(POLARITY_WORDS[ind.polarity]),
     ]
+    items += target_items(indicator_id, la)
     if ind.caveats:
         items += [html.Dt("Caveats"), html.Dd(ind.caveats)]
     if ind.id in ("cpp_ended_2y_pct", "cpp_open_2y_pct"):
@@ -105,7 +108,7 @@ def layout(indicator_id: str, role: str = "board", search: str | None = None) ->
             dcc.Loading(
                 html.Div(content(view), id={"type": ids.IND_CONTENT, "name": "main"}), type="default"
             ),
-            definition_panel(indicator_id),
+            definition_panel(indicator_id, view.state.la),
         ]
     )
 
@@ -137,24 +140,30 @@ def content(view) -> list:
     trend = trend_figure(
         view.trend, view.headline, ind.unit, ind.decimals, spc=view.spc, targets=targets_by_period(view.trend)
     )
+    mark_illustrative(trend, view.trend)
+    bench = _benchmark(view)
     out = [
-        html.P(view.headline, id=ids.IND_SUMMARY, className="fs-5", **{"aria-live": "polite"}),
+        html.P(
+            headline_sentence(view, bench.comparison if bench else ""),
+            id=ids.IND_SUMMARY,
+            className="govuk-body-l",
+            **{"aria-live": "polite"},
+        ),
         dbc.Alert(view.period_note, color="warning", id=ids.IND_PERIOD_NOTE) if view.period_note else None,
+        dcc.Graph(id=ids.IND_TREND, figure=trend, config=GRAPH_CONFIG, style={"height": "440px"}),
         html.P(
             [html.Strong("Statistical process control: "), view.spc_text], id=ids.IND_SPC, className="mb-2"
         ),
-        dcc.Graph(id=ids.IND_TREND, figure=trend, config=GRAPH_CONFIG, style={"height": "440px"}),
-        data_table(
-            f"{ind.short_title} by period (the data behind the chart above)",
-            trend_headers(ind),
-            view.trend_rows,
-            ids.IND_TREND_TABLE,
+        folded_table(
+            data_table(
+                f"{ind.short_title} by period (the data behind the chart above)",
+                trend_headers(ind),
+                view.trend_rows,
+                ids.IND_TREND_TABLE,
+            )
         ),
         _downloads("trend"),
     ]
-    if view.period_note:
-        out.append(html.P(view.period_note, className="small text-muted"))
-    out += _benchmarks(view)
     if view.breakdown is not None and view.breakdown.empty:
         label = BREAKDOWN_LABELS[view.state.by]
         out += [
@@ -207,7 +216,7 @@ def content(view) -> list:
                     ids.IND_DISPRO_TABLE,
                 )
             )
-    return out
+    return out + _benchmarks(view, bench)
 
 
 MIN_SHOWN_GROUPS = 2  # fewer shown groups than this make no readable chart
@@ -253,10 +262,27 @@ def _empty_breakdown_words(view) -> str:
     )
 
 
-def _benchmarks(view) -> list:
+def _benchmark(view):
+    return benchmark_view(view.indicator.id, view.state.la, view.trend["period_end"].iloc[-1])
+
+
+def folded_table(table) -> html.Details:
+    """A long table behind GOV.UK's details pattern (a native, keyboard-accessible disclosure)."""
+    return html.Details(
+        [
+            html.Summary(
+                html.Span("Show the data table", className="govuk-details__summary-text"),
+                className="govuk-details__summary",
+            ),
+            html.Div(table, className="govuk-details__text"),
+        ],
+        className="govuk-details mb-2",
+    )
+
+
+def _benchmarks(view, b) -> list:
     """Published DfE comparators: England, region, statistical neighbours, rank and band."""
     ind = view.indicator
-    b = benchmark_view(ind.id, view.state.la, view.trend["period_end"].iloc[-1])
     if b is None:
         return []
     caution = (
