@@ -11,6 +11,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 import indicators
 from dashboard import ids
 from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
+from dashboard.england_map import ENGLAND_ATTRIBUTION, england_map_figure, map_rows, map_view
 from dashboard.figures import (
     GRAPH_CONFIG,
     Y_TITLES,
@@ -28,6 +29,7 @@ from dashboard.views import (
     POLARITY_WORDS,
     benchmark_view,
     breakdown_headers,
+    fmt,
     indicator_view,
     trend_headers,
 )
@@ -306,6 +308,33 @@ def _benchmarks(view, b) -> list:
             figure=benchmark_figure(b.series, f"{ind.short_title}: this LA and England, published", ind.unit),
         ),
         html.P(b.notes, className="small text-muted") if b.notes else None,
+        *_england_map(ind, b),
+    ]
+
+
+def _england_map(ind, b) -> list:
+    """Every LA's published value on a map of England, by quartile band, with the same as a table."""
+    mv = map_view(b.benchmark, lambda v: fmt(ind, v, False)) if b.benchmark is not None else None
+    if mv is None:
+        return []
+    title = f"{ind.short_title}: every LA in England by quartile band, {mv.year}"
+    return [
+        html.H3("Map of England", className="h5 mt-4"),
+        html.P(
+            f"Each LA shaded by its quartile band ({mv.band_words}); the chosen LA is outlined in black, "
+            "its statistical neighbours in orange. The table below gives the same values.",
+            className="small",
+        ),
+        dcc.Graph(id=ids.IND_ENGLAND_MAP, config=GRAPH_CONFIG, figure=england_map_figure(mv, title)),
+        html.P(ENGLAND_ATTRIBUTION, className="text-muted small"),
+        folded_table(
+            data_table(
+                f"{title} (the data behind the map)",
+                ["Local authority", "Value", "Quartile band", "Chosen LA or neighbour"],
+                map_rows(mv),
+                ids.IND_ENGLAND_MAP_TABLE,
+            )
+        ),
     ]
 
 
