@@ -39,8 +39,8 @@ def measure(base: str, pages: list[str] = PAGES) -> dict[str, dict]:
         page = browser.new_page(viewport={"width": 1366, "height": 900})
         for path in pages:
             page.goto(base + path)
-            page.wait_for_selector("#main h1", timeout=60_000)
-            page.wait_for_function(SETTLED, timeout=60_000)
+            page.wait_for_selector("#main h1", timeout=180_000)
+            page.wait_for_function(SETTLED, timeout=180_000)
             page.wait_for_load_state("networkidle")
             out[path] = page.evaluate(MEASURE)
         browser.close()

@@ -22,6 +22,7 @@ from dashboard.figures import (
     trend_figure,
 )
 from dashboard.headline import headline_sentence
+from dashboard.help_panel import help_panel
 from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 from dashboard.tables import data_table
 from dashboard.target_notes import mark_illustrative, target_items
@@ -95,6 +96,7 @@ def layout(indicator_id: str, role: str = "board", search: str | None = None) ->
             dcc.Store(id={"type": ids.IND_DRAWN, "name": "page"}, data=vals),
             html.H1(ind.short_title, className="h2"),
             html.P(ind.title, className="lead"),
+            help_panel(),
             html.Div(
                 [
                     _select("Local authority", "la", opts[0], vals[0]),
