@@ -167,7 +167,7 @@ def _shell(demo: bool) -> html.Div:
             dcc.Download(id=ids.DOWNLOAD),
             html.Main(dbc.Container(id=ids.PAGE, className="mt-4"), id="main", tabIndex=-1),
         ],
-        className="govuk-template govuk-frontend-supported",
+        className="govuk-frontend-supported",
     )
 
 

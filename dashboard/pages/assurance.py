@@ -185,7 +185,7 @@ def audits_layout(role: str = "board", search: str | None = None) -> html.Div:
         "question.",
         [
             html.P(
-                ["Rounds: "] + [dcc.Link(r, href=f"{AUDITS_PATH}?round={r}", className="me-3") for r in ids],
+                ["Rounds: "] + [x for r in ids for x in (dcc.Link(r, href=f"{AUDITS_PATH}?round={r}"), " ")],
                 className="d-print-none",
             ),
             html.H2("Grades by agency", className="h4 mt-4"),

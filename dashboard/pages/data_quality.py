@@ -196,7 +196,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
                 html.Button(
                     "Download CSV",
                     id=ids.DQ_ISSUES_DOWNLOAD,
-                    className="btn btn-outline-primary btn-sm mb-3",
+                    className="govuk-button govuk-button--secondary mb-3",
                 ),
             ]
         )

@@ -396,12 +396,12 @@ def _downloads(which: str) -> html.Div:
             html.Button(
                 "Download CSV",
                 id={"type": ids.DOWNLOAD_BUTTON, "table": which, "fmt": "csv"},
-                className="btn btn-outline-primary btn-sm me-2",
+                className="govuk-button govuk-button--secondary me-2 mb-0",
             ),
             html.Button(
                 "Download Excel",
                 id={"type": ids.DOWNLOAD_BUTTON, "table": which, "fmt": "xlsx"},
-                className="btn btn-outline-primary btn-sm",
+                className="govuk-button govuk-button--secondary mb-0",
             ),
         ],
         className="mb-3",

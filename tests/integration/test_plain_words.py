@@ -55,14 +55,14 @@ def board_pages():
         yield f"/indicator/{partner_id}", indicator_page.layout(partner_id, ROLE, "")
 
 
-def users_names() -> set[str]:
+def users_names(warehouse=None) -> set[str]:
     """Names the partnership chose, shown as data: its loaded files' names (the loads table) and its
     case-file audit rounds' ids. Allowed because they are the users' own words, not ours."""
     from indicators import assurance, quality
 
-    files = set(quality.loads()["file_name"])
+    files = set(quality.loads(warehouse)["file_name"])
     stems = {f.rsplit(".", 1)[0] for f in files}
-    return files | stems | set(assurance.audit_rounds()["round_id"])
+    return files | stems | set(assurance.audit_rounds(warehouse)["round_id"])
 
 
 def page_findings() -> dict[str, list[str]]:
