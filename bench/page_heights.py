@@ -1,8 +1,9 @@
 """Page heights at 1366x900 in headless Chromium: `python bench/page_heights.py http://127.0.0.1:8050`.
 
-Prints one line per page: the document's scroll height in CSS pixels once Dash has drawn it, and
-whether any table on the page is wider than its box (columns squeezed to wrap) or the page scrolls
-sideways. Used for the issue's before/after numbers (run against a server of each version)."""
+Prints per page: the document's scroll height in CSS pixels once Dash has drawn it (folded tables
+closed), whether the page scrolls sideways, and how many table rows have a key cell (first two cells)
+on two or more lines with every table unfolded. For the issue's before/after numbers (run against a
+server of each version)."""
 
 from __future__ import annotations
 
@@ -22,14 +23,21 @@ PAGES = [
     "/indicator/cin_rate?freq=year",
 ]
 SETTLED = "() => !document.querySelector('[data-dash-is-loading=\"true\"]')"
-MEASURE = """() => ({
-  height: document.documentElement.scrollHeight,
-  sideways: document.documentElement.scrollWidth > window.innerWidth,
-  wrapped_rows: [...document.querySelectorAll('tbody tr')].filter(tr => {
-    const first = tr.querySelector('th, td');
-    return first && first.getClientRects().length && first.getClientRects()[0].height > 40;
-  }).length,
-})"""
+# Height as the page opens (folded tables closed); then every "Show the data table" is opened and
+# the key cells (the row's first two cells: period and period end, or the row label) that wrap onto
+# a second line are counted.
+MEASURE = """() => {
+  const height = document.documentElement.scrollHeight;
+  const sideways = document.documentElement.scrollWidth > window.innerWidth;
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  const wrapped = [...document.querySelectorAll('tbody tr')].filter(tr =>
+    [...tr.querySelectorAll('th, td')].slice(0, 2).some(c => {
+      const r = document.createRange(); r.selectNodeContents(c);
+      return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1;  // 2+ lines
+    })).length;
+  return {height, sideways, wrapped_key_rows: wrapped,
+          rows: document.querySelectorAll('tbody tr').length};
+}"""
 
 
 def measure(base: str, pages: list[str] = PAGES) -> dict[str, dict]:
