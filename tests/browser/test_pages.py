@@ -17,8 +17,8 @@ PAGES = (
     + [f"/indicator/{i}" for i in indicators.registry()]
 )
 # Text the board reads: the page's own text and every chart's (SVG text is not in innerText).
-PAGE_TEXT = """() => document.body.innerText + '\n' +
-  [...document.querySelectorAll('svg text')].map(t => t.textContent).join('\n')"""
+PAGE_TEXT = """() => document.body.innerText + ' | ' +
+  [...document.querySelectorAll('svg text')].map(t => t.textContent).join(' | ')"""
 
 
 def _settled(page):
@@ -96,9 +96,11 @@ def test_indicator_page_screenshot_and_chart_table_agree(page, demo_server, cons
     page.goto(demo_server + "/indicator/cpp_at_end?freq=year")
     _settled(page)
     summary = page.locator("#indicator-summary").inner_text()
+    page.get_by_text("Show the data table").first.click()  # the period table is folded
     last_row = page.locator("#indicator-trend-table tbody tr").last
     # The active title states the latest value; the table's last row is the same number.
     value = last_row.locator("td").nth(1).inner_text()
+    assert re.fullmatch(r"[\d,]+", value)
     assert re.search(rf"\b{re.escape(value)} in ", summary)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "indicator-1366x768.png"))
