@@ -21,7 +21,7 @@ from indicators.board import (  # noqa: F401  (re-exported: the pages, the repor
     trend,
 )
 from indicators.disclosure import display
-from indicators.labels import spc_rules_words
+from indicators.labels import source_name, spc_rules_words
 from indicators.registry import Indicator
 from indicators.status import latest_status, shown_spc
 
@@ -194,7 +194,8 @@ def period_note(ind: Indicator, requested: str | None, shown: str, periods, freq
         return ""
     return (
         f"The latest value is for {shown}: the loaded data for this indicator "
-        f"({', '.join(ind.sources)}) stops there, while other indicators run to {latest[-1].label}."
+        f"({', '.join(map(source_name, ind.sources))}) stops there, while other indicators run to "
+        f"{latest[-1].label}."
     )
 
 

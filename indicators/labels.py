@@ -6,6 +6,7 @@ from __future__ import annotations
 SOURCE_NAMES = {
     "cin_census": "CIN census return",
     "annex_a": "Annex A List 7",
+    "annex_a_snapshot": "Annex A List 7 (on its extract dates)",  # a registry source, not a file kind
     "area_lookup": "Area lookup",
     "area_population": "Area populations",
     "ons_population": "ONS population (0-17)",

@@ -48,6 +48,7 @@ def board_pages():
     for a in declaration().agencies:
         yield f"{agencies.AGENCY_PREFIX}{a.id}", agencies.agency_layout(a.id, ROLE, "")
     for ind in indicators.registry().values():
+        yield f"/indicator/{ind.id}", indicator_page.layout(ind.id, ROLE, "")  # the default (quarterly) view
         for by in (None, *ind.breakdowns):
             query = to_query(ViewState(la="856", freq="year", by=by))
             yield f"/indicator/{ind.id}{query}", indicator_page.layout(ind.id, ROLE, query)
