@@ -9,9 +9,11 @@ from datetime import date
 
 import pandas as pd
 
+from indicators.labels import unit_name
 from indicators.status import targets_by_period
 from viewmodels.cells import safe_cell
 from viewmodels.indicator import IndicatorView
+from viewmodels.state import BREAKDOWN_LABELS
 
 SUPPRESSION_NOTE = {
     "board": "Counts of 1 to 5, and figures built on them, are withheld (status c), with secondary "
@@ -83,13 +85,13 @@ def tidy_frame(view: IndicatorView, which: str, role: str, today: date | None = 
             "period": data["period"],
             "period_start": pd.to_datetime(data["period_start"]).dt.date,
             "period_end": pd.to_datetime(data["period_end"]).dt.date,
-            "breakdown": data["breakdown"],
+            "breakdown": [BREAKDOWN_LABELS.get(b, b) for b in data["breakdown"]],
             "group": [safe_cell(str(g)) for g in data["group"]],
             "numerator": numbers("numerator").round(0).astype("Int64"),
             "denominator": numbers("denominator").round(0).astype("Int64"),
             "value": numbers("value").round(ind.decimals + 1),
             "value_status": status,
-            "unit": ind.unit,
+            "unit": unit_name(ind.unit),
             "target_low": pd.to_numeric(pd.Series(low, dtype=object), errors="coerce"),
             "target_high": pd.to_numeric(pd.Series(high, dtype=object), errors="coerce"),
             "rag": ["withheld" if h else r for h, r in zip(hidden, data["rag"], strict=True)],

@@ -29,7 +29,7 @@ COMPONENTS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], 
 PARITY_HINTS = {
     "cpp_at_end": "plans opened, ended or corrected after the census return was submitted",
     "cpp_rate_per_10k": "the population denominator: DfE's later releases use ONS estimates "
-    "rebased after Census 2021; compare cpp_at_end first",
+    "rebased after Census 2021; compare the number on a plan first",
     "cpp_starts": "plans added or start dates corrected after the census return was submitted",
     "cpp_repeat_pct": "DfE counts a previous plan 'ever' from NumberOfPreviousCPP as returned, as this "
     "does; check blank NumberOfPreviousCPP (counted as no previous plan) and corrected returns",

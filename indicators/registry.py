@@ -38,7 +38,8 @@ class Indicator(BaseModel):
     title: str
     short_title: str
     definition: str
-    dfe_source: str
+    dfe_source: str  # in plain words (the board reads it)
+    dfe_fields: str = ""  # DfE's own table and field names, for analysts (docs/indicators.md)
     unit: Unit
     polarity: Polarity
     sql: str

@@ -81,6 +81,12 @@ class Target(BaseModel):
     la_code: str | None = None
     tolerance: float = Field(default=0.0, ge=0)
     note: str | None = None
+    source: Literal["national", "local", "illustrative"] | None = None  # default: local with la_code
+
+    @property
+    def origin(self) -> str:
+        """Where the target comes from: national, local or illustrative (not a real target)."""
+        return self.source or ("local" if self.la_code else "national")
 
     @field_validator("la_code", mode="before")
     @classmethod

@@ -10,6 +10,7 @@ import pandas as pd
 
 import indicators
 from viewmodels.cells import fmt
+from viewmodels.headline import comparison_words
 
 
 @dataclass
@@ -18,6 +19,8 @@ class BenchmarkView:
     rows: list[list[str]]
     series: pd.DataFrame  # period, series name, value: this LA, England, region, neighbour mean
     notes: str
+    comparison: str = ""  # the published value against England and the neighbours, in words
+    benchmark: object = None  # indicators.benchmarks.Benchmark (the map reads its LA and neighbours)
 
 
 def benchmark_view(indicator_id: str, la: str | None, period_end, warehouse=None) -> BenchmarkView | None:
@@ -75,4 +78,4 @@ def _benchmark_view(version, indicator_id: str, la: str, year: int, warehouse) -
             series.append((r.period, r.time_period, name, float(r.value)))
     out = pd.DataFrame(series, columns=["period", "time_period", "series", "value"])
     out = out[out["time_period"] <= tp].sort_values("time_period")
-    return BenchmarkView(b.period, rows, out, " ".join(b.notes))
+    return BenchmarkView(b.period, rows, out, " ".join(b.notes), comparison_words(b, ind.decimals), b)

@@ -18,6 +18,7 @@ from indicators.board import (  # noqa: F401  (re-exported: the pages, the repor
     suppressed_breakdown,
     trend,
 )
+from indicators.labels import spc_rules_words
 from indicators.registry import Indicator
 from indicators.status import latest_status, shown_spc
 from viewmodels.cells import RAG_WORDS, count_text, fmt
@@ -294,7 +295,7 @@ def _spc_words(view: IndicatorView) -> list[str]:
         view.spc["annotation"].fillna(""),
         strict=True,
     ):
-        words = f"Special cause ({direction}): {rules}" if special else ""
+        words = f"Special cause ({direction}): {spc_rules_words(rules)}" if special else ""
         out.append("; ".join(w for w in (words, note) if w))
     return out
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 import indicators
+from indicators.labels import source_name
 from indicators.registry import Indicator
 
 
@@ -56,5 +57,6 @@ def period_note(ind: Indicator, requested: str | None, shown: str, periods, freq
         return ""
     return (
         f"The latest value is for {shown}: the loaded data for this indicator "
-        f"({', '.join(ind.sources)}) stops there, while other indicators run to {latest[-1].label}."
+        f"({', '.join(map(source_name, ind.sources))}) stops there, while other indicators run to "
+        f"{latest[-1].label}."
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dash import dcc, html
 
 import indicators
+from dashboard.accessibility import statement
+from dashboard.help_panel import help_panel
 from indicators.registry import partner_registry
 from viewmodels.cells import POLARITY_WORDS
 from vocabulary.partners import OBA_QUESTIONS, declaration
@@ -74,6 +76,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
                     ),
                 ]
             ),
+            help_panel("about-help"),
             html.H2("Definitions", className="h4 mt-4"),
             html.Dl(definitions, id="definitions"),
             html.H2("Partner agency measures", className="h4 mt-4"),
@@ -86,26 +89,6 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
                 ]
             ),
             html.Div(partner_definitions(), id="partner-definitions"),
-            html.H2("Accessibility statement", className="h4 mt-4", id="accessibility"),
-            html.P("We aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA."),
-            html.Ul(
-                [
-                    html.Li("Every chart has a data table or a sentence giving the same information."),
-                    html.Li(
-                        "All controls are standard form controls that work with a keyboard alone; a "
-                        "'skip to main content' link comes first."
-                    ),
-                    html.Li(
-                        "Chart colours come from the Okabe-Ito palette, which stays distinct for the "
-                        "common kinds of colour blindness; status is always written in words too."
-                    ),
-                    html.Li("Every page is checked automatically with axe-core in a real browser."),
-                ]
-            ),
-            html.P(
-                "Known limits: the interactive charts' own toolbars are not fully described to "
-                "screen readers; use the data tables instead. Report a problem to your "
-                "partnership's business unit."
-            ),
+            *statement(),
         ]
     )

@@ -36,9 +36,9 @@ def _no_returns() -> html.Div:
         [
             html.H1(TITLE, className="h2"),
             html.P(
-                "No partner agency returns are loaded yet. Write a return workbook with "
-                "`safeguarding template --agency AGENCY --quarter 2026-27-Q2 --out FILE.xlsx`, "
-                "and load the completed file with `safeguarding ingest` (docs/partner-measures.md).",
+                "No partner agency returns are loaded yet. An analyst writes a blank return workbook "
+                "for each agency with the safeguarding template command and loads the completed one "
+                "with the ingest command (docs/partner-measures.md gives the steps).",
                 id="agencies-empty",
             ),
         ]
@@ -46,7 +46,7 @@ def _no_returns() -> html.Div:
 
 
 def _cell(text: str, rag: str) -> html.Td:
-    return html.Td(html.Span(text, className=f"badge text-wrap {RAG_CLASS.get(rag, RAG_CLASS['none'])}"))
+    return html.Td(html.Span(text, className=f"text-wrap {RAG_CLASS.get(rag, RAG_CLASS['none'])}"))
 
 
 def _filters(query: dict[str, str]) -> html.Nav:

@@ -451,7 +451,7 @@ def _table(view: CdopView, name: str) -> html.Div:
             html.Button(
                 "Download CSV",
                 id={"type": DOWNLOAD_TYPE, "table": name},
-                className="btn btn-outline-primary btn-sm mb-3",
+                className="govuk-button govuk-button--secondary mb-3",
             ),
         ]
     )

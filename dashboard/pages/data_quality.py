@@ -10,16 +10,8 @@ from dashboard.pages.agencies import returns_section
 from dashboard.session import session_role
 from dashboard.tables import data_table
 from indicators import quality
+from indicators.labels import load_status_name, source_name
 from viewmodels.cells import export_frame
-
-SOURCE_NAMES = {
-    "cin_census": "CIN census return",
-    "annex_a": "Annex A List 7",
-    "area_lookup": "Area lookup",
-    "area_population": "Area populations",
-    "ons_population": "ONS population (0-17)",
-    "partner_return": "Partner agency return",
-}
 
 
 def _count(n, role: str) -> str:
@@ -142,7 +134,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             ["Kind of file", "LA", "Latest data date", "Files in use", "Last loaded"],
             [
                 [
-                    SOURCE_NAMES.get(r.source_type, r.source_type),
+                    source_name(r.source_type),
                     r.la_code or "all",
                     _date(r.latest_data_date),
                     f"{r.files:,}",
@@ -205,7 +197,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
                 html.Button(
                     "Download CSV",
                     id=ids.DQ_ISSUES_DOWNLOAD,
-                    className="btn btn-outline-primary btn-sm mb-3",
+                    className="govuk-button govuk-button--secondary mb-3",
                 ),
             ]
         )
@@ -220,11 +212,11 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             [
                 [
                     r.file_name,
-                    SOURCE_NAMES.get(r.source_type, r.source_type),
+                    source_name(r.source_type),
                     "" if pd.isna(r.la_code) else r.la_code,
                     "" if pd.isna(r.covers) else r.covers,
                     f"{pd.Timestamp(r.loaded_at):%d %b %Y %H:%M}",
-                    r.status,
+                    load_status_name(r.status),
                     f"{r.rule_issues:,}",
                     r.file_sha256[:12],
                 ]

@@ -22,12 +22,12 @@ from viewmodels.cells import RAG_WORDS, fmt
 from viewmodels.indicator import trend
 from viewmodels.state import FREQUENCIES, ViewState, parse_query, to_query
 
-RAG_CLASS = {
-    "withheld": "bg-light text-dark border",
-    "green": "bg-success",
-    "amber": "bg-warning text-dark",
-    "red": "bg-danger",
-    "none": "bg-light text-dark border",
+RAG_CLASS = {  # GOV.UK Frontend tags (their colours meet WCAG AA contrast)
+    "withheld": "govuk-tag govuk-tag--grey",
+    "green": "govuk-tag govuk-tag--green",
+    "amber": "govuk-tag govuk-tag--yellow",
+    "red": "govuk-tag govuk-tag--red",
+    "none": "govuk-tag govuk-tag--grey",
 }
 SPARK_POINTS = 12
 
@@ -215,7 +215,7 @@ def scorecard_table(rows: list, search: str) -> html.Table:
                     html.Td(_period_cell(r)),
                     html.Td(r["value"], className="fw-bold"),
                     html.Td(r["target"] or "No target"),
-                    html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=f"badge {RAG_CLASS[rag]}")),
+                    html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=RAG_CLASS[rag])),
                     html.Td(_variation_badge(r["variation"], r["spc_reason"])),
                     html.Td(ASSURANCE_SHORT.get(r["assurance"], "")),
                     html.Td(r["england"]),
