@@ -50,12 +50,7 @@ def render_charts(report: Report) -> None:
     _use_system_chromium()
     import kaleido
 
-    started = False
-    try:
-        kaleido.start_sync_server(silence_warnings=True)
-        started = True
-    except Exception:  # noqa: BLE001 - fall back to one browser per image
-        pass
+    kaleido.start_sync_server(silence_warnings=True)  # kaleido >= 1.1 (pyproject.toml [report])
     try:
         for chart in charts:
             width, height = CHART_SIZE.get(chart.kind, (900, 400))
@@ -65,8 +60,7 @@ def render_charts(report: Report) -> None:
                 warnings.simplefilter("ignore", UserWarning)
                 chart.png = chart.figure.to_image(format="png", width=width, height=height, scale=CHART_SCALE)
     finally:
-        if started:
-            kaleido.stop_sync_server(silence_warnings=True)
+        kaleido.stop_sync_server(silence_warnings=True)
 
 
 def _data_uri(png: bytes | None) -> str:
