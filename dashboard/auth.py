@@ -24,6 +24,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms.validators import ValidationError
 
 from dashboard.session_store import SessionStore, secret_bytes, store_file
+from safeguarding import settings
 
 Role = Literal["board", "analyst"]
 ROLES: tuple[Role, ...] = ("board", "analyst")
@@ -46,7 +47,7 @@ SIGNED_OUT = {
 
 
 def users_file() -> Path:
-    return Path(os.environ.get(USERS_ENV, DEFAULT_USERS_FILE))
+    return settings.get_path("paths.users_file", DEFAULT_USERS_FILE)  # type: ignore[return-value]
 
 
 def load_users(path: Path | None = None) -> dict[str, dict[str, str]]:
@@ -131,8 +132,11 @@ def timeouts() -> tuple[float, float]:
     """(idle, lifetime) in seconds: $SAFEGUARDING_SESSION_IDLE_SECONDS (default 30 min) and
     $SAFEGUARDING_SESSION_LIFETIME_SECONDS (default 10 h)."""
     values = []
-    for name, default in ((IDLE_ENV, DEFAULT_IDLE), (LIFETIME_ENV, DEFAULT_LIFETIME)):
-        raw = os.environ.get(name, "").strip() or str(default)
+    for key, name, default in (
+        ("sessions.idle_seconds", IDLE_ENV, DEFAULT_IDLE),
+        ("sessions.lifetime_seconds", LIFETIME_ENV, DEFAULT_LIFETIME),
+    ):
+        raw = settings.get(key) or str(default)
         if not raw.isdigit() or int(raw) <= 0:
             raise ValueError(f"${name} must be a positive whole number of seconds, not {raw!r}")
         values.append(float(raw))

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import csv
 from datetime import date, timedelta
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from safeguarding.cdop_codes import AGE_BANDS, CATEGORY_OF_DEATH
+from safeguarding.reference import reference_file
 
 SOURCE = "cdop"
 # Replaces the CP enrichment joins (children as c, area_lookup as a) for CDOP indicators.
@@ -48,7 +50,7 @@ GROUP_ORDER = (
     "Over 12 months",
 )
 BACKLOG_BANDS = ("Under 6 months", "6 to 12 months", "Over 12 months")
-NATIONAL_CSV = Path(__file__).resolve().parents[1] / "data" / "reference" / "ncmd_child_deaths_england.csv"
+NATIONAL_CSV = reference_file("ncmd_child_deaths_england.csv")
 
 
 def uses_cdop(indicator) -> bool:
@@ -84,9 +86,9 @@ def median_days(days) -> float | None:
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def national_context(path: Path = NATIONAL_CSV) -> list[dict]:
-    """Published national figures (NCMD), each with its source, from data/reference."""
-    with open(path, encoding="utf-8", newline="") as fh:
+def national_context(path: Path | Traversable = NATIONAL_CSV) -> list[dict]:
+    """Published national figures (NCMD), each with its source, from safeguarding/reference."""
+    with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     for row in rows:
         row["deaths"] = int(row["deaths"])

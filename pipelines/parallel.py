@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from safeguarding import settings
+
 WORKERS_ENV = "SAFEGUARDING_INGEST_WORKERS"
 # Below this many bytes of census XML, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 48 << 20
@@ -25,7 +27,7 @@ PARALLEL_MIN_BYTES = 48 << 20
 
 def ingest_workers(paths: list[Path]) -> int:
     """How many parsing processes to use for these census files (1 = parse in this process)."""
-    configured = os.environ.get(WORKERS_ENV)
+    configured = settings.get("limits.workers")
     if configured:
         return max(1, min(int(configured), len(paths)))
     if len(paths) < 2 or sum(p.stat().st_size for p in paths) < PARALLEL_MIN_BYTES:

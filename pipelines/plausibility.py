@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipelines.issues import Issue, Severity
+from safeguarding import settings
 
 if TYPE_CHECKING:
     from pipelines.load import FileResult
@@ -19,7 +19,7 @@ SMALL_RETURN = 20
 
 
 def min_kept_fraction() -> float:
-    return float(os.environ.get("SAFEGUARDING_MIN_KEPT_FRACTION", DEFAULT_MIN_KEPT_FRACTION))
+    return float(settings.get("limits.min_kept_fraction") or DEFAULT_MIN_KEPT_FRACTION)
 
 
 def implausible_drop(con: duckdb.DuckDBPyConnection, rival_id: int, result: FileResult) -> Issue | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from reports.build import Report
+from safeguarding import settings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_SIZE = {"trend": (900, 430), "breakdown": (900, 360)}
@@ -36,7 +37,7 @@ def _use_system_chromium() -> None:
     SAFEGUARDING_CHROMIUM or Debian's /usr/bin/chromium unless the caller chose one."""
     if os.environ.get("BROWSER_PATH"):
         return
-    for candidate in (os.environ.get("SAFEGUARDING_CHROMIUM"), "/usr/bin/chromium"):
+    for candidate in (settings.get("paths.chromium"), "/usr/bin/chromium"):
         if candidate and Path(candidate).exists():
             os.environ["BROWSER_PATH"] = candidate
             return

@@ -14,8 +14,6 @@ app = typer.Typer(
     help="Child-protection performance analytics for safeguarding partnerships.",
 )
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
-
 WarehouseOpt = Annotated[
     Path | None,
     typer.Option(
@@ -23,6 +21,42 @@ WarehouseOpt = Annotated[
         help="Warehouse file (default $SAFEGUARDING_WAREHOUSE or data/curated/warehouse.duckdb).",
     ),
 ]
+
+
+@app.callback()
+def _options(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Settings file (default $SAFEGUARDING_CONFIG, else ./safeguarding.toml if present).",
+        ),
+    ] = None,
+) -> None:
+    """Read the settings file once and set up logging, before any command runs."""
+    from safeguarding import settings
+    from safeguarding.logs import configure_logging
+
+    try:
+        settings.configure(config)
+        configure_logging()
+    except settings.ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _require(extra: str, *modules: str) -> None:
+    """Stop with the pip command to run when an optional part of the product is not installed."""
+    from importlib.util import find_spec
+
+    missing = [m for m in modules if find_spec(m) is None]
+    if missing:
+        typer.echo(
+            f"error: this command needs the [{extra}] extra ({', '.join(missing)} not installed): "
+            f"pip install 'safeguarding[{extra}]'",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 def _print_results(results) -> None:
@@ -137,6 +171,19 @@ def validate(
     raise typer.Exit(1 if failed else 0)
 
 
+# Shipped with the package (safeguarding/reference/README.md): real ONS 0-17 populations (denominators),
+# the Census 2021 ethnic mix (all ages, a proxy) and the published DfE benchmarks (EES tables, LAIT,
+# statistical neighbours).
+DEMO_REFERENCE = (
+    "ons_*.csv",
+    "census2021_*.csv",
+    "c4_*.csv",
+    "d[0-9]_*.csv",
+    "sn_model_*.csv",
+    "bds_long_*.parquet",
+)
+
+
 @app.command()
 def demo(
     warehouse: WarehouseOpt = None,
@@ -146,6 +193,7 @@ def demo(
     from pipelines.demo_generator import generate_demo
     from pipelines.issues import IngestError
     from pipelines.load import ingest as run_ingest
+    from safeguarding.reference import reference_paths
 
     marker = out / ".complete"
     if not marker.exists():
@@ -161,13 +209,14 @@ def demo(
 
         write_assurance_returns(out)
     files = sorted(p for p in out.iterdir() if p.suffix in {".xml", ".csv", ".xlsx"})
-    files += sorted(REFERENCE_DIR.glob("ons_*.csv"))  # real ONS 0-17 populations (denominators)
-    files += sorted(REFERENCE_DIR.glob("census2021_*.csv"))  # ethnic mix (all ages, a proxy)
-    # Published DfE benchmarks: EES tables, LAIT and statistical neighbours (data/reference/README.md).
-    for pattern in ("c4_*.csv", "d[0-9]_*.csv", "sn_model_*.csv", "bds_long_*.parquet"):
-        files += sorted(REFERENCE_DIR.glob(pattern))
     try:
-        results = run_ingest(files, warehouse)
+        with reference_paths(*DEMO_REFERENCE) as reference:
+            if not reference:
+                typer.echo(
+                    "error: the package's reference data is missing (safeguarding/reference)", err=True
+                )
+                raise typer.Exit(1)
+            results = run_ingest(files + reference, warehouse)
     except IngestError as exc:
         typer.echo(exc.report(), err=True)
         raise typer.Exit(1) from None
@@ -183,6 +232,7 @@ def serve(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Serve the dashboard (waitress, a production WSGI server)."""
+    _require("dashboard", "dash", "dash_bootstrap_components", "waitress", "flask_wtf")
     from dashboard.server import run
     from indicators.store import health_check
     from pipelines.warehouse import sweep_leftovers
@@ -202,6 +252,11 @@ def serve(
 
 users_app = typer.Typer(help="Manage dashboard users (stored with hashed passwords).")
 app.add_typer(users_app, name="users")
+
+
+@users_app.callback()
+def _users_need_the_dashboard() -> None:
+    _require("dashboard", "flask", "flask_wtf", "werkzeug")
 
 
 @users_app.command("add")
@@ -340,6 +395,7 @@ def report_cmd(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Write the quarterly exception report (HTML and PDF), or draft its commentary file."""
+    _require("report", "jinja2", "kaleido", "weasyprint")
     from reports.build import apply_commentary, build_report
     from reports.commentary import CommentaryError, default_path, load_commentary, write_draft
     from reports.render import write_report
