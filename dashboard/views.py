@@ -23,6 +23,7 @@ from indicators.board import (  # noqa: F401  (re-exported: the pages, the repor
 from indicators.disclosure import display
 from indicators.registry import Indicator
 from indicators.status import latest_status, shown_spc
+from safeguarding import spreadsheet
 
 RAG_WORDS = {
     "green": "on target",
@@ -38,7 +39,6 @@ POLARITY_WORDS = {
     "context": "Context measure: no better or worse direction.",
 }
 NOT_AVAILABLE = "x"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -424,8 +424,9 @@ def breakdown_headers(ind: Indicator, by: str) -> list[str]:
 
 
 def safe_cell(text: str) -> str:
-    """Neutralise spreadsheet formula injection: a cell starting with = + - @ gets a quote."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """Neutralise spreadsheet formula injection (safeguarding.spreadsheet): = + - @ get a quote,
+    negative numbers stay numbers."""
+    return spreadsheet.safe_cell(text)
 
 
 def export_frame(headers: list[str], rows: list[list[str]]) -> pd.DataFrame:

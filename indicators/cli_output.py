@@ -13,6 +13,7 @@ from indicators.board import BREAKDOWN_YEARS_ONLY, is_flow, suppressed_breakdown
 from indicators.disclosure import suppress
 from indicators.periods import parse_period
 from indicators.registry import registry
+from safeguarding.spreadsheet import safe_frame
 
 CONTRACT = [
     "indicator_id",
@@ -84,7 +85,7 @@ def render(df: pd.DataFrame, fmt: str) -> str:
         buf = io.StringIO()
         shown = out.astype(object)
         shown.loc[shown["suppressed"], ["numerator", "denominator", "value"]] = "c"
-        shown.to_csv(buf, index=False)
+        safe_frame(shown).to_csv(buf, index=False)
         return buf.getvalue()
     if fmt == "table":
         shown = out.drop(columns=["unit"]).astype(object)
