@@ -11,6 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipelines.assurance_cells import LAYOUTS
 from safeguarding.assurance import ACTION_STATUSES, Assurance, assurance
 from safeguarding.partners import Declaration, declaration
+from safeguarding.spreadsheet import safe_cell
 
 KIND_OF = {"section11": "s11_return", "audit": "case_audit", "actions": "action_plan"}
 # Headings in the business plan's usual words (the loader reads either these or the column ids).

@@ -10,6 +10,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.periods import parse_period
 from safeguarding.partners import Declaration, declaration
+from safeguarding.spreadsheet import safe_cell
 
 RETURN_SHEET = "Return"
 README_SHEET = "Readme"
