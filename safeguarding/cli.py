@@ -433,6 +433,25 @@ def report_cmd(
 
 
 @app.command()
+def export(
+    parquet: Annotated[Path, typer.Option("--parquet", help="New folder for the Parquet files.")],
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Export the curated tables to Parquet, partitioned by la_code and year (manifest.json says how)."""
+    from pipelines.export_parquet import export_parquet
+    from safeguarding.settings import resolve_warehouse
+
+    try:
+        counts = export_parquet(resolve_warehouse(warehouse), parquet)
+    except (FileExistsError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for table, rows in counts.items():
+        typer.echo(f"{table}\t{rows}")
+    typer.echo(f"{len(counts)} tables, {sum(counts.values()):,} rows written to {parquet}")
+
+
+@app.command()
 def template(
     out: Annotated[Path, typer.Option(help="Where to write the return workbook (.xlsx).")],
     kind: Annotated[
