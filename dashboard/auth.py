@@ -24,6 +24,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms.validators import ValidationError
 
 from dashboard.session_store import SessionStore, secret_bytes, store_file
+from indicators import access
 from safeguarding import settings
 
 Role = Literal["board", "analyst"]
@@ -62,17 +63,23 @@ def sessions(path: Path | None = None) -> SessionStore:
     return SessionStore(store_file(path or users_file()))
 
 
-def add_user(username: str, password: str, role: Role, path: Path | None = None) -> None:
+def add_user(
+    username: str, password: str, role: Role, path: Path | None = None, la_codes: list[str] | None = None
+) -> None:
     """Create or update a user; the password is stored only as a salted scrypt hash. Updating an
-    existing user (a new password) ends that user's sessions."""
+    existing user (a new password) ends that user's sessions. `la_codes` limits the user to those
+    LAs (indicators.access); None sees every LA."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    limit = access.normalise(la_codes)
     if len(password) < 12:
         raise ValueError("passwords must be at least 12 characters")
     path = path or users_file()
     users = load_users(path)
     existed = username in users
     users[username] = {"password_hash": generate_password_hash(password, method="scrypt"), "role": role}
+    if limit is not None:
+        users[username]["la_codes"] = sorted(limit)
     _write_users(users, path)
     if existed:
         sessions(path).end_user(username)
@@ -234,9 +241,17 @@ def install_login(server: Flask, secret_file: Path) -> None:
                 session.pop("sid", None)
             else:
                 g.user, g.role = user, record["role"]
+                # Every read in this request (pages, callbacks, downloads) is limited to the user's LAs.
+                g.la_scope_token = access.set_scope(access.user_scope(g.role, record.get("la_codes")))
         if g.user or (request.url_rule is not None and request.url_rule.rule in OPEN_ROUTES):
             return None
         return _signed_out(reason or "")
+
+    @server.teardown_request
+    def _end_la_scope(_exc=None):
+        token = g.pop("la_scope_token", None)
+        if token is not None:
+            access.reset_scope(token)
 
     @server.route("/login", methods=["GET", "POST"])
     def _login():

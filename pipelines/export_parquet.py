@@ -63,9 +63,15 @@ def _select(table: str, plan: dict, limited: bool) -> str:
     return f"SELECT {cols}{extra} FROM {_quote(table)} {where}"
 
 
-def export_parquet(warehouse: Path, out: Path, la_codes: Iterable[str] | None = None) -> dict[str, int]:
+def export_parquet(
+    warehouse: Path,
+    out: Path,
+    la_codes: Iterable[str] | None = None,
+    keep_whole: frozenset[str] = frozenset(),
+) -> dict[str, int]:
     """Write every curated table under `out` (which must not exist or be empty); returns rows per table.
-    `la_codes` limits the rows of tables that have an la_code column (per-LA access)."""
+    `la_codes` limits the rows of tables that have an la_code column (per-LA access), except the
+    `keep_whole` ones (published reference data)."""
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} exists and is not empty; choose a new folder")
     if not warehouse.is_file():
@@ -91,7 +97,7 @@ def export_parquet(warehouse: Path, out: Path, la_codes: Iterable[str] | None = 
                 if table not in present:
                     continue
                 plan = table_plan(con, table)
-                query = _select(table, plan, la_codes is not None)
+                query = _select(table, plan, la_codes is not None and table not in keep_whole)
                 n = con.execute(f"SELECT count(*) FROM ({query})").fetchone()[0]
                 folder = building / table
                 if n and plan["partition_by"]:

@@ -19,7 +19,7 @@ import indicators
 from dashboard.figures import breakdown_figure, trend_figure
 from dashboard.state import BREAKDOWN_LABELS, ViewState
 from dashboard.views import RAG_WORDS, indicator_view, suppressed_breakdown
-from indicators import quality
+from indicators import access, quality
 from indicators.disclosure import display
 from indicators.periods import parse_period
 from indicators.registry import Indicator, registry
@@ -458,6 +458,7 @@ def build_report(
         raise ValueError(f"{quarter!r} is not a quarter: write it like 2024-25-Q3")
     quarter = period.label
     wh = str(warehouse) if warehouse else None
+    access.check_la(la)  # a limited user is told the LA is outside their access, not that it is missing
     las = indicators.api.local_authorities(wh)
     if not las:
         raise ValueError("the warehouse has no LA loaded")

@@ -34,12 +34,14 @@ def _options(
     ] = None,
 ) -> None:
     """Read the settings file once and set up logging, before any command runs."""
+    from indicators import access
     from safeguarding import settings
     from safeguarding.logs import configure_logging
 
     try:
         settings.configure(config)
         configure_logging()
+        access.set_scope(access.configured_limits()["cli"])  # [access] cli = [...]: this whole run
     except settings.ConfigError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -266,6 +268,10 @@ def users_add(
     password_stdin: Annotated[
         bool, typer.Option(help="Read the password from standard input instead of prompting.")
     ] = False,
+    la: Annotated[
+        list[str] | None,
+        typer.Option("--la", help="Limit the user to this LA (repeat for several); default every LA."),
+    ] = None,
 ) -> None:
     """Add a user, or change an existing user's password and role (this ends their sessions)."""
     from dashboard.auth import add_user, users_file
@@ -275,7 +281,7 @@ def users_add(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        add_user(username, password, role)  # type: ignore[arg-type]
+        add_user(username, password, role, la_codes=la or None)  # type: ignore[arg-type]
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -321,7 +327,8 @@ def users_list() -> None:
     if not users:
         typer.echo(f"no users in {users_file()}")
     for name, record in sorted(users.items()):
-        typer.echo(f"{name}\t{record['role']}")
+        limit = f"\tLAs {','.join(record['la_codes'])}" if record.get("la_codes") else ""
+        typer.echo(f"{name}\t{record['role']}{limit}")
 
 
 @users_app.command("audit")
@@ -366,7 +373,7 @@ def indicators_cmd(
 
     try:
         rows = indicator_rows(period, la, by, role, warehouse)
-    except (ValueError, KeyError, FileNotFoundError) as exc:
+    except (ValueError, KeyError, FileNotFoundError, PermissionError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     for note in board_notes(period, by, role):
@@ -423,7 +430,7 @@ def report_cmd(
         notes = load_commentary(path)
         apply_commentary(report, notes)
         written = write_report(report, out, pdf=pdf)
-    except (ValueError, KeyError, FileNotFoundError, CommentaryError) as exc:
+    except (ValueError, KeyError, FileNotFoundError, PermissionError, CommentaryError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"{len(report.exceptions)} exception(s); commentary from {path if notes else 'none'}")
@@ -438,11 +445,14 @@ def export(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Export the curated tables to Parquet, partitioned by la_code and year (manifest.json says how)."""
+    from indicators import access
     from pipelines.export_parquet import export_parquet
     from safeguarding.settings import resolve_warehouse
 
     try:
-        counts = export_parquet(resolve_warehouse(warehouse), parquet)
+        counts = export_parquet(
+            resolve_warehouse(warehouse), parquet, access.current_scope(), keep_whole=access.PUBLIC_TABLES
+        )
     except (FileExistsError, FileNotFoundError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
