@@ -23,6 +23,7 @@ from markupsafe import escape
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms.validators import ValidationError
 
+from dashboard.oidc import install_oidc
 from dashboard.session_store import SessionStore, secret_bytes, store_file
 from indicators import access
 from safeguarding import settings
@@ -37,7 +38,9 @@ DEFAULT_IDLE = 30 * 60
 DEFAULT_LIFETIME = 10 * 60 * 60
 # Routes open without signing in, matched by the route Flask resolved (not by a path prefix), so
 # /loginx, /healthz, /assets/ and /login%2f..%2f_dash-layout all fall to Dash's catch-all: closed.
-OPEN_ROUTES = frozenset({"/login", "/health", "/assets/<path:filename>", "/_favicon.ico"})
+OPEN_ROUTES = frozenset(
+    {"/login", "/login/sso", "/login/sso/callback", "/health", "/assets/<path:filename>", "/_favicon.ico"}
+)
 SIGNED_OUT = {
     "logout": "You have signed out.",
     "idle": "You were signed out because the dashboard was not used for {idle}.",
@@ -181,7 +184,7 @@ LOGIN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <div class="mb-3"><label class="form-label" for="password">Password</label>
 <input class="form-control" id="password" name="password" type="password"
  autocomplete="current-password" required></div>
-<button class="btn btn-primary" type="submit">Sign in</button></form></main></body></html>"""
+<button class="btn btn-primary" type="submit">Sign in</button></form>{sso}</main></body></html>"""
 
 
 def _alert(kind: str, text: str, role: str = "alert") -> str:
@@ -196,7 +199,9 @@ def _login_page(error: str = "", status: int = 200) -> Response:
         notice = _alert(
             "info", SIGNED_OUT[reason].format(idle=_span(idle), lifetime=_span(lifetime)), "status"
         )
-    page = LOGIN_PAGE.format(notice=notice, error=error, token=generate_csrf())
+    label = current_app.extensions.get("safeguarding_sso_label")
+    sso = f'<p class="mt-4"><a class="btn btn-outline-primary" href="/login/sso">{escape(label)}</a></p>'
+    page = LOGIN_PAGE.format(notice=notice, error=error, token=generate_csrf(), sso=sso if label else "")
     return Response(page, status, {"Content-Type": "text/html; charset=utf-8"})
 
 
@@ -234,6 +239,8 @@ def install_login(server: Flask, secret_file: Path) -> None:
         if token:
             user, reason = store.check(token, idle, lifetime)
             record = load_users().get(user) if user else None
+            if record is None and user and session.get("sso_role") in ROLES:  # signed in by dashboard.oidc
+                record = {"role": session["sso_role"]}
             if record is None:
                 if user:  # removed from the users file by hand: end the session here
                     store.end(token)
@@ -246,6 +253,12 @@ def install_login(server: Flask, secret_file: Path) -> None:
         if g.user or (request.url_rule is not None and request.url_rule.rule in OPEN_ROUTES):
             return None
         return _signed_out(reason or "")
+
+    config = install_oidc(
+        server, store, idle, lifetime, lambda text, status: _login_page(_alert("danger", text), status)
+    )
+    if config is not None:
+        server.extensions["safeguarding_sso_label"] = config.label
 
     @server.teardown_request
     def _end_la_scope(_exc=None):
