@@ -8,7 +8,9 @@ a reader that infers types from folder names must be told it is text (DuckDB:
 ``read_parquet('DIR/t/**/*.parquet', hive_types={'la_code': VARCHAR})``; Spark: turn off
 ``spark.sql.sources.partitionColumnTypeInference.enabled``). A table with no ``year`` column gets one,
 derived from its first date column (named in the manifest); a table without dates is partitioned by
-``la_code`` only. The export is all or nothing: it is written beside DIR and renamed into place.
+``la_code`` only. Every type is kept, except HUGEINT (sums), which Parquet lacks: it is written as
+DECIMAL(38,0), exact, and the manifest says so (``parquet_type``).
+The export is all or nothing: it is written beside DIR and renamed into place.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import pyarrow as pa
 
 from pipelines.curate import CURATED_TABLES
 
+# DuckDB types Parquet has no type for, written as the exact type Parquet has (noted in the manifest).
+PARQUET_TYPE = {"HUGEINT": "DECIMAL(38,0)", "UHUGEINT": "DECIMAL(38,0)"}
 DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S")
 
 
@@ -42,7 +46,10 @@ def table_plan(con: duckdb.DuckDBPyConnection, table: str) -> dict:
         year_from = next((c for c, t in columns if t in DATE_TYPES), None)
     partition = [c for c in ("la_code",) if c in names] + (["year"] if year_from else [])
     return {
-        "columns": [{"name": c, "type": t} for c, t in columns],
+        "columns": [
+            {"name": c, "type": t, **({"parquet_type": PARQUET_TYPE[t]} if t in PARQUET_TYPE else {})}
+            for c, t in columns
+        ],
         "partition_by": partition,
         "year_from": year_from,
         "derived_year": bool(year_from and year_from != "year"),
@@ -55,7 +62,12 @@ def _literal(path: Path) -> str:
 
 def _select(table: str, plan: dict, limited: bool) -> str:
     """The table's rows (only the allowed LAs' when `limited`), with the derived year if it needs one."""
-    cols = ", ".join(_quote(c["name"]) for c in plan["columns"])
+    cols = ", ".join(
+        f"CAST({_quote(c['name'])} AS {c['parquet_type']}) AS {_quote(c['name'])}"
+        if "parquet_type" in c
+        else _quote(c["name"])
+        for c in plan["columns"]
+    )
     extra = f", CAST(year({_quote(plan['year_from'])}) AS INTEGER) AS year" if plan["derived_year"] else ""
     where = ""
     if limited and any(c["name"] == "la_code" for c in plan["columns"]):

@@ -30,8 +30,12 @@ def _compare(con: duckdb.DuckDBPyConnection, table: str, info: dict, folder: Pat
     cols = ", ".join(f'"{n}"' for n in names)
     exported = f"(SELECT {cols} FROM read_parquet({_files(folder)}, hive_partitioning = false))"
     types = con.execute(f"DESCRIBE {exported}").fetchall()
+    warehouse_types = dict((r[0], r[1]) for r in con.execute(f'DESCRIBE wh."{table}"').fetchall())
+    assert names == list(warehouse_types)
+    assert [c["type"] for c in info["columns"]] == [warehouse_types[n] for n in names]
+    # Parquet keeps every type but HUGEINT, which goes out as exact DECIMAL(38,0) (export_parquet.py).
     assert [(r[0], r[1]) for r in types] == [
-        (r[0], r[1]) for r in con.execute(f'DESCRIBE wh."{table}"').fetchall()
+        (c["name"], c.get("parquet_type", c["type"])) for c in info["columns"]
     ]
     for left, right in ((exported, f'wh."{table}"'), (f'(SELECT {cols} FROM wh."{table}")', exported)):
         (extra,) = con.execute(
@@ -102,7 +106,7 @@ def _tiny_warehouse(path: Path) -> Path:
         "INSERT INTO cp_plans VALUES ('856', 'a', DATE '2023-05-01', 10, -0.5), "
         "('856', 'b', DATE '2024-04-01', NULL, 1.25), ('302', 'c', DATE '2024-06-30', 3, 0.0)"
     )
-    con.execute("CREATE TABLE population (la_code VARCHAR, year INTEGER, population BIGINT)")
+    con.execute("CREATE TABLE population (la_code VARCHAR, year INTEGER, population HUGEINT)")
     con.execute("INSERT INTO population VALUES ('856', 2023, 50000), ('302', 2023, 40000)")
     con.execute(
         "CREATE TABLE area_lookup (area_code VARCHAR, area_name VARCHAR)"
@@ -137,6 +141,16 @@ def test_partitions_types_and_an_la_limit_on_a_hand_made_warehouse(tmp_path):
         ("856", date(2024, 4, 1), None, 1.25, 2024),
         ("302", date(2024, 6, 30), 3, 0.0, 2024),
     ]
+    manifest = json.loads((tmp_path / "all" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["population"]["columns"][2] == {
+        "name": "population",
+        "type": "HUGEINT",
+        "parquet_type": "DECIMAL(38,0)",
+    }
+    ((pop,),) = duckdb.sql(
+        f"SELECT sum(population) FROM read_parquet({_files(tmp_path / 'all' / 'population')})"
+    ).fetchall()
+    assert pop == 90000
     empty = duckdb.sql(
         f"DESCRIBE SELECT * FROM read_parquet({_files(tmp_path / 'all' / 'area_lookup')})"
     ).fetchall()
