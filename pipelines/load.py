@@ -354,7 +354,7 @@ def ingest(
     try:
         results = _ingest(paths, target, strict, progress, force)
     except IngestError as exc:
-        event(_LOG, "load_rejected", logging.WARNING, warehouse=target, reason=str(exc).splitlines()[0])
+        event(_LOG, "load_rejected", warehouse=target, reason=str(exc).splitlines()[0])  # the CLI says why
         raise
     for r in results:
         rows = r.children if r.source_type == "cin_census" else sum(r.rows.values())

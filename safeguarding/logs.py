@@ -3,7 +3,8 @@
 A line reads ``2026-12-04T18:00:00Z INFO safeguarding.load event=load file="a b.xml" status=loaded``:
 key=value pairs, values with spaces or quotes in double quotes, so a SIEM or ``grep`` can split it.
 Level and destination come from safeguarding.toml ([logging] level, file) or
-$SAFEGUARDING_LOG_LEVEL / $SAFEGUARDING_LOG_FILE; the default is INFO on standard error.
+$SAFEGUARDING_LOG_LEVEL / $SAFEGUARDING_LOG_FILE. With a log file the default level is INFO; without one,
+lines go to standard error at WARNING, so a command's own one-line error stays the only line there.
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ def event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields
 
 def configure_logging() -> logging.Handler:
     """Attach one handler to the ``safeguarding`` logger tree (idempotent): level and file from settings."""
-    level = (settings.get("logging.level") or "INFO").upper()
+    path = settings.get_path("logging.file")
+    level = (settings.get("logging.level") or ("INFO" if path is not None else "WARNING")).upper()
     if level not in LEVELS:
         raise settings.ConfigError(f"logging.level must be one of {', '.join(LEVELS)}, not {level!r}")
     root = logging.getLogger("safeguarding")
@@ -62,7 +64,6 @@ def configure_logging() -> logging.Handler:
         if handler.get_name() == _HANDLER_NAME:
             root.removeHandler(handler)
             handler.close()
-    path = settings.get_path("logging.file")
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")

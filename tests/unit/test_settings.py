@@ -129,3 +129,20 @@ def test_an_unknown_log_level_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("SAFEGUARDING_LOG_LEVEL", "LOUD")
     with pytest.raises(settings.ConfigError, match="LOUD"):
         configure_logging()
+
+
+def test_without_a_log_file_only_warnings_reach_standard_error(tmp_path):
+    """A command's own one-line error stays the only line on standard error by default."""
+    root = logging.getLogger("safeguarding")
+    handler = configure_logging()
+    try:
+        assert root.level == logging.WARNING
+    finally:
+        root.removeHandler(handler)
+    settings.configure(_write(tmp_path / "safeguarding.toml", "[logging]\nfile = 'x.log'\n"))
+    handler = configure_logging()
+    try:
+        assert root.level == logging.INFO
+    finally:
+        root.removeHandler(handler)
+        handler.close()
