@@ -43,7 +43,7 @@ test-minimums: ## Fresh venv with the declared floors (constraints/minimums.txt)
 	python3 -m venv $(MIN_VENV)
 	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(MIN_VENV)/bin/python -m pip install --quiet -c constraints/minimums.txt \
-		'.[dashboard,report,notebooks]' 'pytest>=8,<10' 'pytest-xdist>=3.5,<4' 'hypothesis>=6.100,<7'
+		-e '.[dashboard,report,notebooks]' 'pytest>=8,<10' 'pytest-xdist>=3.5,<4' 'hypothesis>=6.100,<7'
 	$(MIN_VENV)/bin/python -m pip freeze | grep -iE '^(pandas|numpy|pyarrow|duckdb|typer|plotly|dash|kaleido|weasyprint|jinja2|flask)=='
 	$(MIN_VENV)/bin/pytest -n 2 -p no:playwright tests/unit tests/integration tests/notebooks
 
