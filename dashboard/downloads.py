@@ -14,6 +14,7 @@ from indicators.status import targets_by_period
 from viewmodels.cells import safe_cell
 from viewmodels.indicator import IndicatorView
 from viewmodels.state import BREAKDOWN_LABELS
+from vocabulary.spreadsheet import safe_frame
 
 SUPPRESSION_NOTE = {
     "board": "Counts of 1 to 5, and figures built on them, are withheld (status c), with secondary "
@@ -118,7 +119,7 @@ def file_name(view: IndicatorView, which: str, fmt: str) -> str:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the en dash and accents correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame) -> bytes:
@@ -134,6 +135,6 @@ def xlsx_bytes(frame: pd.DataFrame) -> bytes:
     )
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="data", index=False)
-        about.to_excel(writer, sheet_name="about", index=False)
+        safe_frame(frame).to_excel(writer, sheet_name="data", index=False)
+        safe_frame(about).to_excel(writer, sheet_name="about", index=False)
     return buf.getvalue()

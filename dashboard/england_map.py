@@ -8,9 +8,10 @@ from functools import cache
 
 import pandas as pd
 
-from indicators.geography import BOUNDARIES
+from vocabulary.reference import reference_file
 
-ENGLAND_FILE = BOUNDARIES / "england_las_2023.geojson"  # pipelines/simplify_boundaries.py made it
+# made by pipelines/simplify_boundaries.py
+ENGLAND_FILE = reference_file("boundaries/england_las_2023.geojson")
 ENGLAND_ATTRIBUTION = (
     "Boundaries: Counties and Unitary Authorities (December 2023), super-generalised. Source: Office for "
     "National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown "

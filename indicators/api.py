@@ -10,7 +10,7 @@ from typing import Literal
 
 import pandas as pd
 
-from indicators import engine, store
+from indicators import access, engine, store
 from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-exported)
     cdop_las,
     median_days,
@@ -61,6 +61,7 @@ def available_periods(
 ) -> list[Period]:
     """Complete periods of this frequency that the loaded files cover (for one indicator's
     sources if given, else for census returns)."""
+    access.check_la(la)
     sources = get(indicator_id).sources if indicator_id else ("cin_census",)
     return list(
         _available_periods(
@@ -120,6 +121,7 @@ def values(
 
     `by` picks a breakdown (see the indicator's `breakdowns`); None gives the totals.
     """
+    access.check_la(la)
     indicator = get(indicator_id)
     breakdown = by or "total"
     if breakdown != "total" and breakdown not in indicator.breakdowns:
@@ -133,9 +135,9 @@ def values(
     version = store.warehouse_version(warehouse)
     df = _from_frequency_frames(version, indicator_id, labels, la, wh, breakdown)
     if df is not None:
-        return df.reset_index(drop=True)
+        return access.keep_allowed(df).reset_index(drop=True)
     df = _cached(version, indicator_id, labels, la, wh)
-    return df[df["breakdown"] == breakdown].reset_index(drop=True)
+    return access.keep_allowed(df[df["breakdown"] == breakdown]).reset_index(drop=True)
 
 
 @lru_cache(maxsize=128)

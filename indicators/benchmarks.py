@@ -2,7 +2,7 @@
 statistical neighbours; national rank and quartile band; trend; reorganisation notes (the pure
 statistics are indicators/benchmark_stats.py; the parity check with our own values, indicators/parity.py).
 
-Conventions (documented in docs and data/reference/README.md):
+Conventions (documented in docs and vocabulary/reference/README.md):
 
 - Values come from the curated `published_values` table, where the newest release wins.
 - Statistical neighbours: the DfE model loaded (2025), applied to every year, as LAIT does. The

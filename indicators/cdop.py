@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import duckdb
@@ -19,6 +20,7 @@ from indicators import engine, store
 from indicators.periods import Period
 from indicators.registry import get
 from vocabulary.cdop_codes import AGE_BANDS, CATEGORY_OF_DEATH
+from vocabulary.reference import reference_file
 
 GROUP_ORDER = (
     *AGE_BANDS,
@@ -30,7 +32,7 @@ GROUP_ORDER = (
     "Over 12 months",
 )
 BACKLOG_BANDS = ("Under 6 months", "6 to 12 months", "Over 12 months")
-NATIONAL_CSV = Path(__file__).resolve().parents[1] / "data" / "reference" / "ncmd_child_deaths_england.csv"
+NATIONAL_CSV = reference_file("ncmd_child_deaths_england.csv")
 
 
 def median_days(days) -> float | None:
@@ -43,9 +45,9 @@ def median_days(days) -> float | None:
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def national_context(path: Path = NATIONAL_CSV) -> list[dict]:
-    """Published national figures (NCMD), each with its source, from data/reference."""
-    with open(path, encoding="utf-8", newline="") as fh:
+def national_context(path: Path | Traversable = NATIONAL_CSV) -> list[dict]:
+    """Published national figures (NCMD), each with its source, from vocabulary/reference."""
+    with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     for row in rows:
         row["deaths"] = int(row["deaths"])

@@ -14,6 +14,7 @@ from indicators.disclosure import suppress
 from indicators.periods import parse_period
 from indicators.registry import registry
 from indicators.selection import check, select_indicators
+from vocabulary.spreadsheet import safe_frame
 
 CONTRACT = [
     "indicator_id",
@@ -98,7 +99,7 @@ def render(df: pd.DataFrame, fmt: str) -> str:
         buf = io.StringIO()
         shown = out.astype(object)
         shown.loc[shown["suppressed"], ["numerator", "denominator", "value"]] = "c"
-        shown.to_csv(buf, index=False)
+        safe_frame(shown).to_csv(buf, index=False)
         return buf.getvalue()
     if fmt == "table":
         shown = out.drop(columns=["unit"]).astype(object)

@@ -44,6 +44,8 @@ from typing import Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from vocabulary.settings import la_config_file
+
 Polarity = Literal["higher_better", "lower_better", "context", "lower_better_not_zero"]
 POLARITIES: tuple[Polarity, ...] = get_args(Polarity)
 Rag = Literal["green", "amber", "red", "none"]
@@ -217,8 +219,9 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def load_targets(path: str | Path | None = None) -> TargetBook:
-    """Load and validate a targets file (default ``indicators/targets.yaml``); TargetConfigError if bad."""
-    p = Path(path) if path is not None else DEFAULT_PATH
+    """Load and validate a targets file (default: the config directory's ``targets.yaml``, else the
+    shipped ``indicators/targets.yaml``); TargetConfigError if bad."""
+    p = Path(path) if path is not None else la_config_file(DEFAULT_PATH.name, DEFAULT_PATH)
     try:
         data = yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.YAMLError as exc:

@@ -250,7 +250,7 @@ display(base_layout(fig_backlog, "Deaths awaiting review at each year end", "Dea
 # ## Against England
 #
 # National figures come from the National Child Mortality Database (NCMD), kept with their source
-# in `data/reference`. The local rate is withheld if the count of deaths is small.
+# in `vocabulary/reference`. The local rate is withheld if the count of deaths is small.
 
 # %%
 england = api.national_context()[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ from pipelines.issues import Issue, Severity
 from pipelines.pseudonymise import Pseudonymiser
 from pipelines.rows import RowSink
 from pipelines.xml_fields import leaf_fields, local_name
-from vocabulary import codes
+from vocabulary import codes, settings
 
 # Entity expansion, DTD loading and network access are all off: a hostile file cannot
 # make the parser fetch anything or expand "billion laughs" entities.
@@ -62,7 +61,7 @@ def _declares_doctype(path) -> bool:
 
 def max_structural_errors() -> int:
     """A file stops being read after this many structural errors (SAFEGUARDING_MAX_ERRORS)."""
-    return max(1, int(os.environ.get("SAFEGUARDING_MAX_ERRORS", DEFAULT_MAX_STRUCTURAL)))
+    return max(1, int(settings.get("limits.max_errors") or DEFAULT_MAX_STRUCTURAL))
 
 
 DEFAULT_MAX_STRUCTURAL = 1000

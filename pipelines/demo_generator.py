@@ -40,12 +40,14 @@ from bisect import bisect_right
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from importlib.resources.abc import Traversable
 from math import exp, log
 from pathlib import Path
 
 import numpy as np
 
 from vocabulary import codes
+from vocabulary.reference import reference_file
 
 PRACTICE_CHANGE_DATE = date(2021, 10, 1)
 LATE_REVIEW_WINDOW = (date(2022, 10, 1), date(2023, 6, 30))
@@ -57,9 +59,8 @@ DEMO_SEED = 20261123
 # In-year Annex A List 7 extracts after the last census return (month ends, April-October 2026).
 ANNEX_A_MONTH_ENDS = tuple(date(2026, m, monthrange(2026, m)[1]) for m in range(4, 11))
 
-_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
-WARD_GEOJSON = _REFERENCE / "boundaries" / "trafford_wards_2023.geojson"
-ONS_POPULATION_CSV = _REFERENCE / "ons_mid-year_population_estimates_2012_to_2024.csv"
+WARD_GEOJSON = reference_file("boundaries/trafford_wards_2023.geojson")
+ONS_POPULATION_CSV = reference_file("ons_mid-year_population_estimates_2012_to_2024.csv")
 
 _EPOCH = date(1970, 1, 1)
 _EPOCH_ORD = _EPOCH.toordinal()
@@ -757,14 +758,14 @@ def _ethnicity_mix(
 
 
 # -- reference data ----------------------------------------------------------------------------
-def _read_wards(path: Path = WARD_GEOJSON) -> list[tuple[str, str]]:
+def _read_wards(path: Path | Traversable = WARD_GEOJSON) -> list[tuple[str, str]]:
     with path.open(encoding="utf-8") as fh:
         features = json.load(fh)["features"]
     wards = {(f["properties"]["area_code"], f["properties"]["area_name"]) for f in features}
     return sorted(wards)
 
 
-def _read_la_population(la_code: str, path: Path = ONS_POPULATION_CSV) -> dict[int, int]:
+def _read_la_population(la_code: str, path: Path | Traversable = ONS_POPULATION_CSV) -> dict[int, int]:
     out: dict[int, int] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import os
 import shutil
 import sys
@@ -40,7 +41,11 @@ from pipelines.rows import STAGING_SCHEMAS, RowSink
 from pipelines.warehouse import rebuild, spool_path, writer_lock
 from pipelines.warehouse_state import ingest_key, read_state, record_fingerprint
 from pipelines.zip_limits import is_zip, zip_problem
+from vocabulary import settings
+from vocabulary.logs import event
 from vocabulary.settings import resolve_warehouse
+
+_LOG = logging.getLogger("safeguarding.load")
 
 Progress = Callable[[str], None]
 STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)
@@ -89,7 +94,7 @@ def _stderr(message: str) -> None:
 def max_file_bytes() -> int:
     """Largest input accepted (default 512 MB; SAFEGUARDING_MAX_FILE_MB overrides). The biggest
     real CIN census return is well under 100 MB; anything far larger is refused before it is read."""
-    return int(float(os.environ.get("SAFEGUARDING_MAX_FILE_MB", "512")) * (1 << 20))
+    return int(float(settings.get("limits.max_file_mb") or "512") * (1 << 20))
 
 
 def _too_big(path: Path) -> FileResult | None:
@@ -307,8 +312,33 @@ def ingest(
     force: bool = False,
 ) -> list[FileResult]:
     """Load files into the warehouse. Raises IngestError (and changes nothing) if any is rejected.
-    `force` lets a census return replace one with far more children (pipelines/plausibility.py)."""
+    `force` lets a census return replace one with far more children (pipelines/plausibility.py).
+    Logs one structured line per file (event=load), or one for the refused batch (event=load_rejected)."""
     target = resolve_warehouse(warehouse)
+    started = time.perf_counter()
+    try:
+        results = _ingest(paths, target, strict, progress, force)
+    except IngestError as exc:
+        event(_LOG, "load_rejected", warehouse=target, reason=str(exc).splitlines()[0])  # the CLI says why
+        raise
+    for r in results:
+        rows = r.children if r.source_type == "cin_census" else sum(r.rows.values())
+        event(
+            _LOG, "load", warehouse=target, file=r.path.name, type=r.source_type, status=r.status, rows=rows
+        )
+    event(
+        _LOG,
+        "load_done",
+        warehouse=target,
+        files=len(results),
+        seconds=f"{time.perf_counter() - started:.1f}",
+    )
+    return results
+
+
+def _ingest(
+    paths: Iterable[str | Path], target: Path, strict: bool, progress: Progress | None, force: bool
+) -> list[FileResult]:
     files = expand_paths(paths)
     if not files:
         raise IngestError("no input files were given")

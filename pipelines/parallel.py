@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from pipelines.file_result import FileResult
 from pipelines.pseudonymise import Pseudonymiser
+from vocabulary import settings
 
 # (path, source type, pseudonymiser, stage(table, batch, la_code), progress) -> the file's result
 ReadFile = Callable[[Path, str, Pseudonymiser, Callable[[str, pa.Table, str | None], None], None], FileResult]
@@ -31,7 +32,7 @@ PARALLEL_MIN_BYTES = 48 << 20
 
 def ingest_workers(paths: list[Path]) -> int:
     """How many parsing processes to use for these census files (1 = parse in this process)."""
-    configured = os.environ.get(WORKERS_ENV)
+    configured = settings.get("limits.workers")
     if configured:
         return max(1, min(int(configured), len(paths)))
     if len(paths) < 2 or sum(p.stat().st_size for p in paths) < PARALLEL_MIN_BYTES:

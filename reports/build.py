@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 import indicators
 from charts.figures import breakdown_figure, trend_figure
-from indicators import quality
+from indicators import access, quality
 from indicators.disclosure import display
 from indicators.periods import parse_period
 from indicators.registry import Indicator, registry
@@ -459,6 +459,7 @@ def build_report(
         raise ValueError(f"{quarter!r} is not a quarter: write it like 2024-25-Q3")
     quarter = period.label
     wh = str(warehouse) if warehouse else None
+    access.check_la(la)  # a limited user is told the LA is outside their access, not that it is missing
     las = indicators.api.local_authorities(wh)
     if not las:
         raise ValueError("the warehouse has no LA loaded")

@@ -8,6 +8,7 @@ import pandas as pd
 from indicators.disclosure import display
 from indicators.registry import Indicator
 from viewmodels.state import BREAKDOWN_LABELS
+from vocabulary import spreadsheet
 
 RAG_WORDS = {
     "green": "on target",
@@ -23,7 +24,6 @@ POLARITY_WORDS = {
     "context": "Context measure: no better or worse direction.",
 }
 NOT_AVAILABLE = "x"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def fmt(ind: Indicator, value, suppressed: bool) -> str:
@@ -56,8 +56,9 @@ def breakdown_headers(ind: Indicator, by: str) -> list[str]:
 
 
 def safe_cell(text: str) -> str:
-    """Neutralise spreadsheet formula injection: a cell starting with = + - @ gets a quote."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """Neutralise spreadsheet formula injection (vocabulary.spreadsheet): = + - @ get a quote,
+    negative numbers stay numbers."""
+    return spreadsheet.safe_cell(text)
 
 
 def export_frame(headers: list[str], rows: list[list[str]]) -> pd.DataFrame:

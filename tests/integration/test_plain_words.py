@@ -35,12 +35,11 @@ def demo(tmp_path_factory) -> dict:
 
 def board_pages():
     """(address, rendered layout) for every page the board can open, every indicator breakdown too."""
-    from viewmodels.state import ViewState, to_query
-    from vocabulary.partners import declaration
-
     from dashboard import app as shell
     from dashboard.pages import agencies, assurance
     from dashboard.pages import indicator as indicator_page
+    from viewmodels.state import ViewState, to_query
+    from vocabulary.partners import declaration
 
     for path, (_, layout) in shell.PAGES.items():
         yield path, layout(ROLE, "")
@@ -122,14 +121,13 @@ def _tidy_csv_findings(frame: pd.DataFrame, where: str) -> list[str]:
 
 
 def test_every_download_and_the_report_use_plain_words(demo):
-    from viewmodels.state import ViewState
-    from viewmodels.indicator import indicator_view
-
     from dashboard.downloads import csv_bytes, tidy_frame
     from dashboard.pages import cdop
     from dashboard.pages.data_quality import issues_download
     from reports.build import build_report
     from reports.render import render_html
+    from viewmodels.indicator import indicator_view
+    from viewmodels.state import ViewState
 
     found: list[str] = []
     for ind in indicators.registry().values():

@@ -18,7 +18,7 @@ from indicators import benchmarks, parity
 from pipelines.load import ingest
 from pipelines.published import LAIT_MEASURES
 
-REF = Path(__file__).resolve().parents[2] / "data" / "reference"
+REF = Path(__file__).resolve().parents[2] / "vocabulary" / "reference"
 EES_FILES = sorted(REF.glob("c4_*.csv")) + sorted(REF.glob("d[0-9]_*.csv"))
 LAIT = REF / "bds_long_0.parquet"
 SN = REF / "sn_model_2025_wide.csv"
