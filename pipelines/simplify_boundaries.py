@@ -1,6 +1,7 @@
 """Make the England LA map's boundary file: ONS Dec 2023 counties and UAs, simplified for a small map.
 
-`python -m pipelines.simplify_boundaries SOURCE.geo.json vocabulary/reference/boundaries/england_las_2023.geojson`
+`python -m pipelines.simplify_boundaries SOURCE.geo.json \
+    vocabulary/reference/boundaries/england_las_2023.geojson`
 keeps England's 153 upper-tier LAs (codes E...), simplifies each ring with Douglas-Peucker at 0.01
 degrees (about 1 km: a national map's scale), drops rings that collapse, rounds to 3 decimals and
 keeps only the code and the name."""
