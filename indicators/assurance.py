@@ -11,14 +11,15 @@ import duckdb
 import pandas as pd
 
 from indicators.disclosure import suppress
-from indicators.store import sql
-from vocabulary.assurance import DONE_STATUSES, assurance
-from vocabulary.partners import declaration
+from safeguarding.assurance import DONE_STATUSES, assurance
+from safeguarding.partners import declaration
 
 
 def _frame(query: str, params: list | None, warehouse) -> pd.DataFrame:
+    from indicators import api
+
     try:
-        return sql(query, params or [], warehouse=warehouse)
+        return api.sql(query, params or [], warehouse=warehouse)
     except duckdb.CatalogException:  # a warehouse built before assurance returns existed
         return pd.DataFrame()
 

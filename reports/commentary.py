@@ -1,7 +1,6 @@
 """Per-quarter commentary: a YAML file where indicator owners write commentary and actions.
 
-Format (one file per LA and quarter, default ``<paths.commentary_dir>/<la>-<quarter>.yaml``; the folder
-is ``reports/commentary`` under the config file's folder, or the working directory without one)::
+Format (one file per LA and quarter, default ``reports/commentary/<la>-<quarter>.yaml``)::
 
     la: "856"
     quarter: 2024-25-Q3
@@ -23,9 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from vocabulary import settings
-
-DEFAULT_DIR = Path("reports/commentary")  # never inside the installed package
+DEFAULT_DIR = Path(__file__).resolve().parent / "commentary"
 
 
 class CommentaryError(ValueError):
@@ -33,8 +30,7 @@ class CommentaryError(ValueError):
 
 
 def default_path(la: str, quarter: str) -> Path:
-    folder = settings.get_path("paths.commentary_dir", DEFAULT_DIR)
-    return folder / f"{la}-{quarter}.yaml"  # type: ignore[operator]
+    return DEFAULT_DIR / f"{la}-{quarter}.yaml"
 
 
 def load_commentary(path: Path | None) -> dict[str, dict]:

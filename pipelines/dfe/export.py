@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.issues import Issue
-from vocabulary.spreadsheet import safe_frame
 
 COLUMNS = ["file", "line", "LAchildID", "rule", "severity", "field", "value", "message"]
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -45,7 +44,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
         return json.dumps(records, indent=1, default=int)
     if fmt == "csv":
         buffer = io.StringIO()
-        safe_frame(frame).to_csv(buffer, index=False)
+        frame.to_csv(buffer, index=False)
         return buffer.getvalue()
     raise ValueError(f"unknown text format {fmt!r}")
 
@@ -53,4 +52,4 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 def write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     """The issues as one sheet, 'issues', with a header row."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        safe_frame(frame).to_excel(writer, sheet_name="issues", index=False)
+        frame.to_excel(writer, sheet_name="issues", index=False)
