@@ -75,4 +75,4 @@ def aggregate_by_month(
         {enriched_sql(con, indicator, flat, extra=f", {BORN} as born")}
         {" union all ".join(parts)}
     """
-    return con.execute(query, {"la": la_code}).df()
+    return con.execute(query, {"la": la_code} | indicator.sql_params()).df()
