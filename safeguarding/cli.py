@@ -164,7 +164,7 @@ def demo(
     files += sorted(REFERENCE_DIR.glob("ons_*.csv"))  # real ONS 0-17 populations (denominators)
     files += sorted(REFERENCE_DIR.glob("census2021_*.csv"))  # ethnic mix (all ages, a proxy)
     # Published DfE benchmarks: EES tables, LAIT and statistical neighbours (data/reference/README.md).
-    for pattern in ("c4_*.csv", "d[0-9]_*.csv", "sn_model_*.csv", "bds_long_*.parquet"):
+    for pattern in ("b1_*.csv", "c[1-4]_*.csv", "d[0-9]_*.csv", "sn_model_*.csv", "bds_long_*.parquet"):
         files += sorted(REFERENCE_DIR.glob(pattern))
     try:
         results = run_ingest(files, warehouse)
