@@ -10,8 +10,10 @@ import pandas as pd
 
 from indicators import cdop
 from indicators.periods import Period
+from indicators.pooled import pooled_coverage
 from indicators.registry import Indicator
 from safeguarding.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
+from safeguarding.partnership import PARTNERSHIP, partnership
 
 # Breakdown -> SQL expression over the enriched unit rows. Only these fixed expressions are
 # ever placed in the query text; every value goes in as a parameter or a registered relation.
@@ -96,7 +98,8 @@ class Coverage:
 
     @property
     def las(self) -> list[str]:
-        return sorted(set(self.spans) | set(self.snapshots))
+        """The LAs loaded (the pooled `partnership` is not one of them)."""
+        return sorted((set(self.spans) | set(self.snapshots)) - {PARTNERSHIP})
 
     def bounds(self, la_code: str | None = None) -> tuple[date, date] | None:
         las = [la_code] if la_code else self.las
@@ -135,7 +138,18 @@ def coverage(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...] = ("cin_ce
             snapshots.setdefault(la, set()).add(as_at)
     if cdop.SOURCE in sources:
         cdop.add_coverage(con, spans)
-    return Coverage(spans, snapshots)
+    return _with_partnership(Coverage(spans, snapshots))
+
+
+def _with_partnership(cov: Coverage) -> Coverage:
+    """Coverage with the pooled `partnership` added (indicators/pooled.py)."""
+    spans, snapshots = pooled_coverage(cov.spans, cov.snapshots)
+    return Coverage(spans, snapshots, cov.kinds)
+
+
+def la_params(la_code: str | None) -> dict[str, object]:
+    """$la and $members for enriched_sql: one LA, every LA (None), or the pooled partnership."""
+    return {"la": la_code, "members": list(partnership().la_codes) if la_code == PARTNERSHIP else []}
 
 
 def _periods_frame(periods: list[Period]) -> pd.DataFrame:
@@ -185,7 +199,7 @@ def aggregate(
         {enriched_sql(con, indicator, wanted)}
         {groupings}
     """
-    raw = con.execute(query, {"la": la_code} | indicator.sql_params()).df()
+    raw = con.execute(query, la_params(la_code) | indicator.sql_params()).df()
     if run_periods is periods:
         return raw
     # Hand each shared computation to every period that ends on that day.
@@ -199,7 +213,9 @@ def enriched_sql(
     con: duckdb.DuckDBPyConnection, indicator: Indicator, wanted: tuple[str, ...], extra: str = ""
 ) -> str:
     """`with units as (...), enriched as materialized (...)`: the unit rows of the registered
-    `periods` with a grp_<breakdown> column per wanted breakdown (plus `extra` columns), for $la."""
+    `periods` with a grp_<breakdown> column per wanted breakdown (plus `extra` columns), for $la: one
+    LA, every LA (null), or 'partnership', which pools the $members LAs under that code (their own
+    codes stay in the `la` breakdown)."""
     con.register("ethnic_groups", ETHNIC_GROUPS)
     con.register("categories", CATEGORIES)
     columns = ",\n".join(f"{BREAKDOWN_SQL[b]} as grp_{b}" for b in wanted)
@@ -207,7 +223,9 @@ def enriched_sql(
     return f"""
         with units as ({indicator.sql_text()}),
         enriched as materialized (
-            select u.period, u.la_code, u.numerator, u.denominator{extra},
+            select u.period,
+                case when $la = '{PARTNERSHIP}' then $la else u.la_code end as la_code,
+                u.numerator, u.denominator{extra},
                 {columns}
             from units as u
             join periods as pe on pe.label = u.period
@@ -215,7 +233,7 @@ def enriched_sql(
             left join ethnic_groups as eg on eg.ethnicity = c.ethnicity
             left join categories as cat_i on cat_i.code = u.initial_category
             left join categories as cat_l on cat_l.code = u.latest_category
-            where $la is null or u.la_code = $la
+            where $la is null or u.la_code = $la or list_contains($members, u.la_code)
         )"""
 
 
@@ -242,6 +260,10 @@ def _population_lookup(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, in
     out: dict[str, dict[int, int]] = {}
     for la, year, pop in rows:
         out.setdefault(la, {})[year] = pop
+    members = [out.get(la, {}) for la in partnership().la_codes]
+    years = set.intersection(*(set(m) for m in members))  # years every member has an estimate for
+    if years:
+        out[PARTNERSHIP] = {y: sum(m[y] for m in members) for y in years}
     return out
 
 
@@ -250,6 +272,8 @@ def _area_population_lookup(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, s
     out: dict[tuple[str, str], dict[int, int]] = {}
     for la, area, year, pop in rows:
         out.setdefault((la, area), {})[year] = pop
+        if la in partnership().la_codes:  # areas lie within one member LA
+            out.setdefault((PARTNERSHIP, area), {})[year] = pop
     return out
 
 
@@ -358,6 +382,8 @@ def _population_denominators(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -
     for la, breakdown, group, end in zip(
         df["la_code"], df["breakdown"], df["group"], df["period_end"], strict=True
     ):
+        if breakdown == "la":  # the member LAs of the partnership, each with its own population
+            la = group
         key = (la, breakdown == "area" and group, end)
         if key not in cache:
             if breakdown == "area":

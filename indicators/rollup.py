@@ -14,7 +14,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from indicators.engine import BORN, BREAKDOWN_SQL, _periods_frame, age_band_sql, enriched_sql
+from indicators.engine import BORN, BREAKDOWN_SQL, _periods_frame, age_band_sql, enriched_sql, la_params
 from indicators.periods import Period, periods_between
 from indicators.registry import Indicator
 
@@ -75,4 +75,4 @@ def aggregate_by_month(
         {enriched_sql(con, indicator, flat, extra=f", {BORN} as born")}
         {" union all ".join(parts)}
     """
-    return con.execute(query, {"la": la_code} | indicator.sql_params()).df()
+    return con.execute(query, la_params(la_code) | indicator.sql_params()).df()

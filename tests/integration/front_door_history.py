@@ -59,10 +59,12 @@ HISTORY: list[Kid] = [
     Kid("S", "2011-11-11", [
         Referral("2023-02-27", "2023-03-05"),
         Referral("2024-02-28", "2024-03-31", assessments=[Assessment("2024-03-04")])]),
-    # T: two referrals in one year; the first NFA. The second's assessment is authorised the same day.
+    # T: two referrals in one year; the first NFA. The second's assessment is authorised the same day
+    # and finds mental health (child) and child criminal exploitation.
     Kid("T", "2009-09-09", [
         Referral("2023-05-01", "2023-05-10", nfa=True),
-        Referral("2023-09-01", "2023-12-01", assessments=[Assessment("2023-09-01", "2023-09-01", ("4A",))])]),
+        Referral("2023-09-01", "2023-12-01",
+                 assessments=[Assessment("2023-09-01", "2023-09-01", ("4A", "24A"))])]),
     # U: unborn (expected June 2024), referred Mon 15 Jan 2024; assessment authorised Thu 29 Feb 2024.
     Kid("U", None, [
         Referral("2024-01-15", assessments=[Assessment("2024-01-16", "2024-02-29", ("3B", "4B"))])],

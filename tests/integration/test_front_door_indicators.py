@@ -96,13 +96,13 @@ def test_children_in_need_at_31_march(warehouse):
 @pytest.mark.parametrize(
     ("indicator_id", "numerator"),
     [
-        # Authorised in 2023-24 with factors recorded: T2 (4A), U (3B, 4B), V (3A, 16A), W (21),
+        # Authorised in 2023-24 with factors recorded: T2 (4A, 24A), U (3B, 4B), V (3A, 16A), W (21),
         # X (1B, 2B, 3B) = 5; R's assessment recorded none and is left out.
         ("factor_domestic_abuse_pct", 3),  # U, V, X
         ("factor_mental_health_pct", 2),  # T2, U
         ("factor_substance_misuse_pct", 1),  # X (1B and 2B count once)
         ("factor_neglect_pct", 1),  # V
-        ("factor_exploitation_pct", 0),
+        ("factor_exploitation_pct", 1),  # T2 (24A, criminal exploitation)
     ],
 )
 def test_factors_identified_at_assessment(warehouse, indicator_id, numerator):
