@@ -21,6 +21,7 @@ from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-expo
 from indicators.periods import Period, parse_period, periods_between
 from indicators.registry import Indicator, get, registry
 from indicators.targets import load_targets, rag
+from safeguarding.partnership import PARTNERSHIP, partnership
 
 Frequency = Literal["year", "quarter", "month", "rolling12"]
 RESULT_COLUMNS = [*engine.VALUE_COLUMNS[:-1], "target", "rag", "status"]
@@ -270,7 +271,8 @@ def sql(query: str, params: dict | list | None = None, warehouse: str | Path | N
 
 def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
     """LAs with loaded census returns, Annex A lists or CDOP extracts: code -> name (from the ONS population
-    file when loaded, else 'LA <code>')."""
+    file when loaded, else 'LA <code>'); then `partnership` (the pooled member LAs of partnership.yaml)
+    when every member is loaded."""
     con = store.cursor(warehouse)
     try:
         codes = [
@@ -288,7 +290,11 @@ def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
         )
     finally:
         con.close()
-    return {c: names.get(c, f"LA {c}") for c in codes}
+    out = {c: names.get(c, f"LA {c}") for c in codes}
+    declared = partnership()
+    if all(la in out for la in declared.la_codes):
+        out[PARTNERSHIP] = declared.name
+    return out
 
 
 def spc_series(

@@ -105,3 +105,30 @@ def test_all_las_leaves_the_partnership_out(warehouse):
     df = indicators.values("referrals", [YEAR], warehouse=warehouse)
     assert sorted(df["la_code"]) == ["401", "402"]
     assert isinstance(df, pd.DataFrame)
+
+
+def test_partnership_is_an_area_code_for_the_api_and_the_cli(warehouse, tmp_path):
+    from indicators.api import local_authorities
+    from tests.integration.cin_builders import run_cli
+
+    assert local_authorities(warehouse)["partnership"] == "Test partnership"
+    done = run_cli(
+        "indicators", "--la", "partnership", "--period", YEAR, "--format", "csv", "--warehouse", warehouse
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line.split(",") for line in done.stdout.splitlines()]
+    header = lines[0]
+    rows = {r[header.index("indicator_id")]: r for r in lines[1:]}
+    assert rows["referrals"][header.index("la_code")] == "partnership"
+    assert rows["referrals"][header.index("numerator")] == "14"
+    assert rows["assessment_45wd_pct"][header.index("numerator")] == "8"
+
+
+def test_the_report_takes_the_partnership(warehouse):
+    from reports.build import build_report
+
+    report = build_report("2023-24-Q4", "partnership", "analyst", warehouse)
+    assert (report.la, report.la_name) == ("partnership", "Test partnership")
+    entry = next(e for e in report.entries if e.indicator.id == "referrals")
+    # Referrals in January-March 2024: 401 has P, Q, R, S and U (5); 402 has U (1) -> 6.
+    assert (entry.period, entry.value_text) == ("2023-24-Q4", "6")
