@@ -22,6 +22,7 @@ import pandas as pd
 from indicators import store
 from indicators.api import available_periods, values
 from indicators.disclosure import period_withheld, suppress
+from indicators.partnership_disclosure import member_withheld
 from indicators.periods import PERIOD_KINDS, Period, parse_period
 from indicators.registry import Indicator, get
 
@@ -78,12 +79,17 @@ def _label(p: Period | str) -> str:
 
 
 def trend(indicator_id: str, periods: list, la: str | None, role: str, warehouse=None) -> pd.DataFrame:
-    """The total rows at these periods as `role` may see them (see the module docstring)."""
+    """The total rows at these periods as `role` may see them (see the module docstring). For a
+    member LA of the partnership, or the partnership, totals the partnership table withholds are
+    withheld too (indicators/partnership_disclosure.py)."""
     frame = values(indicator_id, periods, la, None, warehouse)
-    if role == "analyst" or frame.empty or not is_flow(get(indicator_id)):
+    if role == "analyst" or frame.empty:
         return suppress(frame, role)  # type: ignore[arg-type]
-    wh = str(warehouse) if warehouse else None
-    hidden = _period_withheld(store.warehouse_version(warehouse), indicator_id, la, wh)
+    labels = tuple(dict.fromkeys(frame["period"].tolist()))
+    hidden = member_withheld(indicator_id, labels, la, role, warehouse)
+    if is_flow(get(indicator_id)):
+        wh = str(warehouse) if warehouse else None
+        hidden = hidden | _period_withheld(store.warehouse_version(warehouse), indicator_id, la, wh)
     keys = zip(frame["la_code"].tolist(), frame["period"].tolist(), strict=True)
     mask = np.fromiter((k in hidden for k in keys), dtype=bool, count=len(frame))
     return suppress(frame, role, withheld=mask)  # type: ignore[arg-type]

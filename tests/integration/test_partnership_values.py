@@ -132,3 +132,43 @@ def test_the_report_takes_the_partnership(warehouse):
     entry = next(e for e in report.entries if e.indicator.id == "referrals")
     # Referrals in January-March 2024: 401 has P, Q, R, S and U (5); 402 has U (1) -> 6.
     assert (entry.period, entry.value_text) == ("2023-24-Q4", "6")
+
+
+def test_board_partnership_differencing_recovers_no_withheld_cell(warehouse):
+    """The disclosure walk for partnership versus members: for every census indicator and period, the
+    board sees each member's total and the partnership's (board.trend, as every page and the report
+    show them). A withheld member cell is recoverable when the partnership total and every other member
+    are shown: then it is their difference. There must be none."""
+    from indicators.board import trend
+
+    periods = [YEAR, "2023-24-Q4", "2024-03", "2023-24-Q2"]
+    recoverable, withheld_members = [], 0
+    for ind in registry().values():
+        if "cin_census" not in ind.sources:
+            continue
+        shown = {
+            la: trend(ind.id, periods, la, "board", warehouse).set_index("period")
+            for la in ("401", "402", "partnership")
+        }
+        for period in periods:
+            cells = {la: frame.loc[period] for la, frame in shown.items()}
+            hidden = [la for la in ("401", "402") if cells[la]["suppressed"]]
+            withheld_members += len(hidden)
+            if len(hidden) == 1 and not cells["partnership"]["suppressed"]:
+                recoverable.append((ind.id, period, hidden[0]))
+    assert withheld_members > 0  # the fixture has small cells to protect
+    assert recoverable == []
+
+
+def test_board_member_is_withheld_alongside_a_small_member(warehouse):
+    # Referrals 2023-24: 402 has 4 (withheld, 1-5); 401's 10 is withheld as well, or 14 - 10 = 4;
+    # the partnership's 14 is shown. Analysts see all three.
+    from indicators.board import trend
+
+    board = {
+        la: trend("referrals", [YEAR], la, "board", warehouse).iloc[0] for la in ("401", "402", "partnership")
+    }
+    assert [board[la]["suppressed"] for la in ("401", "402", "partnership")] == [True, True, False]
+    assert board["partnership"]["value"] == 14
+    analyst = trend("referrals", [YEAR], "401", "analyst", warehouse).iloc[0]
+    assert analyst["value"] == 10 and not analyst["suppressed"]
