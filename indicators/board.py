@@ -47,6 +47,26 @@ SHARED_COUNTS: dict[str, tuple[tuple[str, str], ...]] = {
     # The two readings of NI65 count the same plans unless a return left out a previous plan.
     "repeat plans": (("cpp_repeat_pct", "numerator"), ("cpp_repeat_local_pct", "numerator")),
     "child deaths notified": (("cdop_deaths", "numerator"), ("cdop_rate_per_100k", "numerator")),
+    # The front door (referrals, assessments, section 47 enquiries, children in need).
+    "referrals": (
+        ("referrals", "numerator"),
+        ("referral_rate_per_10k", "numerator"),
+        ("rereferral_12m_pct", "denominator"),
+    ),
+    "section 47 enquiries starting": (
+        ("s47_starts", "numerator"),
+        ("s47_rate_per_10k", "numerator"),
+        ("s47_icpc_pct", "denominator"),
+    ),
+    "children in need": (("cin_at_end", "numerator"), ("cin_rate_per_10k", "numerator")),
+    "assessments completed": (
+        ("assessment_45wd_pct", "denominator"),
+        ("assessment_median_working_days", "denominator"),
+    ),
+    "assessments with factors recorded": tuple(
+        (f"factor_{name}_pct", "denominator")
+        for name in ("domestic_abuse", "mental_health", "substance_misuse", "neglect", "exploitation")
+    ),
     "child death reviews completed": (
         ("cdop_modifiable_pct", "denominator"),
         ("cdop_review_12m_pct", "denominator"),
