@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
+from safeguarding.partnership import PARTNERSHIP
+
 FREQUENCIES = {
     "quarter": "Quarterly",
     "year": "Yearly (April to March)",
@@ -42,7 +44,8 @@ class ViewState:
 
 
 def parse_query(search: str | None) -> ViewState:
-    """Read a state from '?la=856&freq=year&by=sex&from=2019-20&to=2023-24'; bad values fall back."""
+    """Read a state from '?la=856&freq=year&by=sex&from=2019-20&to=2023-24' (la may also be
+    'partnership', the pooled member LAs); bad values fall back."""
     q = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items() if v and v[-1]}
     freq = q.get("freq", "quarter")
     if freq not in FREQUENCIES:
@@ -51,7 +54,7 @@ def parse_query(search: str | None) -> ViewState:
     if by not in BREAKDOWN_LABELS:
         by = None
     la = q.get("la")
-    if la is not None and not (la.isdigit() and len(la) == 3):
+    if la is not None and not (la.isdigit() and len(la) == 3) and la != PARTNERSHIP:
         la = None
     return ViewState(la=la, freq=freq, by=by, start=q.get("from"), end=q.get("to"))
 

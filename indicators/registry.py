@@ -25,6 +25,11 @@ Breakdown = Literal[
     "death_category",
 ]  # CDOP (indicators/cdop.py)
 SQL_DIR = resources.files("indicators") / "sql"
+THEMES = {
+    "child_protection": "Child protection",
+    "front_door": "The front door: referrals, assessments, section 47 enquiries and children in need",
+    "child_deaths": "Child deaths",
+}
 
 
 class Indicator(BaseModel):
@@ -64,6 +69,8 @@ class Indicator(BaseModel):
     # period takes the value at its end (training in date) instead of summing its quarters.
     partner_measure: str | None = None
     partner_at_end: bool = False
+    # The scorecard groups indicators by theme, one printed page each (THEMES gives the headings).
+    theme: Literal["child_protection", "front_door", "child_deaths"] = "child_protection"
     # Front-door measures (docs/indicators.md): the working-day limit a timeliness SQL tests
     # ($within_days; none = the numerator is the working days), and the DfE assessment factor codes
     # a factor share counts ($codes, safeguarding/assessment_factors.py).
