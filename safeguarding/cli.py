@@ -141,6 +141,14 @@ def validate(
 def demo(
     warehouse: WarehouseOpt = None,
     out: Annotated[Path, typer.Option(help="Where to write the demo raw files.")] = Path("data/raw/demo"),
+    partnership: Annotated[
+        bool,
+        typer.Option(
+            "--partnership",
+            help="Also generate the partnership's other member LAs (partnership.yaml), sized from ONS, "
+            "so `partnership` has values.",
+        ),
+    ] = False,
 ) -> None:
     """Generate the synthetic demo LA (if not there yet) and load it."""
     from pipelines.demo_generator import generate_demo
@@ -161,6 +169,10 @@ def demo(
 
         write_assurance_returns(out)
     files = sorted(p for p in out.iterdir() if p.suffix in {".xml", ".csv", ".xlsx"})
+    if partnership:
+        from pipelines.demo_members import write_member_las
+
+        files += write_member_las(out / "partnership")
     files += sorted(REFERENCE_DIR.glob("ons_*.csv"))  # real ONS 0-17 populations (denominators)
     files += sorted(REFERENCE_DIR.glob("census2021_*.csv"))  # ethnic mix (all ages, a proxy)
     # Published DfE benchmarks: EES tables, LAIT and statistical neighbours (data/reference/README.md).
