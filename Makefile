@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8050
 export SAFEGUARDING_CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help setup run demo test test-fast lint format bench docs clean
+.PHONY: help setup run demo test test-fast test-minimums lint format bench docs clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
@@ -36,6 +36,16 @@ test: setup $(AXE) ## Run every test: unit, integration and real-browser (headle
 
 test-fast: setup ## Unit and integration tests only (no browser)
 	$(VENV)/bin/pytest -n 2 tests/unit tests/integration
+
+MIN_VENV ?= .cache/venv-minimums
+test-minimums: ## Fresh venv with the declared floors (constraints/minimums.txt); unit, integration, notebooks
+	rm -rf $(MIN_VENV)
+	python3 -m venv $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MIN_VENV)/bin/python -m pip install --quiet -c constraints/minimums.txt \
+		-e '.[dashboard,report,notebooks]' 'pytest>=8,<10' 'pytest-xdist>=3.5,<4' 'hypothesis>=6.100,<7'
+	$(MIN_VENV)/bin/python -m pip freeze | grep -iE '^(pandas|numpy|pyarrow|duckdb|typer|plotly|dash|kaleido|weasyprint|jinja2|flask)=='
+	$(MIN_VENV)/bin/pytest -n 2 -p no:playwright tests/unit tests/integration tests/notebooks
 
 lint: setup ## ruff lint and format check
 	$(VENV)/bin/ruff check .

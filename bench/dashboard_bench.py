@@ -44,10 +44,10 @@ def _serialise(component) -> int:
 def run(warehouse: Path, la_codes: list[str] = LA_CODES, calls: int = 200) -> dict:
     """Warm-up as the server does at start, then `calls` random views per page: p50 and p95."""
     from dashboard.pages import indicator, overview
-    from dashboard.state import ViewState
-    from dashboard.views import indicator_view
     from indicators import api
     from indicators.registry import registry
+    from viewmodels.indicator import indicator_view
+    from viewmodels.state import ViewState
 
     os.environ["SAFEGUARDING_WAREHOUSE"] = str(warehouse)
     rng = random.Random(7)

@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from safeguarding.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
+from vocabulary.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
 
 # The census indicators the baseline implements, with their registry breakdowns.
 BREAKDOWNS = {

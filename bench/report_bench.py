@@ -29,10 +29,10 @@ GOAL_SECONDS = 30.0
 
 def _forced(report: build.Report, total: int, warehouse: str) -> build.Report:
     """Give non-exception indicators exception sections until `total` sections exist (bench only)."""
-    from dashboard.state import ViewState
-    from dashboard.views import indicator_view
     from indicators.periods import parse_period
     from indicators.targets import load_targets
+    from viewmodels.indicator import indicator_view
+    from viewmodels.state import ViewState
 
     end = parse_period(report.quarter, "quarter").end
     for entry in report.entries:
@@ -86,7 +86,7 @@ def _time(
 def run(warehouse: str | Path | None = None) -> dict:
     """Time the real report for the quarter and a 10-exception report; the goal is under 30 s."""
     if warehouse is None:
-        from bench.run import demo_warehouse
+        from bench.warehouses import demo_warehouse
 
         warehouse = demo_warehouse()
     wh = str(warehouse)

@@ -26,18 +26,11 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.national import safeguarding_cli  # noqa: E402
+from bench.warehouses import OUT  # noqa: E402
 
-OUT = HERE / "out"
 NATIONAL_YEAR_CHILDREN = 650_000  # children in need at any point in 2023-24, England: about 650k
 PARALLEL_SAMPLE_LAS = 12  # files for the one-process vs parallel ingest comparison: 12 LAs x 10 years
 REPORT_QUARTER = "2025-26-Q4"
-
-
-def demo_warehouse() -> Path:
-    target = OUT / "demo.duckdb"
-    if not target.exists():
-        safeguarding_cli("demo", "--warehouse", target, "--out", OUT / "demo-raw", key_file=OUT / "bench.key")
-    return target
 
 
 def national() -> tuple[Path, dict]:

@@ -5,13 +5,22 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from dashboard.views import RAG_WORDS
+import pandas as pd
+
+from dashboard.downloads import SUPPRESSION_NOTE
 from indicators import api, store
 from indicators.disclosure import display, suppress
 from indicators.partner_gaps import Gap
-from indicators.partner_scorecard import MeasureCard, agency_gaps, agency_scorecard, latest_quarter
+from indicators.partner_scorecard import (
+    MeasureCard,
+    agency_gaps,
+    agency_scorecard,
+    latest_quarter,
+    quarter_values,
+)
 from indicators.partners import tracker
-from safeguarding.partners import declaration
+from viewmodels.cells import RAG_WORDS, safe_cell
+from vocabulary.partners import OBA_QUESTIONS, declaration
 
 MATRIX_QUARTERS = 8
 STATUS_CLASS = {"on time": "green", "late": "amber", "missing": "red", "not yet due": "none"}
@@ -125,3 +134,87 @@ def theme_rows(theme: str, quarter: str, role: str, warehouse=None) -> list[list
             if decl.measure(c.measure_id).theme == theme:
                 out.append([a.name, c.title, c.value, c.target, RAG_WORDS[c.rag], c.measure_id])
     return out
+
+
+MATRIX_COLUMNS = [
+    "agency_id",
+    "agency",
+    "measure_id",
+    "measure",
+    "theme",
+    "oba_question",
+    "quarter",
+    "period_start",
+    "period_end",
+    "numerator",
+    "denominator",
+    "value",
+    "value_status",
+    "unit",
+    "target",
+    "rag",
+    "role",
+    "suppression_note",
+    "extract_date",
+]
+
+
+def matrix_frame(
+    quarter: str,
+    role: str,
+    warehouse=None,
+    agency: str | None = None,
+    theme: str | None = None,
+    today: date | None = None,
+) -> pd.DataFrame:
+    """The all-agencies matrix as a tidy table: one row per measure and quarter, the same quarters and
+    the same (suppressed) values as on screen. Numbers stay numeric; a withheld value is empty with
+    value_status c (x: no value returned), and every text cell is guarded against spreadsheet formulas."""
+    decl = declaration()
+    labels, _ = matrix(quarter, role, warehouse, agency, theme)
+    rows = []
+    for a in decl.agencies:
+        if agency and a.id != agency:
+            continue
+        for m in decl.measures_of(a.id):
+            if theme and m.theme != theme:
+                continue
+            df = quarter_values(m.id, quarter, role, warehouse)
+            by_q = {r.period: r for r in df.itertuples()} if len(df) else {}
+            for q in labels:
+                r = by_q.get(q)
+                shown = r is not None and not r.suppressed and r.value is not None and not pd.isna(r.value)
+                withheld = r is not None and bool(r.suppressed)
+                rows.append(
+                    {
+                        "agency_id": a.id,
+                        "agency": safe_cell(a.name),
+                        "measure_id": m.id,
+                        "measure": safe_cell(m.title),
+                        "theme": safe_cell(decl.themes[m.theme]),
+                        "oba_question": OBA_QUESTIONS[m.oba],
+                        "quarter": q,
+                        "period_start": pd.Timestamp(r.period_start).date() if r is not None else None,
+                        "period_end": pd.Timestamp(r.period_end).date() if r is not None else None,
+                        "numerator": r.numerator if shown else None,
+                        "denominator": r.denominator if shown else None,
+                        "value": round(float(r.value), 2) if shown else None,
+                        "value_status": "" if shown else ("c" if withheld else "x"),
+                        "unit": m.unit,
+                        "target": safe_cell(r.target or "") if r is not None else "",
+                        "rag": ("withheld" if withheld else r.rag) if r is not None else "none",
+                        "role": role,
+                        "suppression_note": SUPPRESSION_NOTE[role],
+                        "extract_date": today or date.today(),
+                    }
+                )
+    out = pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+    for col in ("numerator", "denominator"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").round(0).astype("Int64")
+    out["value"] = pd.to_numeric(out["value"], errors="coerce")
+    return out
+
+
+def matrix_file_name(quarter: str, agency: str | None = None, theme: str | None = None) -> str:
+    """e.g. agency-matrix-2026-27-Q2.csv, or agency-matrix-police-domestic_abuse-2026-27-Q2.csv"""
+    return "-".join(["agency-matrix", *(p for p in (agency, theme) if p), quarter]) + ".csv"

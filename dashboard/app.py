@@ -13,15 +13,16 @@ import indicators
 from dashboard import auth, ids, security
 from dashboard.audit import AuditLog
 from dashboard.pages import about, agencies, assurance, cdop, data_quality, indicator, overview
-from dashboard.state import DEMO_LA
-from indicators.partners import partner_registry
+from dashboard.session import is_demo, session_role, set_demo
+from indicators.registry import partner_registry
 from indicators.store import WarehouseMissing, health_check
-from safeguarding.partners import declaration
+from viewmodels.state import DEMO_LA
+from vocabulary.partners import declaration
 
 LOG = logging.getLogger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 APP_TITLE = "Safeguarding partnership: child protection performance"
-_STATE = {"demo": False, "warm": False}  # warm: the server's start-up pre-computation has finished
+_STATE = {"warm": False}  # warm: the server's start-up pre-computation has finished
 
 PAGES = {
     "/": ("Scorecard", overview.layout),
@@ -38,10 +39,6 @@ def mark_warm() -> None:
     _STATE["warm"] = True
 
 
-def session_role() -> str:
-    return auth.current_role(_STATE["demo"])
-
-
 ROLE_WORDS = {
     "board": "board role: numbers of 1 to 5 are withheld (c)",
     "analyst": "analyst role: unsuppressed figures, not for circulation",
@@ -51,19 +48,30 @@ ROLE_WORDS = {
 def signed_in_words() -> str:
     """Who is signed in and in which role, for the header."""
     role = session_role()
-    if _STATE["demo"]:
+    if is_demo():
         return f"Demo (no sign-in), {ROLE_WORDS[role]}"
     return f"Signed in as {auth.current_user() or '?'}, {ROLE_WORDS[role]}"
 
 
 def _banner(demo: bool):
+    """GOV.UK's phase banner: in demo mode, a "Demo" tag and what the data is."""
     if not demo:
         return None
     return html.Div(
-        f"Demo mode: synthetic data shown as Leicester ({DEMO_LA}), beside Leicester's real published "
-        "figures; no login, 127.0.0.1 only. Small numbers are suppressed as for the board.",
+        html.P(
+            [
+                html.Strong("Demo", className="govuk-tag govuk-phase-banner__content__tag"),
+                html.Span(
+                    f"Demo mode: synthetic data shown as Leicester ({DEMO_LA}), beside Leicester's real "
+                    "published figures; no login, 127.0.0.1 only. Small numbers are suppressed as for "
+                    "the board.",
+                    className="govuk-phase-banner__text",
+                ),
+            ],
+            className="govuk-phase-banner__content",
+        ),
         id=ids.DEMO_BANNER,
-        className="alert alert-warning mb-0 rounded-0 text-center",
+        className="govuk-phase-banner govuk-width-container",
         role="status",
     )
 
@@ -75,7 +83,7 @@ def _sign_out():
     return html.Form(
         [
             dcc.Input(type="hidden", name="csrf_token", value=generate_csrf(), id="sign-out-token"),
-            html.Button("Sign out", type="submit", className="btn btn-link nav-link"),
+            html.Button("Sign out", type="submit", className="btn btn-link govuk-service-navigation__link"),
         ],
         method="POST",
         action="/logout",
@@ -83,49 +91,97 @@ def _sign_out():
     )
 
 
+def _partner_menu() -> list:
+    """Partner measures in the Indicators menu, under a heading per agency."""
+    decl, out = declaration(), []
+    for a in decl.agencies:
+        out += [dbc.DropdownMenuItem(divider=True), dbc.DropdownMenuItem(a.name, header=True)]
+        out += [
+            dbc.DropdownMenuItem(partner_registry()[m.id].short_title, href=f"/indicator/{m.id}")
+            for m in decl.measures_of(a.id)
+        ]
+    return out
+
+
+def _nav_item(child) -> html.Li:
+    return html.Li(child, className="govuk-service-navigation__item")
+
+
 def _shell(demo: bool) -> html.Div:
-    nav = [dbc.NavItem(dbc.NavLink(label, href=path, active="exact")) for path, (label, _) in PAGES.items()]
+    """GOV.UK header and service navigation, the phase banner in demo mode, then the page."""
+    nav = [
+        _nav_item(dbc.NavLink(label, href=path, active="exact", className="govuk-service-navigation__link"))
+        for path, (label, _) in PAGES.items()
+    ]
     nav.insert(
         1,
-        dbc.DropdownMenu(
-            [
-                dbc.DropdownMenuItem(ind.short_title, href=f"/indicator/{ind.id}")
-                for ind in indicators.registry().values()
-            ],
-            label="Indicators",
-            nav=True,
-            in_navbar=True,
-            id="nav-indicators",
+        _nav_item(
+            dbc.DropdownMenu(
+                [
+                    dbc.DropdownMenuItem(ind.short_title, href=f"/indicator/{ind.id}")
+                    for ind in indicators.registry().values()
+                ]
+                + _partner_menu(),
+                label="Indicators",
+                nav=True,
+                id="nav-indicators",
+                toggle_class_name="govuk-service-navigation__link",
+            )
         ),
     )
     if not demo:
-        nav.append(dbc.NavItem(_sign_out()))
+        nav.append(_nav_item(_sign_out()))
     return html.Div(
         [
-            html.A("Skip to main content", href="#main", className="visually-hidden-focusable"),
-            _banner(demo),
-            dbc.Navbar(
-                dbc.Container(
-                    [
-                        html.Span(APP_TITLE, className="navbar-brand mb-0 h1 text-wrap"),
-                        dbc.Nav(nav, navbar=True),
-                        html.Span(id=ids.SIGNED_IN, className="navbar-text text-light small ms-lg-3"),
-                    ]
+            html.A("Skip to main content", href="#main", className="govuk-skip-link"),
+            html.Header(
+                html.Div(
+                    html.Div(
+                        html.A(
+                            html.Span("Safeguarding partnership", className="govuk-header__product-name"),
+                            href="/",
+                            className="govuk-header__homepage-link",
+                        ),
+                        className="govuk-header__logo",
+                    ),
+                    className="govuk-header__container govuk-width-container",
                 ),
-                color="dark",
-                dark=True,
-                className="mb-4",
+                className="govuk-header",
             ),
+            html.Section(
+                html.Div(
+                    html.Div(
+                        [
+                            html.Span(
+                                "Child protection performance",
+                                className="govuk-service-navigation__service-name",
+                            ),
+                            html.Nav(
+                                html.Ul(nav, className="govuk-service-navigation__list"),
+                                className="govuk-service-navigation__wrapper",
+                                **{"aria-label": "Menu"},
+                            ),
+                            html.Span(id=ids.SIGNED_IN, className="board-signed-in"),
+                        ],
+                        className="govuk-service-navigation__container",
+                    ),
+                    className="govuk-width-container",
+                ),
+                className="govuk-service-navigation",
+                **{"aria-label": "Service information"},
+            ),
+            _banner(demo),
             dcc.Location(id=ids.URL, refresh="callback-nav"),
             dcc.Download(id=ids.DOWNLOAD),
-            html.Main(dbc.Container(id=ids.PAGE), id="main", tabIndex=-1),
-        ]
+            html.Main(dbc.Container(id=ids.PAGE, className="mt-4"), id="main", tabIndex=-1),
+        ],
+        className="govuk-frontend-supported",
     )
 
 
 def create_app(demo: bool = False, secret_dir: Path = Path("data/secrets")) -> Dash:
     """Build the app. Outside demo mode every request needs a signed-in user."""
-    _STATE["demo"] = demo
+    set_demo(demo)
     server = Flask(__name__)
     # Security headers, body cap, cross-origin writes refused; with login, the shared login limiter
     # and the audit log (data/logs/, keyed by data/secrets/audit.key); then the sign-in itself.

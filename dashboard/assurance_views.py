@@ -9,8 +9,8 @@ import pandas as pd
 
 from dashboard import agency_views
 from indicators import assurance as a
-from safeguarding.assurance import Scale, assurance
-from safeguarding.partners import declaration
+from vocabulary.assurance import Scale, assurance
+from vocabulary.partners import declaration
 
 CHANGE_WORDS = {"better": "up from", "worse": "down from", "same": "same as", "new": "not rated last cycle"}
 

@@ -17,12 +17,16 @@ import fcntl
 import hashlib
 import hmac
 import json
+import logging
 import os
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from dashboard.session_store import secret_bytes
+from vocabulary.logs import event as log_event
+
+_LOG = logging.getLogger("safeguarding.audit")
 
 ZERO = "0" * 64
 
@@ -96,6 +100,9 @@ class AuditLog:
             if size > self.max_bytes:
                 self._rotate(head)
             self._write_head(head)
+        # The same event as a log line (sign-ins, failures, sign-outs, downloads) for the LA's log tools.
+        level = logging.WARNING if event in {"login_failed", "login_rate_limited"} else logging.INFO
+        log_event(_LOG, event, level, **fields)
 
     def _rotate(self, head: dict) -> None:
         oldest = self.path.with_name(f"{self.path.name}.{self.backups}")

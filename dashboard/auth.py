@@ -23,7 +23,10 @@ from markupsafe import escape
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms.validators import ValidationError
 
+from dashboard.oidc import install_oidc
 from dashboard.session_store import SessionStore, secret_bytes, store_file
+from indicators import access
+from vocabulary import settings
 
 Role = Literal["board", "analyst"]
 ROLES: tuple[Role, ...] = ("board", "analyst")
@@ -35,7 +38,9 @@ DEFAULT_IDLE = 30 * 60
 DEFAULT_LIFETIME = 10 * 60 * 60
 # Routes open without signing in, matched by the route Flask resolved (not by a path prefix), so
 # /loginx, /healthz, /assets/ and /login%2f..%2f_dash-layout all fall to Dash's catch-all: closed.
-OPEN_ROUTES = frozenset({"/login", "/health", "/assets/<path:filename>", "/_favicon.ico"})
+OPEN_ROUTES = frozenset(
+    {"/login", "/login/sso", "/login/sso/callback", "/health", "/assets/<path:filename>", "/_favicon.ico"}
+)
 SIGNED_OUT = {
     "logout": "You have signed out.",
     "idle": "You were signed out because the dashboard was not used for {idle}.",
@@ -46,7 +51,7 @@ SIGNED_OUT = {
 
 
 def users_file() -> Path:
-    return Path(os.environ.get(USERS_ENV, DEFAULT_USERS_FILE))
+    return settings.get_path("paths.users_file", DEFAULT_USERS_FILE)  # type: ignore[return-value]
 
 
 def load_users(path: Path | None = None) -> dict[str, dict[str, str]]:
@@ -61,17 +66,23 @@ def sessions(path: Path | None = None) -> SessionStore:
     return SessionStore(store_file(path or users_file()))
 
 
-def add_user(username: str, password: str, role: Role, path: Path | None = None) -> None:
+def add_user(
+    username: str, password: str, role: Role, path: Path | None = None, la_codes: list[str] | None = None
+) -> None:
     """Create or update a user; the password is stored only as a salted scrypt hash. Updating an
-    existing user (a new password) ends that user's sessions."""
+    existing user (a new password) ends that user's sessions. `la_codes` limits the user to those
+    LAs (indicators.access); None sees every LA."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    limit = access.normalise(la_codes)
     if len(password) < 12:
         raise ValueError("passwords must be at least 12 characters")
     path = path or users_file()
     users = load_users(path)
     existed = username in users
     users[username] = {"password_hash": generate_password_hash(password, method="scrypt"), "role": role}
+    if limit is not None:
+        users[username]["la_codes"] = sorted(limit)
     _write_users(users, path)
     if existed:
         sessions(path).end_user(username)
@@ -131,8 +142,11 @@ def timeouts() -> tuple[float, float]:
     """(idle, lifetime) in seconds: $SAFEGUARDING_SESSION_IDLE_SECONDS (default 30 min) and
     $SAFEGUARDING_SESSION_LIFETIME_SECONDS (default 10 h)."""
     values = []
-    for name, default in ((IDLE_ENV, DEFAULT_IDLE), (LIFETIME_ENV, DEFAULT_LIFETIME)):
-        raw = os.environ.get(name, "").strip() or str(default)
+    for key, name, default in (
+        ("sessions.idle_seconds", IDLE_ENV, DEFAULT_IDLE),
+        ("sessions.lifetime_seconds", LIFETIME_ENV, DEFAULT_LIFETIME),
+    ):
+        raw = settings.get(key) or str(default)
         if not raw.isdigit() or int(raw) <= 0:
             raise ValueError(f"${name} must be a positive whole number of seconds, not {raw!r}")
         values.append(float(raw))
@@ -175,7 +189,7 @@ LOGIN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <div class="mb-3"><label class="form-label" for="password">Password</label>
 <input class="form-control" id="password" name="password" type="password"
  autocomplete="current-password" required></div>
-<button class="btn btn-primary" type="submit">Sign in</button></form></main></body></html>"""
+<button class="btn btn-primary" type="submit">Sign in</button></form>{sso}</main></body></html>"""
 
 
 def _alert(kind: str, text: str, role: str = "alert") -> str:
@@ -190,7 +204,9 @@ def _login_page(error: str = "", status: int = 200) -> Response:
         notice = _alert(
             "info", SIGNED_OUT[reason].format(idle=_span(idle), lifetime=_span(lifetime)), "status"
         )
-    page = LOGIN_PAGE.format(notice=notice, error=error, token=generate_csrf())
+    label = current_app.extensions.get("safeguarding_sso_label")
+    sso = f'<p class="mt-4"><a class="btn btn-outline-primary" href="/login/sso">{escape(label)}</a></p>'
+    page = LOGIN_PAGE.format(notice=notice, error=error, token=generate_csrf(), sso=sso if label else "")
     return Response(page, status, {"Content-Type": "text/html; charset=utf-8"})
 
 
@@ -228,6 +244,8 @@ def install_login(server: Flask, secret_file: Path) -> None:
         if token:
             user, reason = store.check(token, idle, lifetime)
             record = load_users().get(user) if user else None
+            if record is None and user and session.get("sso_role") in ROLES:  # signed in by dashboard.oidc
+                record = {"role": session["sso_role"]}
             if record is None:
                 if user:  # removed from the users file by hand: end the session here
                     store.end(token)
@@ -235,9 +253,23 @@ def install_login(server: Flask, secret_file: Path) -> None:
                 session.pop("sid", None)
             else:
                 g.user, g.role = user, record["role"]
+                # Every read in this request (pages, callbacks, downloads) is limited to the user's LAs.
+                g.la_scope_token = access.set_scope(access.user_scope(g.role, record.get("la_codes")))
         if g.user or (request.url_rule is not None and request.url_rule.rule in OPEN_ROUTES):
             return None
         return _signed_out(reason or "")
+
+    config = install_oidc(
+        server, store, idle, lifetime, lambda text, status: _login_page(_alert("danger", text), status)
+    )
+    if config is not None:
+        server.extensions["safeguarding_sso_label"] = config.label
+
+    @server.teardown_request
+    def _end_la_scope(_exc=None):
+        token = g.pop("la_scope_token", None)
+        if token is not None:
+            access.reset_scope(token)
 
     @server.route("/login", methods=["GET", "POST"])
     def _login():

@@ -9,8 +9,12 @@ from datetime import date
 
 import pandas as pd
 
-from dashboard.views import IndicatorView, safe_cell
+from indicators.labels import unit_name
 from indicators.status import targets_by_period
+from viewmodels.cells import safe_cell
+from viewmodels.indicator import IndicatorView
+from viewmodels.state import BREAKDOWN_LABELS
+from vocabulary.spreadsheet import safe_frame
 
 SUPPRESSION_NOTE = {
     "board": "Counts of 1 to 5, and figures built on them, are withheld (status c), with secondary "
@@ -82,13 +86,13 @@ def tidy_frame(view: IndicatorView, which: str, role: str, today: date | None = 
             "period": data["period"],
             "period_start": pd.to_datetime(data["period_start"]).dt.date,
             "period_end": pd.to_datetime(data["period_end"]).dt.date,
-            "breakdown": data["breakdown"],
+            "breakdown": [BREAKDOWN_LABELS.get(b, b) for b in data["breakdown"]],
             "group": [safe_cell(str(g)) for g in data["group"]],
             "numerator": numbers("numerator").round(0).astype("Int64"),
             "denominator": numbers("denominator").round(0).astype("Int64"),
             "value": numbers("value").round(ind.decimals + 1),
             "value_status": status,
-            "unit": ind.unit,
+            "unit": unit_name(ind.unit),
             "target_low": pd.to_numeric(pd.Series(low, dtype=object), errors="coerce"),
             "target_high": pd.to_numeric(pd.Series(high, dtype=object), errors="coerce"),
             "rag": ["withheld" if h else r for h, r in zip(hidden, data["rag"], strict=True)],
@@ -115,7 +119,7 @@ def file_name(view: IndicatorView, which: str, fmt: str) -> str:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the en dash and accents correctly."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame) -> bytes:
@@ -131,6 +135,6 @@ def xlsx_bytes(frame: pd.DataFrame) -> bytes:
     )
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="data", index=False)
-        about.to_excel(writer, sheet_name="about", index=False)
+        safe_frame(frame).to_excel(writer, sheet_name="data", index=False)
+        safe_frame(about).to_excel(writer, sheet_name="about", index=False)
     return buf.getvalue()

@@ -34,3 +34,6 @@ IND_BENCHMARK_TABLE = "indicator-benchmark-table"
 IND_DRAWN = "indicator-drawn-state"
 SC_DRAWN = "scorecard-drawn-state"
 DQ_ISSUES_DOWNLOAD = "dq-issues-download"  # data-quality page: download the validation issues
+AGENCY_MATRIX_DOWNLOAD = "agency-matrix-download"  # partner agencies page: the matrix as a tidy CSV
+IND_ENGLAND_MAP = "indicator-england-map"
+IND_ENGLAND_MAP_TABLE = "indicator-england-map-table"

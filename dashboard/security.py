@@ -11,7 +11,6 @@ views in `dashboard.auth`.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from flask import Flask, Response, g, request
@@ -21,6 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from dashboard import ids
 from dashboard.audit import AuditLog
 from dashboard.session_store import SessionStore
+from vocabulary import settings
 
 __all__ = ["AuditLog", "LoginRateLimiter", "install", "content_security_policy", "SECURITY_HEADERS"]
 
@@ -72,7 +72,7 @@ SECURITY_HEADERS = {
 def audit_file(default: Path = DEFAULT_AUDIT_LOG) -> Path:
     """$SAFEGUARDING_AUDIT_LOG, else `default` (create_app: data/logs/audit.jsonl beside
     data/secrets)."""
-    return Path(os.environ.get(AUDIT_ENV, default))
+    return settings.get_path("paths.audit_log", default)  # type: ignore[return-value]
 
 
 class LoginRateLimiter:
@@ -151,7 +151,7 @@ def cross_origin_refusal() -> Response | None:
 
 
 def trusted_proxies() -> int:
-    value = os.environ.get(PROXIES_ENV, "0").strip() or "0"
+    value = settings.get("sessions.trusted_proxies") or "0"
     if not value.isdigit():
         raise ValueError(f"${PROXIES_ENV} must be a whole number of reverse proxies, not {value!r}")
     return int(value)

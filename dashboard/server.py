@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from safeguarding.settings import WAREHOUSE_ENV
+from vocabulary.settings import WAREHOUSE_ENV
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 

@@ -10,7 +10,7 @@ from typing import Literal
 
 import pandas as pd
 
-from indicators import engine, store
+from indicators import access, engine, store
 from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-exported)
     cdop_las,
     median_days,
@@ -18,8 +18,10 @@ from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-expo
     pooled_values,
     review_backlog,
 )
+from indicators.coverage import Coverage, coverage
 from indicators.periods import Period, parse_period, periods_between
 from indicators.registry import Indicator, get, registry
+from indicators.store import sql
 from indicators.targets import load_targets, rag
 
 Frequency = Literal["year", "quarter", "month", "rolling12"]
@@ -59,6 +61,7 @@ def available_periods(
 ) -> list[Period]:
     """Complete periods of this frequency that the loaded files cover (for one indicator's
     sources if given, else for census returns)."""
+    access.check_la(la)
     sources = get(indicator_id).sources if indicator_id else ("cin_census",)
     return list(
         _available_periods(
@@ -84,10 +87,10 @@ def _available_periods(
 
 
 @lru_cache(maxsize=64)
-def _coverage(version: tuple, sources: tuple[str, ...], warehouse: str | None) -> engine.Coverage:
+def _coverage(version: tuple, sources: tuple[str, ...], warehouse: str | None) -> Coverage:
     con = store.cursor(warehouse)
     try:
-        return engine.coverage(con, sources)
+        return coverage(con, sources)
     finally:
         con.close()
 
@@ -118,6 +121,7 @@ def values(
 
     `by` picks a breakdown (see the indicator's `breakdowns`); None gives the totals.
     """
+    access.check_la(la)
     indicator = get(indicator_id)
     breakdown = by or "total"
     if breakdown != "total" and breakdown not in indicator.breakdowns:
@@ -131,9 +135,9 @@ def values(
     version = store.warehouse_version(warehouse)
     df = _from_frequency_frames(version, indicator_id, labels, la, wh, breakdown)
     if df is not None:
-        return df.reset_index(drop=True)
+        return access.keep_allowed(df).reset_index(drop=True)
     df = _cached(version, indicator_id, labels, la, wh)
-    return df[df["breakdown"] == breakdown].reset_index(drop=True)
+    return access.keep_allowed(df[df["breakdown"] == breakdown]).reset_index(drop=True)
 
 
 @lru_cache(maxsize=128)
@@ -259,15 +263,6 @@ def latest(
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
 
 
-def sql(query: str, params: dict | list | None = None, warehouse: str | Path | None = None) -> pd.DataFrame:
-    """Run read-only SQL on the curated warehouse (values go in `params`, never in the text)."""
-    con = store.cursor(warehouse)
-    try:
-        return con.execute(query, params or []).df()
-    finally:
-        con.close()
-
-
 def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
     """LAs with loaded census returns, Annex A lists or CDOP extracts: code -> name (from the ONS population
     file when loaded, else 'LA <code>')."""
@@ -349,7 +344,7 @@ ETHNICITY_DENOMINATOR = (
 def ethnicity_population(la: str, period_end, warehouse: str | Path | None = None) -> pd.DataFrame:
     """Proxy child population by DfE ethnicity code and ethnic group for an LA: Census 2021
     all-ages shares x the ONS 0-17 estimate used for rates at `period_end`. Empty if not loaded."""
-    from safeguarding.codes import ETHNIC_GROUP_OF
+    from vocabulary.codes import ETHNIC_GROUP_OF
 
     shares = sql(
         "select ethnicity, population_all_ages from ethnic_population where la_code = ?", [la], warehouse

@@ -11,15 +11,14 @@ import duckdb
 import pandas as pd
 
 from indicators.disclosure import suppress
-from safeguarding.assurance import DONE_STATUSES, assurance
-from safeguarding.partners import declaration
+from indicators.store import sql
+from vocabulary.assurance import DONE_STATUSES, assurance
+from vocabulary.partners import declaration
 
 
 def _frame(query: str, params: list | None, warehouse) -> pd.DataFrame:
-    from indicators import api
-
     try:
-        return api.sql(query, params or [], warehouse=warehouse)
+        return sql(query, params or [], warehouse=warehouse)
     except duckdb.CatalogException:  # a warehouse built before assurance returns existed
         return pd.DataFrame()
 

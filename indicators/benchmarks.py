@@ -1,8 +1,8 @@
 """Published DfE benchmarks (read side): any LA against England, its region and its ten
-statistical neighbours; national rank and quartile band; trend; reorganisation notes; and a
-parity check of our locally computed value against the published one.
+statistical neighbours; national rank and quartile band; trend; reorganisation notes (the pure
+statistics are indicators/benchmark_stats.py; the parity check with our own values, indicators/parity.py).
 
-Conventions (documented in docs and data/reference/README.md):
+Conventions (documented in docs and vocabulary/reference/README.md):
 
 - Values come from the curated `published_values` table, where the newest release wins.
 - Statistical neighbours: the DfE model loaded (2025), applied to every year, as LAIT does. The
@@ -20,53 +20,30 @@ Conventions (documented in docs and data/reference/README.md):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
-from indicators import api, store
+from indicators import store
+from indicators.benchmark_stats import (
+    Average,
+    average_of,
+    lower_is_better,
+    national_rank,
+    present_values,
+    quartile_band,
+    reorganisation_notes,
+    trend_direction,
+)
 from indicators.periods import Period, parse_period
 from indicators.registry import get
 
 BENCHMARK_SQL = resources.files("indicators") / "sql" / "benchmarks"
-Average = Literal["mean", "median"]
 ENGLAND = "E92000001"
-BANDS = ("A", "B", "C", "D")
-
-# Numerator and denominator behind a published percentage: candidates (source table, measure) or
-# ("indicator", id), the newest release first. Used to show e.g. "16.8% (81 of 483)".
-COMPONENTS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = {
-    "cpp_repeat_pct": ((("D3", "CPP_subsequent"), ("LAIT", "ReRegCPR")), (("indicator", "cpp_starts"),)),
-    "cpp_reviewed_in_time_pct": (
-        (("D6", "Reviewed_within_timescales"), ("LAIT", "CPP_Reviewed_InReqTimeScl")),
-        (("D6", "CPP_At31_3Months"), ("LAIT", "CPP_31March_3MnthorMore")),
-    ),
-    "cpp_ended_2y_pct": ((("D7", "2_years_or_more"),), (("D7", "CPP_End"),)),
-    "cpp_open_2y_pct": ((("D5", "2_years_or_more"),), (("indicator", "cpp_at_end"),)),
-}
-
-# Where our figure and DfE's most often part company, per indicator (for the parity check).
-PARITY_HINTS = {
-    "cpp_at_end": "plans opened, ended or corrected after the census return was submitted",
-    "cpp_rate_per_10k": "the population denominator: DfE's later releases use ONS estimates "
-    "rebased after Census 2021; compare cpp_at_end first",
-    "cpp_starts": "plans added or start dates corrected after the census return was submitted",
-    "cpp_repeat_pct": "DfE counts a previous plan 'ever' from NumberOfPreviousCPP as returned, as this "
-    "does; check blank NumberOfPreviousCPP (counted as no previous plan) and corrected returns",
-    "cpp_ended_2y_pct": "start or end dates corrected after the return (durations of more than "
-    "729 days, counting both ends)",
-    "cpp_open_2y_pct": "start dates corrected after the return, or plans ended late in the system",
-    "cpp_reviewed_in_time_pct": "review dates entered or corrected after the return, and the "
-    "calendar-month timescale rules",
-    "icpc_15wd_pct": "DfE counts working days from the strategy discussion; we count from the "
-    "section 47 start, with England and Wales bank holidays",
-}
 
 
 def _run(name: str, params: dict, warehouse: str | Path | None) -> pd.DataFrame:
@@ -90,121 +67,6 @@ def time_period_of(period: int | str | Period) -> int:
 
 def period_label(time_period: int) -> str:
     return f"{time_period - 1}-{time_period % 100:02d}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Pure functions
-
-
-def _clean(values: Sequence[float | None]) -> list[float]:
-    return [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
-
-
-def average_of(values: Sequence[float | None], how: Average = "mean") -> float | None:
-    """Mean (default, as LAIT) or median of the non-missing values; None if there are none."""
-    clean = _clean(values)
-    if not clean:
-        return None
-    if how == "mean":
-        return float(np.mean(clean))
-    if how == "median":
-        return float(np.median(clean))
-    raise ValueError(f"average must be 'mean' or 'median', not {how!r}")
-
-
-def _lower_is_better(polarity: str) -> bool | None:
-    return {"lower_better": True, "lower_better_not_zero": True, "higher_better": False}.get(polarity)
-
-
-def national_rank(value: float | None, values: Sequence[float | None], polarity: str) -> int | None:
-    """Rank of `value` among `values` (which include it), 1 = best; ties share the lower rank.
-    For context indicators 1 = the lowest value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    clean = _clean(values)
-    lower = _lower_is_better(polarity)
-    if lower is False:
-        return 1 + sum(v > value for v in clean)
-    return 1 + sum(v < value for v in clean)
-
-
-def quartile_band(value: float | None, values: Sequence[float | None], polarity: str) -> str | None:
-    """A-D, A = the best quarter for the polarity (A = lowest values for context indicators).
-
-    Cut points are the quartiles of `values` (linear interpolation, R's default, as LAIT); a value
-    on a cut point falls in the better band for lower-is-better, as in LAIT."""
-    clean = _clean(values)
-    if value is None or (isinstance(value, float) and math.isnan(value)) or not clean:
-        return None
-    q1, q2, q3 = np.quantile(clean, [0.25, 0.5, 0.75])
-    if _lower_is_better(polarity) is False:
-        if value >= q3:
-            return "A"
-        return "B" if value >= q2 else "C" if value >= q1 else "D"
-    if value <= q1:
-        return "A"
-    return "B" if value <= q2 else "C" if value <= q3 else "D"
-
-
-def trend_direction(values: Sequence[float | None], polarity: str) -> tuple[str, str]:
-    """(direction, judgement) over consecutive values, oldest first (normally the last three).
-
-    direction: increasing, decreasing, no change, no clear trend, or not enough data (a value
-    is missing); judgement: improving, worsening, no judgement (context or no clear direction)."""
-    if len(values) < 2 or any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
-        return "not enough data", "no judgement"
-    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
-    if all(s > 0 for s in steps):
-        direction = "increasing"
-    elif all(s < 0 for s in steps):
-        direction = "decreasing"
-    elif all(s == 0 for s in steps):
-        return "no change", "no judgement"
-    else:
-        return "no clear trend", "no judgement"
-    lower = _lower_is_better(polarity)
-    if lower is None:
-        return direction, "no judgement"
-    better = (direction == "decreasing") == lower
-    return direction, "improving" if better else "worsening"
-
-
-def reorganisation_notes(codes: pd.DataFrame, first_time_period: int, last_time_period: int) -> list[str]:
-    """Notes for an LA whose series starts or ends inside [first, last] because of a
-    reorganisation (rows of `la_codes` for the LA). A change of ONS code alone is no break."""
-    notes: list[str] = []
-    for row in codes.itertuples(index=False):
-        created = len(row.predecessor_la_codes) > 0 and row.first_time_period > first_time_period
-        abolished = len(row.successor_la_codes) > 0 and row.last_time_period < last_time_period
-        if (created or abolished) and row.reorganisation_note and row.reorganisation_note not in notes:
-            notes.append(row.reorganisation_note)
-    return notes
-
-
-def within_rounding(local: float, published: float, decimals: int) -> bool:
-    """True if `local`, rounded as DfE rounds, equals `published`."""
-    return abs(local - published) <= 0.5 * 10**-decimals + 1e-9
-
-
-def likely_reason(
-    indicator_id: str,
-    local: float | None,
-    local_status: str,
-    published: float | None,
-    published_status: str,
-    decimals: int,
-    release: int | None,
-) -> str:
-    """Plain words: why our value and DfE's may differ."""
-    if published is None:
-        return f"DfE did not publish a value: {published_status}"
-    if local is None:
-        return f"no local value: {local_status}"
-    if within_rounding(local, published, decimals):
-        return "matches at the published precision"
-    hint = PARITY_HINTS.get(indicator_id, "a difference in definitions or in the data")
-    when = f" ({release} release)" if release else ""
-    return f"DfE's figure{when} comes from the census returns as DfE received them; most likely: {hint}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -407,7 +269,7 @@ def benchmark(
     sn_values["status"] = sn_values["status"].fillna("no published row")
     sn_values["value"] = sn_values["value"].astype("float64")
     sn_list = [None if pd.isna(v) else float(v) for v in sn_values["value"]]
-    available = _clean(sn_list)
+    available = present_values(sn_list)
 
     all_values = [None if pd.isna(v) else float(v) for v in las["value"]]
     notes: list[str] = []
@@ -463,9 +325,9 @@ def benchmark(
         neighbour_average=average_of(sn_list, average),
         neighbour_count=len(available),
         rank=national_rank(value, all_values, indicator.polarity),
-        rank_of=len(_clean(all_values)),
+        rank_of=len(present_values(all_values)),
         quartile_band=quartile_band(value, all_values, indicator.polarity),
-        band_is_judgement=_lower_is_better(indicator.polarity) is not None,
+        band_is_judgement=lower_is_better(indicator.polarity) is not None,
         trend=trend,
         trend_judgement=judgement,
         trend_values=trend_values,
@@ -496,105 +358,3 @@ def benchmark_table(
         record["notes"] = " ".join(b.notes)
         rows.append(record)
     return pd.DataFrame(rows)
-
-
-@dataclass(frozen=True)
-class Parity:
-    """Our value, computed from the loaded child-level data, beside DfE's published value."""
-
-    la_code: str
-    indicator_id: str
-    period: str
-    local_value: float | None
-    local_numerator: int | None
-    local_denominator: int | None
-    local_status: str
-    published_value: float | None
-    published_numerator: float | None
-    published_denominator: float | None
-    published_status: str
-    published_release: int | None
-    published_source: str | None
-    decimals: int
-    difference: float | None  # local minus published
-    matches: bool | None  # equal at the published precision (None if either side is missing)
-    likely_reason: str
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-def _component(rows: pd.DataFrame, candidates: tuple[tuple[str, str], ...]) -> float | None:
-    for table, name in candidates:
-        hit = (
-            rows[rows["indicator_id"] == name]
-            if table == "indicator"
-            else rows[(rows["source_table"] == table) & (rows["source_measure"] == name)]
-        )
-        hit = hit[hit["value"].notna()].sort_values("release", ascending=False)
-        if not hit.empty:
-            return float(hit["value"].iloc[0])
-    return None
-
-
-def parity(
-    la: str, indicator_id: str, period: int | str | Period, warehouse: str | Path | None = None
-) -> Parity:
-    """Our value for the LA and year (from indicators.api.values) beside DfE's published value,
-    with the difference and a likely reason."""
-    indicator = get(indicator_id)
-    tp = time_period_of(period)
-    label = period_label(tp)
-    local = api.values(indicator_id, [label], la=la, warehouse=warehouse)
-    row = local.iloc[0] if not local.empty else None
-    missing = row is None or row["value"] is None or pd.isna(row["value"])
-    local_value = None if missing else float(row["value"])
-    local_status = "no local data" if row is None else str(row["status"])
-    measures = _run("measure_values", {"la": la, "time_period": tp}, warehouse)
-    own = measures[measures["indicator_id"] == indicator_id]
-    pub = own.iloc[0] if not own.empty else None
-    pub_value = None if pub is None or pd.isna(pub["value"]) else float(pub["value"])
-    pub_status = "no published row" if pub is None else str(pub["status"])
-    decimals = indicator.decimals
-    if pub is not None:
-        cells = _run("cell_values", {"indicator_id": indicator_id, "time_period": tp}, warehouse)
-        mine = cells[(cells["geographic_level"] == "Local authority") & (cells["old_la_code"] == la)]
-        if not mine.empty:
-            decimals = int(mine["decimals"].iloc[0])
-    numerators, denominators = COMPONENTS.get(indicator_id, ((), ()))
-    difference = None if local_value is None or pub_value is None else local_value - pub_value
-    return Parity(
-        la_code=la,
-        indicator_id=indicator_id,
-        period=label,
-        local_value=local_value,
-        local_numerator=None if row is None or pd.isna(row["numerator"]) else int(row["numerator"]),
-        local_denominator=None if row is None or pd.isna(row["denominator"]) else int(row["denominator"]),
-        local_status=local_status,
-        published_value=pub_value,
-        published_numerator=_component(measures, numerators),
-        published_denominator=_component(measures, denominators),
-        published_status=pub_status,
-        published_release=None if pub is None else int(pub["release"]),
-        published_source=None if pub is None else f"{pub['source_table']} {pub['source_measure']}",
-        decimals=decimals,
-        difference=difference,
-        matches=None if difference is None else within_rounding(local_value, pub_value, decimals),
-        likely_reason=likely_reason(
-            indicator_id,
-            local_value,
-            local_status,
-            pub_value,
-            pub_status,
-            decimals,
-            None if pub is None else int(pub["release"]),
-        ),
-    )
-
-
-def parity_table(la: str, period: int | str | Period, warehouse: str | Path | None = None) -> pd.DataFrame:
-    """Parity for every indicator that has a published equivalent (for the data-quality page)."""
-    ids = sorted(
-        published(la=la, period=period, mapped_only=True, warehouse=warehouse)["indicator_id"].unique()
-    )
-    return pd.DataFrame([parity(la, i, period, warehouse).as_dict() for i in ids])

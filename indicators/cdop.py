@@ -1,14 +1,5 @@
-"""Child Death Overview Panel (CDOP) indicators: what the engine needs beyond the CP indicators,
-and the read-side helpers behind the Child deaths page.
-
-Unit rows of the CDOP indicators (indicators/sql/cdop_*.sql) carry the death key in `child_key`.
-Their breakdowns (age band at death, expected or unexpected, category of death, sex, ethnicity,
-area) come from the death record itself, so the engine joins `cdop_deaths` where it would join
-`children` and `area_lookup` for a CP indicator (see `SUBJECT_JOINS`); CP indicators are unchanged.
-
-Coverage rule: a CDOP extract covers, for each LA in it, every day from the first day of the month
-of its earliest notification to its extract date (`cdop_extracts.covered_from` .. `covered_to`);
-spans of several extracts are merged. A period is shown only when one merged span holds all of it.
+"""Child Death Overview Panel (CDOP) indicators: the read-side helpers behind the Child deaths page (what
+the engine needs of CDOP is in indicators/cdop_source.py).
 
 Median days from death to review (`cdop_review_median_days`) cannot be summed across units, so its
 registry entry says `statistic: median`: the engine then takes DuckDB's `median()` of the unit
@@ -18,26 +9,19 @@ numerators (days) per group; numerator and denominator stay the summed days and 
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import date
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from safeguarding.cdop_codes import AGE_BANDS, CATEGORY_OF_DEATH
+from indicators import engine, store
+from indicators.periods import Period
+from indicators.registry import get
+from vocabulary.cdop_codes import AGE_BANDS, CATEGORY_OF_DEATH
+from vocabulary.reference import reference_file
 
-SOURCE = "cdop"
-# Replaces the CP enrichment joins (children as c, area_lookup as a) for CDOP indicators.
-SUBJECT_JOINS = """left join cdop_deaths as c on c.death_key = u.child_key
-            left join (select death_key, area_name from cdop_deaths) as a on a.death_key = u.child_key"""
-# Extra breakdowns, over the enriched unit rows (c = the death; cat_i = category of the unit).
-BREAKDOWN_SQL: dict[str, str] = {
-    "cdop_age_band": "coalesce(c.age_band, 'Not known')",
-    "expected": "case c.expected when true then 'Expected' when false then 'Unexpected' else 'Not known' end",
-    "death_category": "coalesce(cat_i.name, 'Not yet reviewed')",
-}
-# Category-of-death codes never clash with the categories of abuse (NEG, PHY, SAB, EMO, MUL).
-CATEGORY_ROWS = pd.DataFrame({"code": list(CATEGORY_OF_DEATH), "name": list(CATEGORY_OF_DEATH.values())})
 GROUP_ORDER = (
     *AGE_BANDS,
     *CATEGORY_OF_DEATH.values(),
@@ -48,30 +32,7 @@ GROUP_ORDER = (
     "Over 12 months",
 )
 BACKLOG_BANDS = ("Under 6 months", "6 to 12 months", "Over 12 months")
-NATIONAL_CSV = Path(__file__).resolve().parents[1] / "data" / "reference" / "ncmd_child_deaths_england.csv"
-
-
-def uses_cdop(indicator) -> bool:
-    return SOURCE in indicator.sources
-
-
-def add_coverage(con: duckdb.DuckDBPyConnection, spans: dict[str, list[tuple[date, date]]]) -> None:
-    """Merge each current CDOP extract's [covered_from, covered_to] into `spans` (per LA)."""
-    try:
-        rows = con.execute(
-            "select la_code, covered_from, covered_to from cdop_extracts order by la_code, covered_from"
-        ).fetchall()
-    except duckdb.CatalogException:  # a warehouse built before CDOP support
-        return
-    for la, start, end in rows:
-        merged = sorted(spans.get(la, []) + [(start, end)])
-        out: list[tuple[date, date]] = []
-        for s, e in merged:
-            if out and s <= out[-1][1] + timedelta(days=1):
-                out[-1] = (out[-1][0], max(out[-1][1], e))
-            else:
-                out.append((s, e))
-        spans[la] = out
+NATIONAL_CSV = reference_file("ncmd_child_deaths_england.csv")
 
 
 def median_days(days) -> float | None:
@@ -84,9 +45,9 @@ def median_days(days) -> float | None:
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def national_context(path: Path = NATIONAL_CSV) -> list[dict]:
-    """Published national figures (NCMD), each with its source, from data/reference."""
-    with open(path, encoding="utf-8", newline="") as fh:
+def national_context(path: Path | Traversable = NATIONAL_CSV) -> list[dict]:
+    """Published national figures (NCMD), each with its source, from vocabulary/reference."""
+    with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     for row in rows:
         row["deaths"] = int(row["deaths"])
@@ -96,8 +57,6 @@ def national_context(path: Path = NATIONAL_CSV) -> list[dict]:
 
 def cdop_las(warehouse: str | Path | None = None) -> list[str]:
     """LAs with CDOP extracts loaded."""
-    from indicators import store
-
     con = store.cursor(warehouse)
     try:
         return [
@@ -115,10 +74,6 @@ def pooled_values(
     """One indicator over several consecutive periods pooled into one (e.g. three years, because
     yearly CDOP counts are small): the total row and, if `by` is given, that breakdown's rows.
     Counts and percentages pool correctly; rates and medians are not offered pooled."""
-    from indicators import engine, store
-    from indicators.periods import Period
-    from indicators.registry import get
-
     indicator = get(indicator_id)
     if indicator.unit not in ("count", "percent") or not periods:
         raise ValueError(f"{indicator_id} cannot be pooled over periods")
@@ -136,8 +91,6 @@ def review_backlog(la: str, dates: list[date], warehouse: str | Path | None = No
     """Deaths awaiting review on each date: in-scope deaths notified by then whose review was not
     yet completed, by time since death (under 6 months, 6 to 12 months, over 12 months).
     Tidy rows in the indicator layout (a total row per date), ready for disclosure.suppress."""
-    from indicators import store
-
     con = store.cursor(warehouse)
     try:
         con.register("backlog_dates", pd.DataFrame({"as_at": pd.to_datetime(dates).date}))

@@ -13,6 +13,8 @@ from indicators.board import BREAKDOWN_YEARS_ONLY, is_flow, suppressed_breakdown
 from indicators.disclosure import suppress
 from indicators.periods import parse_period
 from indicators.registry import registry
+from indicators.selection import check, select_indicators
+from vocabulary.spreadsheet import safe_frame
 
 CONTRACT = [
     "indicator_id",
@@ -31,20 +33,33 @@ CONTRACT = [
 
 
 def indicator_rows(
-    period: str | None, la: str | None, by: str | None, role: str, warehouse: str | Path | None
+    period: str | None,
+    la: str | None,
+    by: str | None,
+    role: str,
+    warehouse: str | Path | None,
+    agency: str | None = None,
+    theme: str | None = None,
 ) -> pd.DataFrame:
-    """Every indicator at one period (default: the latest year loaded), as contract rows."""
+    """Every indicator at one period (default: the latest year loaded), as contract rows. `agency`
+    ("all" or a partner agency id) and `theme` choose as the scorecard does (indicators/selection.py)."""
     if role not in ("analyst", "board"):
         raise ValueError("role must be analyst or board")
+    check(agency, theme)
+    chosen = select_indicators(agency, theme)
+    if not chosen:
+        raise ValueError(f"no indicator or partner measure for agency {agency!r} and theme {theme!r}")
     if period is None:
-        years = api.available_periods("year", la, warehouse)
+        # The census's latest year; for partner measures alone, the latest year their returns cover.
+        first = None if chosen[0].partner_measure is None else chosen[0].id
+        years = api.available_periods("year", la, warehouse, first)
         if not years:
             raise ValueError("no complete year is covered by the loaded data")
         target = years[-1]
     else:
         target = parse_period(period)
     frames = []
-    for ind in registry().values():
+    for ind in chosen:
         if by and by not in ind.breakdowns:
             continue
         if role == "analyst":
@@ -58,7 +73,7 @@ def indicator_rows(
     df = pd.concat(frames, ignore_index=True)
     df.loc[df["suppressed"].astype(bool), "rag"] = "withheld"  # a RAG would hint at a withheld value
     df["value"] = [
-        None if v is None or pd.isna(v) else round(float(v), registry()[i].decimals + 1)
+        None if v is None or pd.isna(v) else round(float(v), api.get(i).decimals + 1)
         for v, i in zip(df["value"], df["indicator_id"], strict=True)
     ]
     return df
@@ -84,7 +99,7 @@ def render(df: pd.DataFrame, fmt: str) -> str:
         buf = io.StringIO()
         shown = out.astype(object)
         shown.loc[shown["suppressed"], ["numerator", "denominator", "value"]] = "c"
-        shown.to_csv(buf, index=False)
+        safe_frame(shown).to_csv(buf, index=False)
         return buf.getvalue()
     if fmt == "table":
         shown = out.drop(columns=["unit"]).astype(object)

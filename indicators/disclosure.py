@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from safeguarding.codes import ETHNIC_GROUP_OF
+from vocabulary.codes import ETHNIC_GROUP_OF
 
 Role = Literal["board", "analyst"]
 SMALL_MIN, SMALL_MAX = 1, 5
@@ -119,7 +119,7 @@ def suppress(df: pd.DataFrame, role: Role, withheld: np.ndarray | None = None) -
     cell in each of its breakdowns. Denominators of percentages are checked like numerators. Pass
     breakdown rows together with their total rows, or the totals cannot be checked. `status` is kept.
     `withheld` (one bool per row) withholds those rows as well before secondary suppression, e.g. cells
-    of a count that another table withholds (see dashboard.views.SHARED_COUNTS).
+    of a count that another table withholds (see viewmodels.indicator.SHARED_COUNTS).
     """
     out = df.copy()
     out["suppressed"] = False

@@ -43,7 +43,7 @@ def render() -> str:
             "",
             f"`{ind.id}`: {ind.definition}",
             "",
-            f"- Source: {ind.dfe_source}",
+            f"- Source: {ind.dfe_source}" + (f" (DfE fields: `{ind.dfe_fields}`)" if ind.dfe_fields else ""),
             f"- SQL: `indicators/sql/{ind.sql}`",
             f"- Data: {', '.join(ind.sources)}",
         ]

@@ -2,63 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 import pandas as pd
 
-from indicators import cdop
+from indicators.coverage import Coverage, coverage
+from indicators.enrich import enriched_sql, periods_frame
 from indicators.periods import Period
 from indicators.registry import Indicator
-from safeguarding.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
-
-# Breakdown -> SQL expression over the enriched unit rows. Only these fixed expressions are
-# ever placed in the query text; every value goes in as a parameter or a registered relation.
-# Whole years of age at the period end, computed once per unit row (`s.age_years`, see aggregate).
-AGE_YEARS = "s.age_years"
-BREAKDOWN_SQL: dict[str, str] = {
-    "total": "'All'",
-    "la": "u.la_code",
-    "area": "coalesce(a.area_name, 'Area not known')",
-    "ethnicity": "coalesce(c.ethnicity, 'Not known')",
-    "ethnic_group": "coalesce(eg.ethnic_group, 'Not known')",
-    "sex": "case c.sex when 'M' then 'Male' when 'F' then 'Female' else 'Not known' end",
-    "age_band": "",  # set below from age_band_sql
-    "category": "coalesce(cat_i.name, 'Not applicable')",
-    "latest_category": "coalesce(cat_l.name, 'Not applicable')",
-}
-
-
-def age_band_sql(born: str, age_years: str, period_end: str) -> str:
-    """The age band at the period end, from the birth (or expected birth) month."""
-    return f"""case
-        when {born} is null then 'Not known'
-        when {born} > {period_end} then 'Unborn'
-        when {age_years} < 1 then 'Under 1'
-        when {age_years} < 5 then '1 to 4'
-        when {age_years} < 10 then '5 to 9'
-        when {age_years} < 16 then '10 to 15'
-        when {age_years} < 18 then '16 to 17'
-        else '18 and over' end"""
-
-
-BORN = "coalesce(c.birth_month, c.expected_birth_month)"
-BREAKDOWN_SQL["age_band"] = age_band_sql(BORN, AGE_YEARS, "pe.period_end")
-ETHNIC_GROUPS = pd.DataFrame(
-    {"ethnicity": list(ETHNIC_GROUP_OF), "ethnic_group": list(ETHNIC_GROUP_OF.values())}
-)
-CATEGORIES = pd.DataFrame({"code": list(CATEGORY_OF_ABUSE), "name": list(CATEGORY_OF_ABUSE.values())})
-# CDOP indicators (indicators/cdop.py): age band at death, expected or not, category of death.
-BREAKDOWN_SQL |= cdop.BREAKDOWN_SQL
-CATEGORIES = pd.concat([CATEGORIES, cdop.CATEGORY_ROWS], ignore_index=True)
-CP_SUBJECT_JOINS = """left join children as c on c.child_key = u.child_key
-            left join area_lookup as a on a.child_key = u.child_key
-            cross join lateral (
-                select date_sub('year', coalesce(c.birth_month, c.expected_birth_month), pe.period_end)
-                    as age_years
-            ) as s"""
-
+from indicators.rollup import aggregate_by_month
 
 # The columns of indicator_values, in order (the analyst API adds target and rag before status).
 VALUE_COLUMNS = [
@@ -76,77 +29,6 @@ VALUE_COLUMNS = [
     "unit",
     "status",
 ]
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """What the loaded files cover for each LA: merged [start, end] spans of days, plus snapshot
-    dates (Annex A extract dates) for measures that exist only on those days."""
-
-    spans: dict[str, list[tuple[date, date]]]
-    snapshots: dict[str, set[date]] = field(default_factory=dict)
-    kinds: frozenset[str] | None = None  # partner measures: periods no finer than their returns
-
-    def covers(self, la_code: str, period: Period) -> bool:
-        if self.kinds is not None and period.kind not in self.kinds:
-            return False
-        if period.end in self.snapshots.get(la_code, ()):
-            return True
-        return any(s <= period.start and period.end <= e for s, e in self.spans.get(la_code, []))
-
-    @property
-    def las(self) -> list[str]:
-        return sorted(set(self.spans) | set(self.snapshots))
-
-    def bounds(self, la_code: str | None = None) -> tuple[date, date] | None:
-        las = [la_code] if la_code else self.las
-        days = [d for la in las for span in self.spans.get(la, []) for d in span]
-        days += [x for la in las for d in self.snapshots.get(la, ()) for x in (d.replace(day=1), d)]
-        return (min(days), max(days)) if days else None
-
-
-def coverage(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...] = ("cin_census",)) -> Coverage:
-    """Coverage from the current loads of the given sources ('cin_census', 'annex_a' for the six
-    months before each extract, 'annex_a_snapshot' for the extract dates alone)."""
-    if any(s.startswith("partner:") for s in sources):  # partner measures (indicators/partners.py)
-        from indicators.partners import partner_coverage
-
-        return partner_coverage(con, sources)
-    spans: dict[str, list[tuple[date, date]]] = {}
-    snapshots: dict[str, set[date]] = {}
-    span_sources = [s for s in sources if s in ("cin_census", "annex_a")]
-    if span_sources:
-        rows = con.execute(
-            "select la_code, period_start, reference_date from loads "
-            "where list_contains(?, source_type) and status = 'loaded' "
-            "order by la_code, period_start",
-            [span_sources],
-        ).fetchall()
-        for la, start, end in rows:
-            merged = spans.setdefault(la, [])
-            if merged and start <= date.fromordinal(merged[-1][1].toordinal() + 1):
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-            else:
-                merged.append((start, end))
-    if "annex_a_snapshot" in sources:
-        for la, as_at in con.execute(
-            "select la_code, reference_date from loads where source_type = 'annex_a' and status = 'loaded'"
-        ).fetchall():
-            snapshots.setdefault(la, set()).add(as_at)
-    if cdop.SOURCE in sources:
-        cdop.add_coverage(con, spans)
-    return Coverage(spans, snapshots)
-
-
-def _periods_frame(periods: list[Period]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "label": [p.label for p in periods],
-            "kind": [p.kind for p in periods],
-            "period_start": [p.start for p in periods],
-            "period_end": [p.end for p in periods],
-        }
-    )
 
 
 def aggregate(
@@ -167,13 +49,11 @@ def aggregate(
                 f"{indicator.id} cannot be broken down by {b!r}; allowed: {', '.join(indicator.breakdowns)}"
             )
     if indicator.measured_at == "event_month" and indicator.statistic == "ratio":
-        from indicators.rollup import aggregate_by_month
-
         rolled = aggregate_by_month(con, indicator, periods, wanted, la_code)
         if rolled is not None:
             return rolled
     run_periods = _one_per_end(periods) if indicator.measured_at == "period_end" else periods
-    con.register("periods", _periods_frame(run_periods))
+    con.register("periods", periods_frame(run_periods))
     median = ", median(numerator)::double as median_value" if indicator.statistic == "median" else ""
     groupings = "\nunion all\n".join(
         f"select period, la_code, '{b}' as breakdown, grp_{b} as \"group\", "
@@ -193,30 +73,6 @@ def aggregate(
     labels = pd.DataFrame({"period": [rep[p.end] for p in periods], "label": [p.label for p in periods]})
     out = raw.merge(labels, on="period").drop(columns="period").rename(columns={"label": "period"})
     return out[raw.columns]
-
-
-def enriched_sql(
-    con: duckdb.DuckDBPyConnection, indicator: Indicator, wanted: tuple[str, ...], extra: str = ""
-) -> str:
-    """`with units as (...), enriched as materialized (...)`: the unit rows of the registered
-    `periods` with a grp_<breakdown> column per wanted breakdown (plus `extra` columns), for $la."""
-    con.register("ethnic_groups", ETHNIC_GROUPS)
-    con.register("categories", CATEGORIES)
-    columns = ",\n".join(f"{BREAKDOWN_SQL[b]} as grp_{b}" for b in wanted)
-    subject_joins = cdop.SUBJECT_JOINS if cdop.uses_cdop(indicator) else CP_SUBJECT_JOINS
-    return f"""
-        with units as ({indicator.sql_text()}),
-        enriched as materialized (
-            select u.period, u.la_code, u.numerator, u.denominator{extra},
-                {columns}
-            from units as u
-            join periods as pe on pe.label = u.period
-            {subject_joins}
-            left join ethnic_groups as eg on eg.ethnicity = c.ethnicity
-            left join categories as cat_i on cat_i.code = u.initial_category
-            left join categories as cat_l on cat_l.code = u.latest_category
-            where $la is null or u.la_code = $la
-        )"""
 
 
 def _one_per_end(periods: list[Period]) -> list[Period]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 
-BOUNDARIES = Path(__file__).resolve().parents[1] / "data" / "reference" / "boundaries"
-# The synthetic demo LA borrows Trafford's 21 wards (May 2023); real LAs add their own file here.
+from vocabulary.reference import reference_file
+
+# The synthetic demo LA borrows Trafford's 21 wards (May 2023); real LAs add their own file to
+# vocabulary/reference/boundaries.
 WARD_FILES = {
     "856": (
         "trafford_wards_2023.geojson",
@@ -26,7 +27,10 @@ ATTRIBUTION = (
 def ward_boundaries(la_code: str) -> tuple[dict, str, str, str] | None:
     """(GeoJSON, code property, name property, caption) for an LA's areas, or None if not shipped."""
     entry = WARD_FILES.get(la_code)
-    if entry is None or not (BOUNDARIES / entry[0]).exists():
+    if entry is None:
         return None
-    geojson = json.loads((BOUNDARIES / entry[0]).read_text())
+    try:
+        geojson = json.loads(reference_file(f"boundaries/{entry[0]}").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
     return geojson, entry[1], entry[2], entry[3]

@@ -16,8 +16,9 @@ import pandas as pd
 from indicators import api
 from indicators.disclosure import display, suppress
 from indicators.partner_gaps import Gap, failing_run, measure_gap, rank, return_gaps
-from indicators.partners import commentary, partner_registry, tracker
-from safeguarding.partners import OBA_QUESTIONS, declaration
+from indicators.partners import commentary, tracker
+from indicators.registry import partner_registry
+from vocabulary.partners import OBA_QUESTIONS, declaration
 
 NATIVE = {"monthly": "month", "quarterly": "quarter"}
 
@@ -41,7 +42,8 @@ class MeasureCard:
     variation_icon: str | None = None
 
 
-def _quarter_values(measure_id: str, last: str, role: str, warehouse) -> pd.DataFrame:
+def quarter_values(measure_id: str, last: str, role: str, warehouse) -> pd.DataFrame:
+    """A measure's quarterly values up to `last`, suppressed for the role (the scorecards and the matrix)."""
     periods = [p for p in api.available_periods("quarter", None, warehouse, measure_id) if p.label <= last]
     if not periods:
         return pd.DataFrame()
@@ -71,7 +73,7 @@ def agency_scorecard(agency: str, quarter: str, role: str, warehouse=None) -> li
     cards = []
     for m in decl.measures_of(agency):
         ind = partner_registry()[m.id]
-        df = _quarter_values(m.id, quarter, role, warehouse)
+        df = quarter_values(m.id, quarter, role, warehouse)
         labels = list(df["period"]) if len(df) else []
         shown = [
             display(v, ind.decimals, s, ind.unit)
@@ -144,4 +146,11 @@ def agency_gaps(quarter: str, role: str, warehouse=None, as_of: date | None = No
     return rank(gaps)
 
 
-__all__ = ["MeasureCard", "agency_gaps", "agency_scorecard", "failing_run", "latest_quarter"]
+__all__ = [
+    "MeasureCard",
+    "agency_gaps",
+    "agency_scorecard",
+    "failing_run",
+    "latest_quarter",
+    "quarter_values",
+]

@@ -1,98 +1,33 @@
-"""Partner agency measures as indicators: registry entries, coverage, the return tracker and scorecards.
+"""Partner agency measures as indicators, and the return tracker and commentary behind their scorecards.
 
-Each measure in indicators/partner_measures.yaml (safeguarding/partners.py) becomes an
+Each measure in indicators/partner_measures.yaml (vocabulary/partners.py) becomes an
 :class:`~indicators.registry.Indicator` whose SQL (indicators/sql/partner_value.sql) reads the current
 returns in `partner_values`, so targets, RAG, SPC, indicator pages and downloads work for it as for
-the LA's own indicators. `indicators.get(id)` finds them; `registry()` stays the LA's indicators.
+the LA's own indicators. `indicators.get(id)` finds them (`registry.partner_registry`); `registry()`
+stays the LA's indicators.
 
-Coverage: a period is covered for a measure when the returns hold a value for every returned period
-in it (merged spans of the returned quarters or months). A quarterly measure is offered by quarter
-and financial year only; a monthly one also by month and rolling 12 months.
+Coverage (indicators/coverage.py): a period is covered for a measure when the returns hold a value
+for every returned period in it (merged spans of the returned quarters or months). A quarterly
+measure is offered by quarter and financial year only; a monthly one also by month and rolling 12
+months.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
-from functools import cache
+from datetime import date
 
 import duckdb
 import pandas as pd
 
 from indicators.periods import Period, parse_period, quarter_of
-from indicators.registry import Indicator, registry
-from safeguarding.partners import Declaration, declaration
-
-KINDS = {
-    "quarterly": frozenset({"quarter", "year"}),
-    "monthly": frozenset({"month", "quarter", "year", "rolling12"}),
-}
-
-
-def as_indicator(measure, decl: Declaration) -> Indicator:
-    """The registry entry of one partner measure."""
-    agency = decl.agency(measure.agency)
-    return Indicator(
-        id=measure.id,
-        title=measure.title,
-        short_title=measure.short_title,
-        definition=measure.definition,
-        dfe_source=f"Partner return: {agency.name} (numerator: {measure.numerator}"
-        + (f"; denominator: {measure.denominator})" if measure.denominator else ")"),
-        unit=measure.unit,
-        polarity=measure.polarity,
-        sql="partner_value.sql",
-        breakdowns=("la",),
-        decimals=0 if measure.unit == "count" else 1,
-        denominator_source="population_0_17" if measure.unit == "rate_per_10k" else None,
-        sources=(f"partner:{measure.id}",),
-        partner_measure=measure.id,
-        partner_at_end=measure.at_period_end,
-    )
-
-
-@cache
-def partner_registry() -> dict[str, Indicator]:
-    """Every partner measure as an indicator, keyed by id, in file order."""
-    decl = declaration()
-    clash = [m.id for m in decl.measures if m.id in registry()]
-    if clash:
-        raise ValueError(f"{decl.source}: measure id(s) {', '.join(clash)} are LA indicator ids")
-    unknown = [i for ids in decl.theme_indicators.values() for i in ids if i not in registry()]
-    if unknown:
-        raise ValueError(f"{decl.source}: theme_indicators: unknown LA indicator(s) {', '.join(unknown)}")
-    return {m.id: as_indicator(m, decl) for m in decl.measures}
+from indicators.registry import Indicator
+from indicators.store import sql
+from vocabulary.partners import Declaration, declaration
 
 
 def is_partner(indicator: Indicator) -> bool:
     return indicator.partner_measure is not None
-
-
-def partner_coverage(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...]):
-    """Coverage of partner measures: merged spans of the periods their current returns hold."""
-    from indicators.engine import Coverage
-
-    measures = [s.removeprefix("partner:") for s in sources if s.startswith("partner:")]
-    try:
-        rows = con.execute(
-            "select la_code, period_start, period_end from partner_values "
-            "where list_contains(?, measure_id) order by la_code, period_start",
-            [measures],
-        ).fetchall()
-    except duckdb.CatalogException:  # a warehouse built before partner returns
-        rows = []
-    spans: dict[str, list[tuple[date, date]]] = {}
-    for la, start, end in rows:
-        merged = spans.setdefault(la, [])
-        if merged and start <= merged[-1][1] + timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    decl = declaration()
-    kinds = frozenset().union(
-        *(KINDS[decl.measure(m).frequency] for m in measures if m in partner_registry())
-    )
-    return Coverage(spans, kinds=kinds or KINDS["quarterly"])
 
 
 # ---- Submission tracker -------------------------------------------------------------------------
@@ -147,10 +82,8 @@ def quarters_between(first: str, last: str) -> list[Period]:
 
 def returns_frame(warehouse=None) -> pd.DataFrame:
     """The current return per agency and quarter (curated partner_returns), empty if none."""
-    from indicators import api
-
     try:
-        return api.sql(
+        return sql(
             "select agency, quarter, quarter_end, submitted_on, file_name, versions, measures_returned "
             "from partner_returns order by agency, quarter_end",
             warehouse=warehouse,
@@ -187,10 +120,8 @@ def tracker(warehouse=None, last_quarter: str | None = None, as_of: date | None 
 def commentary(warehouse=None) -> dict[tuple[str, str], str]:
     """(measure id, quarter label) -> the agency's commentary in its current return for that quarter
     (a monthly measure's month notes are joined, each said once)."""
-    from indicators import api
-
     try:
-        df = api.sql(
+        df = sql(
             "select measure_id, quarter, string_agg(distinct commentary, ' ') as commentary "
             "from partner_values where commentary is not null group by measure_id, quarter",
             warehouse=warehouse,

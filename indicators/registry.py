@@ -9,6 +9,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from vocabulary.partners import Declaration, declaration
+
 Polarity = Literal["higher_better", "lower_better", "lower_better_not_zero", "context"]
 Unit = Literal["count", "percent", "rate_per_10k", "rate_per_100k", "days"]
 Breakdown = Literal[
@@ -23,7 +25,7 @@ Breakdown = Literal[
     "cdop_age_band",
     "expected",
     "death_category",
-]  # CDOP (indicators/cdop.py)
+]  # CDOP (indicators/cdop_source.py)
 SQL_DIR = resources.files("indicators") / "sql"
 
 
@@ -36,7 +38,8 @@ class Indicator(BaseModel):
     title: str
     short_title: str
     definition: str
-    dfe_source: str
+    dfe_source: str  # in plain words (the board reads it)
+    dfe_fields: str = ""  # DfE's own table and field names, for analysts (docs/indicators.md)
     unit: Unit
     polarity: Polarity
     sql: str
@@ -48,7 +51,7 @@ class Indicator(BaseModel):
     # Which loaded files can supply it: census returns, in-year Annex A lists (covering the six
     # months before each extract), or Annex A only on its extract dates (a snapshot measure).
     # 'cdop': CDOP extracts, from the month of their first notification to their extract date.
-    # 'partner:<measure id>': a partner agency measure (indicators/partners.py), covered where its
+    # 'partner:<measure id>': a partner agency measure (indicators/coverage.py), covered where its
     # agency's returns hold a value for it.
     sources: tuple[str, ...] = ("cin_census",)
     # ratio: sum(numerator) / sum(denominator) x per; median: the median of the unit numerators
@@ -150,12 +153,46 @@ def registry() -> dict[str, Indicator]:
     return parse_registry(path.read_text(), str(path))
 
 
+# Partner agency measures (indicators/partner_measures.yaml, vocabulary/partners.py) as indicators.
+def as_indicator(measure, decl: Declaration) -> Indicator:
+    """The registry entry of one partner measure."""
+    agency = decl.agency(measure.agency)
+    return Indicator(
+        id=measure.id,
+        title=measure.title,
+        short_title=measure.short_title,
+        definition=measure.definition,
+        dfe_source=f"Partner return: {agency.name} (numerator: {measure.numerator}"
+        + (f"; denominator: {measure.denominator})" if measure.denominator else ")"),
+        unit=measure.unit,
+        polarity=measure.polarity,
+        sql="partner_value.sql",
+        breakdowns=("la",),
+        decimals=0 if measure.unit == "count" else 1,
+        denominator_source="population_0_17" if measure.unit == "rate_per_10k" else None,
+        sources=(f"partner:{measure.id}",),
+        partner_measure=measure.id,
+        partner_at_end=measure.at_period_end,
+    )
+
+
+@cache
+def partner_registry() -> dict[str, Indicator]:
+    """Every partner measure as an indicator, keyed by id, in file order."""
+    decl = declaration()
+    clash = [m.id for m in decl.measures if m.id in registry()]
+    if clash:
+        raise ValueError(f"{decl.source}: measure id(s) {', '.join(clash)} are LA indicator ids")
+    unknown = [i for ids in decl.theme_indicators.values() for i in ids if i not in registry()]
+    if unknown:
+        raise ValueError(f"{decl.source}: theme_indicators: unknown LA indicator(s) {', '.join(unknown)}")
+    return {m.id: as_indicator(m, decl) for m in decl.measures}
+
+
 def get(indicator_id: str) -> Indicator:
-    """An indicator from the registry, or a partner measure (indicators/partners.py)."""
+    """An indicator from the registry, or a partner measure (`partner_registry`)."""
     if indicator_id in registry():
         return registry()[indicator_id]
-    from indicators.partners import partner_registry
-
     if indicator_id in partner_registry():
         return partner_registry()[indicator_id]
     known = ", ".join(registry())

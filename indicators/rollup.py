@@ -14,7 +14,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from indicators.engine import BORN, BREAKDOWN_SQL, _periods_frame, age_band_sql, enriched_sql
+from indicators.enrich import BORN, BREAKDOWN_SQL, age_band_sql, enriched_sql, periods_frame
 from indicators.periods import Period, periods_between
 from indicators.registry import Indicator
 
@@ -46,7 +46,7 @@ def aggregate_by_month(
     if membership is None:
         return None
     months, month_in_period = membership
-    con.register("periods", _periods_frame(months))
+    con.register("periods", periods_frame(months))
     con.register("month_in_period", month_in_period)
     flat = tuple(b for b in wanted if b != "age_band")
     parts = [

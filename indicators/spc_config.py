@@ -1,13 +1,17 @@
-"""Declared SPC annotations and rebase points (indicators/annotations.yaml), validated on load."""
+"""Declared SPC annotations and rebase points (annotations.yaml in the LA's config directory, else the
+shipped indicators/annotations.yaml), validated on load."""
 
 from __future__ import annotations
 
 from datetime import date
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from vocabulary.settings import la_config_file
 
 
 class SpcNote(BaseModel):
@@ -22,8 +26,9 @@ class SpcNote(BaseModel):
 
 @cache
 def spc_notes() -> tuple[SpcNote, ...]:
-    path = resources.files("indicators") / "annotations.yaml"
-    entries = yaml.safe_load(path.read_text()) or []
+    shipped = Path(str(resources.files("indicators") / "annotations.yaml"))
+    path = la_config_file("annotations.yaml", shipped)
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     notes = []
     for n, entry in enumerate(entries, start=1):
         try:

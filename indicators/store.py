@@ -10,9 +10,11 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
-from safeguarding.settings import resolve_warehouse
+from indicators import access
+from vocabulary.settings import resolve_warehouse
 
 CALENDAR_FIRST = date(1990, 1, 1)
 CALENDAR_LAST = date(2040, 12, 31)
@@ -38,8 +40,13 @@ def working_day_calendar() -> pa.Table:
     )
 
 
-def warehouse_version(path: str | Path | None = None) -> tuple[str, int, int]:
-    """Identity of the current warehouse file (changes whenever a load swaps in a new file)."""
+def warehouse_version(path: str | Path | None = None) -> tuple:
+    """Identity of the current warehouse file (changes whenever a load swaps in a new file) and of the
+    caller's LA limit (indicators.access), so every cache keyed by it is kept apart per limit."""
+    return (*_file_version(path), access.current_scope())
+
+
+def _file_version(path: str | Path | None = None) -> tuple[str, int, int]:
     p = resolve_warehouse(path)
     if not p.exists():
         raise WarehouseMissing(
@@ -67,7 +74,7 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     return con
 
 
-_OPEN: dict[str, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
+_OPEN: dict[str, tuple[tuple, duckdb.DuckDBPyConnection, tuple[str, ...] | None]] = {}
 _LOCK = threading.Lock()
 
 
@@ -77,17 +84,31 @@ def cursor(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     Loads replace the warehouse file atomically, so a changed inode means new data: the app picks
     it up without a restart, while queries already running finish on the old file.
     """
-    version = warehouse_version(path)
+    version = _file_version(path)
     key = version[0]
     with _LOCK:
         held = _OPEN.get(key)
         if held is None or held[0] != version:
-            _OPEN[key] = (version, connect(path))
-        con = _OPEN[key][1]
+            _OPEN[key] = (version, connect(path), None)
+        con, tables = _OPEN[key][1], _OPEN[key][2]
+        scope = access.current_scope()
+        if scope is not None and tables is None:
+            tables = access.limited_tables(con)
+            _OPEN[key] = (version, con, tables)
     cur = con.cursor()
     cur.execute("USE warehouse")  # USE is per connection; a cursor is a new connection
     cur.register("working_days", working_day_calendar())
+    access.limit_cursor(cur, scope, tables or ())
     return cur
+
+
+def sql(query: str, params: dict | list | None = None, warehouse: str | Path | None = None) -> pd.DataFrame:
+    """Run read-only SQL on the curated warehouse (values go in `params`, never in the text)."""
+    con = cursor(warehouse)
+    try:
+        return con.execute(query, params or []).df()
+    finally:
+        con.close()
 
 
 def health_check(path: str | Path | None = None) -> tuple[bool, str]:
@@ -96,7 +117,7 @@ def health_check(path: str | Path | None = None) -> tuple[bool, str]:
     p = resolve_warehouse(path)
     if not p.exists():
         return True, "missing"
-    version = warehouse_version(p)
+    version = _file_version(p)
     if _HEALTHY.get(version[0]) == version:  # this very file was read in full already
         return True, "ok"
     try:

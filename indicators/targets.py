@@ -44,6 +44,8 @@ from typing import Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from vocabulary.settings import la_config_file
+
 Polarity = Literal["higher_better", "lower_better", "context", "lower_better_not_zero"]
 POLARITIES: tuple[Polarity, ...] = get_args(Polarity)
 Rag = Literal["green", "amber", "red", "none"]
@@ -81,6 +83,12 @@ class Target(BaseModel):
     la_code: str | None = None
     tolerance: float = Field(default=0.0, ge=0)
     note: str | None = None
+    source: Literal["national", "local", "illustrative"] | None = None  # default: local with la_code
+
+    @property
+    def origin(self) -> str:
+        """Where the target comes from: national, local or illustrative (not a real target)."""
+        return self.source or ("local" if self.la_code else "national")
 
     @field_validator("la_code", mode="before")
     @classmethod
@@ -211,8 +219,9 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def load_targets(path: str | Path | None = None) -> TargetBook:
-    """Load and validate a targets file (default ``indicators/targets.yaml``); TargetConfigError if bad."""
-    p = Path(path) if path is not None else DEFAULT_PATH
+    """Load and validate a targets file (default: the config directory's ``targets.yaml``, else the
+    shipped ``indicators/targets.yaml``); TargetConfigError if bad."""
+    p = Path(path) if path is not None else la_config_file(DEFAULT_PATH.name, DEFAULT_PATH)
     try:
         data = yaml.load(p.read_text(encoding="utf-8"), Loader=_Loader)  # _Loader is a SafeLoader
     except yaml.YAMLError as exc:

@@ -35,7 +35,7 @@ import pandas as pd
 from IPython.display import display
 
 import indicators
-from dashboard.figures import breakdown_figure, trend_figure
+from charts.figures import breakdown_figure, trend_figure
 from indicators import api
 from indicators.disclosure import suppress
 
@@ -93,7 +93,7 @@ on_plan = api.series("cpp_at_end", la=LA, freq="year", warehouse=WAREHOUSE)
 on_plan[["period", "period_end", "numerator", "denominator", "value", "target", "rag", "status"]]
 
 # %% [markdown]
-# The shared figure builders (`dashboard/figures.py`) take these frames directly, so a notebook
+# The shared figure builders (`charts/`) take these frames directly, so a notebook
 # chart looks like the dashboard's.
 
 # %%

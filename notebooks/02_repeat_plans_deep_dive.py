@@ -39,8 +39,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import display
 
-from dashboard.figures import base_layout, breakdown_figure, trend_figure
-from dashboard.palette import CONCERN, PRIMARY
+from charts.figures import breakdown_figure, trend_figure
+from charts.layout import base_layout
+from charts.palette import CONCERN, PRIMARY
 from indicators import api
 from indicators.disclosure import suppress
 from indicators.intervals import wilson_interval

@@ -38,8 +38,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import Markdown, display
 
-from dashboard.figures import base_layout, breakdown_figure
-from dashboard.palette import CONCERN, PRIMARY
+from charts.figures import breakdown_figure
+from charts.layout import base_layout
+from charts.palette import CONCERN, PRIMARY
 from indicators import api
 from indicators.disproportionality import ALL_CHILDREN, rates_by_group
 

@@ -38,7 +38,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import display
 
-from dashboard.figures import base_layout, funnel_figure, safe_text
+from charts.figures import funnel_figure
+from charts.layout import base_layout, safe_text
 from indicators import api
 from indicators.funnel import denominator_grid, funnel_flags, funnel_limits
 

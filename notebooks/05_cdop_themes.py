@@ -34,8 +34,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import Markdown, display
 
-from dashboard.figures import base_layout, breakdown_figure
-from dashboard.palette import CONCERN, PRIMARY, TARGET
+from charts.figures import breakdown_figure
+from charts.layout import base_layout
+from charts.palette import CONCERN, PRIMARY, TARGET
 from indicators import api
 from indicators.cdop import order_groups
 from indicators.disclosure import SMALL_MAX, SMALL_MIN, SUPPRESSED, suppress
@@ -249,7 +250,7 @@ display(base_layout(fig_backlog, "Deaths awaiting review at each year end", "Dea
 # ## Against England
 #
 # National figures come from the National Child Mortality Database (NCMD), kept with their source
-# in `data/reference`. The local rate is withheld if the count of deaths is small.
+# in `vocabulary/reference`. The local rate is withheld if the count of deaths is small.
 
 # %%
 england = api.national_context()[0]

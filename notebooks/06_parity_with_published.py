@@ -19,7 +19,7 @@
 #
 # 1. **Parity:** do our figures, computed from the child-level returns in the warehouse, agree with
 #    what DfE published for the same LA and year? Where they do not, by how much, and what is the
-#    most likely reason? (`indicators.benchmarks.parity`, `parity_table`)
+#    most likely reason? (`indicators.parity.parity`, `parity_table`)
 # 2. **Benchmarks:** how does any LA compare with England, its region and its ten statistical
 #    neighbours, with national rank, quartile band and trend, from the **real** published DfE data
 #    (Children in need tables and LAIT) loaded into the warehouse? (`benchmark`, `benchmark_table`)
@@ -43,10 +43,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import Markdown, display
 
-from dashboard.figures import breakdown_figure, trend_figure
-from dashboard.palette import CONCERN, OKABE_ITO
+from charts.figures import breakdown_figure, trend_figure
+from charts.palette import CONCERN, OKABE_ITO
 from indicators import api
 from indicators import benchmarks as bm
+from indicators import parity as parity_check
 from indicators.registry import get
 
 pd.set_option("display.width", 200)
@@ -71,7 +72,7 @@ published_years = set(bm.published(la=LOCAL_LA, mapped_only=True, warehouse=WARE
 common = sorted(local_years & published_years)
 assert common, "no year has both local and published figures"
 YEAR = common[-1]
-parity = bm.parity_table(LOCAL_LA, YEAR, WAREHOUSE)
+parity = parity_check.parity_table(LOCAL_LA, YEAR, WAREHOUSE)
 display(Markdown(f"**LA {LOCAL_LA} ({published_las.get(LOCAL_LA, '')}), {YEAR}**"))
 display(
     parity[
@@ -102,7 +103,7 @@ for r in parity.itertuples():
     assert (pd.isna(theirs) and pd.isna(r.published_value)) or np.isclose(r.published_value, theirs)
     if r.matches is not None and not pd.isna(r.difference):
         assert np.isclose(r.difference, r.local_value - r.published_value)
-        assert r.matches == bm.within_rounding(r.local_value, r.published_value, r.decimals)
+        assert r.matches == parity_check.within_rounding(r.local_value, r.published_value, r.decimals)
 
 # %% [markdown]
 # ### One indicator over the years

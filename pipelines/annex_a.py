@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from pipelines.issues import Issue, Severity
 from pipelines.pseudonymise import Pseudonymiser, derived_key
-from safeguarding import codes
+from vocabulary import codes
 
 NAME_PATTERN = re.compile(r"(?<!\d)(\d{3})(?!\d).*?(\d{4}-\d{2}-\d{2})")
 # canonical field -> accepted header spellings (lower-case, punctuation and spaces removed)

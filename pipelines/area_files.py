@@ -22,7 +22,7 @@ def _la_from_name(path: Path) -> str | None:
 def _rows(path: Path, issues: list[Issue]):
     """(line, row) for each data row; short rows are reported in `issues` and skipped, and so is
     a table with no rows. Text that would run as a spreadsheet formula is kept: every export
-    neutralises it (dashboard.views.safe_cell)."""
+    neutralises it (viewmodels.cells.safe_cell)."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
         reader.fieldnames = [f.strip().lower() for f in reader.fieldnames or []]

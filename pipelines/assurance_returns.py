@@ -20,8 +20,8 @@ from pipelines.assurance_cells import LAYOUTS, Columns, identifier_in, read_rows
 from pipelines.issues import Issue, Severity
 from pipelines.partner_cells import Checker
 from pipelines.pseudonymise import Pseudonymiser
-from safeguarding.assurance import ACTION_STATUSES, Assurance, AssuranceConfigError, assurance
-from safeguarding.partners import Declaration, PartnerConfigError, declaration
+from vocabulary.assurance import ACTION_STATUSES, Assurance, AssuranceConfigError, assurance
+from vocabulary.partners import Declaration, PartnerConfigError, declaration
 
 S11_SCHEMA = pa.schema(
     [(n, pa.string()) for n in ("la_code", "agency", "cycle", "standard_id", "self_rating", "evidence")]

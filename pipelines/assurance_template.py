@@ -9,8 +9,9 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipelines.assurance_cells import LAYOUTS
-from safeguarding.assurance import ACTION_STATUSES, Assurance, assurance
-from safeguarding.partners import Declaration, declaration
+from vocabulary.assurance import ACTION_STATUSES, Assurance, assurance
+from vocabulary.partners import Declaration, declaration
+from vocabulary.spreadsheet import safe_cell
 
 KIND_OF = {"section11": "s11_return", "audit": "case_audit", "actions": "action_plan"}
 # Headings in the business plan's usual words (the loader reads either these or the column ids).
@@ -70,7 +71,7 @@ def write_assurance_template(kind: str, out: Path, agency: str | None = None, cy
     else:
         lines += [f"Statuses: {', '.join(ACTION_STATUSES)}"]
     for i, text in enumerate(lines, start=3):
-        readme.cell(row=i, column=1, value=text)
+        readme.cell(row=i, column=1, value=safe_cell(text))
     readme.column_dimensions["A"].width = 110
     ws = wb.create_sheet(sheet)
     for c, name in enumerate(columns, start=1):
@@ -79,7 +80,7 @@ def write_assurance_template(kind: str, out: Path, agency: str | None = None, cy
         ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = 22
     for r, row in enumerate(_prefill(internal, spec, decl, agency, cycle), start=2):
         for c, value in enumerate(row, start=1):
-            ws.cell(row=r, column=c, value=value)
+            ws.cell(row=r, column=c, value=safe_cell(value))
     scale = {"s11_return": spec.section11_scale.levels, "case_audit": spec.audit_scale.levels}
     if internal in scale:
         lists = DataValidation(type="list", formula1='"' + ",".join(scale[internal]) + '"', allow_blank=True)

@@ -30,8 +30,8 @@ import pyarrow as pa
 
 from pipelines.issues import Issue, Severity
 from pipelines.pseudonymise import Pseudonymiser
-from safeguarding import cdop_codes, codes
-from safeguarding.cdop_codes import squash
+from vocabulary import cdop_codes, codes
+from vocabulary.cdop_codes import squash
 
 SOURCE_TYPE = "cdop"
 STAGING_TABLE = "cdop_deaths"

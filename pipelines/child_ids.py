@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pipelines.cin_census import CensusReader
+from pipelines.cin_types import ChildReader
 
 MAX_LENGTH = 20  # DfE CIN census rule 1570
 # DfE rule 1580: no character other than a letter or a digit. Only ASCII letters and digits pass:
@@ -25,7 +23,7 @@ def displayable(text: str) -> str:
     return shown if len(text) <= SHOWN else f"{shown}... ({len(text):,} characters)"
 
 
-def check_child_id(reader: CensusReader, la_child_id: str, line: int) -> bool:
+def check_child_id(reader: ChildReader, la_child_id: str, line: int) -> bool:
     """Report a structural error and return False if the (NFC-normalised) LAchildID breaks
     DfE rule 1570 or 1580."""
     reader._child_id = displayable(la_child_id)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from lxml import etree
 
 from pipelines.cin_child import read_child
-from pipelines.issues import HasIssues, Issue, Severity
+from pipelines.cin_types import CensusHeader, ParseResult
+from pipelines.issues import Issue, Severity
 from pipelines.pseudonymise import Pseudonymiser
 from pipelines.rows import RowSink
 from pipelines.xml_fields import leaf_fields, local_name
-from safeguarding import codes
+from vocabulary import codes, settings
 
 # Entity expansion, DTD loading and network access are all off: a hostile file cannot
 # make the parser fetch anything or expand "billion laughs" entities.
@@ -60,50 +59,9 @@ def _declares_doctype(path) -> bool:
         return text[start : start + 9].upper() == b"<!DOCTYPE"
 
 
-@dataclass(frozen=True)
-class CensusHeader:
-    """What the return's Header says: which LA, which collection, which reference date."""
-
-    collection: str
-    year: str | None
-    reference_date: date
-    la_code: str
-    generated_at: datetime | None
-
-    @property
-    def spec_year(self) -> int:
-        """Spec year = the year in which the collection period ends (2024 is 2023-24)."""
-        r = self.reference_date
-        return r.year if r.month <= 3 else r.year + 1
-
-    @property
-    def collection_year(self) -> str:
-        y = self.spec_year
-        return f"{y - 1}-{str(y)[-2:]}"
-
-    @property
-    def period_start(self) -> date:
-        r = self.reference_date
-        try:
-            return date(r.year - 1, r.month, r.day) + _ONE_DAY
-        except ValueError:  # 29 February reference date
-            return date(r.year - 1, 3, 1)
-
-
-_ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)
-
-
-@dataclass
-class ParseResult(HasIssues):
-    header: CensusHeader | None
-    issues: list[Issue] = field(default_factory=list)
-    children: int = 0
-    n_structural: int = 0  # kept as issues are added: counting the list per child is quadratic
-
-
 def max_structural_errors() -> int:
     """A file stops being read after this many structural errors (SAFEGUARDING_MAX_ERRORS)."""
-    return max(1, int(os.environ.get("SAFEGUARDING_MAX_ERRORS", DEFAULT_MAX_STRUCTURAL)))
+    return max(1, int(settings.get("limits.max_errors") or DEFAULT_MAX_STRUCTURAL))
 
 
 DEFAULT_MAX_STRUCTURAL = 1000

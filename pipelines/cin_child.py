@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from pipelines.child_ids import check_child_id
+from pipelines.cin_types import ChildReader
 from pipelines.pseudonymise import derived_key, normalise_child_id
 from pipelines.xml_fields import (
     Fields,
@@ -17,13 +17,10 @@ from pipelines.xml_fields import (
     local_name,
     month_start,
 )
-from safeguarding import codes
-
-if TYPE_CHECKING:
-    from pipelines.cin_census import CensusReader
+from vocabulary import codes
 
 
-def _bool(reader: CensusReader, fields: Fields, name: str) -> bool | None:
+def _bool(reader: ChildReader, fields: Fields, name: str) -> bool | None:
     if name not in fields or fields[name][0] == "":
         return None
     text, line = fields[name]
@@ -36,7 +33,7 @@ def _bool(reader: CensusReader, fields: Fields, name: str) -> bool | None:
     return None
 
 
-def read_child(reader: CensusReader, el: etree._Element) -> None:
+def read_child(reader: ChildReader, el: etree._Element) -> None:
     """Validate one child and, if it has no structural error, add its rows to the sink."""
     header = reader.result.header
     assert header is not None
@@ -144,7 +141,7 @@ def read_child(reader: CensusReader, el: etree._Element) -> None:
         reader.sink.end_child()
 
 
-def _sex(reader: CensusReader, idents: Fields, line: int) -> str | None:
+def _sex(reader: ChildReader, idents: Fields, line: int) -> str | None:
     if "Sex" in idents and idents["Sex"][0]:
         text, at = idents["Sex"]
         if text.upper() in codes.SEX_CODES:
@@ -169,7 +166,7 @@ def _sex(reader: CensusReader, idents: Fields, line: int) -> str | None:
     return None
 
 
-def _ethnicity(reader: CensusReader, chars: Fields, line: int) -> str | None:
+def _ethnicity(reader: ChildReader, chars: Fields, line: int) -> str | None:
     text, at = chars.get("Ethnicity", ("", line))
     if not text:
         reader.structural(
@@ -188,7 +185,7 @@ def _ethnicity(reader: CensusReader, chars: Fields, line: int) -> str | None:
     return text.upper()
 
 
-def _after_ref(reader: CensusReader, name: str, value: date | None, fields: Fields, ref: date) -> None:
+def _after_ref(reader: ChildReader, name: str, value: date | None, fields: Fields, ref: date) -> None:
     if value is not None and value > ref:
         reader.rule(
             "R-AFTER-REF",
@@ -200,7 +197,7 @@ def _after_ref(reader: CensusReader, name: str, value: date | None, fields: Fiel
 
 
 def _end_before_start(
-    reader: CensusReader, start_name: str, start: date | None, end_name: str, end: date | None, fields: Fields
+    reader: ChildReader, start_name: str, start: date | None, end_name: str, end: date | None, fields: Fields
 ) -> None:
     if start is not None and end is not None and end < start:
         reader.rule(
@@ -213,7 +210,7 @@ def _end_before_start(
 
 
 def _read_episode(
-    reader: CensusReader,
+    reader: ChildReader,
     ep: etree._Element,
     child_key: str,
     birth: date | None,
@@ -277,7 +274,7 @@ def _read_episode(
 
 
 def _assessment(
-    reader: CensusReader, sub: etree._Element, episode_key: str, child_key: str, ref: date
+    reader: ChildReader, sub: etree._Element, episode_key: str, child_key: str, ref: date
 ) -> None:
     af = leaf_fields(sub)
     start = reader._date(af, "AssessmentActualStartDate", required=True, parent_line=sub.sourceline)
@@ -306,9 +303,7 @@ def _assessment(
     )
 
 
-def _section47(
-    reader: CensusReader, sub: etree._Element, episode_key: str, child_key: str, ref: date
-) -> None:
+def _section47(reader: ChildReader, sub: etree._Element, episode_key: str, child_key: str, ref: date) -> None:
     sf = leaf_fields(sub)
     start = reader._date(sf, "S47ActualStartDate", required=True, parent_line=sub.sourceline)
     target = reader._date(sf, "InitialCPCtarget")
@@ -323,7 +318,7 @@ def _section47(
 
 
 def _plan(
-    reader: CensusReader,
+    reader: ChildReader,
     sub: etree._Element,
     episode_key: str,
     child_key: str,
@@ -389,7 +384,7 @@ def _plan(
             reader.sink.add("cp_reviews", (plan_key, child_key, review, r.sourceline))
 
 
-def _category(reader: CensusReader, pf: Fields, name: str, line: int, required: bool) -> str | None:
+def _category(reader: ChildReader, pf: Fields, name: str, line: int, required: bool) -> str | None:
     text, at = pf.get(name, ("", line))
     if not text:
         if required:
@@ -403,7 +398,7 @@ def _category(reader: CensusReader, pf: Fields, name: str, line: int, required: 
     return text.upper()
 
 
-def _previous_plans(reader: CensusReader, pf: Fields, start: date | None, birth: date | None) -> int | None:
+def _previous_plans(reader: ChildReader, pf: Fields, start: date | None, birth: date | None) -> int | None:
     if "NumberOfPreviousCPP" not in pf or pf["NumberOfPreviousCPP"][0] == "":
         return None
     text, at = pf["NumberOfPreviousCPP"]

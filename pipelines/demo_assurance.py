@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from pipelines.assurance_cells import LAYOUTS
-from safeguarding.assurance import assurance
-from safeguarding.partners import declaration
+from vocabulary.assurance import assurance
+from vocabulary.partners import declaration
 
 SEED = 20261203
 # (agency, standard) -> agreed rating this cycle (others are good or outstanding at random).

@@ -40,12 +40,14 @@ from bisect import bisect_right
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from importlib.resources.abc import Traversable
 from math import exp, log
 from pathlib import Path
 
 import numpy as np
 
-from safeguarding import codes
+from vocabulary import codes
+from vocabulary.reference import reference_file
 
 PRACTICE_CHANGE_DATE = date(2021, 10, 1)
 LATE_REVIEW_WINDOW = (date(2022, 10, 1), date(2023, 6, 30))
@@ -57,9 +59,8 @@ DEMO_SEED = 20261123
 # In-year Annex A List 7 extracts after the last census return (month ends, April-October 2026).
 ANNEX_A_MONTH_ENDS = tuple(date(2026, m, monthrange(2026, m)[1]) for m in range(4, 11))
 
-_REFERENCE = Path(__file__).resolve().parents[1] / "data" / "reference"
-WARD_GEOJSON = _REFERENCE / "boundaries" / "trafford_wards_2023.geojson"
-ONS_POPULATION_CSV = _REFERENCE / "ons_mid-year_population_estimates_2012_to_2024.csv"
+WARD_GEOJSON = reference_file("boundaries/trafford_wards_2023.geojson")
+ONS_POPULATION_CSV = reference_file("ons_mid-year_population_estimates_2012_to_2024.csv")
 
 _EPOCH = date(1970, 1, 1)
 _EPOCH_ORD = _EPOCH.toordinal()
@@ -105,7 +106,8 @@ _REFERRAL_SOURCES = {
 _NEED_LOW = {"N1": 35, "N2": 3, "N3": 4, "N4": 13, "N5": 15, "N6": 4, "N7": 0.5, "N8": 4, "N9": 12, "N0": 10}
 _NEED_CIN = {"N1": 52, "N2": 8, "N3": 5, "N4": 11, "N5": 14, "N6": 3, "N7": 0.5, "N8": 4, "N9": 1.5, "N0": 1}
 _NEED_CP = {"N1": 88, "N3": 2, "N4": 3, "N5": 6, "N8": 1}
-_CLOSE_AFTER_CIN = {"RC7": 78, "RC5": 10, "RC3": 4, "RC4": 4, "RC1": 1.5, "RC8": 2.5}
+# No RC8/RC9 after a plan: they mean the case closed after assessment, with no activity (DfE rule 2990).
+_CLOSE_AFTER_CIN = {"RC7": 80.5, "RC5": 10, "RC3": 4, "RC4": 4, "RC1": 1.5}
 _CLOSE_AFTER_CP = {"RC7": 50, "RC5": 15, "RC3": 10, "RC4": 20, "RC1": 5}
 _CATEGORIES = {"NEG": 50, "EMO": 35, "PHY": 7, "SAB": 4, "MUL": 4}
 _CATEGORY_CHANGE = {"MUL": 40, "EMO": 30, "NEG": 20, "PHY": 10}
@@ -310,7 +312,6 @@ class _History:
         self.cap18: list[int] = []  # last day before the 18th birthday
         self.death: list[int] = []
         self.expected: list[int] = []  # ExpectedPersonBirthDate, or _NEVER
-        self.show_expected: list[bool] = []
         self.sex: list[int] = []  # 1 male, 2 female, 9 not specified
         self.ethnicity: list[int] = []
         self.ward: list[int] = []
@@ -399,7 +400,8 @@ class _History:
         self.cap18.append(_add_months(birth, 216) - 1)
         self.death.append(_NEVER)
         self.expected.append(birth + int(d.z() * 9) if band == 0 else _NEVER)
-        self.show_expected.append(band == 0 and d.u() < 0.5)
+        if band == 0:  # once drew whether to show a born baby's expected date too (DfE rule 8525Q:
+            d.u()  # one or the other); still drawn so that every later draw, and the demo, is unchanged
         self.sex.append(1 if x < 0.517 else (2 if x < 0.997 else 9))
         self.ethnicity.append(d.cat(eth_cum))
         self.ward.append(ward)
@@ -621,8 +623,8 @@ class _History:
                     decided = s47 + 5 + int(d.u() * 16)
                     s47s.append([s47, target, _NEVER, decided, True])
                     base = max(auth, decided)
-                    if outcome == 3:
-                        close, reason = base + int(d.u() * 11), "RC8"
+                    if outcome == 3:  # RC7, not RC8: RC8 means no activity after the assessment (2990)
+                        close, reason = base + int(d.u() * 11), "RC7"
                     else:
                         cstart = base + int(d.u() * 15)
                         close = cstart + self._cin_plan_length(child)
@@ -693,8 +695,11 @@ def _clip(ep: list, cap: int, reason: str) -> None:
         ep[7] = _NEVER
     ep[8] = [[a[0], a[1] if a[1] <= cap else _NEVER, min(a[2], cap), a[3]] for a in ep[8] if a[0] <= cap]
     ep[9] = [[c[0], min(c[1], cap)] for c in ep[9] if c[0] <= cap]
+    # An enquiry whose conference would have come after the end is closed as not needing one (rule 8868).
     ep[10] = [
-        [s[0], s[1], s[2] if s[2] <= cap else _NEVER, min(s[3], cap), s[4]] for s in ep[10] if s[0] <= cap
+        [s[0], s[1], s[2] if s[2] <= cap else _NEVER, min(s[3], cap), s[4] or s[2] > cap]
+        for s in ep[10]
+        if s[0] <= cap
     ]
     plans = []
     for p in ep[11]:
@@ -753,14 +758,14 @@ def _ethnicity_mix(
 
 
 # -- reference data ----------------------------------------------------------------------------
-def _read_wards(path: Path = WARD_GEOJSON) -> list[tuple[str, str]]:
+def _read_wards(path: Path | Traversable = WARD_GEOJSON) -> list[tuple[str, str]]:
     with path.open(encoding="utf-8") as fh:
         features = json.load(fh)["features"]
     wards = {(f["properties"]["area_code"], f["properties"]["area_name"]) for f in features}
     return sorted(wards)
 
 
-def _read_la_population(la_code: str, path: Path = ONS_POPULATION_CSV) -> dict[int, int]:
+def _read_la_population(la_code: str, path: Path | Traversable = ONS_POPULATION_CSV) -> dict[int, int]:
     out: dict[int, int] = {}
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -845,10 +850,6 @@ def _write_return(
                     f"<UPN>{upn_check_letter(digits)}{digits}</UPN>"
                     f"<PersonBirthDate>{ds(birth)}</PersonBirthDate>"
                 )
-                if hist.show_expected[child]:
-                    parts.append(
-                        f"<ExpectedPersonBirthDate>{ds(hist.expected[child])}</ExpectedPersonBirthDate>"
-                    )
                 sex = hist.sex[child]
             else:
                 parts.append(f"<ExpectedPersonBirthDate>{ds(hist.expected[child])}</ExpectedPersonBirthDate>")
@@ -865,7 +866,9 @@ def _write_return(
                 f"{hist.disability[child]}</ChildCharacteristics>"
             )
             for e in group:
-                _episode_xml(parts, eps[e], ref, ds, nfa_text, year >= codes.FIRST_SEX_SPEC_YEAR)
+                _episode_xml(
+                    parts, eps[e], ref, ds, nfa_text, year >= codes.FIRST_SEX_SPEC_YEAR, period_start
+                )
             parts.append("</Child>\n")
             out.append("".join(parts))
             if len(out) >= 2000:
@@ -877,9 +880,23 @@ def _write_return(
 
 
 def _episode_xml(
-    parts: list[str], ep: list, ref: int, ds: _DateText, nfa_text: tuple[str, str], no_19a: bool = False
+    parts: list[str],
+    ep: list,
+    ref: int,
+    ds: _DateText,
+    nfa_text: tuple[str, str],
+    no_19a: bool = False,
+    start_of_year: int = 0,
 ) -> None:
-    _, referral, source, need, close, reason, nfa, icpc, assessments, cin_plans, s47s, plans = ep
+    """One CINdetails as DfE's return has it: modules finished before the census year (an assessment
+    authorised, a conference held, a CIN or CP plan ended before `start_of_year`) are left out, as an
+    LA's return leaves them out (DfE rules 8696, 8715, 4013, 8930; the earlier return holds them),
+    and the conference date is recorded once, on its section 47 enquiry (rule 2884). An episode closed
+    as RC8 ("closed after assessment") whose assessment was authorised before the census year has no
+    assessment in the return, so it is returned as RC7 (DfE queries RC8 without one: 8825Q)."""
+    _, referral, source, need, close, reason, nfa, _icpc, assessments, cin_plans, s47s, plans = ep
+    if reason == "RC8" and all(auth < start_of_year for _, _, auth, _ in assessments):
+        reason = "RC7"
     parts.append(
         f"<CINdetails><CINreferralDate>{ds(referral)}</CINreferralDate>"
         f"<ReferralSource>{_SOURCE_CODES[source]}</ReferralSource>"
@@ -889,10 +906,8 @@ def _episode_xml(
         parts.append(
             f"<CINclosureDate>{ds(close)}</CINclosureDate><ReasonForClosure>{reason}</ReasonForClosure>"
         )
-    if icpc <= ref:
-        parts.append(f"<DateOfInitialCPC>{ds(icpc)}</DateOfInitialCPC>")
     for start, review, auth, factors in assessments:
-        if start > ref:
+        if start > ref or auth < start_of_year:
             continue
         parts.append(f"<Assessments><AssessmentActualStartDate>{ds(start)}</AssessmentActualStartDate>")
         if review <= ref:
@@ -909,14 +924,14 @@ def _episode_xml(
             )
         parts.append("</Assessments>")
     for start, end in cin_plans:
-        if start > ref:
+        if start > ref or end < start_of_year:
             continue
         parts.append(f"<CINPlanDates><CINPlanStartDate>{ds(start)}</CINPlanStartDate>")
         if end <= ref:
             parts.append(f"<CINPlanEndDate>{ds(end)}</CINPlanEndDate>")
         parts.append("</CINPlanDates>")
     for start, target, s_icpc, decided, not_required in s47s:
-        if start > ref:
+        if start > ref or s_icpc < start_of_year or (not_required and decided < start_of_year):
             continue
         parts.append(
             f"<Section47><S47ActualStartDate>{ds(start)}</S47ActualStartDate>"
@@ -927,7 +942,7 @@ def _episode_xml(
         flag = "true" if not_required and decided <= ref else "false"
         parts.append(f"<ICPCnotRequired>{flag}</ICPCnotRequired></Section47>")
     for start, end, initial, latest, change, nprev, reviews in plans:
-        if start > ref:
+        if start > ref or end < start_of_year:
             continue
         parts.append(f"<ChildProtectionPlans><CPPstartDate>{ds(start)}</CPPstartDate>")
         if end <= ref:
@@ -1435,7 +1450,7 @@ def write_cdop_extracts(
     and corrects the category of the death last reviewed before the first extract."""
     from openpyxl import Workbook
 
-    from safeguarding.cdop_codes import CATEGORY_OF_DEATH
+    from vocabulary.cdop_codes import CATEGORY_OF_DEATH
 
     rng = np.random.default_rng([seed, 3])  # its own stream: the census output does not change
     first, second = CDOP_EXTRACT_DATES

@@ -20,7 +20,7 @@ import numpy as np
 
 from indicators.periods import Period, parse_period
 from pipelines.partner_template import template_rows
-from safeguarding.partners import Declaration, declaration
+from vocabulary.partners import Declaration, declaration
 
 FIRST_QUARTER = "2023-24-Q3"
 QUARTERS = 12

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import os
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,12 +23,13 @@ from pipelines.assurance_returns import read_assurance_return
 from pipelines.cdop import read_cdop
 from pipelines.cdop import record_load as record_cdop_load
 from pipelines.census_ethnicity import read_census_ethnicity
-from pipelines.cin_census import SENSITIVE_FIELDS, CensusHeader, CensusReader
+from pipelines.cin_census import SENSITIVE_FIELDS, CensusReader
 from pipelines.curate import rebuild_curated, sql_file
 from pipelines.detect import detect_type
 from pipelines.dfe.collect import RawCollector
 from pipelines.dfe.engine import COLLECTION_YEARS, merge_issues, run_rules
-from pipelines.issues import HasIssues, IngestError, Issue, Severity
+from pipelines.file_result import FileResult
+from pipelines.issues import IngestError, Issue, Severity
 from pipelines.parallel import SpooledParser, ingest_workers
 from pipelines.partner_load import record_partner_load, supersede_partner
 from pipelines.partner_returns import read_partner_return
@@ -40,7 +41,11 @@ from pipelines.rows import STAGING_SCHEMAS, RowSink
 from pipelines.warehouse import rebuild, spool_path, writer_lock
 from pipelines.warehouse_state import ingest_key, read_state, record_fingerprint
 from pipelines.zip_limits import is_zip, zip_problem
-from safeguarding.settings import resolve_warehouse
+from vocabulary import settings
+from vocabulary.logs import event
+from vocabulary.settings import resolve_warehouse
+
+_LOG = logging.getLogger("safeguarding.load")
 
 Progress = Callable[[str], None]
 STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)
@@ -61,41 +66,6 @@ STAGING_TABLE_OF |= {"partner_return": "partner_values"}
 # Qualitative assurance returns (pipelines/assurance_returns.py).
 ASSURANCE_KINDS = ("s11_return", "case_audit", "action_plan")
 STAGING_TABLE_OF |= {"s11_return": "s11_ratings", "case_audit": "audit_grades", "action_plan": "actions"}
-
-
-@dataclass
-class FileResult(HasIssues):
-    """What happened to one input file."""
-
-    path: Path
-    source_type: str | None
-    status: str = "pending"  # loaded | unchanged | superseded | rejected | valid
-    header: CensusHeader | None = None
-    children: int = 0
-    rows: dict[str, int] = field(default_factory=dict)
-    issues: list[Issue] = field(default_factory=list)
-    seconds: float = 0.0
-    meta: dict = field(default_factory=dict)  # e.g. Annex A: {'la_code', 'as_at'}
-    dfe_rules: str | None = None  # census returns: the DfE rule set's collection year, if one ran
-
-    def summary(self) -> str:
-        rate = f", {self.children / self.seconds:,.0f} children/s" if self.seconds and self.children else ""
-        what = (
-            f"{self.children:,} children"
-            if self.source_type == "cin_census"
-            else f"{sum(self.rows.values()):,} rows"
-        )
-        period = f" LA {self.header.la_code} {self.header.collection_year}" if self.header else ""
-        if self.meta and "agency" in self.meta:  # a partner return
-            period = f" {self.meta['agency']} {self.meta['quarter']}"
-        elif self.meta and "kind" in self.meta:  # an assurance return
-            period = f" LA {self.meta['la_code']}"
-        elif self.meta:
-            period = f" LA {self.meta['la_code']} as at {self.meta['as_at']:%Y-%m-%d}"
-        return (
-            f"{self.path.name}: {self.status} ({self.source_type or 'unknown type'}{period}; "
-            f"{what}; {len(self.rules)} rule issues; {self.seconds:.1f}s{rate})"
-        )
 
 
 def sha256_of(path: Path) -> str:
@@ -124,7 +94,7 @@ def _stderr(message: str) -> None:
 def max_file_bytes() -> int:
     """Largest input accepted (default 512 MB; SAFEGUARDING_MAX_FILE_MB overrides). The biggest
     real CIN census return is well under 100 MB; anything far larger is refused before it is read."""
-    return int(float(os.environ.get("SAFEGUARDING_MAX_FILE_MB", "512")) * (1 << 20))
+    return int(float(settings.get("limits.max_file_mb") or "512") * (1 << 20))
 
 
 def _too_big(path: Path) -> FileResult | None:
@@ -342,8 +312,33 @@ def ingest(
     force: bool = False,
 ) -> list[FileResult]:
     """Load files into the warehouse. Raises IngestError (and changes nothing) if any is rejected.
-    `force` lets a census return replace one with far more children (pipelines/plausibility.py)."""
+    `force` lets a census return replace one with far more children (pipelines/plausibility.py).
+    Logs one structured line per file (event=load), or one for the refused batch (event=load_rejected)."""
     target = resolve_warehouse(warehouse)
+    started = time.perf_counter()
+    try:
+        results = _ingest(paths, target, strict, progress, force)
+    except IngestError as exc:
+        event(_LOG, "load_rejected", warehouse=target, reason=str(exc).splitlines()[0])  # the CLI says why
+        raise
+    for r in results:
+        rows = r.children if r.source_type == "cin_census" else sum(r.rows.values())
+        event(
+            _LOG, "load", warehouse=target, file=r.path.name, type=r.source_type, status=r.status, rows=rows
+        )
+    event(
+        _LOG,
+        "load_done",
+        warehouse=target,
+        files=len(results),
+        seconds=f"{time.perf_counter() - started:.1f}",
+    )
+    return results
+
+
+def _ingest(
+    paths: Iterable[str | Path], target: Path, strict: bool, progress: Progress | None, force: bool
+) -> list[FileResult]:
     files = expand_paths(paths)
     if not files:
         raise IngestError("no input files were given")
@@ -410,7 +405,7 @@ def _ingest_locked(
         if workers > 1:
             if progress:
                 progress(f"parsing {len(census)} census files in {workers} processes ...")
-            parser = SpooledParser(census, key, spool_path(target), workers)
+            parser = SpooledParser(census, key, spool_path(target), workers, _read_file)
         try:
             for path in todo:
                 kind = kinds[path]

@@ -18,6 +18,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from pipelines.file_result import FileResult
+from pipelines.pseudonymise import Pseudonymiser
+from vocabulary import settings
+
+# (path, source type, pseudonymiser, stage(table, batch, la_code), progress) -> the file's result
+ReadFile = Callable[[Path, str, Pseudonymiser, Callable[[str, pa.Table, str | None], None], None], FileResult]
+
 WORKERS_ENV = "SAFEGUARDING_INGEST_WORKERS"
 # Below this many bytes of census XML, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 48 << 20
@@ -25,7 +32,7 @@ PARALLEL_MIN_BYTES = 48 << 20
 
 def ingest_workers(paths: list[Path]) -> int:
     """How many parsing processes to use for these census files (1 = parse in this process)."""
-    configured = os.environ.get(WORKERS_ENV)
+    configured = settings.get("limits.workers")
     if configured:
         return max(1, min(int(configured), len(paths)))
     if len(paths) < 2 or sum(p.stat().st_size for p in paths) < PARALLEL_MIN_BYTES:
@@ -33,11 +40,8 @@ def ingest_workers(paths: list[Path]) -> int:
     return max(1, min(os.cpu_count() or 1, len(paths)))
 
 
-def _parse_to_spool(path: str, key: bytes, spool: str, index: int):
-    """Worker: parse one census file; staged rows go to <spool>/<index>-<table>.arrow."""
-    from pipelines.load import _read_file
-    from pipelines.pseudonymise import Pseudonymiser
-
+def _parse_to_spool(read_file: ReadFile, path: str, key: bytes, spool: str, index: int):
+    """Worker: parse one census file with `read_file`; staged rows go to <spool>/<index>-<table>.arrow."""
     writers: dict[str, pa.ipc.RecordBatchStreamWriter] = {}
     files: dict[str, str] = {}
 
@@ -48,7 +52,7 @@ def _parse_to_spool(path: str, key: bytes, spool: str, index: int):
         writers[table].write_table(batch)
 
     try:
-        result = _read_file(Path(path), "cin_census", Pseudonymiser(key), stage, None)
+        result = read_file(Path(path), "cin_census", Pseudonymiser(key), stage, None)
     finally:
         for writer in writers.values():
             writer.close()
@@ -57,13 +61,16 @@ def _parse_to_spool(path: str, key: bytes, spool: str, index: int):
 
 class SpooledParser:
     """Parses census files ahead in worker processes; `replay(path, stage)` hands back one file's
-    result after feeding its spooled batches to `stage`, in the order they were written."""
+    result after feeding its spooled batches to `stage`, in the order they were written. `read_file`
+    (pipelines/load.py's reader, passed in so this module does not import the loader) must be a
+    module-level function: it is sent to the spawned workers by name."""
 
-    def __init__(self, paths: list[Path], key: bytes, spool: Path, workers: int):
+    def __init__(self, paths: list[Path], key: bytes, spool: Path, workers: int, read_file: ReadFile):
         spool.mkdir(parents=True, exist_ok=True)
         self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
         self._futures: dict[Path, Future] = {
-            p: self._pool.submit(_parse_to_spool, str(p), key, str(spool), i) for i, p in enumerate(paths)
+            p: self._pool.submit(_parse_to_spool, read_file, str(p), key, str(spool), i)
+            for i, p in enumerate(paths)
         }
 
     def __contains__(self, path: Path) -> bool:

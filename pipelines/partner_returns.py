@@ -20,7 +20,7 @@ from indicators.periods import Period, parse_period, quarter_of
 from pipelines.issues import Issue, Severity
 from pipelines.partner_cells import RETURN_SHEET, Checker, column_label, read_cells
 from pipelines.partner_template import KEY_CELLS
-from safeguarding.partners import Declaration, PartnerConfigError, declaration
+from vocabulary.partners import Declaration, PartnerConfigError, declaration
 
 SOURCE_TYPE = "partner_return"
 VALUE_SLACK = 0.051  # a value typed to 1 decimal place may differ from num/den x 100 by rounding

@@ -9,7 +9,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from indicators.periods import parse_period
-from safeguarding.partners import Declaration, declaration
+from vocabulary.partners import Declaration, declaration
+from vocabulary.spreadsheet import safe_cell
 
 RETURN_SHEET = "Return"
 README_SHEET = "Readme"
@@ -93,23 +94,23 @@ def write_template(agency: str, quarter: str, out: Path, decl: Declaration | Non
     due = decl.due_date(ag.id, q.end)
     lines = [f"Quarter {q.label}: {q.start:%d %B %Y} to {q.end:%d %B %Y}. Due by {due:%d %B %Y}.", *README]
     for i, text in enumerate(lines, start=3):
-        readme.cell(row=i, column=1, value=text)
+        readme.cell(row=i, column=1, value=safe_cell(text))
     readme.column_dimensions["A"].width = 110
     ws = wb.create_sheet(RETURN_SHEET)
     for i, (key, value) in enumerate(
         zip(KEY_CELLS, (ag.id, q.label, None, decl.partnership.la_code), strict=True), start=1
     ):
         ws.cell(row=i, column=1, value=key).font = Font(bold=True)
-        ws.cell(row=i, column=2, value=value)
+        ws.cell(row=i, column=2, value=safe_cell(value))
     ws.cell(row=3, column=2).number_format = "yyyy-mm-dd"
     for c, name in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=c, value=name)
+        cell = ws.cell(row=HEADER_ROW, column=c, value=safe_cell(name))
         cell.font = Font(bold=True)
     fill = PatternFill("solid", fgColor="FFF2CC")
     rows = template_rows(decl, ag.id, q.label)
     for r, row in enumerate(rows, start=HEADER_ROW + 1):
         for c, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = ws.cell(row=r, column=c, value=safe_cell(value))
             if COLUMNS[c - 1] in INPUT_COLUMNS:
                 cell.fill = fill
     if rows:

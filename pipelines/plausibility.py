@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING
-
 import duckdb
 
+from pipelines.file_result import FileResult
 from pipelines.issues import Issue, Severity
-
-if TYPE_CHECKING:
-    from pipelines.load import FileResult
+from vocabulary import settings
 
 # A replacement return with fewer than half the children of the one it replaces is refused unless
 # --force is given (SAFEGUARDING_MIN_KEPT_FRACTION overrides the half). Small returns are exempt.
@@ -19,7 +15,7 @@ SMALL_RETURN = 20
 
 
 def min_kept_fraction() -> float:
-    return float(os.environ.get("SAFEGUARDING_MIN_KEPT_FRACTION", DEFAULT_MIN_KEPT_FRACTION))
+    return float(settings.get("limits.min_kept_fraction") or DEFAULT_MIN_KEPT_FRACTION)
 
 
 def implausible_drop(con: duckdb.DuckDBPyConnection, rival_id: int, result: FileResult) -> Issue | None:

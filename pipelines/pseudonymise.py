@@ -9,7 +9,7 @@ import secrets
 import unicodedata
 from pathlib import Path
 
-from safeguarding.settings import resolve_key_file
+from vocabulary.settings import resolve_key_file
 
 FINGERPRINT_MESSAGE = b"safeguarding pseudonymisation key fingerprint v1"
 

@@ -3,10 +3,11 @@ DOCTYPE or entity declarations, and worksheet rows. A zip bomb is refused in wel
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from pathlib import Path
+
+from vocabulary import settings
 
 MAX_PARTS = 200  # an Annex A or CDOP workbook has about 10-40
 DEFAULT_MAX_UNZIPPED_MB = 200  # SAFEGUARDING_MAX_UNZIPPED_MB
@@ -17,11 +18,11 @@ _DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
 
 
 def max_unzipped_bytes() -> int:
-    return int(float(os.environ.get("SAFEGUARDING_MAX_UNZIPPED_MB", DEFAULT_MAX_UNZIPPED_MB)) * (1 << 20))
+    return int(float(settings.get("limits.max_unzipped_mb") or DEFAULT_MAX_UNZIPPED_MB) * (1 << 20))
 
 
 def max_rows() -> int:
-    return int(os.environ.get("SAFEGUARDING_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return int(settings.get("limits.max_rows") or DEFAULT_MAX_ROWS)
 
 
 def is_zip(path: Path) -> bool:

@@ -1,2 +1,2 @@
-"""The quarterly exception report (HTML and PDF): reads only through `indicators` and the dashboard's
-pure view-models and figure builders; never imports `pipelines`."""
+"""The quarterly exception report (HTML and PDF): reads only through `indicators`, the shared view-models
+(`viewmodels`) and figure builders (`charts`); never imports `dashboard` or `pipelines`."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from indicators.partner_gaps import SEVERITY, Gap
 from indicators.partner_scorecard import MeasureCard, agency_gaps, agency_scorecard
 from indicators.partners import returns_frame, tracker
-from safeguarding.partners import declaration
+from vocabulary.partners import declaration
 
 TOP_GAPS = 10
 RAG_TEXT = {

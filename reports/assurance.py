@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import assurance as a
-from safeguarding.assurance import Scale, assurance
-from safeguarding.partners import declaration
+from vocabulary.assurance import Scale, assurance
+from vocabulary.partners import declaration
 
 
 @dataclass

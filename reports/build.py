@@ -1,8 +1,8 @@
 """Gather everything the quarterly exception report shows, for one LA, quarter and role.
 
-Values, SPC and suppression come from the dashboard's view-model (`dashboard.views.indicator_view`), so the
-report shows exactly what an indicator page shows for that role; charts come from the shared pure figure
-builders in `dashboard.figures`. Nothing here renders HTML or PDF (see `reports.render`).
+Values, SPC and suppression come from the shared view-model (`viewmodels.indicator.indicator_view`), so
+the report shows exactly what an indicator page shows for that role; charts come from the shared pure figure
+builders in `charts`. Nothing here renders HTML or PDF (see `reports.render`).
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import indicators
-from dashboard.figures import breakdown_figure, trend_figure
-from dashboard.state import BREAKDOWN_LABELS, ViewState
-from dashboard.views import RAG_WORDS, indicator_view, suppressed_breakdown
-from indicators import quality
+from charts.figures import breakdown_figure, trend_figure
+from indicators import access, quality
 from indicators.disclosure import display
 from indicators.periods import parse_period
 from indicators.registry import Indicator, registry
@@ -29,6 +27,9 @@ from indicators.targets import load_targets
 from reports.agencies import AgencySection, build_agency_section
 from reports.assurance import AssuranceSection, build_assurance_section
 from reports.exceptions import Assessment, Snapshot, assess, largest_contribution, withhold_for_board
+from viewmodels.cells import RAG_WORDS
+from viewmodels.indicator import indicator_view, suppressed_breakdown
+from viewmodels.state import BREAKDOWN_LABELS, ViewState
 
 DEMO_LA = "856"
 EXPLAINING_BREAKDOWNS = ("ethnic_group", "area")
@@ -458,6 +459,7 @@ def build_report(
         raise ValueError(f"{quarter!r} is not a quarter: write it like 2024-25-Q3")
     quarter = period.label
     wh = str(warehouse) if warehouse else None
+    access.check_la(la)  # a limited user is told the LA is outside their access, not that it is missing
     las = indicators.api.local_authorities(wh)
     if not las:
         raise ValueError("the warehouse has no LA loaded")

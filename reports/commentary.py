@@ -1,6 +1,7 @@
 """Per-quarter commentary: a YAML file where indicator owners write commentary and actions.
 
-Format (one file per LA and quarter, default ``reports/commentary/<la>-<quarter>.yaml``)::
+Format (one file per LA and quarter, default ``<paths.commentary_dir>/<la>-<quarter>.yaml``; the folder
+is ``reports/commentary`` under the config file's folder, or the working directory without one)::
 
     la: "856"
     quarter: 2024-25-Q3
@@ -22,7 +23,9 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT_DIR = Path(__file__).resolve().parent / "commentary"
+from vocabulary import settings
+
+DEFAULT_DIR = Path("reports/commentary")  # never inside the installed package
 
 
 class CommentaryError(ValueError):
@@ -30,7 +33,8 @@ class CommentaryError(ValueError):
 
 
 def default_path(la: str, quarter: str) -> Path:
-    return DEFAULT_DIR / f"{la}-{quarter}.yaml"
+    folder = settings.get_path("paths.commentary_dir", DEFAULT_DIR)
+    return folder / f"{la}-{quarter}.yaml"  # type: ignore[operator]
 
 
 def load_commentary(path: Path | None) -> dict[str, dict]:

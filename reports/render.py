@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from reports.build import Report
+from vocabulary import settings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_SIZE = {"trend": (900, 430), "breakdown": (900, 360)}
@@ -36,7 +37,7 @@ def _use_system_chromium() -> None:
     SAFEGUARDING_CHROMIUM or Debian's /usr/bin/chromium unless the caller chose one."""
     if os.environ.get("BROWSER_PATH"):
         return
-    for candidate in (os.environ.get("SAFEGUARDING_CHROMIUM"), "/usr/bin/chromium"):
+    for candidate in (settings.get("paths.chromium"), "/usr/bin/chromium"):
         if candidate and Path(candidate).exists():
             os.environ["BROWSER_PATH"] = candidate
             return
@@ -50,12 +51,7 @@ def render_charts(report: Report) -> None:
     _use_system_chromium()
     import kaleido
 
-    started = False
-    try:
-        kaleido.start_sync_server(silence_warnings=True)
-        started = True
-    except Exception:  # noqa: BLE001 - fall back to one browser per image
-        pass
+    kaleido.start_sync_server(silence_warnings=True)  # kaleido >= 1.1 (pyproject.toml [report])
     try:
         for chart in charts:
             width, height = CHART_SIZE.get(chart.kind, (900, 400))
@@ -65,8 +61,7 @@ def render_charts(report: Report) -> None:
                 warnings.simplefilter("ignore", UserWarning)
                 chart.png = chart.figure.to_image(format="png", width=width, height=height, scale=CHART_SCALE)
     finally:
-        if started:
-            kaleido.stop_sync_server(silence_warnings=True)
+        kaleido.stop_sync_server(silence_warnings=True)
 
 
 def _data_uri(png: bytes | None) -> str:

@@ -14,8 +14,6 @@ app = typer.Typer(
     help="Child-protection performance analytics for safeguarding partnerships.",
 )
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "data" / "reference"
-
 WarehouseOpt = Annotated[
     Path | None,
     typer.Option(
@@ -23,6 +21,44 @@ WarehouseOpt = Annotated[
         help="Warehouse file (default $SAFEGUARDING_WAREHOUSE or data/curated/warehouse.duckdb).",
     ),
 ]
+
+
+@app.callback()
+def _options(
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="Settings file (default $SAFEGUARDING_CONFIG, else ./safeguarding.toml if present).",
+        ),
+    ] = None,
+) -> None:
+    """Read the settings file once and set up logging, before any command runs."""
+    from indicators import access
+    from vocabulary import settings
+    from vocabulary.logs import configure_logging
+
+    try:
+        settings.configure(config)
+        configure_logging()
+        access.set_scope(access.configured_limits()["cli"])  # [access] cli = [...]: this whole run
+    except settings.ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _require(extra: str, *modules: str) -> None:
+    """Stop with the pip command to run when an optional part of the product is not installed."""
+    from importlib.util import find_spec
+
+    missing = [m for m in modules if find_spec(m) is None]
+    if missing:
+        typer.echo(
+            f"error: this command needs the [{extra}] extra ({', '.join(missing)} not installed): "
+            f"pip install 'safeguarding[{extra}]'",
+            err=True,
+        )
+        raise typer.Exit(2)
 
 
 def _print_results(results) -> None:
@@ -137,6 +173,19 @@ def validate(
     raise typer.Exit(1 if failed else 0)
 
 
+# Shipped with the package (vocabulary/reference/README.md): real ONS 0-17 populations (denominators),
+# the Census 2021 ethnic mix (all ages, a proxy) and the published DfE benchmarks (EES tables, LAIT,
+# statistical neighbours).
+DEMO_REFERENCE = (
+    "ons_*.csv",
+    "census2021_*.csv",
+    "c4_*.csv",
+    "d[0-9]_*.csv",
+    "sn_model_*.csv",
+    "bds_long_*.parquet",
+)
+
+
 @app.command()
 def demo(
     warehouse: WarehouseOpt = None,
@@ -146,6 +195,7 @@ def demo(
     from pipelines.demo_generator import generate_demo
     from pipelines.issues import IngestError
     from pipelines.load import ingest as run_ingest
+    from vocabulary.reference import reference_paths
 
     marker = out / ".complete"
     if not marker.exists():
@@ -161,13 +211,12 @@ def demo(
 
         write_assurance_returns(out)
     files = sorted(p for p in out.iterdir() if p.suffix in {".xml", ".csv", ".xlsx"})
-    files += sorted(REFERENCE_DIR.glob("ons_*.csv"))  # real ONS 0-17 populations (denominators)
-    files += sorted(REFERENCE_DIR.glob("census2021_*.csv"))  # ethnic mix (all ages, a proxy)
-    # Published DfE benchmarks: EES tables, LAIT and statistical neighbours (data/reference/README.md).
-    for pattern in ("c4_*.csv", "d[0-9]_*.csv", "sn_model_*.csv", "bds_long_*.parquet"):
-        files += sorted(REFERENCE_DIR.glob(pattern))
     try:
-        results = run_ingest(files, warehouse)
+        with reference_paths(*DEMO_REFERENCE) as reference:
+            if not reference:
+                typer.echo("error: the package's reference data is missing (vocabulary/reference)", err=True)
+                raise typer.Exit(1)
+            results = run_ingest(files + reference, warehouse)
     except IngestError as exc:
         typer.echo(exc.report(), err=True)
         raise typer.Exit(1) from None
@@ -183,10 +232,11 @@ def serve(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Serve the dashboard (waitress, a production WSGI server)."""
+    _require("dashboard", "dash", "dash_bootstrap_components", "waitress", "flask_wtf")
     from dashboard.server import run
     from indicators.store import health_check
     from pipelines.warehouse import sweep_leftovers
-    from safeguarding.settings import resolve_warehouse
+    from vocabulary.settings import resolve_warehouse
 
     sweep_leftovers(resolve_warehouse(warehouse))  # build copies left by a killed load
     ok, detail = health_check(warehouse)
@@ -204,6 +254,11 @@ users_app = typer.Typer(help="Manage dashboard users (stored with hashed passwor
 app.add_typer(users_app, name="users")
 
 
+@users_app.callback()
+def _users_need_the_dashboard() -> None:
+    _require("dashboard", "flask", "flask_wtf", "werkzeug")
+
+
 @users_app.command("add")
 def users_add(
     username: str,
@@ -211,6 +266,10 @@ def users_add(
     password_stdin: Annotated[
         bool, typer.Option(help="Read the password from standard input instead of prompting.")
     ] = False,
+    la: Annotated[
+        list[str] | None,
+        typer.Option("--la", help="Limit the user to this LA (repeat for several); default every LA."),
+    ] = None,
 ) -> None:
     """Add a user, or change an existing user's password and role (this ends their sessions)."""
     from dashboard.auth import add_user, users_file
@@ -220,7 +279,7 @@ def users_add(
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        add_user(username, password, role)  # type: ignore[arg-type]
+        add_user(username, password, role, la_codes=la or None)  # type: ignore[arg-type]
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -266,7 +325,8 @@ def users_list() -> None:
     if not users:
         typer.echo(f"no users in {users_file()}")
     for name, record in sorted(users.items()):
-        typer.echo(f"{name}\t{record['role']}")
+        limit = f"\tLAs {','.join(record['la_codes'])}" if record.get("la_codes") else ""
+        typer.echo(f"{name}\t{record['role']}{limit}")
 
 
 @users_app.command("audit")
@@ -304,14 +364,28 @@ def indicators_cmd(
     role: Annotated[
         str, typer.Option(help="analyst (unsuppressed) or board (small numbers as c).")
     ] = "analyst",
+    agency: Annotated[
+        str | None,
+        typer.Option(
+            help="Partner agency id from the partner measures file (e.g. police), or all: the LA's "
+            "indicators and every partner measure. Default: the LA's indicators only."
+        ),
+    ] = None,
+    theme: Annotated[
+        str | None,
+        typer.Option(
+            help="Priority theme id (e.g. domestic_abuse): the LA's indicators and every agency's measures "
+            "in it (or one agency's, with --agency)."
+        ),
+    ] = None,
     warehouse: WarehouseOpt = None,
 ) -> None:
-    """Print indicator values for one period."""
+    """Print indicator values for one period (the LA's, or partner agencies' with --agency/--theme)."""
     from indicators.cli_output import board_notes, indicator_rows, render
 
     try:
-        rows = indicator_rows(period, la, by, role, warehouse)
-    except (ValueError, KeyError, FileNotFoundError) as exc:
+        rows = indicator_rows(period, la, by, role, warehouse, agency, theme)
+    except (ValueError, KeyError, FileNotFoundError, PermissionError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     for note in board_notes(period, by, role):
@@ -340,6 +414,7 @@ def report_cmd(
     warehouse: WarehouseOpt = None,
 ) -> None:
     """Write the quarterly exception report (HTML and PDF), or draft its commentary file."""
+    _require("report", "jinja2", "kaleido", "weasyprint")
     from reports.build import apply_commentary, build_report
     from reports.commentary import CommentaryError, default_path, load_commentary, write_draft
     from reports.render import write_report
@@ -367,13 +442,35 @@ def report_cmd(
         notes = load_commentary(path)
         apply_commentary(report, notes)
         written = write_report(report, out, pdf=pdf)
-    except (ValueError, KeyError, FileNotFoundError, CommentaryError) as exc:
+    except (ValueError, KeyError, FileNotFoundError, PermissionError, CommentaryError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"{len(report.exceptions)} exception(s); commentary from {path if notes else 'none'}")
     typer.echo(f"wrote {written.html}")
     if written.pdf:
         typer.echo(f"wrote {written.pdf}")
+
+
+@app.command()
+def export(
+    parquet: Annotated[Path, typer.Option("--parquet", help="New folder for the Parquet files.")],
+    warehouse: WarehouseOpt = None,
+) -> None:
+    """Export the curated tables to Parquet, partitioned by la_code and year (manifest.json says how)."""
+    from indicators import access
+    from pipelines.export_parquet import export_parquet
+    from vocabulary.settings import resolve_warehouse
+
+    try:
+        counts = export_parquet(
+            resolve_warehouse(warehouse), parquet, access.current_scope(), keep_whole=access.PUBLIC_TABLES
+        )
+    except (FileExistsError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for table, rows in counts.items():
+        typer.echo(f"{table}\t{rows}")
+    typer.echo(f"{len(counts)} tables, {sum(counts.values()):,} rows written to {parquet}")
 
 
 @app.command()
@@ -391,8 +488,8 @@ def template(
     """Write a return workbook: an agency's quarterly measures, or an assurance return."""
     from pipelines.assurance_template import write_assurance_template
     from pipelines.partner_template import write_template
-    from safeguarding.assurance import AssuranceConfigError
-    from safeguarding.partners import PartnerConfigError
+    from vocabulary.assurance import AssuranceConfigError
+    from vocabulary.partners import PartnerConfigError
 
     try:
         if kind == "partner":

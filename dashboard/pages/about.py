@@ -5,24 +5,46 @@ from __future__ import annotations
 from dash import dcc, html
 
 import indicators
-from dashboard.views import POLARITY_WORDS
+from dashboard.accessibility import statement
+from dashboard.help_panel import help_panel
+from indicators.registry import partner_registry
+from viewmodels.cells import POLARITY_WORDS
+from vocabulary.partners import OBA_QUESTIONS, declaration
+
+
+def _entry(ind, extra: str = "") -> list:
+    return [
+        html.Dt(dcc.Link(ind.title, href=f"/indicator/{ind.id}")),
+        html.Dd(
+            [
+                html.P(ind.definition, className="mb-1"),
+                html.P(
+                    f"Source: {ind.dfe_source}. {POLARITY_WORDS[ind.polarity]}",
+                    className="text-muted small",
+                ),
+            ]
+        ),
+    ]
+
+
+def partner_definitions() -> list:
+    """Every partner measure's definition, agency by agency, from the partner measures file."""
+    decl = declaration()
+    out = []
+    for a in decl.agencies:
+        items = []
+        for m in decl.measures_of(a.id):
+            theme, oba = decl.themes[m.theme], OBA_QUESTIONS[m.oba]
+            words = f" Theme: {theme}. OBA question: {oba} Returned {m.frequency}."
+            items += _entry(partner_registry()[m.id], words)
+        out += [html.H3(a.name, className="h5 mt-3"), html.Dl(items)]
+    return out
 
 
 def layout(role: str = "board", search: str | None = None) -> html.Div:
     definitions = []
     for ind in indicators.registry().values():
-        definitions += [
-            html.Dt(dcc.Link(ind.title, href=f"/indicator/{ind.id}")),
-            html.Dd(
-                [
-                    html.P(ind.definition, className="mb-1"),
-                    html.P(
-                        f"Source: {ind.dfe_source}. {POLARITY_WORDS[ind.polarity]}",
-                        className="text-muted small",
-                    ),
-                ]
-            ),
-        ]
+        definitions += _entry(ind)
     return html.Div(
         [
             html.H1("About and definitions", className="h2"),
@@ -54,28 +76,19 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
                     ),
                 ]
             ),
+            help_panel("about-help"),
             html.H2("Definitions", className="h4 mt-4"),
             html.Dl(definitions, id="definitions"),
-            html.H2("Accessibility statement", className="h4 mt-4", id="accessibility"),
-            html.P("We aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA."),
-            html.Ul(
+            html.H2("Partner agency measures", className="h4 mt-4"),
+            html.P(
                 [
-                    html.Li("Every chart has a data table or a sentence giving the same information."),
-                    html.Li(
-                        "All controls are standard form controls that work with a keyboard alone; a "
-                        "'skip to main content' link comes first."
-                    ),
-                    html.Li(
-                        "Chart colours come from the Okabe-Ito palette, which stays distinct for the "
-                        "common kinds of colour blindness; status is always written in words too."
-                    ),
-                    html.Li("Every page is checked automatically with axe-core in a real browser."),
+                    "Each partner agency returns these figures every quarter. The partnership chooses "
+                    "them in its partner measures file (docs/partner-measures.md); see ",
+                    dcc.Link("Partner agencies", href="/agencies"),
+                    " for the matrix and each agency's scorecard.",
                 ]
             ),
-            html.P(
-                "Known limits: the interactive charts' own toolbars are not fully described to "
-                "screen readers; use the data tables instead. Report a problem to your "
-                "partnership's business unit."
-            ),
+            html.Div(partner_definitions(), id="partner-definitions"),
+            *statement(),
         ]
     )

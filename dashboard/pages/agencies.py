@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from dash import dcc, html
+from dash import Input, Output, State, callback, dcc, html, no_update
 
-from dashboard import agency_views
+from dashboard import agency_views, ids
+from dashboard.downloads import csv_bytes
 from dashboard.pages.overview import RAG_CLASS
 from dashboard.tables import data_table
-from dashboard.views import RAG_WORDS
-from safeguarding.partners import OBA_QUESTIONS, declaration
+from viewmodels.cells import RAG_WORDS
+from vocabulary.partners import OBA_QUESTIONS, declaration
 
 PATH = "/agencies"
 TITLE = "Partner agencies"
@@ -22,14 +23,22 @@ def _query(search: str | None) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items()}
 
 
+def _choice(search: str | None) -> tuple[str | None, str | None]:
+    """The matrix filter in the address: (agency id, theme id), each None unless the file knows it."""
+    query, decl = _query(search), declaration()
+    theme = query.get("theme") if query.get("theme") in decl.themes else None
+    agency = query.get("agency") if query.get("agency") in {a.id for a in decl.agencies} else None
+    return agency, theme
+
+
 def _no_returns() -> html.Div:
     return html.Div(
         [
             html.H1(TITLE, className="h2"),
             html.P(
-                "No partner agency returns are loaded yet. Write a return workbook with "
-                "`safeguarding template --agency AGENCY --quarter 2026-27-Q2 --out FILE.xlsx`, "
-                "and load the completed file with `safeguarding ingest` (docs/partner-measures.md).",
+                "No partner agency returns are loaded yet. An analyst writes a blank return workbook "
+                "for each agency with the safeguarding template command and loads the completed one "
+                "with the ingest command (docs/partner-measures.md gives the steps).",
                 id="agencies-empty",
             ),
         ]
@@ -37,7 +46,7 @@ def _no_returns() -> html.Div:
 
 
 def _cell(text: str, rag: str) -> html.Td:
-    return html.Td(html.Span(text, className=f"badge text-wrap {RAG_CLASS.get(rag, RAG_CLASS['none'])}"))
+    return html.Td(html.Span(text, className=f"text-wrap {RAG_CLASS.get(rag, RAG_CLASS['none'])}"))
 
 
 def _filters(query: dict[str, str]) -> html.Nav:
@@ -172,10 +181,8 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
     quarter = agency_views.quarter_or_latest()
     if quarter is None:
         return _no_returns()
-    query = _query(search)
     decl = declaration()
-    theme = query.get("theme") if query.get("theme") in decl.themes else None
-    agency = query.get("agency") if query.get("agency") in {a.id for a in decl.agencies} else None
+    agency, theme = _choice(search)
     query = {k: v for k, v in (("theme", theme), ("agency", agency)) if v}
     return html.Div(
         [
@@ -203,6 +210,11 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             html.H2("All-agencies matrix", className="h4 mt-4"),
             _filters(query),
             _matrix(quarter, role, query),
+            html.Button(
+                "Download the matrix (CSV)",
+                id=ids.AGENCY_MATRIX_DOWNLOAD,
+                className="btn btn-outline-primary btn-sm mt-2 mb-3 d-print-none",
+            ),
             *(_theme(theme, quarter, role) if theme else []),
         ]
     )
@@ -284,3 +296,27 @@ def agency_layout(agency_id: str, role: str = "board", search: str | None = None
             ),
         ]
     )
+
+
+def matrix_download(search: str | None, role: str) -> dict | None:
+    """What the matrix's download button sends: the tidy matrix for the page's filters and the role."""
+    quarter = agency_views.quarter_or_latest()
+    if quarter is None:
+        return None
+    agency, theme = _choice(search)
+    frame = agency_views.matrix_frame(quarter, role, agency=agency, theme=theme)
+    return dcc.send_bytes(csv_bytes(frame), agency_views.matrix_file_name(quarter, agency, theme))
+
+
+@callback(
+    Output(ids.DOWNLOAD, "data", allow_duplicate=True),
+    Input(ids.AGENCY_MATRIX_DOWNLOAD, "n_clicks"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def _download_matrix(clicks, search):
+    from dashboard.session import session_role
+
+    if not clicks:
+        return no_update
+    return matrix_download(search, session_role()) or no_update

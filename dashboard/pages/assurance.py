@@ -6,20 +6,29 @@ from urllib.parse import parse_qs
 
 from dash import dcc, html
 
+import indicators
 from dashboard import assurance_views as v
 from dashboard.pages.overview import RAG_CLASS
 from dashboard.tables import data_table
 from indicators import assurance as a
-from safeguarding.assurance import Scale, assurance
-from safeguarding.partners import declaration
+from vocabulary.assurance import Scale, assurance
+from vocabulary.partners import declaration
 
 PATH = "/assurance"
 TITLE = "Assurance"
 S11_PATH, AUDITS_PATH, ACTIONS_PATH = f"{PATH}/section11", f"{PATH}/audits", f"{PATH}/actions"
 HOW_TO_LOAD = (
-    "Write a return workbook with `safeguarding template --kind section11|audit|actions --out FILE.xlsx`, "
-    "and load the completed file with `safeguarding ingest`."
+    "An analyst writes a blank return workbook with the safeguarding template command and loads the "
+    "completed one with the ingest command (docs/assurance.md gives the steps)."
 )
+
+
+def _indicator_name(indicator_id: str) -> str:
+    """An action's linked indicator by its short title (partner measures too), never its id."""
+    from indicators.partners import partner_registry
+
+    found = indicators.registry().get(indicator_id) or partner_registry().get(indicator_id)
+    return found.short_title if found else "Indicator no longer defined"
 
 
 def _query(search: str | None) -> dict[str, str]:
@@ -50,7 +59,7 @@ def _nav(active: str) -> html.Nav:
 
 
 def _badge(text: str, rag: str) -> html.Td:
-    return html.Td(html.Span(text, className=f"badge text-wrap {RAG_CLASS.get(rag, RAG_CLASS['none'])}"))
+    return html.Td(html.Span(text, className=f"text-wrap {RAG_CLASS.get(rag, RAG_CLASS['none'])}"))
 
 
 def _page(active: str, title: str, lead: str, body: list) -> html.Div:
@@ -176,7 +185,7 @@ def audits_layout(role: str = "board", search: str | None = None) -> html.Div:
         "question.",
         [
             html.P(
-                ["Rounds: "] + [dcc.Link(r, href=f"{AUDITS_PATH}?round={r}", className="me-3") for r in ids],
+                ["Rounds: "] + [x for r in ids for x in (dcc.Link(r, href=f"{AUDITS_PATH}?round={r}"), " ")],
                 className="d-print-none",
             ),
             html.H2("Grades by agency", className="h4 mt-4"),
@@ -240,7 +249,12 @@ def actions_layout(role: str = "board", search: str | None = None) -> html.Div:
                 html.Td(r["due"]),
                 _badge(r["status"], "red" if r["overdue"] else "none"),
                 html.Td(r["updated"]),
-                html.Td([dcc.Link(x, href=f"/indicator/{x}", className="me-2") for x in r["linked"]]),
+                html.Td(
+                    [
+                        dcc.Link(_indicator_name(x), href=f"/indicator/{x}", className="me-2")
+                        for x in r["linked"]
+                    ]
+                ),
             ]
         )
         for r in rows

@@ -1,7 +1,7 @@
 """Child deaths page (/cdop): Child Death Overview Panel notifications, reviews, backlog and the
 national context. Every count goes through disclosure control for the board role; counts are
 small, so much is withheld. Each chart has its data table under it, and every table downloads as
-CSV through dashboard.views.export_frame (formula-safe cells)."""
+CSV through viewmodels.cells.export_frame (formula-safe cells)."""
 
 from __future__ import annotations
 
@@ -15,15 +15,17 @@ import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
+from charts.figures import breakdown_figure
+from charts.layout import GRAPH_CONFIG, base_layout
+from charts.palette import CONCERN, PRIMARY, SERIES, TARGET
 from dashboard import ids
-from dashboard.figures import GRAPH_CONFIG, base_layout, breakdown_figure
-from dashboard.palette import CONCERN, PRIMARY, SERIES, TARGET
-from dashboard.state import la_label, parse_query
+from dashboard.session import session_role
 from dashboard.tables import data_table
-from dashboard.views import export_frame
 from indicators.cdop import order_groups
 from indicators.disclosure import SUPPRESSED, suppress
 from indicators.intervals import exact_poisson_interval
+from viewmodels.cells import export_frame
+from viewmodels.state import la_label, parse_query
 
 PATH = "/cdop"
 TITLE = "Child deaths"
@@ -449,7 +451,7 @@ def _table(view: CdopView, name: str) -> html.Div:
             html.Button(
                 "Download CSV",
                 id={"type": DOWNLOAD_TYPE, "table": name},
-                className="btn btn-outline-primary btn-sm mb-3",
+                className="govuk-button govuk-button--secondary mb-3",
             ),
         ]
     )
@@ -568,8 +570,6 @@ def export_table(view: CdopView, name: str) -> pd.DataFrame:
     prevent_initial_call=True,
 )
 def _download(clicks, search):
-    from dashboard.app import session_role
-
     if not ctx.triggered_id or not any(clicks):
         return no_update
     name = ctx.triggered_id["table"]

@@ -7,18 +7,11 @@ from dash import Input, Output, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.pages.agencies import returns_section
+from dashboard.session import session_role
 from dashboard.tables import data_table
-from dashboard.views import export_frame
 from indicators import quality
-
-SOURCE_NAMES = {
-    "cin_census": "CIN census return",
-    "annex_a": "Annex A List 7",
-    "area_lookup": "Area lookup",
-    "area_population": "Area populations",
-    "ons_population": "ONS population (0-17)",
-    "partner_return": "Partner agency return",
-}
+from indicators.labels import load_status_name, source_name
+from viewmodels.cells import export_frame
 
 
 def _count(n, role: str) -> str:
@@ -66,7 +59,7 @@ def _date(d) -> str:
 def _parity_section(latest: pd.DataFrame, role: str) -> list:
     """Our values from the loaded returns against DfE's published values, latest census year."""
     import indicators
-    from indicators import benchmarks
+    from indicators import parity
 
     census = latest[latest["source_type"] == "cin_census"]
     out = [html.H2("Parity with DfE published figures", className="h4 mt-4")]
@@ -77,7 +70,7 @@ def _parity_section(latest: pd.DataFrame, role: str) -> list:
         # DfE publishes a census year months after it ends: compare the latest year it has published.
         for year in range(end.year, end.year - 4, -1):
             try:
-                table = benchmarks.parity_table(r.la_code, year)
+                table = parity.parity_table(r.la_code, year)
             except Exception:  # published tables not loaded
                 table = pd.DataFrame()
             if not table.empty:
@@ -141,7 +134,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             ["Kind of file", "LA", "Latest data date", "Files in use", "Last loaded"],
             [
                 [
-                    SOURCE_NAMES.get(r.source_type, r.source_type),
+                    source_name(r.source_type),
                     r.la_code or "all",
                     _date(r.latest_data_date),
                     f"{r.files:,}",
@@ -204,7 +197,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
                 html.Button(
                     "Download CSV",
                     id=ids.DQ_ISSUES_DOWNLOAD,
-                    className="btn btn-outline-primary btn-sm mb-3",
+                    className="govuk-button govuk-button--secondary mb-3",
                 ),
             ]
         )
@@ -219,11 +212,11 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
             [
                 [
                     r.file_name,
-                    SOURCE_NAMES.get(r.source_type, r.source_type),
+                    source_name(r.source_type),
                     "" if pd.isna(r.la_code) else r.la_code,
                     "" if pd.isna(r.covers) else r.covers,
                     f"{pd.Timestamp(r.loaded_at):%d %b %Y %H:%M}",
-                    r.status,
+                    load_status_name(r.status),
                     f"{r.rule_issues:,}",
                     r.file_sha256[:12],
                 ]
@@ -241,8 +234,6 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
     prevent_initial_call=True,
 )
 def _download_issues(clicks):
-    from dashboard.app import session_role
-
     if not clicks:
         return no_update
     frame, name = issues_download(session_role())

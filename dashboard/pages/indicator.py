@@ -9,28 +9,23 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
+from charts.area_map import area_map_figure
+from charts.figures import benchmark_figure, breakdown_figure, funnel_figure, trend_figure
+from charts.layout import GRAPH_CONFIG, Y_TITLES
 from dashboard import ids
 from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
-from dashboard.figures import (
-    GRAPH_CONFIG,
-    Y_TITLES,
-    area_map_figure,
-    benchmark_figure,
-    breakdown_figure,
-    funnel_figure,
-    trend_figure,
-)
-from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
+from dashboard.england_map import ENGLAND_ATTRIBUTION, england_map_figure, map_rows, map_view
+from dashboard.help_panel import help_panel
+from dashboard.session import session_role
 from dashboard.tables import data_table
-from dashboard.views import (
-    POLARITY_WORDS,
-    benchmark_view,
-    breakdown_headers,
-    indicator_view,
-    trend_headers,
-)
+from dashboard.target_notes import mark_illustrative, target_items
 from indicators.geography import ATTRIBUTION, ward_boundaries
 from indicators.status import targets_by_period
+from viewmodels.benchmark import benchmark_view
+from viewmodels.cells import POLARITY_WORDS, breakdown_headers, fmt, trend_headers
+from viewmodels.headline import headline_sentence
+from viewmodels.indicator import indicator_view
+from viewmodels.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
 
 
 def _select(label: str, name: str, options: list[tuple[str, str]], value: str | None):
@@ -54,7 +49,7 @@ def dom_id(component_id: dict) -> str:
     return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
 
 
-def definition_panel(indicator_id: str) -> html.Div:
+def definition_panel(indicator_id: str, la: str | None = None) -> html.Div:
     ind = indicators.get(indicator_id)
     items = [
         html.Dt("What it measures"),
@@ -64,6 +59,7 @@ def definition_panel(indicator_id: str) -> html.Div:
         html.Dt("Which way is better"),
         html.Dd(POLARITY_WORDS[ind.polarity]),
     ]
+    items += target_items(indicator_id, la)
     if ind.caveats:
         items += [html.Dt("Caveats"), html.Dd(ind.caveats)]
     if ind.id in ("cpp_ended_2y_pct", "cpp_open_2y_pct"):
@@ -90,6 +86,7 @@ def layout(indicator_id: str, role: str = "board", search: str | None = None) ->
             dcc.Store(id={"type": ids.IND_DRAWN, "name": "page"}, data=vals),
             html.H1(ind.short_title, className="h2"),
             html.P(ind.title, className="lead"),
+            help_panel(),
             html.Div(
                 [
                     _select("Local authority", "la", opts[0], vals[0]),
@@ -105,7 +102,7 @@ def layout(indicator_id: str, role: str = "board", search: str | None = None) ->
             dcc.Loading(
                 html.Div(content(view), id={"type": ids.IND_CONTENT, "name": "main"}), type="default"
             ),
-            definition_panel(indicator_id),
+            definition_panel(indicator_id, view.state.la),
         ]
     )
 
@@ -137,24 +134,30 @@ def content(view) -> list:
     trend = trend_figure(
         view.trend, view.headline, ind.unit, ind.decimals, spc=view.spc, targets=targets_by_period(view.trend)
     )
+    mark_illustrative(trend, view.trend)
+    bench = _benchmark(view)
     out = [
-        html.P(view.headline, id=ids.IND_SUMMARY, className="fs-5", **{"aria-live": "polite"}),
+        html.P(
+            headline_sentence(view, bench.comparison if bench else ""),
+            id=ids.IND_SUMMARY,
+            className="govuk-body-l",
+            **{"aria-live": "polite"},
+        ),
         dbc.Alert(view.period_note, color="warning", id=ids.IND_PERIOD_NOTE) if view.period_note else None,
+        dcc.Graph(id=ids.IND_TREND, figure=trend, config=GRAPH_CONFIG, style={"height": "440px"}),
         html.P(
             [html.Strong("Statistical process control: "), view.spc_text], id=ids.IND_SPC, className="mb-2"
         ),
-        dcc.Graph(id=ids.IND_TREND, figure=trend, config=GRAPH_CONFIG, style={"height": "440px"}),
-        data_table(
-            f"{ind.short_title} by period (the data behind the chart above)",
-            trend_headers(ind),
-            view.trend_rows,
-            ids.IND_TREND_TABLE,
+        folded_table(
+            data_table(
+                f"{ind.short_title} by period (the data behind the chart above)",
+                trend_headers(ind),
+                view.trend_rows,
+                ids.IND_TREND_TABLE,
+            )
         ),
         _downloads("trend"),
     ]
-    if view.period_note:
-        out.append(html.P(view.period_note, className="small text-muted"))
-    out += _benchmarks(view)
     if view.breakdown is not None and view.breakdown.empty:
         label = BREAKDOWN_LABELS[view.state.by]
         out += [
@@ -207,7 +210,7 @@ def content(view) -> list:
                     ids.IND_DISPRO_TABLE,
                 )
             )
-    return out
+    return out + _benchmarks(view, bench)
 
 
 MIN_SHOWN_GROUPS = 2  # fewer shown groups than this make no readable chart
@@ -253,10 +256,27 @@ def _empty_breakdown_words(view) -> str:
     )
 
 
-def _benchmarks(view) -> list:
+def _benchmark(view):
+    return benchmark_view(view.indicator.id, view.state.la, view.trend["period_end"].iloc[-1])
+
+
+def folded_table(table) -> html.Details:
+    """A long table behind GOV.UK's details pattern (a native, keyboard-accessible disclosure)."""
+    return html.Details(
+        [
+            html.Summary(
+                html.Span("Show the data table", className="govuk-details__summary-text"),
+                className="govuk-details__summary",
+            ),
+            html.Div(table, className="govuk-details__text"),
+        ],
+        className="govuk-details mb-2",
+    )
+
+
+def _benchmarks(view, b) -> list:
     """Published DfE comparators: England, region, statistical neighbours, rank and band."""
     ind = view.indicator
-    b = benchmark_view(ind.id, view.state.la, view.trend["period_end"].iloc[-1])
     if b is None:
         return []
     caution = (
@@ -280,6 +300,33 @@ def _benchmarks(view) -> list:
             figure=benchmark_figure(b.series, f"{ind.short_title}: this LA and England, published", ind.unit),
         ),
         html.P(b.notes, className="small text-muted") if b.notes else None,
+        *_england_map(ind, b),
+    ]
+
+
+def _england_map(ind, b) -> list:
+    """Every LA's published value on a map of England, by quartile band, with the same as a table."""
+    mv = map_view(b.benchmark, lambda v: fmt(ind, v, False)) if b.benchmark is not None else None
+    if mv is None:
+        return []
+    title = f"{ind.short_title}: every LA in England by quartile band, {mv.year}"
+    return [
+        html.H3("Map of England", className="h5 mt-4"),
+        html.P(
+            f"Each LA shaded by its quartile band ({mv.band_words}); the chosen LA is outlined in black, "
+            "its statistical neighbours in orange. The table below gives the same values.",
+            className="small",
+        ),
+        dcc.Graph(id=ids.IND_ENGLAND_MAP, config=GRAPH_CONFIG, figure=england_map_figure(mv, title)),
+        html.P(ENGLAND_ATTRIBUTION, className="text-muted small"),
+        folded_table(
+            data_table(
+                f"{title} (the data behind the map)",
+                ["Local authority", "Value", "Quartile band", "Chosen LA or neighbour"],
+                map_rows(mv),
+                ids.IND_ENGLAND_MAP_TABLE,
+            )
+        ),
     ]
 
 
@@ -339,12 +386,12 @@ def _downloads(which: str) -> html.Div:
             html.Button(
                 "Download CSV",
                 id={"type": ids.DOWNLOAD_BUTTON, "table": which, "fmt": "csv"},
-                className="btn btn-outline-primary btn-sm me-2",
+                className="govuk-button govuk-button--secondary me-2 mb-0",
             ),
             html.Button(
                 "Download Excel",
                 id={"type": ids.DOWNLOAD_BUTTON, "table": which, "fmt": "xlsx"},
-                className="btn btn-outline-primary btn-sm",
+                className="govuk-button govuk-button--secondary mb-0",
             ),
         ],
         className="mb-3",
@@ -371,8 +418,6 @@ DRAWN = {"type": ids.IND_DRAWN, "name": ALL}
     prevent_initial_call=True,
 )
 def _update(search, values, indicator_ids, drawn):
-    from dashboard.app import session_role
-
     if not indicator_ids:  # not on an indicator page
         return no_update, [], [], [], []
     if ctx.triggered_id != ids.URL and drawn and values == drawn[0]:
@@ -408,8 +453,6 @@ def _update(search, values, indicator_ids, drawn):
     prevent_initial_call=True,
 )
 def _download(clicks, search, indicator_ids):
-    from dashboard.app import session_role
-
     if not ctx.triggered_id or not any(clicks):
         return no_update
     which, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]

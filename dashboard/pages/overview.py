@@ -1,4 +1,4 @@
-"""Overview: the scorecard, one row per registry indicator, filterable by LA and period."""
+"""Overview: the scorecard, one row per indicator, filterable by LA, period, agency and priority theme."""
 
 from __future__ import annotations
 
@@ -9,20 +9,25 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
+from charts.palette import PRIMARY
 from dashboard import ids
 from dashboard.pages.indicator import dom_id, unchanged_outputs
-from dashboard.palette import PRIMARY
-from dashboard.state import FREQUENCIES, ViewState, parse_query, to_query
-from dashboard.views import RAG_WORDS, benchmark_view, fmt, trend
+from dashboard.scorecard_filter import agency_options, theme_options
+from dashboard.session import session_role
+from indicators.selection import agency_name, known, select_indicators
 from indicators.spc import variation_text
 from indicators.status import latest_status, shown_spc
+from viewmodels.benchmark import benchmark_view
+from viewmodels.cells import RAG_WORDS, fmt
+from viewmodels.indicator import trend
+from viewmodels.state import FREQUENCIES, ViewState, parse_query, to_query
 
-RAG_CLASS = {
-    "withheld": "bg-light text-dark border",
-    "green": "bg-success",
-    "amber": "bg-warning text-dark",
-    "red": "bg-danger",
-    "none": "bg-light text-dark border",
+RAG_CLASS = {  # GOV.UK Frontend tags (their colours meet WCAG AA contrast)
+    "withheld": "govuk-tag govuk-tag--grey",
+    "green": "govuk-tag govuk-tag--green",
+    "amber": "govuk-tag govuk-tag--yellow",
+    "red": "govuk-tag govuk-tag--red",
+    "none": "govuk-tag govuk-tag--grey",
 }
 SPARK_POINTS = 12
 
@@ -40,12 +45,13 @@ def _scorecard_rows(
 ) -> tuple[ViewState, list]:
     las = indicators.api.local_authorities(warehouse)
     la = state.la if state.la in las else (next(iter(las)) if las else None)
-    state = state.with_(la=la)
+    agency, theme = known(state.agency, state.theme)
+    state = state.with_(la=la, agency=agency, theme=theme)
     # The chosen period, or the latest: indicators whose data stops earlier say so (see _period_cell).
     labels = [p.label for p in indicators.available_periods(state.freq, la, warehouse, "cpp_at_end")]
     end = state.end if state.end in labels else (labels[-1] if labels else None)
     rows = []
-    for ind in indicators.registry().values():
+    for ind in select_indicators(agency, theme):
         # The report reads the same function: the latest covered period up to the chosen one, and SPC
         # over the whole series to there, as the role may see it.
         status = latest_status(ind.id, la, state.freq, end, warehouse)
@@ -58,7 +64,8 @@ def _scorecard_rows(
         result, spc_reason = shown_spc(status, role)
         variation = result.variation_icon if result is not None else None
         assurance = result.assurance_icon if result is not None else "none"
-        bench = benchmark_view(ind.id, la, last.period_end, warehouse)
+        # DfE publishes comparators for the LA's indicators only, not for partner measures.
+        bench = benchmark_view(ind.id, la, last.period_end, warehouse) if not ind.partner_measure else None
         rows.append(
             {
                 "indicator": ind,
@@ -181,10 +188,15 @@ def scorecard_table(rows: list, search: str) -> html.Table:
             ]
         )
     )
-    body = []
+    body = (
+        [] if rows else [html.Tr(html.Td("No indicators match this choice of agency and theme", colSpan=11))]
+    )
     for r in rows:
         ind = r["indicator"]
         link = dcc.Link(ind.short_title, href=f"/indicator/{ind.id}{search}")
+        agency = agency_name(ind)
+        if agency:  # a partner measure says whose it is
+            link = [link, html.Span(f" ({agency})", className="small text-muted")]
         if r["period"] is None:
             body.append(
                 html.Tr(
@@ -203,7 +215,7 @@ def scorecard_table(rows: list, search: str) -> html.Table:
                     html.Td(_period_cell(r)),
                     html.Td(r["value"], className="fw-bold"),
                     html.Td(r["target"] or "No target"),
-                    html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=f"badge {RAG_CLASS[rag]}")),
+                    html.Td(html.Span(RAG_WORDS[rag].capitalize(), className=RAG_CLASS[rag])),
                     html.Td(_variation_badge(r["variation"], r["spc_reason"])),
                     html.Td(ASSURANCE_SHORT.get(r["assurance"], "")),
                     html.Td(r["england"]),
@@ -233,7 +245,13 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
     state, rows = scorecard_rows(asked, role)
     las = indicators.api.local_authorities()
     periods = [p.label for p in indicators.available_periods(state.freq, state.la, None, "cpp_at_end")]
-    drawn = [state.la, state.freq, state.end or (periods[-1] if periods else None)]
+    drawn = [
+        state.la,
+        state.freq,
+        state.end or (periods[-1] if periods else None),
+        state.agency or "",
+        state.theme or "",
+    ]
     return html.Div(
         [
             dcc.Store(id={"type": ids.SC_DRAWN, "name": "page"}, data=drawn),
@@ -249,6 +267,8 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
                         [(p, p) for p in periods],
                         drawn[2],
                     ),
+                    _select("Agency", "agency", agency_options(), state.agency or ""),
+                    _select("Priority theme", "theme", theme_options(), state.theme or ""),
                 ],
                 className="row g-3 mb-3 d-print-none",
                 role="group",
@@ -305,8 +325,6 @@ DRAWN = {"type": ids.SC_DRAWN, "name": ALL}
     prevent_initial_call=True,
 )
 def _update(search, values, drawn):
-    from dashboard.app import session_role
-
     if not values:  # not on the scorecard page
         return no_update, [], [], [], []
     if ctx.triggered_id != ids.URL and drawn and values == drawn[0]:
@@ -315,9 +333,15 @@ def _update(search, values, drawn):
     if ctx.triggered_id == ids.URL:
         state = parse_query(search)
     else:
-        la, freq, period = values
+        la, freq, period, agency, theme = values
         changed = ctx.triggered_id.get("name") if ctx.triggered_id else None
-        state = ViewState(la=la, freq=freq or "quarter", end=None if changed == "freq" else period)
+        state = ViewState(
+            la=la,
+            freq=freq or "quarter",
+            end=None if changed == "freq" else period,
+            agency=agency or None,
+            theme=theme or None,
+        )
     asked = state
     state, rows = scorecard_rows(state, session_role())
     las = indicators.api.local_authorities()
@@ -329,13 +353,16 @@ def _update(search, values, drawn):
         [(c, f"{n} ({c})") for c, n in las.items()],
         list(FREQUENCIES.items()),
         [(p, p) for p in periods],
+        agency_options(),
+        theme_options(),
     ]
+    drawn = [state.la, state.freq, end, state.agency or "", state.theme or ""]
     return (
         new_search if new_search != search else no_update,
         [[{"label": lab, "value": v} for v, lab in o] for o in options],
-        [state.la, state.freq, end],
+        drawn,
         [_body(asked, state, rows, new_search)],
-        [[state.la, state.freq, end]],
+        [drawn],
     )
 
 

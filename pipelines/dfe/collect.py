@@ -95,6 +95,7 @@ SCHEMA = pa.schema(
         ("line", pa.int32()),
     ]
 )
+_ROW = pa.struct(list(SCHEMA))
 
 
 class RawCollector:
@@ -184,9 +185,10 @@ class RawCollector:
 
     def _flush(self) -> None:
         if self._rows:
-            cols = list(zip(*self._rows, strict=True))
-            arrays = [pa.array(c, type=f.type) for c, f in zip(cols, SCHEMA, strict=True)]
-            self._batches.append(pa.RecordBatch.from_arrays(arrays, schema=SCHEMA))
+            # Arrow converts the tuples as one struct array in C++: about 3x cheaper than
+            # transposing them in Python and converting column by column.
+            structs = pa.array(self._rows, type=_ROW)
+            self._batches.append(pa.RecordBatch.from_struct_array(structs))
             self._rows.clear()
 
     def table(self) -> pa.Table:
@@ -213,15 +215,15 @@ def pivot_sql() -> str:
         names = ["child_no", *keys[1:]]
         cols = [f"{g} as {k}" for g, k in zip(group, names, strict=True)]
         cols.append("min(line) filter (where field = 0) as line")
+        outer = [*names, "line"]
         for f in fields:
             cols.append(f'arg_min(text, line) filter (where field = {_F[f]}) as "{f}"')
-            cols.append(
-                f"coalesce(min(line) filter (where field = {_F[f]}), min(line) filter (where field = 0))"
-                f' as "{f}_line"'
-            )
+            cols.append(f'min(line) filter (where field = {_F[f]}) as "{f}_own_line"')
+            outer += [f'"{f}"', f'coalesce("{f}_own_line", line) as "{f}_line"']
         out.append(
-            f"create or replace temp table raw_{module} as select {', '.join(cols)} from raw_leaf "
-            f"where module = {_M[module]} group by {', '.join(group)};"
+            f"create or replace temp table raw_{module} as select {', '.join(outer)} from ("
+            f"select {', '.join(cols)} from raw_leaf "
+            f"where module = {_M[module]} group by {', '.join(group)});"
         )
     out.append(
         "create or replace temp table raw_disability as select child_no, line, text as Disability, "

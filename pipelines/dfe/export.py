@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines.issues import Issue
+from vocabulary.spreadsheet import safe_frame
 
 COLUMNS = ["file", "line", "LAchildID", "rule", "severity", "field", "value", "message"]
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -44,7 +45,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
         return json.dumps(records, indent=1, default=int)
     if fmt == "csv":
         buffer = io.StringIO()
-        frame.to_csv(buffer, index=False)
+        safe_frame(frame).to_csv(buffer, index=False)
         return buffer.getvalue()
     raise ValueError(f"unknown text format {fmt!r}")
 
@@ -52,4 +53,4 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 def write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     """The issues as one sheet, 'issues', with a header row."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name="issues", index=False)
+        safe_frame(frame).to_excel(writer, sheet_name="issues", index=False)

@@ -5,6 +5,7 @@ findings; a partner measure's indicator page works like any other."""
 from __future__ import annotations
 
 import csv
+import re
 
 from playwright.sync_api import expect
 
@@ -83,3 +84,64 @@ def test_partner_measure_indicator_page(page, demo_server, console_errors):
     assert "Something went wrong" not in page.inner_text("body")
     assert console_errors == []
     assert axe_violations(page) == []
+
+
+def _choose_by_keyboard(page, label: str, option: str) -> None:
+    """Tab to a control (no mouse) and pick an option by typing its first letters, as a keyboard user."""
+    control = page.get_by_label(label, exact=True)
+    page.locator("#main").focus()
+    for _ in range(40):  # Tab through the page until the control has the focus
+        page.keyboard.press("Tab")
+        if control.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        raise AssertionError(f"{label} cannot be reached with the Tab key")
+    page.keyboard.type(option[:4], delay=50)  # a focused <select> picks the option that starts so
+    expect(control.locator("option:checked")).to_have_text(option)
+    _settled(page)
+
+
+def test_scorecard_filters_by_agency_and_theme_with_the_keyboard(
+    page, demo_server, demo_warehouse, console_errors
+):
+    expected = _police_24h(demo_warehouse.parent / "raw")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(demo_server + "/")
+    page.wait_for_selector("#scorecard", timeout=120_000)  # the first scorecard of a cold server
+    _settled(page)
+    rows = page.locator("#scorecard tbody tr")
+    _choose_by_keyboard(page, "Agency", "Police")
+    expect(page).to_have_url(re.compile(r"agency=police"))
+    expect(rows).to_have_count(5)  # the police measures in indicators/partner_measures.yaml
+    police = rows.filter(has_text="DA notifications shared in 24 hours")
+    expect(police.locator("th")).to_contain_text("(Police)")
+    assert police.locator("td").nth(1).inner_text() == expected
+    _choose_by_keyboard(page, "Priority theme", "Domestic abuse (board priority)")
+    expect(page).to_have_url(re.compile(r"theme=domestic_abuse"))
+    expect(rows).to_have_count(2)  # the police's two domestic abuse measures
+    _choose_by_keyboard(page, "Agency", "All agencies (the LA and its partners)")
+    # The whole picture: the LA's two repeat-plan indicators beside six partner measures.
+    expect(rows).to_have_count(8)
+    expect(rows.first).to_contain_text("Repeat plans (NI65)")
+    expect(rows.filter(has_text="Operation Encompass acknowledged")).to_have_count(1)
+    assert console_errors == []
+    assert axe_violations(page) == []
+
+
+def test_matrix_download_matches_the_matrix(page, demo_server, demo_warehouse, console_errors):
+    expected = _police_24h(demo_warehouse.parent / "raw")
+    page.goto(demo_server + "/agencies?agency=police")
+    _settled(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download the matrix (CSV)").click()
+    download = info.value
+    assert download.suggested_filename == "agency-matrix-police-2026-27-Q2.csv"
+    with open(download.path(), encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 5 * 8  # the five police measures over the matrix's eight quarters
+    latest = next(
+        r for r in rows if r["measure_id"] == "police_da_notify_24h_pct" and r["quarter"] == "2026-27-Q2"
+    )
+    assert f"{float(latest['value']):.1f}%" == expected and latest["rag"] == "red"
+    assert {r["role"] for r in rows} == {"board"}  # the demo shows the board's view
+    assert console_errors == []

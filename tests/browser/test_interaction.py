@@ -11,8 +11,12 @@ from playwright.sync_api import expect
 from tests.browser.conftest import SECOND_LA
 from tests.browser.test_pages import _settled
 
+OPEN_DETAILS = "id => { const d = document.getElementById(id)?.closest('details'); if (d) d.open = true; }"
+
 
 def _table(page, table_id: str) -> list[list[str]]:
+    """The table's cells, as a reader sees them after opening "Show the data table" if it is folded."""
+    page.evaluate(OPEN_DETAILS, table_id)
     rows = page.locator(f"#{table_id} tbody tr")
     return [[c.strip() for c in rows.nth(i).locator("th, td").all_inner_texts()] for i in range(rows.count())]
 

@@ -9,8 +9,16 @@ from playwright.sync_api import expect
 
 import indicators
 from tests.browser.conftest import SCREENSHOTS, axe_violations
+from tests.identifier_scan import identifier_tokens
 
-PAGES = ["/", "/data-quality", "/about"] + [f"/indicator/{i}" for i in indicators.registry()]
+PAGES = (
+    ["/", "/data-quality", "/about", "/cdop", "/agencies", "/assurance"]
+    + ["/assurance/section11", "/assurance/audits", "/assurance/actions"]
+    + [f"/indicator/{i}" for i in indicators.registry()]
+)
+# Text the board reads: the page's own text and every chart's (SVG text is not in innerText).
+PAGE_TEXT = """() => document.body.innerText + ' | ' +
+  [...document.querySelectorAll('svg text')].map(t => t.textContent).join(' | ')"""
 
 
 def _settled(page):
@@ -20,13 +28,52 @@ def _settled(page):
     page.wait_for_load_state("networkidle")
 
 
+@pytest.fixture(scope="session")
+def users_names(demo_warehouse) -> set[str]:
+    from tests.integration.test_plain_words import users_names
+
+    return users_names(str(demo_warehouse))
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_page_loads_without_console_errors_or_axe_violations(page, demo_server, console_errors, path):
+def test_page_loads_without_console_errors_or_axe_violations(
+    page, demo_server, console_errors, users_names, path
+):
+    """Every page at 1366x900: loads, no console error, no serious axe finding, no internal name on
+    screen (tests.identifier_scan), and a full-page screenshot in test-results/screenshots/."""
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(demo_server + path)
     _settled(page)
     expect(page.get_by_role("status")).to_contain_text("Demo mode")
     assert page.locator("#main h1").inner_text().strip()
     assert "Something went wrong" not in page.inner_text("body")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = path.strip("/").replace("/", "-") or "scorecard"
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-1366x900.png"), full_page=True)
+    assert identifier_tokens(page.evaluate(PAGE_TEXT), users_names) == []
+    assert console_errors == []
+    assert axe_violations(page) == []
+
+
+def test_england_map_draws_offline_with_its_table(page, demo_server, console_errors):
+    """The benchmark section's map of England: drawn from shipped boundaries, with no request to any
+    host but the app's own (no tiles, no CDN), its key and table there, and no serious axe finding."""
+    hosts = []
+    page.on("request", lambda r: hosts.append(r.url.split("/")[2]))
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(demo_server + "/indicator/cpp_rate_per_10k?freq=year")
+    _settled(page)
+    graph = page.locator("#indicator-england-map")
+    graph.scroll_into_view_if_needed()
+    expect(graph.locator(".legendtext").filter(has_text="Chosen LA")).to_have_count(1)
+    assert graph.locator("path.js-fill").count() >= 150  # every English LA filled
+    rows = page.locator("#indicator-england-map-table tbody tr")
+    assert rows.count() >= 150
+    assert rows.filter(has_text="Chosen LA").count() == 1
+    assert rows.filter(has_text="Statistical neighbour").count() >= 5
+    assert set(hosts) == {demo_server.split("/")[2]}
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    graph.screenshot(path=str(SCREENSHOTS / "england-map-1366x900.png"))
     assert console_errors == []
     assert axe_violations(page) == []
 
@@ -49,9 +96,11 @@ def test_indicator_page_screenshot_and_chart_table_agree(page, demo_server, cons
     page.goto(demo_server + "/indicator/cpp_at_end?freq=year")
     _settled(page)
     summary = page.locator("#indicator-summary").inner_text()
+    page.get_by_text("Show the data table").first.click()  # the period table is folded
     last_row = page.locator("#indicator-trend-table tbody tr").last
     # The active title states the latest value; the table's last row is the same number.
     value = last_row.locator("td").nth(1).inner_text()
+    assert re.fullmatch(r"[\d,]+", value)
     assert re.search(rf"\b{re.escape(value)} in ", summary)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "indicator-1366x768.png"))

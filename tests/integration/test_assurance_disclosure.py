@@ -27,7 +27,7 @@ def demo(tmp_path_factory) -> dict:
 
 def _layouts(role: str) -> dict:
     from indicators.assurance import audit_rounds
-    from safeguarding.partners import declaration
+    from vocabulary.partners import declaration
 
     out = {pages.PATH: pages.layout(role, ""), pages.S11_PATH: pages.s11_layout(role, "")}
     out |= {

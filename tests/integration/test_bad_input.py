@@ -930,9 +930,9 @@ def test_corpus_size() -> None:
 
 
 def test_formula_text_is_neutralised_in_exports() -> None:
-    """What the formula cases load is exported with a leading quote (dashboard.views.export_frame;
+    """What the formula cases load is exported with a leading quote (viewmodels.cells.export_frame;
     tests/integration/test_cdop_indicators.py does the same end to end through a real warehouse)."""
-    from dashboard.views import export_frame
+    from viewmodels.cells import export_frame
 
     cells = ['=HYPERLINK("http://x.test","x")', "+1", "-1+2", "@SUM(A1)", "North"]
     frame = export_frame(["Area"], [[c] for c in cells])

@@ -20,10 +20,11 @@ import pandas as pd
 import pytest
 
 import indicators
-from dashboard.state import ViewState
-from dashboard.views import export_frame, indicator_view
 from indicators.cdop import review_backlog
 from pipelines.load import ingest
+from viewmodels.cells import export_frame
+from viewmodels.indicator import indicator_view
+from viewmodels.state import ViewState
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "cdop"
 LA = "302"

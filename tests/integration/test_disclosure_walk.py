@@ -6,7 +6,7 @@ The demo warehouse is built through the real pipeline (`safeguarding demo`). The
   frequency, and every indicator page for every frequency and every allowed breakdown (and none), and
   walks the Dash component tree collecting every `html.Table`, so a table nobody listed is checked too;
 * checks every breakdown of every indicator at EVERY period of every frequency (a user can pick any end
-  period), through `dashboard.views.suppressed_breakdown`, the function `indicator_view` uses for its one
+  period), through `viewmodels.indicator.suppressed_breakdown`, the function `indicator_view` uses for its one
   period, called here for all periods at once, and `breakdown_rows`, which makes the cells shown;
 * checks every download: the CSV and XLSX that the indicator page's download callback sends for every
   rendered view (same `export_frame`, same `dcc.send_data_frame` calls, read back), every CDOP CSV, and
@@ -36,7 +36,7 @@ A breakdown with no rows for a period (withheld whole, see `suppressed_breakdown
 Indicators that share a count (plans starting is the denominator of both repeat-plan percentages;
 children on a plan is the numerator of the rate and the denominator of D5) would let a cell withheld in
 one table be read from another, so shared counts are found from the data (identical true values in every
-period and group of a breakdown), must be declared in `dashboard.views.SHARED_COUNTS`, and are checked as
+period and group of a breakdown), must be declared in `viewmodels.indicator.SHARED_COUNTS`, and are checked as
 one: a cell is unseen only if every table that shows it withholds it. The Child deaths page's own pooled
 breakdowns and backlog rows get the |C| != 1 check too (a pooled total also counts as shown when every
 pooled year is shown on the page).
@@ -67,16 +67,17 @@ import pytest
 from dash import dcc, html
 
 import indicators
-from dashboard.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, to_query
-from dashboard.views import SHARED_COUNTS
 from indicators.board import is_flow
 from indicators.disclosure import NESTED, SUPPRESSED
 from tests.demo_warehouse import ROOT, SAFEGUARDING, build_demo_warehouse
 from tests.integration.period_audit import PeriodAudit
+from viewmodels.indicator import SHARED_COUNTS
+from viewmodels.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, to_query
 
 ROLE = "board"
 QUARTER = "2022-23-Q4"  # the report's quarter (as in test_report.py)
 SMALL = re.compile(r"[1-5]")  # a whole cell of 1 to 5 (fullmatch)
+RULE_ROW = re.compile(r"\d{3,4}Q?|R-[A-Z0-9-]+")  # a DfE or project rule code opening a rule-issue row
 # Columns that are labels or ratios, never counts (matched against the whole header, lower case).
 LABEL_HEADERS = {
     "period",
@@ -360,7 +361,7 @@ def check_download(walk: Walk, where: str, frame: pd.DataFrame, unit: str | None
 
 def walk_downloads(walk: Walk, views: list, cdop_views: list) -> None:
     from dashboard.pages.cdop import export_table
-    from dashboard.views import breakdown_headers, export_frame, trend_headers
+    from viewmodels.cells import breakdown_headers, export_frame, trend_headers
 
     written: set = set()
     for view in views:
@@ -398,13 +399,8 @@ def _numbers(s: pd.Series) -> np.ndarray:
 def breakdown_cells(walk: Walk, ind, freq: str, la: str, by: str, periods: list[str]):
     """One breakdown at every period, as the board sees it (rule 1 on the cells and the totals), with
     the true values beside it. Returns (cells, totals): long frames for rule 2."""
-    from dashboard.views import (
-        breakdown_headers,
-        breakdown_rows,
-        export_frame,
-        sort_groups,
-        suppressed_breakdown,
-    )
+    from viewmodels.cells import breakdown_headers, export_frame
+    from viewmodels.indicator import breakdown_rows, sort_groups, suppressed_breakdown
 
     board = suppressed_breakdown(ind.id, periods, la, by, ROLE)
     key = (ind.id, freq, la)  # the totals, as the analyst sees them (the same for every breakdown)
@@ -710,6 +706,8 @@ def walk_report(walk: Walk, proc: subprocess.Popen, out: Path, quarter: str = QU
         if len(parts) < 2:
             continue
         walk.pdf_lines += 1
+        if RULE_ROW.fullmatch(parts[0]) and len(parts) > 3:  # rule, field, issues, files, message:
+            parts = parts[:3] + parts[4:]  # the number of files is no count of children (HTML: "files")
         if any(SMALL.fullmatch(p) for p in parts[1:]):
             walk.fail(f"report (PDF): {line.strip()!r}")
     walk.pages += 1
@@ -758,7 +756,7 @@ def test_checker_sees_small_counts_and_lone_cells():
 def test_a_breakdown_that_would_pin_a_published_total_is_withheld_whole():
     """Six deaths in six areas: withholding every area still pins each to 1 while the trend publishes
     the 6, so the board gets no area rows for that period, and the total as the trend shows it."""
-    from dashboard.views import _suppress_keeping_totals
+    from viewmodels.indicator import _suppress_keeping_totals
 
     rows = [("total", "All", 6)] + [("area", f"Area {i}", 1) for i in range(6)]
     rows += [("total", "All", 40), ("area", "Area 0", 30), ("area", "Area 1", 7), ("area", "Area 2", 3)]
@@ -943,13 +941,16 @@ def _words_off(rows: list[list[str]]) -> list[list[str]]:
 
 
 def test_partner_pages_downloads_and_report_show_the_board_no_count_of_1_to_5(demo, monkeypatch):
-    """The partner agency pages (all-agencies matrix, each filter, each agency page), every partner
-    measure's indicator page at every frequency, their CSV and XLSX downloads, and the exception report
-    of the latest partner quarter, as the board sees them: no count of 1 to 5."""
-    from dashboard.pages import agencies
+    """The partner agency pages (all-agencies matrix, each filter, each agency page), the scorecard
+    filtered by each agency and theme, every partner measure's indicator page at every frequency, their
+    CSV and XLSX downloads, the matrix download for each filter, and the exception report of the latest
+    partner quarter, as the board sees them: no count of 1 to 5."""
+    from dashboard import agency_views
+    from dashboard.downloads import csv_bytes
+    from dashboard.pages import agencies, overview
     from dashboard.pages import indicator as indicator_page
-    from indicators.partners import partner_registry
-    from safeguarding.partners import declaration
+    from indicators.registry import partner_registry
+    from vocabulary.partners import declaration
 
     report, report_dir = start_report(demo, PARTNER_QUARTER)
     try:
@@ -963,10 +964,20 @@ def test_partner_pages_downloads_and_report_show_the_board_no_count_of_1_to_5(de
         layouts |= {
             f"{agencies.AGENCY_PREFIX}{a.id}": agencies.agency_layout(a.id, ROLE, "") for a in decl.agencies
         }
-        for path, layout in layouts.items():
+        choices = [f"agency={a}" for a in ("all", *(a.id for a in decl.agencies))]
+        choices += [f"theme={t}" for t in decl.themes]
+        scorecards = {f"/?la=856&{c}": overview.layout(ROLE, f"?la=856&{c}") for c in choices}
+        for path, layout in (layouts | scorecards).items():
             walk.pages += 1
             for headers, rows in dash_tables(layout):
                 check_table(walk, path, headers, _words_off(rows), None)
+        for query in ["", *(f"?{c}" for c in choices if c != "agency=all")]:  # the matrix's filters
+            frame = agency_views.matrix_frame(PARTNER_QUARTER, ROLE, None, *agencies._choice(query))
+            sent = pd.read_csv(io.BytesIO(csv_bytes(frame)), dtype=str, keep_default_na=False)  # the file
+            check_download(walk, f"agency matrix {query}", sent, None, False)
+            counts = pd.to_numeric(frame.loc[frame["unit"] == "count", "value"], errors="coerce")
+            if counts.between(1, 5).any():  # a float column: "3.0" is a count of 3 too
+                walk.fail(f"agency matrix {query}: a count of 1-5 in the value column")
         views = []
         real_view = indicator_page.indicator_view
 
@@ -997,7 +1008,7 @@ def test_partner_pages_downloads_and_report_show_the_board_no_count_of_1_to_5(de
     )
     assert not walk.problems, "\n".join(walk.problems[:60])
     # Not vacuous: every page was drawn, small counts were there to withhold, and the report has the section.
-    assert walk.pages == len(layouts) + len(partner_registry()) * len(FREQUENCIES) * 2 + 1
+    assert walk.pages == len(layouts) + len(scorecards) + len(partner_registry()) * len(FREQUENCIES) * 2 + 1
     assert c["withheld cells"] > 0 and c["page count cells"] > 1000 and walk.downloads >= 100
     assert c["report tables"] >= 5 and walk.pdf_lines > 0
     assert (

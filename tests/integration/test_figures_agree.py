@@ -63,8 +63,8 @@ def test_census_only_indicators_are_reported_at_their_latest_covered_quarter(rep
 def test_scorecard_and_report_read_the_same_figures(warehouse, latest_quarter, reports, role):
     """Same period, value and SPC verdict per indicator; whatever the scorecard flags, the report lists."""
     from dashboard.pages.overview import scorecard_rows
-    from dashboard.state import ViewState
     from indicators.spc import variation_text
+    from viewmodels.state import ViewState
 
     _, rows = scorecard_rows(ViewState(la=LA, freq="quarter", end=latest_quarter), role, warehouse)
     entries = {e.indicator.id: e for e in reports[role].entries}
@@ -87,8 +87,8 @@ def test_scorecard_and_report_read_the_same_figures(warehouse, latest_quarter, r
 
 
 def _view(indicator_id: str, role: str = "analyst", **state):
-    from dashboard.state import ViewState
-    from dashboard.views import indicator_view
+    from viewmodels.indicator import indicator_view
+    from viewmodels.state import ViewState
 
     return indicator_view(indicator_id, ViewState(la=LA, **state), role, WAREHOUSE[0])
 
@@ -103,7 +103,7 @@ def _warehouse_for_views(warehouse):
 
 def test_no_spc_verdict_on_overlapping_rolling_12_month_windows(warehouse):
     from dashboard.pages.overview import scorecard_rows
-    from dashboard.state import ViewState
+    from viewmodels.state import ViewState
 
     view = _view("cpp_reviewed_in_time_pct", freq="rolling12")
     assert len(view.trend) > 20 and view.spc is None and view.variation_icon is None
@@ -128,7 +128,7 @@ def test_spc_baseline_does_not_move_with_the_from_date():
 @pytest.mark.parametrize("role", ["board", "analyst"])
 def test_scorecard_and_indicator_page_give_the_same_spc(warehouse, latest_quarter, role):
     from dashboard.pages.overview import scorecard_rows
-    from dashboard.state import ViewState
+    from viewmodels.state import ViewState
 
     _, rows = scorecard_rows(ViewState(la=LA, freq="quarter", end=latest_quarter), role, warehouse)
     for r in rows:
@@ -169,7 +169,7 @@ def test_cli_board_rows_give_no_rag_for_a_withheld_value(warehouse, latest_quart
 
 def test_scorecard_never_shows_a_period_after_the_chosen_one(warehouse):
     from dashboard.pages.overview import scorecard_rows
-    from dashboard.state import ViewState
+    from viewmodels.state import ViewState
 
     _, rows = scorecard_rows(ViewState(la=LA, freq="quarter", end="2024-25-Q3"), "analyst", warehouse)
     by_id = {r["indicator"].id: r for r in rows}
@@ -190,7 +190,7 @@ def test_indicator_page_names_the_period_when_its_data_stops_early(latest_quarte
 
 def test_ni65_chart_on_the_page_draws_the_historic_band():
     """targets.yaml: 10-15% from 2010, 12-18% from April 2015, 10-15% again from April 2020."""
-    from dashboard.figures import trend_figure
+    from charts.figures import trend_figure
     from indicators.status import targets_by_period
 
     view = _view("cpp_repeat_pct", freq="quarter")
@@ -231,7 +231,7 @@ def test_quarterly_child_death_rate_is_annual(warehouse, latest_quarter):
 
 def test_from_after_to_and_an_unknown_la_are_said_not_silently_replaced(warehouse):
     from dashboard.pages.overview import _body, scorecard_rows
-    from dashboard.state import ViewState
+    from viewmodels.state import ViewState
 
     view = _view("cpp_at_end", freq="quarter")
     late, early = view.periods[-2], view.periods[5]
@@ -239,7 +239,7 @@ def test_from_after_to_and_an_unknown_la_are_said_not_silently_replaced(warehous
     assert f"From ({late}) is after To ({early})" in swapped.period_note
     assert "No loaded data covers" not in swapped.period_note
     assert _view("cpp_at_end", freq="quarter").period_note == ""
-    from dashboard.views import indicator_view
+    from viewmodels.indicator import indicator_view
 
     unknown = indicator_view("cpp_at_end", ViewState(la="999", freq="quarter"), "board", warehouse)
     assert unknown.state.la == LA and "No local authority 999 is loaded" in unknown.period_note

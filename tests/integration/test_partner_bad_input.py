@@ -196,7 +196,7 @@ def test_csv_return_errors_name_file_line_and_column(base, tmp_path):
 
 
 def test_a_broken_measures_file_rejects_the_return_naming_the_file_and_entry(base, tmp_path, monkeypatch):
-    from safeguarding import partners
+    from vocabulary import partners
 
     good = _filled(tmp_path / "probation_ok.xlsx")  # written while the measures file is sound
     broken = tmp_path / "partner_measures.yaml"

@@ -128,8 +128,9 @@ def test_no_identifier_or_birth_date_in_any_table(loaded):
 def test_no_identifier_in_any_export(loaded, monkeypatch):
     import indicators
     from dashboard.pages.cdop import cdop_view, export_table
-    from dashboard.state import ViewState
-    from dashboard.views import breakdown_headers, export_frame, indicator_view, trend_headers
+    from viewmodels.cells import breakdown_headers, export_frame, trend_headers
+    from viewmodels.indicator import indicator_view
+    from viewmodels.state import ViewState
 
     warehouse, _, _ = loaded
     monkeypatch.setenv("SAFEGUARDING_WAREHOUSE", str(warehouse))

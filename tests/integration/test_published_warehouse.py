@@ -14,11 +14,11 @@ import pyarrow.parquet as pq
 import pytest
 from cin_builders import census, child, episode, plan, query, write
 
-from indicators import benchmarks
+from indicators import benchmarks, parity
 from pipelines.load import ingest
 from pipelines.published import LAIT_MEASURES
 
-REF = Path(__file__).resolve().parents[2] / "data" / "reference"
+REF = Path(__file__).resolve().parents[2] / "vocabulary" / "reference"
 EES_FILES = sorted(REF.glob("c4_*.csv")) + sorted(REF.glob("d[0-9]_*.csv"))
 LAIT = REF / "bds_long_0.parquet"
 SN = REF / "sn_model_2025_wide.csv"
@@ -392,7 +392,7 @@ def test_benchmark_table_and_las_without_child_level_data(warehouse):
 
 
 def test_parity_on_the_leicester_fixture(warehouse):
-    repeat = benchmarks.parity("856", "cpp_repeat_pct", "2021-22", warehouse)
+    repeat = parity.parity("856", "cpp_repeat_pct", "2021-22", warehouse)
     assert (repeat.local_numerator, repeat.local_denominator) == (81, 483)
     assert repeat.local_value == pytest.approx(100 * 81 / 483)
     assert (repeat.published_value, repeat.published_numerator, repeat.published_denominator) == (
@@ -402,16 +402,16 @@ def test_parity_on_the_leicester_fixture(warehouse):
     )
     assert repeat.matches and repeat.difference == pytest.approx(100 * 81 / 483 - 16.8)
     assert repeat.likely_reason == "matches at the published precision"
-    at_end = benchmarks.parity("856", "cpp_at_end", 2022, warehouse)
+    at_end = parity.parity("856", "cpp_at_end", 2022, warehouse)
     assert (at_end.local_value, at_end.published_value, at_end.matches) == (393.0, 393.0, True)
-    ended = benchmarks.parity("856", "cpp_ended_2y_pct", "2021-22", warehouse)
+    ended = parity.parity("856", "cpp_ended_2y_pct", "2021-22", warehouse)
     assert ended.local_value == 0.0 and ended.published_value > 0 and ended.matches is False
     assert "start or end dates corrected" in ended.likely_reason
     assert (ended.published_numerator, ended.published_denominator) == (14.0, 484.0)
-    table = benchmarks.parity_table("856", "2021-22", warehouse)
+    table = parity.parity_table("856", "2021-22", warehouse)
     assert {"cpp_repeat_pct", "cpp_starts", "cpp_at_end"} <= set(table["indicator_id"])
     # Years without local data say so instead of showing a zero.
-    other = benchmarks.parity("856", "cpp_repeat_pct", "2024-25", warehouse)
+    other = parity.parity("856", "cpp_repeat_pct", "2024-25", warehouse)
     assert other.local_value is None and other.matches is None
     assert other.likely_reason.startswith("no local value")
 

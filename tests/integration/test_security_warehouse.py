@@ -95,7 +95,7 @@ def test_the_default_key_file_does_not_depend_on_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from pipelines.pseudonymise import key_path
-    from safeguarding.settings import PROJECT_ROOT
+    from vocabulary.settings import PROJECT_ROOT
 
     monkeypatch.delenv("SAFEGUARDING_KEY_FILE", raising=False)
     monkeypatch.chdir(tmp_path)
@@ -308,8 +308,8 @@ def test_html_in_ward_names_reaches_the_charts_as_text(
     from dash import dcc
 
     from dashboard.pages.indicator import content
-    from dashboard.state import ViewState
-    from dashboard.views import indicator_view
+    from viewmodels.indicator import indicator_view
+    from viewmodels.state import ViewState
 
     kids = [
         child(f"W{i:04d}", episode("2022-06-01", plans=[plan("2022-06-10")]), birth=f"201{i % 8}-03-01")

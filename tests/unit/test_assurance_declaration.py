@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from pipelines.assurance_cells import identifier_in
-from safeguarding.assurance import DEFAULT_PATH, AssuranceConfigError, load_assurance, parse_assurance
+from vocabulary.assurance import DEFAULT_PATH, AssuranceConfigError, load_assurance, parse_assurance
 
 GOOD = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
 

@@ -15,7 +15,7 @@ from pipelines.cdop import extract_date_from_name, la_from_name, read_cdop
 from pipelines.detect import detect_type
 from pipelines.issues import Severity
 from pipelines.pseudonymise import Pseudonymiser
-from safeguarding.cdop_codes import CATEGORY_OF_DEATH, age_band, category_code
+from vocabulary.cdop_codes import CATEGORY_OF_DEATH, age_band, category_code
 
 PSEUDO = Pseudonymiser(b"k" * 32)
 HEADER = (

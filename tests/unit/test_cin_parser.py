@@ -18,7 +18,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from pipelines.cin_census import CensusReader, ParseResult
+from pipelines.cin_census import CensusReader
+from pipelines.cin_types import ParseResult
 from pipelines.issues import Issue, Severity
 from pipelines.pseudonymise import Pseudonymiser
 from pipelines.rows import RowSink

@@ -16,7 +16,7 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from pipelines import demo_generator as gen
-from safeguarding import codes
+from vocabulary import codes
 
 YEARS = list(range(2017, 2027))
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -299,6 +299,6 @@ def test_demo_cdop_extracts(demo: Demo) -> None:
 
 
 def codes_of(name: str) -> str:
-    from safeguarding.cdop_codes import category_code
+    from vocabulary.cdop_codes import category_code
 
     return category_code(name)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from indicators.disclosure import SUPPRESSED, display, suppress
-from safeguarding.codes import ETHNIC_GROUP_OF
+from vocabulary.codes import ETHNIC_GROUP_OF
 
 KEYS = ["indicator_id", "period", "la_code"]
 

@@ -8,14 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard.figures import (
-    area_map_figure,
-    benchmark_figure,
-    breakdown_figure,
-    funnel_figure,
-    safe_text,
-    trend_figure,
-)
+from charts.area_map import area_map_figure
+from charts.figures import benchmark_figure, breakdown_figure, funnel_figure, trend_figure
+from charts.layout import safe_text
 
 HOSTILE = ['<a href="https://evil.test/">North</a>', "<b>South</b>", "East & West %{y}"]
 ESCAPED = [

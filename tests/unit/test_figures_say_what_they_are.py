@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.figures import benchmark_figure
+from charts.figures import benchmark_figure
 
 
 def test_comparison_chart_years_run_in_order_when_the_la_misses_some():
@@ -27,7 +27,7 @@ def test_comparison_chart_years_run_in_order_when_the_la_misses_some():
 def test_past_periods_are_drawn_against_the_target_then_in_force():
     from datetime import date
 
-    from dashboard.figures import trend_figure
+    from charts.figures import trend_figure
 
     quarters = [(date(2019, 7, 1), date(2019, 9, 30)), (date(2019, 10, 1), date(2019, 12, 31))]
     quarters += [(date(2020, 1, 1), date(2020, 3, 31)), (date(2020, 4, 1), date(2020, 6, 30))]
@@ -55,7 +55,7 @@ def test_past_periods_are_drawn_against_the_target_then_in_force():
 
 
 def test_map_has_a_key_for_withheld_areas():
-    from dashboard.figures import area_map_figure
+    from charts.area_map import area_map_figure
 
     square = [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]
     geo = {

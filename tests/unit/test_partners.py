@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from indicators.partner_gaps import Gap, failing_run, measure_gap, priority_score, rank, return_gaps
-from indicators.partners import partner_registry, quarters_between, track_returns
-from safeguarding.partners import DEFAULT_PATH, PartnerConfigError, load_declaration, parse_declaration
+from indicators.partners import quarters_between, track_returns
+from indicators.registry import partner_registry
+from vocabulary.partners import DEFAULT_PATH, PartnerConfigError, load_declaration, parse_declaration
 
 RAW = yaml.safe_load(DEFAULT_PATH.read_text())
 

@@ -1,4 +1,4 @@
-"""Published DfE data: readers, detection and markers (on the real files in data/reference/), and
+"""Published DfE data: readers, detection and markers (on the real files in vocabulary/reference/), and
 the pure benchmark functions (rank, quartile band, average, trend)."""
 
 from __future__ import annotations
@@ -7,16 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from indicators.benchmarks import (
+from indicators.benchmark_stats import (
     average_of,
-    likely_reason,
     national_rank,
     quartile_band,
     reorganisation_notes,
-    time_period_of,
     trend_direction,
-    within_rounding,
 )
+from indicators.benchmarks import time_period_of
+from indicators.parity import likely_reason, within_rounding
 from pipelines.detect import detect_type
 from pipelines.issues import Severity
 from pipelines.published import (
@@ -29,7 +28,7 @@ from pipelines.published import (
     read_statistical_neighbours,
 )
 
-REF = Path(__file__).resolve().parents[2] / "data" / "reference"
+REF = Path(__file__).resolve().parents[2] / "vocabulary" / "reference"
 D3_2022 = REF / "d3_cpps_subsequent_plan_2013_to_2022.csv"
 D3_2025 = REF / "d3_cpps_subsequent_plan_2013_to_2025.csv"
 D1_2022 = REF / "d1_child_protection_plans_2013_to_2022.csv"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -57,9 +59,145 @@ def test_generated_indicator_docs_are_up_to_date():
     assert (ROOT / "docs" / "indicators.md").read_text() == docs.render(), "run `make docs`"
 
 
-def _imports(package: str) -> set[str]:
+# Every first-party package, bottom layer first. Tests, fixtures and notebooks are left out.
+PACKAGES = (
+    "vocabulary",
+    "pipelines",
+    "indicators",
+    "charts",
+    "viewmodels",
+    "dashboard",
+    "reports",
+    "safeguarding",
+    "bench",
+)
+
+
+def _module_name(root: Path, path: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def module_graph(root: Path, packages: tuple[str, ...] = PACKAGES) -> dict[str, set[str]]:
+    """Each first-party module -> the first-party modules it imports. Every import statement counts,
+    including those inside functions and under `if TYPE_CHECKING:`: a circle hidden in a function is
+    still a circle. `from pkg import name` points at the module pkg.name when there is one."""
+    files = {
+        _module_name(root, path): path
+        for package in packages
+        if (root / package).is_dir()
+        for path in sorted((root / package).rglob("*.py"))
+    }
+
+    def known(name: str) -> str | None:  # the module itself, else its nearest first-party parent
+        while name and name not in files:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for module, path in files.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        targets: set[str | None] = set()
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                targets |= {known(a.name) for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # relative: from . import x, from ..a import y
+                    up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                    base = ".".join(up + ([node.module] if node.module else []))
+                for alias in node.names:
+                    sub = known(f"{base}.{alias.name}")
+                    targets.add(sub if sub and sub != module and sub != known(base) else known(base))
+        graph[module] = {t for t in targets if t and t != module}
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Groups of modules that import one another in a circle (strongly connected components of two or
+    more modules, by Tarjan's algorithm), each sorted; [] when the imports form layers."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return sorted(found)
+
+
+def test_no_import_circles_among_first_party_modules():
+    graph = module_graph(ROOT)
+    assert len(graph) > 100  # the walk really saw the product
+    assert import_cycles(graph) == []
+
+
+def test_the_installed_wheel_holds_every_product_package():
+    include = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    for package in set(PACKAGES) - {"bench"}:  # bench runs from the checkout only
+        assert any(fnmatch(package, pattern) for pattern in include["include"]), package
+
+
+def _write_tree(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+RING = {"pkg/__init__.py": "", "pkg/a.py": "from pkg.b import x\n", "pkg/c.py": "import pkg.a\n"}
+
+
+@pytest.mark.parametrize(
+    "planted, circle",
+    [
+        # a back-import hidden in a function
+        ({"pkg/b.py": "def f():\n    from pkg.a import y\n"}, ["pkg.a", "pkg.b"]),
+        # a back-import only for type checking
+        (
+            {"pkg/b.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg import a\n"},
+            ["pkg.a", "pkg.b"],
+        ),
+        # a relative back-import
+        ({"pkg/b.py": "from .a import y\n"}, ["pkg.a", "pkg.b"]),
+        # a ring of three: a -> b -> c -> a
+        ({"pkg/b.py": "from pkg import c\n"}, ["pkg.a", "pkg.b", "pkg.c"]),
+    ],
+)
+def test_the_circle_check_finds_a_planted_back_import(tmp_path, planted, circle):
+    _write_tree(tmp_path, {**RING, "pkg/b.py": "x = 1\n"})
+    assert import_cycles(module_graph(tmp_path, ("pkg",))) == []  # a -> b, c -> a: layers
+    _write_tree(tmp_path, planted)
+    assert import_cycles(module_graph(tmp_path, ("pkg",))) == [circle]
+
+
+def _imports(root: Path, package: str) -> set[str]:
+    """The top-level names of every package imported anywhere under `package` (functions included)."""
     found = set()
-    for path in (ROOT / package).rglob("*.py"):
+    for path in (root / package).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 found |= {a.name.split(".")[0] for a in node.names}
@@ -68,22 +206,44 @@ def _imports(package: str) -> set[str]:
     return found
 
 
+# Data flows one way: pipelines -> warehouse -> indicators -> charts and view-models -> dashboard and
+# report, with the vocabulary under everything and the command (safeguarding) and bench on top.
+LAYER_RULES = [
+    ("vocabulary", set(PACKAGES) - {"vocabulary"}),
+    ("pipelines", {"charts", "viewmodels", "dashboard", "reports", "safeguarding", "bench"}),
+    ("indicators", {"pipelines", "charts", "viewmodels", "dashboard", "reports", "safeguarding", "bench"}),
+    ("charts", {"pipelines", "viewmodels", "dashboard", "reports", "safeguarding", "bench"}),
+    ("viewmodels", {"pipelines", "dashboard", "reports", "safeguarding", "bench"}),
+    ("dashboard", {"pipelines", "reports", "safeguarding", "bench"}),
+    ("reports", {"pipelines", "dashboard", "safeguarding", "bench"}),
+]
+
+
+@pytest.mark.parametrize("package, forbidden", LAYER_RULES)
+def test_data_flows_one_way(package, forbidden):
+    assert (ROOT / package).is_dir()
+    assert not _imports(ROOT, package) & forbidden
+
+
 @pytest.mark.parametrize(
-    "package, forbidden",
+    "package, planted",
     [
-        ("indicators", {"pipelines", "dashboard", "reports"}),
-        ("dashboard", {"pipelines"}),
-        ("reports", {"pipelines"}),
+        ("vocabulary", "def f():\n    from indicators import api\n"),
+        ("reports", "from dashboard import app\n"),
+        ("indicators", "import pipelines.load\n"),
+        ("dashboard", "from pipelines.cdop import read_cdop\n"),
     ],
 )
-def test_data_flows_one_way(package, forbidden):
-    if not (ROOT / package).exists():
-        pytest.skip(f"{package}/ does not exist yet")
-    assert not _imports(package) & forbidden
+def test_the_layer_check_finds_a_planted_upward_import(tmp_path, package, planted):
+    forbidden = dict(LAYER_RULES)[package]
+    _write_tree(tmp_path, {f"{package}/__init__.py": "", f"{package}/ok.py": "import pandas\n"})
+    assert not _imports(tmp_path, package) & forbidden
+    _write_tree(tmp_path, {f"{package}/bad.py": planted})
+    assert _imports(tmp_path, package) & forbidden
 
 
 def test_every_module_opens_with_a_docstring():
-    for package in ("pipelines", "indicators", "dashboard", "safeguarding"):
+    for package in PACKAGES:
         for path in (ROOT / package).rglob("*.py"):
             tree = ast.parse(path.read_text())
             if path.name == "__init__.py" and not tree.body:

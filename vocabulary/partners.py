@@ -8,7 +8,6 @@ the file and the entry.
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
@@ -16,6 +15,9 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from vocabulary import settings
+from vocabulary.settings import la_config_file
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "indicators" / "partner_measures.yaml"
 OBA_QUESTIONS = {
@@ -200,9 +202,11 @@ def parse_declaration(data: object, source: str = "<memory>") -> Declaration:
 
 
 def load_declaration(path: str | Path | None = None) -> Declaration:
-    """Read and validate a partner measures file (default: $SAFEGUARDING_PARTNER_MEASURES or
-    indicators/partner_measures.yaml)."""
-    p = Path(path or os.environ.get("SAFEGUARDING_PARTNER_MEASURES") or DEFAULT_PATH)
+    """Read and validate a partner measures file (default: paths.partner_measures, else the config
+    directory's partner_measures.yaml, else the shipped indicators/partner_measures.yaml)."""
+    p = Path(
+        path or settings.get("paths.partner_measures") or la_config_file(DEFAULT_PATH.name, DEFAULT_PATH)
+    )
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

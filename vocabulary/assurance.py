@@ -6,14 +6,15 @@ file). A bad file raises AssuranceConfigError naming the file and the entry.
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from safeguarding.partners import ID_PATTERN
+from vocabulary import settings
+from vocabulary.partners import ID_PATTERN
+from vocabulary.settings import la_config_file
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "indicators" / "assurance.yaml"
 # Action statuses a return may give. "overdue" is never typed: it is worked out from the due date.
@@ -113,7 +114,7 @@ def parse_assurance(data: object, source: str = "<memory>") -> Assurance:
 
 
 def load_assurance(path: str | Path | None = None) -> Assurance:
-    p = Path(path or os.environ.get("SAFEGUARDING_ASSURANCE") or DEFAULT_PATH)
+    p = Path(path or settings.get("paths.assurance") or la_config_file(DEFAULT_PATH.name, DEFAULT_PATH))
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except (yaml.YAMLError, OSError) as exc:

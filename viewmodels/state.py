@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
@@ -29,6 +30,9 @@ BREAKDOWN_LABELS |= {
 }
 
 
+NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")  # an agency or theme id (checked against the file later)
+
+
 @dataclass(frozen=True)
 class ViewState:
     la: str | None = None
@@ -36,6 +40,8 @@ class ViewState:
     by: str | None = None
     start: str | None = None  # first period label shown
     end: str | None = None  # last period label shown
+    agency: str | None = None  # scorecard: "all" or a partner agency id (None: the LA's indicators)
+    theme: str | None = None  # scorecard: a priority theme id from the partner measures file
 
     def with_(self, **changes) -> ViewState:
         return replace(self, **changes)
@@ -53,11 +59,15 @@ def parse_query(search: str | None) -> ViewState:
     la = q.get("la")
     if la is not None and not (la.isdigit() and len(la) == 3):
         la = None
-    return ViewState(la=la, freq=freq, by=by, start=q.get("from"), end=q.get("to"))
+    agency, theme = (v if v and NAME.match(v) else None for v in (q.get("agency"), q.get("theme")))
+    return ViewState(
+        la=la, freq=freq, by=by, start=q.get("from"), end=q.get("to"), agency=agency, theme=theme
+    )
 
 
 def to_query(state: ViewState) -> str:
     pairs = {"la": state.la, "freq": state.freq, "by": state.by, "from": state.start, "to": state.end}
+    pairs |= {"agency": state.agency, "theme": state.theme}
     return "?" + urlencode({k: v for k, v in pairs.items() if v})
 
 

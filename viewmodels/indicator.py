@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 import indicators
-from dashboard.state import BREAKDOWN_LABELS, ViewState
 from indicators.board import (  # noqa: F401  (re-exported: the pages, the report and the walk use them)
     PERIOD_NOTE,
     SHARED_COUNTS,
@@ -20,25 +18,12 @@ from indicators.board import (  # noqa: F401  (re-exported: the pages, the repor
     suppressed_breakdown,
     trend,
 )
-from indicators.disclosure import display
+from indicators.labels import spc_rules_words
 from indicators.registry import Indicator
 from indicators.status import latest_status, shown_spc
-
-RAG_WORDS = {
-    "green": "on target",
-    "amber": "close to target",
-    "red": "off target",
-    "none": "no target",
-    "withheld": "withheld (small numbers)",
-}
-POLARITY_WORDS = {
-    "higher_better": "Higher is better.",
-    "lower_better": "Lower is better.",
-    "lower_better_not_zero": "Lower is better, but zero is not the aim.",
-    "context": "Context measure: no better or worse direction.",
-}
-NOT_AVAILABLE = "x"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from viewmodels.cells import RAG_WORDS, count_text, fmt
+from viewmodels.notes import control_note, period_note, population_note
+from viewmodels.state import ViewState
 
 
 @dataclass
@@ -67,10 +52,6 @@ class IndicatorView:
     # the data stops early (shown under the trend table).
     period_note: str = ""
     breakdown_note: str = ""  # why the breakdown has no rows, when a rule (not the data) says so
-
-
-def fmt(ind: Indicator, value, suppressed: bool) -> str:
-    return display(value, ind.decimals, bool(suppressed), ind.unit)
 
 
 def indicator_view(
@@ -135,8 +116,8 @@ def indicator_view(
             r.period,
             f"{r.period_end:%d %b %Y}",
             fmt(ind, r.value, r.suppressed),
-            _count(r.numerator, r.suppressed),
-            _count(r.denominator, r.suppressed),
+            count_text(r.numerator, r.suppressed),
+            count_text(r.denominator, r.suppressed),
             r.target or "",
             RAG_WORDS["withheld" if r.suppressed else r.rag],
             spc_words[i],
@@ -144,57 +125,6 @@ def indicator_view(
         for i, r in enumerate(view.trend.itertuples())
     ]
     return view
-
-
-def control_note(requested_la, la, las, requested_start, requested_end, start, end, periods) -> str:
-    """Plain words for a choice that could not be honoured, instead of quietly showing something else."""
-    notes = []
-    if requested_la and requested_la != la:
-        notes.append(f"No local authority {requested_la} is loaded: showing {las.get(la, la)} ({la}).")
-    if requested_start and requested_start not in periods:
-        notes.append(f"From {requested_start} is not a period of this indicator: showing from {start}.")
-    if start in periods and end in periods and periods.index(start) > periods.index(end):
-        notes.append(
-            f"From ({start}) is after To ({end}), so the whole series is shown. Choose a From before To."
-        )
-    return " ".join(notes)
-
-
-def population_note(trend: pd.DataFrame) -> str:
-    """Rates whose population estimate is carried forward say so (as the CLI's status column does)."""
-    carried = trend[trend["status"].astype(str).str.startswith("population carried forward")]
-    if carried.empty:
-        return ""
-    first, last = carried["period"].iloc[0], carried["period"].iloc[-1]
-    span = first if first == last else f"{first} to {last}"
-    year = str(carried["status"].iloc[-1]).rsplit(" ", 1)[-1]
-    return (
-        f"Rates for {span} use the population estimate carried forward from {year}: "
-        "no later ONS mid-year estimate is loaded."
-    )
-
-
-def period_note(ind: Indicator, requested: str | None, shown: str, periods, freq: str, la, warehouse) -> str:
-    """Plain words when the latest period shown is not what the reader would assume: the period asked
-    for is not covered, or this indicator's sources stop before the latest period loaded."""
-    if requested and requested not in periods:
-        return (
-            f"No loaded data covers {requested} for this indicator: shown to {shown}, "
-            "the latest period it covers."
-        )
-    latest = indicators.available_periods(freq, la, warehouse, "cpp_at_end")  # census and Annex A
-    if shown != periods[-1] or not latest or latest[-1].label == shown:
-        return ""
-    try:
-        stops_early = indicators.api.parse_period(shown, freq).end < latest[-1].end
-    except ValueError:
-        stops_early = False
-    if not stops_early:
-        return ""
-    return (
-        f"The latest value is for {shown}: the loaded data for this indicator "
-        f"({', '.join(ind.sources)}) stops there, while other indicators run to {latest[-1].label}."
-    )
 
 
 def sort_groups(cells: pd.DataFrame) -> pd.DataFrame:
@@ -212,8 +142,8 @@ def breakdown_rows(ind: Indicator, cells: pd.DataFrame) -> list[list[str]]:
         [
             r.group,
             fmt(ind, r.value, r.suppressed),
-            _count(r.numerator, r.suppressed),
-            _count(r.denominator, r.suppressed),
+            count_text(r.numerator, r.suppressed),
+            count_text(r.denominator, r.suppressed),
         ]
         for r in cells.itertuples()
     ]
@@ -365,7 +295,7 @@ def _spc_words(view: IndicatorView) -> list[str]:
         view.spc["annotation"].fillna(""),
         strict=True,
     ):
-        words = f"Special cause ({direction}): {rules}" if special else ""
+        words = f"Special cause ({direction}): {spc_rules_words(rules)}" if special else ""
         out.append("; ".join(w for w in (words, note) if w))
     return out
 
@@ -388,14 +318,6 @@ def _group_order(group: str) -> tuple:
     return (last, bands.index(group) if group in bands else 99, group)
 
 
-def _count(x, suppressed: bool) -> str:
-    if suppressed:
-        return "c"
-    if x is None or pd.isna(x):
-        return ""
-    return f"{int(x):,}"
-
-
 def _headline(ind: Indicator, row) -> str:
     """An active chart title: what the latest value is and how it stands against the target."""
     value = fmt(ind, row.value, row.suppressed)
@@ -404,97 +326,3 @@ def _headline(ind: Indicator, row) -> str:
     status = "withheld" if row.suppressed else row.rag
     target = f", against a target of {row.target} ({RAG_WORDS[status]})" if row.target else ""
     return f"{ind.short_title}: {value} in {row.period}{target}"
-
-
-def trend_headers(ind: Indicator) -> list[str]:
-    return [
-        "Period",
-        "Period end",
-        ind.short_title,
-        "Numerator",
-        "Denominator",
-        "Target",
-        "RAG",
-        "SPC and notes",
-    ]
-
-
-def breakdown_headers(ind: Indicator, by: str) -> list[str]:
-    return [BREAKDOWN_LABELS[by], ind.short_title, "Numerator", "Denominator"]
-
-
-def safe_cell(text: str) -> str:
-    """Neutralise spreadsheet formula injection: a cell starting with = + - @ gets a quote."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def export_frame(headers: list[str], rows: list[list[str]]) -> pd.DataFrame:
-    """Exactly the table on screen (suppressed cells stay 'c'), safe to open in a spreadsheet."""
-    clean = [[safe_cell(NOT_AVAILABLE if c == "-" else c) for c in row] for row in rows]
-    return pd.DataFrame(clean, columns=headers)
-
-
-@dataclass
-class BenchmarkView:
-    year: str
-    rows: list[list[str]]
-    series: pd.DataFrame  # period, series name, value: this LA, England, region, neighbour mean
-    notes: str
-
-
-def benchmark_view(indicator_id: str, la: str | None, period_end, warehouse=None) -> BenchmarkView | None:
-    """Published DfE comparators for the year that contains the period end (or the latest
-    published year before it). None when DfE publishes nothing for this indicator or LA."""
-
-    if la is None:
-        return None
-    version = indicators.store.warehouse_version(warehouse)
-    return _benchmark_view(
-        version,
-        indicator_id,
-        la,
-        period_end.year + (period_end.month > 3),
-        str(warehouse) if warehouse else None,
-    )
-
-
-@lru_cache(maxsize=8192)  # indicators x LAs x years (small entries)
-def _benchmark_view(version, indicator_id: str, la: str, year: int, warehouse) -> BenchmarkView | None:
-    from indicators import benchmarks
-
-    try:
-        mine = benchmarks.published(indicator_id, la=la, warehouse=warehouse)
-    except Exception:  # no published tables loaded
-        return None
-    mine = mine[mine["value"].notna() & (mine["time_period"] <= year)]
-    if mine.empty:
-        return None
-    tp = int(mine["time_period"].max())
-    b = benchmarks.benchmark(la, indicator_id, tp, warehouse=warehouse)
-    ind = indicators.get(indicator_id)
-
-    def show(v) -> str:
-        return "" if v is None or pd.isna(v) else fmt(ind, v, False)
-
-    rows = [
-        [f"{b.la_name or la} (published)", show(b.value)],
-        ["England", show(b.england)],
-        [b.region_name or "Region", show(b.region_value)],
-        [f"Statistical neighbours ({b.average} of {b.neighbour_count})", show(b.neighbour_average)],
-        ["National rank", f"{b.rank} of {b.rank_of}" if b.rank else ""],
-        [
-            "Quartile band (A is best)" if b.band_is_judgement else "Quartile band (A lowest)",
-            b.quartile_band or "",
-        ],
-        ["Trend over the last three years", f"{b.trend} ({b.trend_judgement})"],
-    ]
-    series = []
-    for name, frame in (
-        ("This LA", mine),
-        ("England", benchmarks.published(indicator_id, level="National", warehouse=warehouse)),
-    ):
-        for r in frame[frame["value"].notna()].itertuples():
-            series.append((r.period, r.time_period, name, float(r.value)))
-    out = pd.DataFrame(series, columns=["period", "time_period", "series", "value"])
-    out = out[out["time_period"] <= tp].sort_values("time_period")
-    return BenchmarkView(b.period, rows, out, " ".join(b.notes))

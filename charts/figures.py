@@ -2,89 +2,12 @@
 
 from __future__ import annotations
 
-import html
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.palette import CONCERN, IMPROVING, OKABE_ITO, PRIMARY, TARGET
+from charts.layout import DIRECTION_COLOUR, Y_TITLES, _figure, _layout, _list, safe_text
+from charts.palette import CONCERN, OKABE_ITO, PRIMARY, TARGET
 from indicators.disclosure import display
-
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
-NEITHER = OKABE_ITO["reddish_purple"]
-DIRECTION_COLOUR = {"improving": IMPROVING, "concerning": CONCERN, "neither": NEITHER}
-Y_TITLES = {
-    "count": "Number",
-    "percent": "Percentage",
-    "rate_per_10k": "Rate per 10,000",
-    "rate_per_100k": "Rate per 100,000",
-    "days": "Days",
-}
-# The one modebar for every interactive chart: local tools only. plotly.js 4 adds a "Share chart"
-# button (sendDataToCloud, a POST to cloud.plotly.com) unless told not to; an explicit button list
-# also keeps out any button a later plotly.js adds by default.
-LOCAL_MODEBAR_BUTTONS = ["toImage", "zoom2d", "pan2d", "resetScale2d"]
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "showSendToCloud": False,
-    "showEditInChartStudio": False,
-    "showLink": False,
-    "modeBarButtons": [LOCAL_MODEBAR_BUTTONS],
-    "toImageButtonOptions": {"format": "png"},
-}
-
-
-def safe_text(value, template: bool = False) -> str:
-    """Text from data made literal for Plotly, which renders <a>, <b> and other tags in labels,
-    axis ticks and hover text: &, < and > become entities (Plotly shows them as the characters).
-    `template`: the text goes inside a hovertemplate, where % would start a %{...} field."""
-    text = html.escape(str(value), quote=False)
-    return text.replace("%", "&#37;") if template else text
-
-
-def _layout(title: str, y_title: str, **extra) -> dict:
-    """The house layout as a plain dict (building a figure once from a dict is ~4x faster than
-    a chain of update_* calls, which matters for callback latency)."""
-    layout = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
-        "font": {"family": FONT, "size": 14, "color": "#1b1b1b"},
-        "plot_bgcolor": "white",
-        "paper_bgcolor": "white",
-        "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
-        "hovermode": "x unified",
-        "showlegend": True,
-        "legend": {"orientation": "h", "y": -0.18},
-        "xaxis": {"showgrid": False, "linecolor": "#505a5f"},
-        "yaxis": {
-            "title": {"text": y_title},
-            "gridcolor": "#e5e5e5",
-            "zeroline": True,
-            "zerolinecolor": "#b1b4b6",
-            "rangemode": "tozero",
-        },
-    }
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(layout.get(key), dict):
-            layout[key] = {**layout[key], **value}
-        else:
-            layout[key] = value
-    return layout
-
-
-def base_layout(fig: go.Figure, title: str, y_title: str) -> go.Figure:
-    """Apply the house layout to a figure built elsewhere (one update call)."""
-    fig.update_layout(_layout(title, y_title))
-    return fig
-
-
-def _figure(traces: list[dict], layout: dict) -> go.Figure:
-    return go.Figure({"data": traces, "layout": layout})
-
-
-def _list(values) -> list:
-    return [None if v is None or pd.isna(v) else v for v in values]
 
 
 def trend_figure(
@@ -369,103 +292,6 @@ def funnel_figure(
         xaxis={"title": {"text": "Denominator (size of the area)"}, "rangemode": "tozero"},
     )
     return _figure(traces, layout)
-
-
-def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, title: str, unit: str) -> dict:
-    """Areas drawn as filled polygons on plain axes (longitude, latitude): no geo subplot, so
-    Plotly fetches no world base map (it would from cdn.plot.ly, which the CSP and offline
-    machines block). Cividis fill by value; withheld areas grey. Holes in areas are not drawn."""
-    from plotly.colors import sample_colorscale
-
-    value_of = dict(zip(values["area_code"], pd.to_numeric(values["value"], errors="coerce"), strict=True))
-    name_of = dict(zip(values["area_code"], map(safe_text, values["group"]), strict=True))
-    known = [v for v in value_of.values() if pd.notna(v)]
-    low, high = (min(known), max(known)) if known else (0.0, 1.0)
-    span = (high - low) or 1.0
-    traces, lats = [], []
-    for feature in geojson.get("features", []):
-        code = feature["properties"].get(code_property)
-        if code not in value_of:
-            continue
-        geometry = feature["geometry"]
-        polygons = (
-            geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        )
-        xs, ys = [], []
-        for polygon in polygons:
-            ring = polygon[0]  # the outer ring
-            xs += [pt[0] for pt in ring] + [None]
-            ys += [pt[1] for pt in ring] + [None]
-        lats += [y for y in ys if y is not None]
-        value = value_of[code]
-        withheld = pd.isna(value)
-        colour = "#d0d0d0" if withheld else sample_colorscale("Cividis", [(value - low) / span])[0]
-        words = "withheld or no value" if withheld else f"{value:.1f}"
-        traces.append(
-            {
-                "type": "scatter",
-                "x": xs,
-                "y": ys,
-                "mode": "lines",
-                "fill": "toself",
-                "fillcolor": colour,
-                "line": {"color": "white", "width": 1},
-                "hoveron": "fills",
-                "hoverinfo": "text",
-                "text": f"{name_of[code]}: {words}",
-                "name": name_of[code],
-                "showlegend": False,
-            }
-        )
-    # An invisible marker carries the colour bar.
-    traces.append(
-        {
-            "type": "scatter",
-            "x": [None],
-            "y": [None],
-            "mode": "markers",
-            "hoverinfo": "skip",
-            "showlegend": False,
-            "marker": {
-                "colorscale": "Cividis",
-                "cmin": low,
-                "cmax": high,
-                "color": [low],
-                "showscale": bool(known),
-                "colorbar": {"title": {"text": Y_TITLES.get(unit, "Value")}},
-            },
-        }
-    )
-    if any(pd.isna(v) for v in value_of.values()):  # a key for the grey areas
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [None],
-                "y": [None],
-                "mode": "markers",
-                "name": "Withheld (small numbers) or no value",
-                "marker": {"color": "#d0d0d0", "symbol": "square", "size": 12},
-                "showlegend": True,
-            }
-        )
-    mid_lat = (min(lats) + max(lats)) / 2 if lats else 52.0
-    hidden = {"visible": False, "showgrid": False, "zeroline": False}
-    return {
-        "data": traces,
-        "layout": {
-            "title": {"text": title, "x": 0, "font": {"size": 17}},
-            "height": 520,
-            "margin": {"l": 0, "r": 0, "t": 50, "b": 0},
-            "font": {"family": FONT},
-            "plot_bgcolor": "white",
-            "paper_bgcolor": "white",
-            "xaxis": hidden,
-            "showlegend": True,
-            "legend": {"orientation": "h", "y": -0.02},
-            # A degree of longitude is cos(latitude) of a degree of latitude on the ground.
-            "yaxis": {**hidden, "scaleanchor": "x", "scaleratio": 1 / math.cos(math.radians(mid_lat))},
-        },
-    }
 
 
 def benchmark_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:

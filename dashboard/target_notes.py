@@ -1,0 +1,68 @@
+"""Where each target comes from (national, local, illustrative), for the definition panel and the legend."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from indicators import api
+
+ORIGIN_WORDS = {
+    "national": "National target",
+    "local": "Local target (set by the partnership)",
+    "illustrative": "Illustrative target: made up to show how targets work, not a real target",
+}
+
+
+def target_entries(frame: pd.DataFrame) -> list:
+    """The target entry (indicators.targets.Target) in force at each row's period end, or None."""
+    book = api.target_book()
+    return [
+        book.target_for(i, la, pd.Timestamp(end).date())
+        for i, la, end in zip(frame["indicator_id"], frame["la_code"], frame["period_end"], strict=True)
+    ]
+
+
+def illustrative_periods(frame: pd.DataFrame) -> list[str]:
+    """The shown periods whose target is illustrative."""
+    if frame.empty:
+        return []
+    entries = target_entries(frame)
+    return [
+        p
+        for p, t in zip(frame["period"], entries, strict=True)
+        if t is not None and t.origin == "illustrative"
+    ]
+
+
+def mark_illustrative(fig, frame: pd.DataFrame):
+    """Name illustrative targets as such in the chart legend (and its hover), so none looks real."""
+    periods = illustrative_periods(frame)
+    if not periods:
+        return fig
+    every = len(periods) == len(frame)
+    words = " (illustrative)" if every else f" (illustrative from {periods[0]} to {periods[-1]})"
+    for trace in fig.data:
+        if (trace.name or "").startswith("Target"):
+            trace.name = trace.name + words
+    return fig
+
+
+def target_items(indicator_id: str, la: str | None) -> list:
+    """Definition-panel entries: every target the indicator has had here, with where it comes from."""
+    book = api.target_book()
+    history = book.history(indicator_id, la)
+    if not history:
+        return [html.Dt("Target"), html.Dd("No target is set for this indicator.")]
+    rows = []
+    for t in sorted(history, key=lambda t: t.effective_from):
+        note = f" {t.note}" if t.note else ""
+        rows.append(
+            html.Li(
+                [
+                    html.Strong(f"{t.describe()} from {t.effective_from:%d %B %Y}: "),
+                    f"{ORIGIN_WORDS[t.origin]}.{note}",
+                ]
+            )
+        )
+    return [html.Dt("Target and where it comes from"), html.Dd(html.Ul(rows, className="mb-0"))]

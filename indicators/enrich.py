@@ -1,0 +1,94 @@
+"""The enriched unit rows: an indicator's unit SQL joined to its subject (child or death), with one
+grouping column per breakdown, for the engine (indicators/engine.py) and the monthly roll-up
+(indicators/rollup.py)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from indicators import cdop_source
+from indicators.periods import Period
+from indicators.registry import Indicator
+from vocabulary.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
+
+# Breakdown -> SQL expression over the enriched unit rows. Only these fixed expressions are
+# ever placed in the query text; every value goes in as a parameter or a registered relation.
+# Whole years of age at the period end, computed once per unit row (`s.age_years`, see aggregate).
+AGE_YEARS = "s.age_years"
+BREAKDOWN_SQL: dict[str, str] = {
+    "total": "'All'",
+    "la": "u.la_code",
+    "area": "coalesce(a.area_name, 'Area not known')",
+    "ethnicity": "coalesce(c.ethnicity, 'Not known')",
+    "ethnic_group": "coalesce(eg.ethnic_group, 'Not known')",
+    "sex": "case c.sex when 'M' then 'Male' when 'F' then 'Female' else 'Not known' end",
+    "age_band": "",  # set below from age_band_sql
+    "category": "coalesce(cat_i.name, 'Not applicable')",
+    "latest_category": "coalesce(cat_l.name, 'Not applicable')",
+}
+
+
+def age_band_sql(born: str, age_years: str, period_end: str) -> str:
+    """The age band at the period end, from the birth (or expected birth) month."""
+    return f"""case
+        when {born} is null then 'Not known'
+        when {born} > {period_end} then 'Unborn'
+        when {age_years} < 1 then 'Under 1'
+        when {age_years} < 5 then '1 to 4'
+        when {age_years} < 10 then '5 to 9'
+        when {age_years} < 16 then '10 to 15'
+        when {age_years} < 18 then '16 to 17'
+        else '18 and over' end"""
+
+
+BORN = "coalesce(c.birth_month, c.expected_birth_month)"
+BREAKDOWN_SQL["age_band"] = age_band_sql(BORN, AGE_YEARS, "pe.period_end")
+ETHNIC_GROUPS = pd.DataFrame(
+    {"ethnicity": list(ETHNIC_GROUP_OF), "ethnic_group": list(ETHNIC_GROUP_OF.values())}
+)
+CATEGORIES = pd.DataFrame({"code": list(CATEGORY_OF_ABUSE), "name": list(CATEGORY_OF_ABUSE.values())})
+# CDOP indicators (indicators/cdop_source.py): age band at death, expected or not, category of death.
+BREAKDOWN_SQL |= cdop_source.BREAKDOWN_SQL
+CATEGORIES = pd.concat([CATEGORIES, cdop_source.CATEGORY_ROWS], ignore_index=True)
+CP_SUBJECT_JOINS = """left join children as c on c.child_key = u.child_key
+            left join area_lookup as a on a.child_key = u.child_key
+            cross join lateral (
+                select date_sub('year', coalesce(c.birth_month, c.expected_birth_month), pe.period_end)
+                    as age_years
+            ) as s"""
+
+
+def periods_frame(periods: list[Period]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "label": [p.label for p in periods],
+            "kind": [p.kind for p in periods],
+            "period_start": [p.start for p in periods],
+            "period_end": [p.end for p in periods],
+        }
+    )
+
+
+def enriched_sql(
+    con: duckdb.DuckDBPyConnection, indicator: Indicator, wanted: tuple[str, ...], extra: str = ""
+) -> str:
+    """`with units as (...), enriched as materialized (...)`: the unit rows of the registered
+    `periods` with a grp_<breakdown> column per wanted breakdown (plus `extra` columns), for $la."""
+    con.register("ethnic_groups", ETHNIC_GROUPS)
+    con.register("categories", CATEGORIES)
+    columns = ",\n".join(f"{BREAKDOWN_SQL[b]} as grp_{b}" for b in wanted)
+    subject_joins = cdop_source.SUBJECT_JOINS if cdop_source.uses_cdop(indicator) else CP_SUBJECT_JOINS
+    return f"""
+        with units as ({indicator.sql_text()}),
+        enriched as materialized (
+            select u.period, u.la_code, u.numerator, u.denominator{extra},
+                {columns}
+            from units as u
+            join periods as pe on pe.label = u.period
+            {subject_joins}
+            left join ethnic_groups as eg on eg.ethnicity = c.ethnicity
+            left join categories as cat_i on cat_i.code = u.initial_category
+            left join categories as cat_l on cat_l.code = u.latest_category
+            where $la is null or u.la_code = $la
+        )"""
