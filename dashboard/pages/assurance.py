@@ -25,7 +25,7 @@ HOW_TO_LOAD = (
 
 def _indicator_name(indicator_id: str) -> str:
     """An action's linked indicator by its short title (partner measures too), never its id."""
-    from indicators.partners import partner_registry
+    from indicators.registry import partner_registry
 
     found = indicators.registry().get(indicator_id) or partner_registry().get(indicator_id)
     return found.short_title if found else "Indicator no longer defined"

@@ -217,7 +217,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
                     "" if pd.isna(r.covers) else r.covers,
                     f"{pd.Timestamp(r.loaded_at):%d %b %Y %H:%M}",
                     load_status_name(r.status),
-                    f"{r.rule_issues:,}",
+                    _count(r.rule_issues, role),
                     r.file_sha256[:12],
                 ]
                 for r in loads.itertuples()

@@ -34,7 +34,7 @@ def test_agency_matrix_tracker_and_gaps(page, demo_server, demo_warehouse, conso
     police = matrix.locator("tbody tr").filter(has_text="DA notifications shared in 24 hours")
     assert police.locator("td").last.inner_text() == f"{expected} (off target)"
     # Every cell carries words, not colour alone.
-    cells = matrix.locator("tbody td .badge")
+    cells = matrix.locator("tbody td .govuk-tag")
     assert cells.count() == 25 * 8
     assert all("(" in t for t in cells.all_inner_texts())
     probation = page.locator("#returns-tracker tbody tr").filter(has_text="Probation Service")

@@ -116,7 +116,7 @@ def test_action_tracker_overdue_first(page, demo_server, demo_warehouse, console
     expect(first).to_contain_text(f"Overdue ({days} days)")
     overdue_cells = page.locator("#actions-by-agency tbody td:nth-of-type(1)").all_inner_texts()
     assert sum(int(x) for x in overdue_cells) == len(late)
-    expect(first.get_by_role("link", name="cpp_repeat_pct")).to_have_attribute(
+    expect(first.get_by_role("link", name="Repeat plans (NI65)")).to_have_attribute(
         "href", "/indicator/cpp_repeat_pct"
     )
     _clean(page, console_errors)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import indicators
-from indicators.partners import partner_registry
+from indicators.registry import partner_registry
 from tests.demo_warehouse import build_demo_warehouse
 from tests.identifier_scan import KEY_COLUMNS, component_text, identifier_tokens
 
@@ -92,7 +92,7 @@ def test_the_scan_fails_on_a_planted_internal_name(demo, monkeypatch):
 def test_spc_rule_ids_are_caught_and_shown_in_words(demo, monkeypatch):
     """The SPC notes column once said "Special cause (concerning): outside_limits, shift". The demo's
     repeat plans have special causes by quarter (tests/integration/test_report.py)."""
-    from dashboard import views
+    from viewmodels import indicator as views
     from dashboard.pages import indicator as indicator_page
 
     def text() -> str:
