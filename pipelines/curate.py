@@ -21,8 +21,9 @@ PARENT_TABLES = (
 )
 # Published DfE benchmarks: la_codes first (published_values and the neighbours join it).
 PARENT_TABLES += ("la_codes", "published_values", "statistical_neighbours")
-# CDOP extracts (pipelines/cdop.py): deaths (after the area tables, for area names), then extracts.
-PARENT_TABLES += ("cdop_deaths", "cdop_extracts")
+# CDOP extracts (pipelines/cdop.py): deaths (after the area tables, for area names), their completed
+# reviews, then extracts.
+PARENT_TABLES += ("cdop_deaths", "cdop_reviews", "cdop_extracts")
 # Partner agency returns (pipelines/partner_returns.py): the current return per agency and quarter.
 PARENT_TABLES += ("partner_values", "partner_returns")
 # Qualitative assurance returns (pipelines/assurance_returns.py): rounds after their grades.

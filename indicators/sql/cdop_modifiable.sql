@@ -7,8 +7,7 @@ with periods as (
 
 reviews as (
     select la_code, death_key, review_completed_date, category_of_death, modifiable_factors
-    from cdop_deaths
-    where in_scope and review_completed_date is not null
+    from cdop_reviews  -- completed reviews of in-scope deaths (pipelines/sql/curated/cdop_reviews.sql)
 ),
 
 completed as (

@@ -120,6 +120,16 @@ COMMENT ON COLUMN cdop_deaths.as_of IS 'Extract date of the extract the current 
 COMMENT ON COLUMN cdop_deaths.extracts_seen_in IS 'How many current extracts include this death.';
 COMMENT ON COLUMN cdop_deaths.first_load_id IS 'Load (see loads) of the first extract that included this death.';
 COMMENT ON COLUMN cdop_deaths.source_load_id IS 'Load (see loads) of the extract the current row came from.';
+COMMENT ON TABLE cdop_reviews IS 'One row per completed child death review of a death the CDOP indicators count (in scope: aged 0-17, no stillbirths); read by the three review indicators.';
+COMMENT ON COLUMN cdop_reviews.la_code IS 'LA of residence of the child (3-digit DfE number).';
+COMMENT ON COLUMN cdop_reviews.death_key IS 'Pseudonymised death id (see cdop_deaths).';
+COMMENT ON COLUMN cdop_reviews.date_of_death IS 'Date of death.';
+COMMENT ON COLUMN cdop_reviews.review_completed_date IS 'Date the panel completed its review (decides the period a review counts in).';
+COMMENT ON COLUMN cdop_reviews.category_of_death IS 'Statutory category of death set at review.';
+COMMENT ON COLUMN cdop_reviews.modifiable_factors IS 'Panel finding at review: Y modifiable factors identified, N none, U insufficient information.';
+COMMENT ON COLUMN cdop_reviews.days_to_review IS 'Days from the death to the completed review.';
+COMMENT ON COLUMN cdop_reviews.reviewed_within_12m IS 'Review completed within 12 calendar months of the death.';
+COMMENT ON COLUMN cdop_reviews.source_load_id IS 'Load (see loads) of the extract the current row came from.';
 COMMENT ON TABLE cdop_extracts IS 'One row per current CDOP extract and LA: the span it covers and what it holds (lineage).';
 COMMENT ON COLUMN cdop_extracts.extract_date IS 'Extract date: from the file name, else the latest notification or review date in the file.';
 COMMENT ON COLUMN cdop_extracts.covered_from IS 'First day of the month of the earliest notification in the extract (start of coverage).';

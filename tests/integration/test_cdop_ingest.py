@@ -209,7 +209,7 @@ def test_cdop_tables_and_columns_are_documented(tmp_path, isolated_warehouse):
     try:
         missing = con.execute(
             "select table_name, column_name from duckdb_columns() where schema_name = 'main' "
-            "and table_name in ('cdop_deaths', 'cdop_extracts') "
+            "and table_name in ('cdop_deaths', 'cdop_reviews', 'cdop_extracts') "
             "and (comment is null or trim(comment) = '')"
         ).fetchall()
         tables = con.execute(
@@ -219,4 +219,5 @@ def test_cdop_tables_and_columns_are_documented(tmp_path, isolated_warehouse):
     finally:
         con.close()
     assert missing == []
-    assert sorted(t for t, _ in tables) == ["cdop_deaths", "cdop_extracts"] and all(c for _, c in tables)
+    assert sorted(t for t, _ in tables) == ["cdop_deaths", "cdop_extracts", "cdop_reviews"]
+    assert all(c for _, c in tables)
