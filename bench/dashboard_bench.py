@@ -22,7 +22,7 @@ LA_CODES = [str(c) for c in range(301, 321)]  # 20 synthetic LAs
 
 def build_warehouse(out: Path) -> Path:
     """Generate and load 20 LAs x 10 years (cached in bench/out)."""
-    from pipelines.demo_generator import generate_las
+    from pipelines.demo.benchmark import generate_las
 
     target = out / "la20.duckdb"
     if target.exists():

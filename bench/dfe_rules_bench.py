@@ -34,7 +34,7 @@ def _parse(path: Path, collector=None) -> tuple[float, object]:
 
 
 def run(children: int, reference_year: int = 2025) -> dict:
-    from pipelines.demo_generator import generate_single_file
+    from pipelines.demo.benchmark import generate_single_file
     from pipelines.dfe.collect import RawCollector
     from pipelines.dfe.engine import rules_for, run_rules
 

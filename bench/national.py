@@ -12,7 +12,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from pipelines.demo_generator import ONS_POPULATION_CSV, generate_las
+from pipelines.demo.areas import ONS_POPULATION_CSV
+from pipelines.demo.benchmark import generate_las
 
 ROOT = Path(__file__).resolve().parent.parent
 

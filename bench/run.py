@@ -57,7 +57,7 @@ def section_national() -> dict:
 def section_ingest() -> dict:
     """One national-year file: our whole load and our parser against ElementTree + pandas."""
     from bench import ingest_bench
-    from pipelines.demo_generator import generate_single_file
+    from pipelines.demo.benchmark import generate_single_file
 
     big = OUT / f"cin_census_national_year_{NATIONAL_YEAR_CHILDREN}.xml"
     if not big.exists():

@@ -42,7 +42,7 @@ def browser_type_launch_args(browser_type_launch_args):
 def demo_warehouse(tmp_path_factory) -> Path:
     """The embedded demo LA, generated and loaded as `make run` does, plus a small second LA
     (two years) so that switching LA can be tested."""
-    from pipelines.demo_generator import generate_las
+    from pipelines.demo.benchmark import generate_las
 
     base = tmp_path_factory.mktemp("demo")
     warehouse, env = build_demo_warehouse(base)

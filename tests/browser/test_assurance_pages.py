@@ -1,5 +1,5 @@
 """Assurance pages in real Chromium: the board overview, the s.11 matrix, the case-file audits and the
-action tracker show the demo's assurance returns (pipelines/demo_assurance.py) as computed by hand from
+action tracker show the demo's assurance returns (pipelines/demo/assurance.py) as computed by hand from
 the raw CSVs, with no console errors and no serious or critical axe findings; an action linked to
 cpp_repeat_pct is marked on that indicator's trend."""
 

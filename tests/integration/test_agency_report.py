@@ -1,5 +1,5 @@
 """The exception report for the demo's latest quarter (2026-27-Q2) opens with the ranked agency gaps,
-and its ranked summary lists the three planted partner signals (pipelines/demo_partners.py): the police
+and its ranked summary lists the three planted partner signals (pipelines/demo/partners.py): the police
 24-hour notifications falling for five quarters, the health reports at ICPC stepping up after the named
 practice change, and probation's second late return. Read from the PDF with pdftotext."""
 

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pipelines.assurance_template import write_assurance_template
-from pipelines.demo_assurance import write_assurance_returns
+from pipelines.demo.assurance import write_assurance_returns
 from pipelines.issues import IngestError
 from pipelines.load import ingest
 

@@ -1,6 +1,6 @@
 """The demo's exception report has the assurance sections (reports/assurance.py): overdue actions
 longest overdue first with their owners, the weakest s.11 standards, and the audit question most
-graded below good in the latest domestic abuse round (pipelines/demo_assurance.py). Read from the PDF."""
+graded below good in the latest domestic abuse round (pipelines/demo/assurance.py). Read from the PDF."""
 
 from __future__ import annotations
 

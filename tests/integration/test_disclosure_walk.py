@@ -932,7 +932,7 @@ def test_cli_board_breakdowns_keep_shared_counts_withheld(demo):
 
 # ------------------------------------------------------------------------------- partner agency measures
 
-PARTNER_QUARTER = "2026-27-Q2"  # the demo's latest quarter of partner returns (pipelines/demo_partners.py)
+PARTNER_QUARTER = "2026-27-Q2"  # the demo's latest quarter of partner returns (pipelines/demo/partners.py)
 
 
 def _words_off(rows: list[list[str]]) -> list[list[str]]:

@@ -15,7 +15,12 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
-from pipelines import demo_generator as gen
+from pipelines.demo.annex_a import ANNEX_A_MONTH_ENDS
+from pipelines.demo.areas import ONS_POPULATION_CSV, WARD_GEOJSON
+from pipelines.demo.benchmark import generate_las, generate_single_file
+from pipelines.demo.cdop import CDOP_EXTRACT_DATES
+from pipelines.demo.demo_la import generate_demo
+from pipelines.demo.params import LATE_REVIEW_WINDOW, PRACTICE_CHANGE_DATE
 from vocabulary import codes
 
 YEARS = list(range(2017, 2027))
@@ -80,7 +85,7 @@ def _add_months(d: date, months: int) -> date:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Demo:
     out = tmp_path_factory.mktemp("demo")
-    paths = gen.generate_demo(out)
+    paths = generate_demo(out)
     returns: dict[int, Return] = {}
     plans: dict[tuple[str, date], int] = {}
     reviews_by_plan: dict[tuple[str, date], list[date]] = {}
@@ -105,7 +110,7 @@ def test_demo_writes_expected_files(demo: Demo) -> None:
     names = [p.name for p in demo.paths]
     expected = sorted(
         [f"cin_census_856_{y}.xml" for y in YEARS]
-        + [f"annex_a_856_{d.isoformat()}.xlsx" for d in gen.ANNEX_A_MONTH_ENDS]
+        + [f"annex_a_856_{d.isoformat()}.xlsx" for d in ANNEX_A_MONTH_ENDS]
         + ["area_lookup_856.csv", "ward_population_856.csv"]
         + ["cdop_856_2025-09-30.csv", "cdop_856_2026-09-30.xlsx"]
     )
@@ -142,7 +147,7 @@ def test_gender_current_until_2024_then_sex(demo: Demo) -> None:
 
 def test_ward_populations_sum_to_ons_la_total(demo: Demo) -> None:
     ons = {}
-    with gen.ONS_POPULATION_CSV.open(newline="") as fh:
+    with ONS_POPULATION_CSV.open(newline="") as fh:
         for row in csv.DictReader(fh):
             if row["geographic_level"] == "Local authority" and row["old_la_code"] == "856":
                 ons[int(row["time_period"])] = int(row["population_estimate"])
@@ -150,7 +155,7 @@ def test_ward_populations_sum_to_ons_la_total(demo: Demo) -> None:
     with (demo.out / "ward_population_856.csv").open(newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["la_code", "area_code", "area_name", "year", "population_0_17"]
-    wards = json.loads(gen.WARD_GEOJSON.read_text())["features"]
+    wards = json.loads(WARD_GEOJSON.read_text())["features"]
     ward_codes = {f["properties"]["area_code"] for f in wards}
     totals: dict[int, int] = defaultdict(int)
     for row in rows:
@@ -170,7 +175,7 @@ def test_area_lookup_covers_every_child(demo: Demo) -> None:
     assert len(lookup) == len(rows)
     in_returns = set().union(*(set(r.child_ids) for r in demo.returns.values()))
     in_annex_a = set()
-    for d in gen.ANNEX_A_MONTH_ENDS:  # in-year lists add children referred after the last census
+    for d in ANNEX_A_MONTH_ENDS:  # in-year lists add children referred after the last census
         wb = load_workbook(demo.out / f"annex_a_856_{d.isoformat()}.xlsx", read_only=True)
         in_annex_a |= {str(r[0]) for r in wb["List 7"].iter_rows(min_row=2, values_only=True)}
     assert set(lookup) == in_returns | in_annex_a
@@ -194,7 +199,7 @@ def _repeat_share(plans: dict[tuple[str, date], int], lo: date, hi: date) -> flo
 
 
 def test_planted_repeat_plan_step(demo: Demo) -> None:
-    change = gen.PRACTICE_CHANGE_DATE
+    change = PRACTICE_CHANGE_DATE
     before = _repeat_share(demo.plans, change.replace(year=change.year - 2), change)
     after = _repeat_share(demo.plans, change, change.replace(year=change.year + 2))
     assert 0.10 < before < 0.25
@@ -203,7 +208,7 @@ def test_planted_repeat_plan_step(demo: Demo) -> None:
 
 
 def test_planted_late_review_run(demo: Demo) -> None:
-    lo, hi = gen.LATE_REVIEW_WINDOW
+    lo, hi = LATE_REVIEW_WINDOW
     inside = [review > deadline for deadline, review in demo.reviews if lo <= deadline <= hi]
     outside = [
         review > deadline
@@ -216,24 +221,24 @@ def test_planted_late_review_run(demo: Demo) -> None:
 
 
 def test_demo_is_deterministic(demo: Demo, tmp_path: Path) -> None:
-    again = gen.generate_demo(tmp_path / "again")
+    again = generate_demo(tmp_path / "again")
     assert [p.name for p in again] == [p.name for p in demo.paths]
     for a, b in zip(demo.paths, again, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
-    other = gen.generate_demo(tmp_path / "other", seed=1)
+    other = generate_demo(tmp_path / "other", seed=1)
     assert other[-3].read_bytes() != demo.paths[-3].read_bytes()
 
 
 def test_single_file_has_exactly_n_children(tmp_path: Path) -> None:
     for n in (0, 1, 750):
-        path = gen.generate_single_file(tmp_path / f"one_{n}.xml", n_children=n)
+        path = generate_single_file(tmp_path / f"one_{n}.xml", n_children=n)
         root = etree.parse(str(path)).getroot()
         assert len(root.findall("Children/Child")) == n
         assert root.findtext("Header/Source/LEA") == "999"
         assert root.findtext("Header/CollectionDetails/ReferenceDate") == "2025-03-31"
     path = tmp_path / "one_750.xml"
-    same = gen.generate_single_file(tmp_path / "same.xml", n_children=750)
-    other = gen.generate_single_file(tmp_path / "other.xml", n_children=750, seed=8)
+    same = generate_single_file(tmp_path / "same.xml", n_children=750)
+    other = generate_single_file(tmp_path / "other.xml", n_children=750, seed=8)
     assert same.read_bytes() == path.read_bytes()
     assert other.read_bytes() != path.read_bytes()
     ret, _, _ = _scan(path)
@@ -243,7 +248,7 @@ def test_single_file_has_exactly_n_children(tmp_path: Path) -> None:
 
 def test_generate_las_files_and_skew(tmp_path: Path) -> None:
     las = ["301", "302", "303"]
-    paths = gen.generate_las(tmp_path / "a", la_codes=las, first_year=2024, last_year=2025, scale=0.05)
+    paths = generate_las(tmp_path / "a", la_codes=las, first_year=2024, last_year=2025, scale=0.05)
     assert [p.name for p in paths] == sorted(f"cin_census_{la}_{y}.xml" for la in las for y in (2024, 2025))
     sizes = {}
     for path in paths:
@@ -256,18 +261,16 @@ def test_generate_las_files_and_skew(tmp_path: Path) -> None:
         assert all(c.startswith(f"{la}C") for c in ret.child_ids)
         sizes[la] = len(ret.child_ids)
     assert len(set(sizes.values())) == 3, "LAs differ in size"
-    again = gen.generate_las(tmp_path / "b", la_codes=las, first_year=2024, last_year=2025, scale=0.05)
+    again = generate_las(tmp_path / "b", la_codes=las, first_year=2024, last_year=2025, scale=0.05)
     assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
-    other = gen.generate_las(
-        tmp_path / "c", la_codes=las, first_year=2024, last_year=2025, scale=0.05, seed=2
-    )
+    other = generate_las(tmp_path / "c", la_codes=las, first_year=2024, last_year=2025, scale=0.05, seed=2)
     assert [p.read_bytes() for p in paths] != [p.read_bytes() for p in other]
 
 
 def test_demo_cdop_extracts(demo: Demo) -> None:
     """About 25 child deaths a year for ~85k children, most in the first year of life, a backlog of
     recent deaths awaiting review, and a second extract that corrects one reviewed death."""
-    first_date, second_date = gen.CDOP_EXTRACT_DATES
+    first_date, second_date = CDOP_EXTRACT_DATES
     with (demo.out / f"cdop_856_{first_date.isoformat()}.csv").open(newline="") as fh:
         first = {r["death_id"]: r for r in csv.DictReader(fh)}
     wb = load_workbook(demo.out / f"cdop_856_{second_date.isoformat()}.xlsx", read_only=True)
