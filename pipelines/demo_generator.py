@@ -1,7 +1,7 @@
 """Deterministic generator of synthetic DfE CIN census returns, area lookup and ward populations.
 
-Everything about the children is synthetic: identifiers (LAchildID ``DEMO0000001``..., UPN ``Z``
-plus 12 digits, a letter no real UPN starts with), characteristics and histories are simulated.
+Everything about the children is synthetic: identifiers (LAchildID ``DEMO0000001``..., a UPN of
+DfE's check letter, the LA code and 9 simulated digits), characteristics and histories are simulated.
 Only two things are real: the geography (Trafford's 21 wards, *borrowed* for the demo LA and to be
 labelled as borrowed geography) and the LA's 0-17 population totals (ONS mid-year estimates for
 Leicester, LA 856).
@@ -845,7 +845,9 @@ def _write_return(
             birth = hist.birth[child]
             parts = [f"<Child><ChildIdentifiers><LAchildID>{ids[child]}</LAchildID>"]
             if birth <= ref:
-                digits = f"{(child * 48271003 + hist.upn_offset) % 10**12:012d}"
+                # Characters 2-4 are the LA code (DfE rule 1530); the multiplier is invertible mod
+                # 10**9, so children get distinct UPNs (rule 1520).
+                digits = f"{la}{(child * 48271003 + hist.upn_offset) % 10**9:09d}"
                 parts.append(
                     f"<UPN>{upn_check_letter(digits)}{digits}</UPN>"
                     f"<PersonBirthDate>{ds(birth)}</PersonBirthDate>"
