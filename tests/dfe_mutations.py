@@ -654,7 +654,10 @@ def _m8740(r):
 
 
 @mutation(
-    "8839", "8890", "8675Q", why="two open enquiries always overlap, and started before the last 15 working days"
+    "8839",
+    "8890",
+    "8675Q",
+    why="two open enquiries always overlap, and start before the last 15 working days",
 )
 def _m8839(r):
     r.add(r.ep("C1003"), ASSESS.format(r.d("2025-02-04")))
