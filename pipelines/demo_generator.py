@@ -606,6 +606,11 @@ class _History:
             else:
                 a_start = t if d.u() < 0.35 else t + 1 + min(25, int(d.expo(4)))
             a = self._assessment(a_start, outcome in (1, 3))
+            if outcome == 3 and a[3] == ("21",):
+                # An enquiry closes as RC7 (RC8 or RC9 with a section 47 is rule 2990), and DfE queries
+                # "21 no factors" on an episode's only assessment unless it closes as RC8 or RC9 (8873Q):
+                # such an assessment records the commonest factor instead (no draw, so the stream stays).
+                a[3] = (_COMMONEST_FACTOR,)
             assessments.append(a)
             auth = a[2]
             if outcome <= 2:
@@ -726,6 +731,7 @@ _CLOSE_AFTER_CP_CODES, _CLOSE_AFTER_CP_CUM = _codes_cum(_CLOSE_AFTER_CP)
 _CATEGORY_CODES, _CATEGORY_CUM = _codes_cum(_CATEGORIES)
 _CATEGORY_CHANGE_CODES, _CATEGORY_CHANGE_CUM = _codes_cum(_CATEGORY_CHANGE)
 _FACTOR_CODES, _FACTOR_CUM = _codes_cum(_FACTORS)
+_COMMONEST_FACTOR = max(_FACTORS, key=_FACTORS.__getitem__)
 _DISABILITY_CODES, _DISABILITY_CUM = _codes_cum(_DISABILITIES)
 _NO_DISABILITY = "<Disabilities><Disability>NONE</Disability></Disabilities>"
 assert set(_CATEGORY_CODES) == set(codes.CATEGORY_OF_ABUSE)
@@ -810,6 +816,7 @@ def _write_return(
 ) -> set[int]:
     """Cut the return for the year ending 31 March `year`; returns the children written."""
     la = hist.cfg.la
+    upn_la = la if la in codes.UPN_LA_CODES else DEMO_LA
     ref = _day(date(year, 3, 31))
     period_start = _day(date(year - 1, 4, 1))
     ds, ep_ref, ep_close, ep_child = hist.index()
@@ -845,9 +852,10 @@ def _write_return(
             birth = hist.birth[child]
             parts = [f"<Child><ChildIdentifiers><LAchildID>{ids[child]}</LAchildID>"]
             if birth <= ref:
-                # Characters 2-4 are the LA code (DfE rule 1530); the multiplier is invertible mod
-                # 10**9, so children get distinct UPNs (rule 1520).
-                digits = f"{la}{(child * 48271003 + hist.upn_offset) % 10**9:09d}"
+                # Characters 2-4 are the issuing LA (DfE rule 1530): the LA itself, or the demo LA
+                # for a made-up LA code such as the benchmarks' 999. The multiplier is invertible
+                # mod 10**9, so children get distinct UPNs (rule 1520).
+                digits = f"{upn_la}{(child * 48271003 + hist.upn_offset) % 10**9:09d}"
                 parts.append(
                     f"<UPN>{upn_check_letter(digits)}{digits}</UPN>"
                     f"<PersonBirthDate>{ds(birth)}</PersonBirthDate>"

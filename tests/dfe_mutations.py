@@ -348,12 +348,7 @@ def _m8815(r):
     )
 
 
-@mutation(
-    "8816",
-    "8820",
-    "8873Q",
-    why="a later episode starts inside the open earlier one, whose one assessment found factor 21",
-)
+@mutation("8816", "8820", why="a later episode starts inside the open earlier one")
 def _m8816(r):
     ep = r.ep("C1002", 0)
     r.drop(ep, "CINclosureDate")
@@ -504,7 +499,7 @@ def _factors(r: Return, *codes: str) -> None:
         el.text = code
 
 
-@mutation("8869", "8873Q", why="factor 21 on the episode's one assessment, and the episode is open")
+@mutation("8869")
 def _m8869(r):
     _factors(r, "21", "3A")
 

@@ -13,6 +13,7 @@ import pyarrow as pa
 from indicators.working_days import add_working_days, is_working_day
 from pipelines.dfe.collect import pivot_sql
 from pipelines.issues import Issue, Severity
+from vocabulary.codes import UPN_LA_CODES
 
 RULES_DIR = resources.files("pipelines.dfe") / "rules"
 PRELUDE = resources.files("pipelines.dfe") / "prelude.sql"
@@ -139,6 +140,7 @@ def run_rules(leaves: pa.Table, reference_date: date, year: str, file_name: str)
     con = duckdb.connect()
     try:
         con.register("raw_leaf", leaves)
+        con.register("code_upn_la", pa.table({"code": sorted(UPN_LA_CODES)}))
         con.execute(pivot_sql())
         con.execute(PRELUDE.read_text())
         # One query for the whole rule set (planning ~100 small queries costs more than running them).

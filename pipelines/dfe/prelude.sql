@@ -57,12 +57,4 @@ create or replace temp table code_factor as
 select unnest(['1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C',
     '6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A',
     '16A', '17A', '18A', '18B', '18C', '19A', '19B', '19C', '20', '21', '22A', '23A', '24A']) as code;
--- Rule 1530: UPN characters 2-4 are a post-April-1998 LA code or a recognised pseudo-LA code
--- (DfE's list; 942 and 943, Cumberland and Westmorland and Furness, from 2023-24).
-create or replace temp table code_upn_la as
-select lpad(cast(unnest(generate_series(lo, hi)) as varchar), 3, '0') as code
-from (values (1, 5), (201, 213), (301, 320), (330, 336), (340, 344), (350, 359), (370, 373), (380, 384),
-    (390, 394), (420, 420), (660, 681), (701, 708), (800, 803), (805, 808), (810, 813), (815, 816),
-    (820, 823), (825, 826), (830, 831), (835, 841), (845, 846), (850, 852), (855, 857), (860, 861),
-    (865, 896), (908, 909), (916, 916), (919, 919), (921, 921), (925, 926), (928, 929), (931, 931),
-    (933, 933), (935, 938), (940, 943)) as ranges(lo, hi);
+-- code_upn_la (rule 1530) is registered by the engine from vocabulary.codes.UPN_LA_CODES.

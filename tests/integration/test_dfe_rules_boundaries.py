@@ -151,3 +151,12 @@ def test_1530_upn_la_code(tmp_path, upn, fires):
     r = clean(YEAR)
     r.set(r.ids("C1001"), "UPN", upn)
     assert _fired(r, tmp_path) == ({"1530"} if fires else set())
+
+
+def test_8873q_leaves_open_episodes_alone(tmp_path):
+    r = clean(YEAR)
+    factors = r.ep("C1001").find("Assessments/FactorsIdentifiedAtAssessment")  # C1001's episode is open
+    first, second = factors.findall("AssessmentFactors")
+    first.text = "21"
+    factors.remove(second)
+    assert _fired(r, tmp_path) == set()
