@@ -218,6 +218,11 @@ def _m1520(r):
     r.set(r.ids("C1002"), "UPN", "Y856111111111")
 
 
+@mutation("1530")
+def _m1530(r):
+    r.set(r.ids("C1001"), "UPN", "B999111111111")  # 999 is no LA code; B is its right check letter
+
+
 @mutation("1540")
 def _m1540(r):
     r.set(r.ids("C1001"), "UPN", "Y856X11111111")
@@ -355,6 +360,17 @@ def _m8820(r):
     r.set(r.ep("C1002", 1), "CINreferralDate", r.d("2024-04-01"))
 
 
+@mutation("8569Q")
+def _m8569(r):
+    # Before the last working day before the census year starts (2024-25: Thursday 28 March 2024).
+    r.set(r.ep("C1004"), "CINreferralDate", r.d("2024-03-27"))
+
+
+@mutation("8873Q")
+def _m8873(r):
+    r.set(r.ep("C1002", 0), "ReasonForClosure", "RC1")  # its one assessment found factor 21
+
+
 @mutation("8866")
 def _m8866(r):
     r.set(r.ep("C1001"), "ReferralSource", "ZZ")
@@ -390,7 +406,7 @@ def _m2991(r):
     r.drop(r.ep("C1001"), "Assessments")
 
 
-@mutation("8831")
+@mutation("8831", "8670Q", why="the added assessment is open and started before the last 45 working days")
 def _m8831(r):
     r.add(r.ep("C1004"), ASSESS.format(r.d("2024-10-11")))
 
@@ -418,14 +434,14 @@ def _m8565(r):
     r.set(r.ep("C1005"), "CINclosureDate", r.d("2024-10-31"))
 
 
-@mutation("8867")
+@mutation("8867", "8670Q", why="an assessment with no end date, started in April")
 def _m8867(r):
     a = r.ep("C1002", 1).find("Assessments")
     r.drop(a, "AssessmentAuthorisationDate")
     r.drop(a, "FactorsIdentifiedAtAssessment")
 
 
-@mutation("8868")
+@mutation("8868", "8675Q", why="an enquiry with no conference, started in August")
 def _m8868(r):
     r.add(r.ep("C1005"), s47(r.d("2024-08-01")))
 
@@ -449,6 +465,11 @@ def _m8696(r):
 @mutation("8736")
 def _m8736(r):
     r.add(r.ep("C1003"), ASSESS.format(r.d("2025-04-02")))
+
+
+@mutation("8670Q")
+def _m8670(r):
+    r.add(r.ep("C1001"), ASSESS.format(r.d("2024-06-03")))  # open, and started long before March
 
 
 @mutation("8896", "8863Q", why="two open assessments always overlap")
@@ -550,7 +571,7 @@ def _m4009(r):
     r.set(r.ids("C1002"), "PersonDeathDate", r.d("2024-11-28"))
 
 
-@mutation("4001", "4016", why="an open CIN plan starting inside an open plan")
+@mutation("4001", "4016", "4003", why="an open CIN plan starting inside an open plan, before its review")
 def _m4001(r):
     r.add(
         r.ep("C1001"),
@@ -627,7 +648,12 @@ def _m8740(r):
     r.add(r.ep("C1003"), s47(r.d("2025-04-03")))
 
 
-@mutation("8839", "8890", why="two open enquiries always overlap")
+@mutation(
+    "8839",
+    "8890",
+    "8675Q",
+    why="two open enquiries always overlap, and start before the last 15 working days",
+)
 def _m8839(r):
     r.add(r.ep("C1003"), ASSESS.format(r.d("2025-02-04")))
     r.add(r.ep("C1003"), s47(r.d("2025-02-05")))
@@ -637,6 +663,11 @@ def _m8839(r):
 @mutation("8890")
 def _m8890(r):
     r.add(r.ep("C1005"), s47(r.d("2024-07-05"), r.d("2024-07-15")))
+
+
+@mutation("8675Q")
+def _m8675(r):
+    r.add(r.ep("C1001"), s47(r.d("2024-06-03")))  # no conference, and started long before March
 
 
 @mutation("8870Q")
@@ -694,6 +725,13 @@ def _m8842(r):
     r.add(_cpp(r, "C1005"), "<Reviews/>")
 
 
+@mutation("4003")
+def _m4003(r):
+    # A step-down CIN plan from the plan's end date, and a review held during it.
+    _cin_plan_c1005(r, "2024-11-01", "2024-11-08")
+    r.add(_cpp(r, "C1005"), f"<Reviews><CPPreviewDate>{r.d('2024-11-05')}</CPPreviewDate></Reviews>")
+
+
 @mutation("8905")
 def _m8905(r):
     r.set(_cpp(r), "InitialCategoryOfAbuse", "XXX")
@@ -741,7 +779,12 @@ def _m2885(r):
     r.set(_cpp(r), "CPPstartDate", r.d("2024-05-27"))
 
 
-@mutation("2883", "2885", why="a plan with no conference in the year also has no conference on its day")
+@mutation(
+    "2883",
+    "2885",
+    "8675Q",
+    why="a plan with no conference in the year also has no conference on its day; the enquiry has none",
+)
 def _m2883(r):
     r.drop(_s47(r), "DateOfInitialCPC")
 

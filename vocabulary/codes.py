@@ -34,3 +34,14 @@ FIRST_SPEC_YEAR = 2011
 LAST_SPEC_YEAR = 2026
 # From the 2024-25 collection (spec year 2025) `Sex` replaces `GenderCurrent`.
 FIRST_SEX_SPEC_YEAR = 2025
+
+# UPN characters 2-4 (DfE rule 1530): a post-April-1998 LA code or a recognised pseudo-LA code;
+# 942 and 943 (Cumberland, Westmorland and Furness) from 2023-24. Inclusive ranges, as DfE lists them.
+_UPN_LA_RANGES = (
+    (1, 5), (201, 213), (301, 320), (330, 336), (340, 344), (350, 359), (370, 373), (380, 384), (390, 394),
+    (420, 420), (660, 681), (701, 708), (800, 803), (805, 808), (810, 813), (815, 816), (820, 823),
+    (825, 826), (830, 831), (835, 841), (845, 846), (850, 852), (855, 857), (860, 861), (865, 896),
+    (908, 909), (916, 916), (919, 919), (921, 921), (925, 926), (928, 929), (931, 931), (933, 933),
+    (935, 938), (940, 943),
+)  # fmt: skip
+UPN_LA_CODES: frozenset[str] = frozenset(f"{n:03d}" for lo, hi in _UPN_LA_RANGES for n in range(lo, hi + 1))

@@ -1,8 +1,8 @@
 """Deterministic generators of the synthetic demo data: CIN census returns, Annex A, areas, CDOP, partners.
 
 
-Everything about the children is synthetic: identifiers (LAchildID ``DEMO0000001``..., UPN ``Z``
-plus 12 digits, a letter no real UPN starts with), characteristics and histories are simulated.
+Everything about the children is synthetic: identifiers (LAchildID ``DEMO0000001``..., a UPN of
+DfE's check letter, the LA code and 9 simulated digits), characteristics and histories are simulated.
 Only two things are real: the geography (Trafford's 21 wards, *borrowed* for the demo LA and to be
 labelled as borrowed geography) and the LA's 0-17 population totals (ONS mid-year estimates for
 Leicester, LA 856).

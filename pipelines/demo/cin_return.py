@@ -12,6 +12,7 @@ from pipelines.demo.history import _History
 from pipelines.demo.params import (
     _CATEGORY_CODES,
     _SOURCE_CODES,
+    DEMO_LA,
 )
 from vocabulary import codes
 
@@ -31,6 +32,7 @@ def _write_return(
 ) -> set[int]:
     """Cut the return for the year ending 31 March `year`; returns the children written."""
     la = hist.cfg.la
+    upn_la = la if la in codes.UPN_LA_CODES else DEMO_LA
     ref = _day(date(year, 3, 31))
     period_start = _day(date(year - 1, 4, 1))
     ds, ep_ref, ep_close, ep_child = hist.index()
@@ -66,7 +68,10 @@ def _write_return(
             birth = hist.birth[child]
             parts = [f"<Child><ChildIdentifiers><LAchildID>{ids[child]}</LAchildID>"]
             if birth <= ref:
-                digits = f"{(child * 48271003 + hist.upn_offset) % 10**12:012d}"
+                # Characters 2-4 are the issuing LA (DfE rule 1530): the LA itself, or the demo LA
+                # for a made-up LA code such as the benchmarks' 999. The multiplier is invertible
+                # mod 10**9, so children get distinct UPNs (rule 1520).
+                digits = f"{upn_la}{(child * 48271003 + hist.upn_offset) % 10**9:09d}"
                 parts.append(
                     f"<UPN>{upn_check_letter(digits)}{digits}</UPN>"
                     f"<PersonBirthDate>{ds(birth)}</PersonBirthDate>"

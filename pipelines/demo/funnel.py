@@ -12,6 +12,7 @@ from pipelines.demo.params import (
     _CLOSE_AFTER_CIN_CUM,
     _CLOSE_AFTER_CP_CODES,
     _CLOSE_AFTER_CP_CUM,
+    _COMMONEST_FACTOR,
     _DEATH_P,
     _FACTOR_CODES,
     _FACTOR_CUM,
@@ -135,6 +136,11 @@ class _Funnel:
             else:
                 a_start = t if d.u() < 0.35 else t + 1 + min(25, int(d.expo(4)))
             a = self._assessment(a_start, outcome in (1, 3))
+            if outcome == 3 and a[3] == ("21",):
+                # An enquiry closes as RC7 (RC8 or RC9 with a section 47 is rule 2990), and DfE queries
+                # "21 no factors" on an episode's only assessment unless it closes as RC8 or RC9 (8873Q):
+                # such an assessment records the commonest factor instead (no draw, so the stream stays).
+                a[3] = (_COMMONEST_FACTOR,)
             assessments.append(a)
             auth = a[2]
             if outcome <= 2:

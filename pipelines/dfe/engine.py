@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
 import duckdb
 import pyarrow as pa
 
+from indicators.working_days import add_working_days, is_working_day
 from pipelines.dfe.collect import pivot_sql
 from pipelines.issues import Issue, Severity
+from vocabulary.codes import UPN_LA_CODES
 
 RULES_DIR = resources.files("pipelines.dfe") / "rules"
 PRELUDE = resources.files("pipelines.dfe") / "prelude.sql"
@@ -98,13 +100,36 @@ def rules_for(year: str) -> list[Rule]:
 
 
 def census_dates(reference_date: date, year: str) -> dict[str, date]:
-    """SQL parameters: the reference date, the first day of the census year, and the 31 March
-    that the chosen collection year's reference date must be (rule 100)."""
+    """SQL parameters: the reference date, the first day of the census year, the 31 March that the
+    chosen collection year's reference date must be (rule 100), and the working-day limits of
+    rules 8569Q (`$start_less_1wd`), 8675Q (`$ref_less_15wd`) and 8670Q (`$ref_less_45wd`)."""
     try:
-        start = reference_date.replace(year=reference_date.year - 1) + (date(2000, 1, 2) - date(2000, 1, 1))
+        start = reference_date.replace(year=reference_date.year - 1) + timedelta(days=1)
     except ValueError:  # 29 February
         start = date(reference_date.year - 1, 3, 1)
-    return {"ref": reference_date, "start": start, "census_end": date(int(year[:4]) + 1, 3, 31)}
+    census_end = date(int(year[:4]) + 1, 3, 31)
+    try:
+        limits = _working_day_limits(reference_date, start)
+    except ValueError:  # a header date outside the years with known bank holidays: use the year's own
+        limits = _working_day_limits(census_end, date(census_end.year - 1, 4, 1))
+    return {"ref": reference_date, "start": start, "census_end": census_end, **limits}
+
+
+def _working_day_limits(ref: date, start: date) -> dict[str, date]:
+    return {
+        "start_less_1wd": working_days_before(start, 1),
+        "ref_less_15wd": working_days_before(ref, 15),
+        "ref_less_45wd": working_days_before(ref, 45),
+    }
+
+
+def working_days_before(day: date, n: int) -> date:
+    """DfE's "`day` minus `n` working days" (England: weekends and bank holidays): the n-th working
+    day before `day`, so from a weekend or bank holiday the first step lands on the working day
+    before it (Sunday 31 March 2024 minus 1 is Thursday 28 March: Good Friday is a bank holiday)."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return add_working_days(day, -n)
 
 
 def run_rules(leaves: pa.Table, reference_date: date, year: str, file_name: str) -> list[Issue]:
@@ -115,6 +140,7 @@ def run_rules(leaves: pa.Table, reference_date: date, year: str, file_name: str)
     con = duckdb.connect()
     try:
         con.register("raw_leaf", leaves)
+        con.register("code_upn_la", pa.table({"code": sorted(UPN_LA_CODES)}))
         con.execute(pivot_sql())
         con.execute(PRELUDE.read_text())
         # One query for the whole rule set (planning ~100 small queries costs more than running them).

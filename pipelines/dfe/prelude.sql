@@ -57,3 +57,4 @@ create or replace temp table code_factor as
 select unnest(['1A', '1B', '1C', '2A', '2B', '2C', '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C',
     '6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E', '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A',
     '16A', '17A', '18A', '18B', '18C', '19A', '19B', '19C', '20', '21', '22A', '23A', '24A']) as code;
+-- code_upn_la (rule 1530) is registered by the engine from vocabulary.codes.UPN_LA_CODES.

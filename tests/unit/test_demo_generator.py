@@ -305,3 +305,15 @@ def codes_of(name: str) -> str:
     from vocabulary.cdop_codes import category_code
 
     return category_code(name)
+
+
+def test_upns_carry_an_la_code_and_their_check_letter(demo: Demo, tmp_path: Path) -> None:
+    """DfE rules 1510, 1520 and 1530: the LA's code in characters 2-4 (856 for the made-up 999)."""
+    single = gen.generate_single_file(tmp_path / "one.xml", n_children=300)
+    latest = max(p for p in demo.paths if p.name.startswith("cin_census_856_"))
+    for path, la in [(latest, "856"), (single, "856")]:
+        upns = [el.text for el in etree.parse(str(path)).getroot().iter("UPN")]
+        assert len(upns) > 200 and len(set(upns)) == len(upns)
+        assert {u[1:4] for u in upns} == {la}
+        assert la in codes.UPN_LA_CODES and "999" not in codes.UPN_LA_CODES
+        assert all(u[0] == gen.upn_check_letter(u[1:]) for u in upns)
