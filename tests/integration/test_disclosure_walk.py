@@ -840,18 +840,24 @@ def test_board_sees_no_count_of_1_to_5_and_no_recoverable_cell(demo, monkeypatch
     assert walk.cdop_breakdowns >= 3 * len(cdop_views)
 
 
+def _clear_indicator_caches() -> None:
+    """Every memoised function of the indicators package (values, periods, statuses, withheld cells)."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name == "indicators" or name.startswith("indicators."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
 @pytest.fixture
 def old_board_caches():
-    """The board's withheld-cell caches are keyed by warehouse, not by `is_flow`: a test that patches
-    `is_flow` must not leave its results behind for the tests after it (nor find earlier ones)."""
-    import indicators.board as board
-
-    caches = (board._period_withheld, board._shared_withheld_cached)
-    for cache in caches:
-        cache.cache_clear()
+    """The indicators' caches are keyed by warehouse, not by `is_flow`: a test that patches `is_flow`
+    must not leave its results behind for the tests after it (nor find earlier ones)."""
+    _clear_indicator_caches()
     yield
-    for cache in caches:
-        cache.cache_clear()
+    _clear_indicator_caches()
 
 
 def test_period_audit_catches_the_old_per_period_suppression(demo, monkeypatch, old_board_caches):
