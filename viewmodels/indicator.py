@@ -199,6 +199,9 @@ def _add_disproportionality(
     groups) when that sum would split the withheld cells into a known and an unknown part."""
     from indicators.disproportionality import ALL_CHILDREN, rates_by_group
 
+    if raw.empty:  # nothing counted in the period (e.g. a small LA's quiet quarter): no rates to give
+        view.dispro_note = "No children were counted in this period, so there are no rates by ethnicity."
+        return
     end = raw["period_end"].iloc[0]
     pop = indicators.api.ethnicity_population(view.state.la, end, warehouse)
     if pop.empty:
