@@ -23,6 +23,7 @@ from indicators.periods import Period, parse_period, periods_between
 from indicators.registry import Indicator, get, registry
 from indicators.store import sql
 from indicators.targets import load_targets, rag
+from vocabulary.partnership import PARTNERSHIP, partnership
 
 Frequency = Literal["year", "quarter", "month", "rolling12"]
 RESULT_COLUMNS = [*engine.VALUE_COLUMNS[:-1], "target", "rag", "status"]
@@ -265,7 +266,8 @@ def latest(
 
 def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
     """LAs with loaded census returns, Annex A lists or CDOP extracts: code -> name (from the ONS population
-    file when loaded, else 'LA <code>')."""
+    file when loaded, else 'LA <code>'); then `partnership` (the pooled member LAs of partnership.yaml)
+    when every member is loaded."""
     con = store.cursor(warehouse)
     try:
         codes = [
@@ -283,7 +285,11 @@ def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
         )
     finally:
         con.close()
-    return {c: names.get(c, f"LA {c}") for c in codes}
+    out = {c: names.get(c, f"LA {c}") for c in codes}
+    declared = partnership()
+    if all(la in out for la in declared.la_codes):
+        out[PARTNERSHIP] = declared.name
+    return out
 
 
 def spc_series(
