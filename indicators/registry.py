@@ -77,7 +77,7 @@ class Indicator(BaseModel):
     theme: Literal["child_protection", "front_door", "child_deaths", "partner_agencies"] = "child_protection"
     # Front-door measures (docs/indicators.md): the working-day limit a timeliness SQL tests
     # ($within_days; none = the numerator is the working days), and the DfE assessment factor codes
-    # a factor share counts ($codes, safeguarding/assessment_factors.py).
+    # a factor share counts ($codes, vocabulary/assessment_factors.py).
     within_working_days: int | None = None
     factor_codes: tuple[str, ...] | None = None
 

@@ -421,7 +421,7 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
             if value is not None:
                 decimals[measure] = max(decimals.get(measure, 0), decimals_of(raw))
             out.append((table, measure, None, indicator, rank, year, *place, raw, value, status, n))
-        for measure, indicator, formula, value, status in derived_cells(table, row):
+        for measure, indicator, formula, value, status in derived_cells(table, row, parse_cell):
             decimals[measure] = DERIVED_DECIMALS
             out.append((table, measure, None, indicator, EES_RANK, year, *place, formula, value, status, n))
     if issues:

@@ -92,8 +92,8 @@ def test_the_scan_fails_on_a_planted_internal_name(demo, monkeypatch):
 def test_spc_rule_ids_are_caught_and_shown_in_words(demo, monkeypatch):
     """The SPC notes column once said "Special cause (concerning): outside_limits, shift". The demo's
     repeat plans have special causes by quarter (tests/integration/test_report.py)."""
-    from viewmodels import indicator as views
     from dashboard.pages import indicator as indicator_page
+    from viewmodels import indicator as views
 
     def text() -> str:
         return "\n".join(
