@@ -11,13 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indicators import benchmarks
+from indicators import parity
 from indicators.working_days import BANK_HOLIDAYS
 from pipelines.load import ingest
 from tests.integration.cp_history import population_csv
 from tests.integration.front_door_history import Assessment, Kid, Referral, census_xml
 
-REF = Path(__file__).resolve().parents[2] / "data" / "reference"
+REF = Path(__file__).resolve().parents[2] / "vocabulary" / "reference"
 LA = "857"
 CALENDAR = np.busdaycalendar(holidays=np.array(sorted(BANK_HOLIDAYS), dtype="datetime64[D]"))
 
@@ -91,7 +91,7 @@ def warehouse(tmp_path_factory):
     ],
 )
 def test_parity_matches_rutland_2021_22(warehouse, indicator_id, local, published, numerator, denominator):
-    p = benchmarks.parity(LA, indicator_id, "2021-22", warehouse)
+    p = parity.parity(LA, indicator_id, "2021-22", warehouse)
     assert p.local_value == pytest.approx(local)
     assert p.published_value == published
     assert p.published_source.startswith(("B1", "C1", "C2", "C3", "C4"))
@@ -103,14 +103,14 @@ def test_parity_matches_rutland_2021_22(warehouse, indicator_id, local, publishe
 def test_parity_says_why_a_rate_differs_and_when_dfe_suppressed(warehouse):
     # Our rate uses the ONS mid-2021 estimate given (7,986): 131 / 7,986 x 10,000 = 164.0;
     # DfE published 166.9 (its release-year population).
-    rate = benchmarks.parity(LA, "referral_rate_per_10k", "2021-22", warehouse)
+    rate = parity.parity(LA, "referral_rate_per_10k", "2021-22", warehouse)
     assert rate.local_value == pytest.approx(131 / 7986 * 10_000)
     assert rate.published_value == 166.9 and rate.matches is False
     assert "population denominator" in rate.likely_reason
     # Rutland's C2 duration bands have suppressed cells, so the derived 45-day share is not published.
-    timely = benchmarks.parity(LA, "assessment_45wd_pct", "2021-22", warehouse)
+    timely = parity.parity(LA, "assessment_45wd_pct", "2021-22", warehouse)
     assert timely.local_value == pytest.approx(100.0) and timely.published_value is None
     assert timely.published_status == "suppressed" and timely.matches is None
     assert timely.published_denominator == 163.0
-    table = benchmarks.parity_table(LA, "2021-22", warehouse)
+    table = parity.parity_table(LA, "2021-22", warehouse)
     assert {"referrals", "rereferral_12m_pct", "cin_at_end", "s47_starts"} <= set(table["indicator_id"])
