@@ -49,7 +49,7 @@ def aggregate(
             raise ValueError(
                 f"{indicator.id} cannot be broken down by {b!r}; allowed: {', '.join(indicator.breakdowns)}"
             )
-    if indicator.measured_at == "event_month" and indicator.statistic == "ratio":
+    if rolls_up_months(indicator):
         rolled = aggregate_by_month(con, indicator, periods, wanted, la_code)
         if rolled is not None:
             return rolled
@@ -74,6 +74,12 @@ def aggregate(
     labels = pd.DataFrame({"period": [rep[p.end] for p in periods], "label": [p.label for p in periods]})
     out = raw.merge(labels, on="period").drop(columns="period").rename(columns={"label": "period"})
     return out[raw.columns]
+
+
+def rolls_up_months(indicator: Indicator) -> bool:
+    """Computed month by month and summed into longer periods (indicators/rollup.py), so asking for
+    more periods costs little more."""
+    return indicator.measured_at == "event_month" and indicator.statistic == "ratio"
 
 
 def _one_per_end(periods: list[Period]) -> list[Period]:

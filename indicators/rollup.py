@@ -72,7 +72,7 @@ def aggregate_by_month(
                 group by all"""
         )
     query = f"""
-        {enriched_sql(con, indicator, flat, extra=f", {BORN} as born")}
+        {enriched_sql(con, indicator, flat, extra=f", {BORN} as born" if "age_band" in wanted else "")}
         {" union all ".join(parts)}
     """
     return con.execute(query, la_params(la_code) | indicator.sql_params()).df()
