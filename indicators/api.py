@@ -11,6 +11,7 @@ from typing import Literal
 import pandas as pd
 
 from indicators import access, engine, store
+from indicators.areas import local_authorities  # noqa: F401  (part of the analyst API)
 from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-exported)
     cdop_las,
     median_days,
@@ -23,7 +24,6 @@ from indicators.periods import Period, parse_period, periods_between
 from indicators.registry import Indicator, get, registry
 from indicators.store import sql
 from indicators.targets import load_targets, rag
-from vocabulary.partnership import PARTNERSHIP, partnership
 
 Frequency = Literal["year", "quarter", "month", "rolling12"]
 RESULT_COLUMNS = [*engine.VALUE_COLUMNS[:-1], "target", "rag", "status"]
@@ -298,41 +298,6 @@ def latest(
         if periods:
             frames.append(values(i, [periods[-1]], la, None, warehouse))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
-
-
-def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
-    """LAs with loaded census returns, Annex A lists or CDOP extracts: code -> name (from the ONS population
-    file when loaded, else 'LA <code>'); then `partnership` (the pooled member LAs of partnership.yaml)
-    when every member is loaded."""
-    wh = str(warehouse) if warehouse else None
-    out = dict(_local_authorities(store.warehouse_version(warehouse), wh))
-    declared = partnership()
-    if all(la in out for la in declared.la_codes):
-        out[PARTNERSHIP] = declared.name
-    return out
-
-
-@lru_cache(maxsize=64)
-def _local_authorities(version: tuple, warehouse: str | None) -> tuple[tuple[str, str], ...]:
-    """(code, name) of the loaded LAs, read once per warehouse file (the scorecard asks per indicator)."""
-    con = store.cursor(warehouse)
-    try:
-        codes = [
-            c
-            for (c,) in con.execute(
-                "select distinct la_code from loads where source_type in ('cin_census', 'annex_a', 'cdop') "
-                "and status = 'loaded' and la_code is not null order by 1"
-            ).fetchall()
-        ]
-        names = dict(
-            con.execute(
-                "select old_la_code, arg_max(area_name, year) from population "
-                "where old_la_code is not null group by 1"
-            ).fetchall()
-        )
-    finally:
-        con.close()
-    return tuple((c, names.get(c, f"LA {c}")) for c in codes)
 
 
 def spc_series(
