@@ -11,6 +11,7 @@ from typing import Literal
 import pandas as pd
 
 from indicators import access, engine, store
+from indicators.areas import local_authorities  # noqa: F401  (part of the analyst API)
 from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-exported)
     cdop_las,
     median_days,
@@ -134,10 +135,46 @@ def values(
     wh = str(warehouse) if warehouse else None
     version = store.warehouse_version(warehouse)
     df = _from_frequency_frames(version, indicator_id, labels, la, wh, breakdown)
+    if df is None and breakdown == "total":
+        df = _from_totals(version, indicator, labels, la, wh)
     if df is not None:
         return access.keep_allowed(df).reset_index(drop=True)
     df = _cached(version, indicator_id, labels, la, wh)
     return access.keep_allowed(df[df["breakdown"] == breakdown]).reset_index(drop=True)
+
+
+def _from_totals(
+    version: tuple, indicator: Indicator, labels: tuple[str, ...], la: str | None, warehouse: str | None
+) -> pd.DataFrame | None:
+    """The total rows at these labels, in their order, from `_totals`; None when a label is not a
+    covered period of its frequency. The scorecard asks for the same totals at the latest period, the
+    last 12 and every frequency (the board's withheld periods): one totals-only query answers all."""
+    kinds = {parse_period(label).kind for label in labels}
+    if engine.rolls_up_months(indicator):  # one pass over the months gives every frequency
+        kinds = {"month", "quarter", "year", "rolling12"}
+    frame = _totals(version, indicator.id, tuple(sorted(kinds)), la, warehouse)
+    order = {label: n for n, label in enumerate(labels)}
+    part = frame[frame["period"].isin(order)]
+    if len(order) != len(labels) or set(part["period"]) != set(order):
+        return None
+    return part.iloc[part["period"].map(order).argsort(kind="stable")]
+
+
+@lru_cache(maxsize=1024)
+def _totals(
+    version: tuple, indicator_id: str, kinds: tuple[str, ...], la: str | None, warehouse: str | None
+) -> pd.DataFrame:
+    """The totals (no breakdowns) of one indicator at every covered period of these frequencies."""
+    indicator = get(indicator_id)
+    periods = [p for kind in kinds for p in available_periods(kind, la, warehouse, indicator_id)]  # type: ignore[arg-type]
+    if not periods:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    con = store.cursor(warehouse)
+    try:
+        df = engine.indicator_values(con, indicator, periods, (), la)
+    finally:
+        con.close()
+    return _with_targets(df, indicator)
 
 
 @lru_cache(maxsize=128)
@@ -261,29 +298,6 @@ def latest(
         if periods:
             frames.append(values(i, [periods[-1]], la, None, warehouse))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RESULT_COLUMNS)
-
-
-def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
-    """LAs with loaded census returns, Annex A lists or CDOP extracts: code -> name (from the ONS population
-    file when loaded, else 'LA <code>')."""
-    con = store.cursor(warehouse)
-    try:
-        codes = [
-            c
-            for (c,) in con.execute(
-                "select distinct la_code from loads where source_type in ('cin_census', 'annex_a', 'cdop') "
-                "and status = 'loaded' and la_code is not null order by 1"
-            ).fetchall()
-        ]
-        names = dict(
-            con.execute(
-                "select old_la_code, arg_max(area_name, year) from population "
-                "where old_la_code is not null group by 1"
-            ).fetchall()
-        )
-    finally:
-        con.close()
-    return {c: names.get(c, f"LA {c}") for c in codes}
 
 
 def spc_series(

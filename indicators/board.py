@@ -22,6 +22,7 @@ import pandas as pd
 from indicators import store
 from indicators.api import available_periods, values
 from indicators.disclosure import period_withheld, suppress
+from indicators.partnership_disclosure import member_withheld
 from indicators.periods import PERIOD_KINDS, Period, parse_period
 from indicators.registry import Indicator, get
 
@@ -46,6 +47,28 @@ SHARED_COUNTS: dict[str, tuple[tuple[str, str], ...]] = {
     # The two readings of NI65 count the same plans unless a return left out a previous plan.
     "repeat plans": (("cpp_repeat_pct", "numerator"), ("cpp_repeat_local_pct", "numerator")),
     "child deaths notified": (("cdop_deaths", "numerator"), ("cdop_rate_per_100k", "numerator")),
+    # The front door (referrals, assessments, section 47 enquiries, children in need).
+    "referrals": (
+        ("referrals", "numerator"),
+        ("referral_rate_per_10k", "numerator"),
+        ("rereferral_12m_pct", "denominator"),
+    ),
+    "section 47 enquiries starting": (
+        ("s47_starts", "numerator"),
+        ("s47_rate_per_10k", "numerator"),
+        ("s47_icpc_pct", "denominator"),
+    ),
+    "children in need": (("cin_at_end", "numerator"), ("cin_rate_per_10k", "numerator")),
+    # Assessments with factors recorded are the assessments completed wherever every assessment records
+    # its factors (the demo; the disclosure walk found them equal), so the two are withheld as one.
+    "assessments completed": (
+        ("assessment_45wd_pct", "denominator"),
+        ("assessment_median_working_days", "denominator"),
+    )
+    + tuple(
+        (f"factor_{name}_pct", "denominator")
+        for name in ("domestic_abuse", "mental_health", "substance_misuse", "neglect", "exploitation")
+    ),
     "child death reviews completed": (
         ("cdop_modifiable_pct", "denominator"),
         ("cdop_review_12m_pct", "denominator"),
@@ -78,12 +101,17 @@ def _label(p: Period | str) -> str:
 
 
 def trend(indicator_id: str, periods: list, la: str | None, role: str, warehouse=None) -> pd.DataFrame:
-    """The total rows at these periods as `role` may see them (see the module docstring)."""
+    """The total rows at these periods as `role` may see them (see the module docstring). For a
+    member LA of the partnership, or the partnership, totals the partnership table withholds are
+    withheld too (indicators/partnership_disclosure.py)."""
     frame = values(indicator_id, periods, la, None, warehouse)
-    if role == "analyst" or frame.empty or not is_flow(get(indicator_id)):
+    if role == "analyst" or frame.empty:
         return suppress(frame, role)  # type: ignore[arg-type]
-    wh = str(warehouse) if warehouse else None
-    hidden = _period_withheld(store.warehouse_version(warehouse), indicator_id, la, wh)
+    labels = tuple(dict.fromkeys(frame["period"].tolist()))
+    hidden = member_withheld(indicator_id, labels, la, role, warehouse)
+    if is_flow(get(indicator_id)):
+        wh = str(warehouse) if warehouse else None
+        hidden = hidden | _period_withheld(store.warehouse_version(warehouse), indicator_id, la, wh)
     keys = zip(frame["la_code"].tolist(), frame["period"].tolist(), strict=True)
     mask = np.fromiter((k in hidden for k in keys), dtype=bool, count=len(frame))
     return suppress(frame, role, withheld=mask)  # type: ignore[arg-type]

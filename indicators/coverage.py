@@ -13,8 +13,10 @@ import duckdb
 
 from indicators import cdop_source
 from indicators.periods import Period
+from indicators.pooled import pooled_coverage
 from indicators.registry import partner_registry
 from vocabulary.partners import declaration
+from vocabulary.partnership import PARTNERSHIP
 
 # Partner measures: the periods a measure is offered by, from how often it is returned.
 KINDS = {
@@ -41,7 +43,8 @@ class Coverage:
 
     @property
     def las(self) -> list[str]:
-        return sorted(set(self.spans) | set(self.snapshots))
+        """The LAs loaded (the pooled `partnership` is not one of them)."""
+        return sorted((set(self.spans) | set(self.snapshots)) - {PARTNERSHIP})
 
     def bounds(self, la_code: str | None = None) -> tuple[date, date] | None:
         las = [la_code] if la_code else self.las
@@ -78,7 +81,13 @@ def coverage(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...] = ("cin_ce
             snapshots.setdefault(la, set()).add(as_at)
     if cdop_source.SOURCE in sources:
         cdop_source.add_coverage(con, spans)
-    return Coverage(spans, snapshots)
+    return _with_partnership(Coverage(spans, snapshots))
+
+
+def _with_partnership(cov: Coverage) -> Coverage:
+    """Coverage with the pooled `partnership` added (indicators/pooled.py)."""
+    spans, snapshots = pooled_coverage(cov.spans, cov.snapshots)
+    return Coverage(spans, snapshots, cov.kinds)
 
 
 def partner_coverage(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...]):

@@ -8,10 +8,11 @@ import duckdb
 import pandas as pd
 
 from indicators.coverage import Coverage, coverage
-from indicators.enrich import enriched_sql, periods_frame
+from indicators.enrich import enriched_sql, la_params, periods_frame
 from indicators.periods import Period
 from indicators.registry import Indicator
 from indicators.rollup import aggregate_by_month
+from vocabulary.partnership import PARTNERSHIP, partnership
 
 # The columns of indicator_values, in order (the analyst API adds target and rag before status).
 VALUE_COLUMNS = [
@@ -48,7 +49,7 @@ def aggregate(
             raise ValueError(
                 f"{indicator.id} cannot be broken down by {b!r}; allowed: {', '.join(indicator.breakdowns)}"
             )
-    if indicator.measured_at == "event_month" and indicator.statistic == "ratio":
+    if rolls_up_months(indicator):
         rolled = aggregate_by_month(con, indicator, periods, wanted, la_code)
         if rolled is not None:
             return rolled
@@ -65,7 +66,7 @@ def aggregate(
         {enriched_sql(con, indicator, wanted)}
         {groupings}
     """
-    raw = con.execute(query, {"la": la_code} | indicator.sql_params()).df()
+    raw = con.execute(query, la_params(la_code) | indicator.sql_params()).df()
     if run_periods is periods:
         return raw
     # Hand each shared computation to every period that ends on that day.
@@ -73,6 +74,12 @@ def aggregate(
     labels = pd.DataFrame({"period": [rep[p.end] for p in periods], "label": [p.label for p in periods]})
     out = raw.merge(labels, on="period").drop(columns="period").rename(columns={"label": "period"})
     return out[raw.columns]
+
+
+def rolls_up_months(indicator: Indicator) -> bool:
+    """Computed month by month and summed into longer periods (indicators/rollup.py), so asking for
+    more periods costs little more."""
+    return indicator.measured_at == "event_month" and indicator.statistic == "ratio"
 
 
 def _one_per_end(periods: list[Period]) -> list[Period]:
@@ -98,6 +105,10 @@ def _population_lookup(con: duckdb.DuckDBPyConnection) -> dict[str, dict[int, in
     out: dict[str, dict[int, int]] = {}
     for la, year, pop in rows:
         out.setdefault(la, {})[year] = pop
+    members = [out.get(la, {}) for la in partnership().la_codes]
+    years = set.intersection(*(set(m) for m in members))  # years every member has an estimate for
+    if years:
+        out[PARTNERSHIP] = {y: sum(m[y] for m in members) for y in years}
     return out
 
 
@@ -106,6 +117,8 @@ def _area_population_lookup(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, s
     out: dict[tuple[str, str], dict[int, int]] = {}
     for la, area, year, pop in rows:
         out.setdefault((la, area), {})[year] = pop
+        if la in partnership().la_codes:  # areas lie within one member LA
+            out.setdefault((PARTNERSHIP, area), {})[year] = pop
     return out
 
 
@@ -214,6 +227,8 @@ def _population_denominators(con: duckdb.DuckDBPyConnection, df: pd.DataFrame) -
     for la, breakdown, group, end in zip(
         df["la_code"], df["breakdown"], df["group"], df["period_end"], strict=True
     ):
+        if breakdown == "la":  # the member LAs of the partnership, each with its own population
+            la = group
         key = (la, breakdown == "area" and group, end)
         if key not in cache:
             if breakdown == "area":

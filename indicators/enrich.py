@@ -11,6 +11,7 @@ from indicators import cdop_source
 from indicators.periods import Period
 from indicators.registry import Indicator
 from vocabulary.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
+from vocabulary.partnership import PARTNERSHIP, partnership
 
 # Breakdown -> SQL expression over the enriched unit rows. Only these fixed expressions are
 # ever placed in the query text; every value goes in as a parameter or a registered relation.
@@ -70,25 +71,40 @@ def periods_frame(periods: list[Period]) -> pd.DataFrame:
     )
 
 
+def la_params(la_code: str | None) -> dict[str, object]:
+    """$la and $members for enriched_sql: one LA, every LA (None), or the pooled partnership."""
+    return {"la": la_code, "members": list(partnership().la_codes) if la_code == PARTNERSHIP else []}
+
+
 def enriched_sql(
     con: duckdb.DuckDBPyConnection, indicator: Indicator, wanted: tuple[str, ...], extra: str = ""
 ) -> str:
     """`with units as (...), enriched as materialized (...)`: the unit rows of the registered
-    `periods` with a grp_<breakdown> column per wanted breakdown (plus `extra` columns), for $la."""
+    `periods` with a grp_<breakdown> column per wanted breakdown (plus `extra` columns), for $la: one
+    LA, every LA (null), or 'partnership', which pools the $members LAs under that code (their own
+    codes stay in the `la` breakdown). Totals alone (and the `la` breakdown) need none of the
+    subject's attributes, so their query leaves out the joins that fetch them (each joins at most one
+    row, so the counts are the same)."""
     con.register("ethnic_groups", ETHNIC_GROUPS)
     con.register("categories", CATEGORIES)
     columns = ",\n".join(f"{BREAKDOWN_SQL[b]} as grp_{b}" for b in wanted)
     subject_joins = cdop_source.SUBJECT_JOINS if cdop_source.uses_cdop(indicator) else CP_SUBJECT_JOINS
+    if not extra and set(wanted) <= {"total", "la"}:
+        subject_joins = ""
+    else:
+        subject_joins += """
+            left join ethnic_groups as eg on eg.ethnicity = c.ethnicity
+            left join categories as cat_i on cat_i.code = u.initial_category
+            left join categories as cat_l on cat_l.code = u.latest_category"""
     return f"""
         with units as ({indicator.sql_text()}),
         enriched as materialized (
-            select u.period, u.la_code, u.numerator, u.denominator{extra},
+            select u.period,
+                case when $la = '{PARTNERSHIP}' then $la else u.la_code end as la_code,
+                u.numerator, u.denominator{extra},
                 {columns}
             from units as u
             join periods as pe on pe.label = u.period
             {subject_joins}
-            left join ethnic_groups as eg on eg.ethnicity = c.ethnicity
-            left join categories as cat_i on cat_i.code = u.initial_category
-            left join categories as cat_l on cat_l.code = u.latest_category
-            where $la is null or u.la_code = $la
+            where $la is null or u.la_code = $la or list_contains($members, u.la_code)
         )"""

@@ -23,6 +23,12 @@ COMPONENTS: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], 
     ),
     "cpp_ended_2y_pct": ((("D7", "2_years_or_more"),), (("D7", "CPP_End"),)),
     "cpp_open_2y_pct": ((("D5", "2_years_or_more"),), (("indicator", "cpp_at_end"),)),
+    "rereferral_12m_pct": (
+        (("C1", "rereferral_count"), ("C1", "Re_referrals")),
+        (("indicator", "referrals"),),
+    ),
+    "assessment_45wd_pct": ((), (("C2", "Assessments_completed"),)),
+    "factor_neglect_pct": ((("C3", "Neglect"),), (("C3", "Episodes_with_assessment_factor"),)),
 }
 
 # Where our figure and DfE's most often part company, per indicator (for the parity check).
@@ -40,6 +46,23 @@ PARITY_HINTS = {
     "calendar-month timescale rules",
     "icpc_15wd_pct": "DfE counts working days from the strategy discussion; we count from the "
     "section 47 start, with England and Wales bank holidays",
+    "referrals": "referrals added or referral dates corrected after the census return was submitted",
+    "referral_rate_per_10k": "the population denominator (DfE's release-year ONS estimates); compare "
+    "the number of referrals first",
+    "rereferral_12m_pct": "previous referrals before the first loaded return are not seen, and the "
+    "12-month boundary day (we count a previous referral on the same day 12 months before)",
+    "assessment_45wd_pct": "authorisation dates corrected after the return, and bank holidays (DfE's "
+    "published duration bands; the percentage is derived from them)",
+    "assessment_median_working_days": "authorisation dates corrected after the return; DfE publishes "
+    "whole working days",
+    "s47_starts": "section 47 start dates corrected after the census return was submitted",
+    "s47_rate_per_10k": "the population denominator (DfE's release-year ONS estimates); compare "
+    "the number of section 47 enquiries first",
+    "cin_at_end": "episodes opened, closed or corrected after the census return was submitted",
+    "cin_rate_per_10k": "the population denominator (DfE's release-year ONS estimates); compare "
+    "the number of children in need first",
+    "factor_neglect_pct": "DfE counts episodes with factors at an assessment completed in the year; we "
+    "count assessments (an episode with two such assessments counts twice)",
 }
 
 

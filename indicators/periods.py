@@ -26,6 +26,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Literal, get_args
 
 PeriodKind = Literal["year", "quarter", "month", "rolling12"]
@@ -189,6 +190,7 @@ def _parse_as(label: str, text: str, kind: PeriodKind) -> Period | None:
     return month_of(first) if kind == "month" else rolling12_ending(first)
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for the same labels over and over (every scorecard row)
 def parse_period(label: str, kind: PeriodKind | None = None) -> Period:
     """Parse a period label (see the module docstring); raise ValueError naming the accepted forms otherwise.
 
@@ -215,6 +217,11 @@ def periods_between(first: date, last: date, kind: PeriodKind) -> list[Period]:
     Partial periods at either end are left out: ``periods_between(2024-04-15, 2024-12-31, "quarter")`` is
     ``[2024-25-Q2, 2024-25-Q3]``. Empty if ``last < first`` or no whole period fits.
     """
+    return list(_periods_between(first, last, kind))
+
+
+@lru_cache(maxsize=65536)  # the engine asks for the months of every period it sums, over and over
+def _periods_between(first: date, last: date, kind: PeriodKind) -> tuple[Period, ...]:
     if kind == "rolling12":
         period = rolling12_ending(add_months(first.replace(day=1), 11))
     else:
@@ -225,7 +232,7 @@ def periods_between(first: date, last: date, kind: PeriodKind) -> list[Period]:
     while period.end <= last:
         result.append(period)
         period = period.next()
-    return result
+    return tuple(result)
 
 
 def age_in_years(birth_month: date, on: date) -> int:

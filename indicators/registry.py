@@ -27,6 +27,12 @@ Breakdown = Literal[
     "death_category",
 ]  # CDOP (indicators/cdop_source.py)
 SQL_DIR = resources.files("indicators") / "sql"
+THEMES = {
+    "child_protection": "Child protection",
+    "front_door": "The front door: referrals, assessments, section 47 enquiries and children in need",
+    "child_deaths": "Child deaths",
+    "partner_agencies": "Partner agencies' measures",
+}
 
 
 class Indicator(BaseModel):
@@ -67,6 +73,13 @@ class Indicator(BaseModel):
     # period takes the value at its end (training in date) instead of summing its quarters.
     partner_measure: str | None = None
     partner_at_end: bool = False
+    # The scorecard groups indicators by theme, one printed page each (THEMES gives the headings).
+    theme: Literal["child_protection", "front_door", "child_deaths", "partner_agencies"] = "child_protection"
+    # Front-door measures (docs/indicators.md): the working-day limit a timeliness SQL tests
+    # ($within_days; none = the numerator is the working days), and the DfE assessment factor codes
+    # a factor share counts ($codes, vocabulary/assessment_factors.py).
+    within_working_days: int | None = None
+    factor_codes: tuple[str, ...] | None = None
 
     @field_validator("sources")
     @classmethod
@@ -100,10 +113,22 @@ class Indicator(BaseModel):
             raise ValueError(f"SQL file indicators/sql/{v} does not exist")
         return v
 
+    @field_validator("factor_codes")
+    @classmethod
+    def _known_factor_codes(cls, v: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        from vocabulary.assessment_factors import FACTOR_LABELS
+
+        unknown = [c for c in v or () if c not in FACTOR_LABELS]
+        if unknown:
+            raise ValueError(f"unknown DfE assessment factor codes {unknown}")
+        return v
+
     @model_validator(mode="after")
     def _rates_have_a_denominator(self) -> Indicator:
         if self.unit.startswith("rate") and self.denominator_source is None:
             raise ValueError(f"{self.id}: a rate needs denominator_source")
+        if "$codes" in self.sql_text() and not self.factor_codes:
+            raise ValueError(f"{self.id}: {self.sql} counts factor codes: give factor_codes")
         if self.default_breakdown and self.default_breakdown not in self.breakdowns:
             raise ValueError(f"{self.id}: default_breakdown must be one of its breakdowns")
         return self
@@ -116,10 +141,17 @@ class Indicator(BaseModel):
         return (SQL_DIR / self.sql).read_text()
 
     def sql_params(self) -> dict[str, object]:
-        """Values the SQL file takes as parameters besides $la (a partner measure's id)."""
-        if self.partner_measure is None:
-            return {}
-        return {"measure": self.partner_measure, "at_end": self.partner_at_end}
+        """Values the SQL file takes as parameters besides $la (a partner measure's id, a
+        working-day limit, factor codes)."""
+        params: dict[str, object] = {}
+        if self.partner_measure is not None:
+            params |= {"measure": self.partner_measure, "at_end": self.partner_at_end}
+        text = self.sql_text()
+        if "$within_days" in text:
+            params["within_days"] = self.within_working_days
+        if "$codes" in text:
+            params["codes"] = list(self.factor_codes or ())
+        return params
 
 
 class RegistryError(ValueError):
@@ -173,6 +205,7 @@ def as_indicator(measure, decl: Declaration) -> Indicator:
         sources=(f"partner:{measure.id}",),
         partner_measure=measure.id,
         partner_at_end=measure.at_period_end,
+        theme="partner_agencies",
     )
 
 

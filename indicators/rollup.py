@@ -14,7 +14,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from indicators.enrich import BORN, BREAKDOWN_SQL, age_band_sql, enriched_sql, periods_frame
+from indicators.enrich import BORN, BREAKDOWN_SQL, age_band_sql, enriched_sql, la_params, periods_frame
 from indicators.periods import Period, periods_between
 from indicators.registry import Indicator
 
@@ -72,7 +72,7 @@ def aggregate_by_month(
                 group by all"""
         )
     query = f"""
-        {enriched_sql(con, indicator, flat, extra=f", {BORN} as born")}
+        {enriched_sql(con, indicator, flat, extra=f", {BORN} as born" if "age_band" in wanted else "")}
         {" union all ".join(parts)}
     """
-    return con.execute(query, {"la": la_code}).df()
+    return con.execute(query, la_params(la_code) | indicator.sql_params()).df()

@@ -1,6 +1,6 @@
-"""Readers for published DfE benchmark data: EES tidy CSVs (tables D1, D3, D5, D6, D7 and C4 of
-"Characteristics of children in need"), the LAIT "big data set" parquet and the DfE statistical
-neighbours model CSV.
+"""Readers for published DfE benchmark data: EES tidy CSVs (tables B1, C1, C2, C3, C4, D1, D3, D5, D6
+and D7 of "Characteristics of children in need"), the LAIT "big data set" parquet and the DfE
+statistical neighbours model CSV.
 
 Every published cell becomes one long row (see `staging.published_values`): the value as a
 DOUBLE rounded to the published decimals, or NULL with the meaning of the DfE marker (`c`, `x`,
@@ -56,6 +56,15 @@ EES_TABLES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "D7": (frozenset({"cpp_end", "2_years_or_more", "2_years_or_more_percent"}), frozenset({"cpp_at31"})),
     "C4": (frozenset({"section47", "icpc", "duration_0-10_days", "duration_11-15_days"}), frozenset()),
+    # The front door: children in need (B1), referrals (C1), assessments (C2), factors (C3).
+    "B1": (frozenset({"anypoint_episodes", "started_episodes", "at31_episodes"}), frozenset()),
+    "C1": (frozenset({"referrals", "re_referrals", "re_referrals_percent"}), frozenset()),
+    "C2": (frozenset({"assessments_completed", "median_days", "41-45_days"}), frozenset()),
+    "C3": (frozenset({"episodes_with_assessment_factor", "neglect"}), frozenset()),
+}
+# Later releases renamed columns: the same table under its newer names (C1 of the 2025 release).
+EES_TABLE_VARIANTS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "C1": (frozenset({"referral_count", "rereferral_count", "rereferral_percent"}), frozenset()),
 }
 EES_DESCRIPTION = {
     "D1": "D1 child protection plans (starts, ends, at 31 March, rates)",
@@ -64,6 +73,10 @@ EES_DESCRIPTION = {
     "D6": "D6 plans reviewed within timescales",
     "D7": "D7 plans ending by duration",
     "C4": "C4 section 47 enquiries and initial child protection conferences",
+    "B1": "B1 children in need (episodes at any point, starting, ending, at 31 March)",
+    "C1": "C1 referrals and re-referrals within 12 months",
+    "C2": "C2 assessments completed, by working days from referral",
+    "C3": "C3 factors identified at the end of assessment",
 }
 
 # (source table, source measure lower-cased) -> (our indicator id, rank within a release).
@@ -85,6 +98,16 @@ INDICATOR_OF: dict[tuple[str, str], tuple[str, int]] = {
     ("D6", "reviewed_within_timescales_percent"): ("cpp_reviewed_in_time_pct", 1),
     ("LAIT", "revcp"): ("cpp_reviewed_in_time_pct", 3),
     ("LAIT", "cp_conf_15days"): ("icpc_15wd_pct", 3),
+    ("C4", "section47"): ("s47_starts", 1),
+    ("C4", "section47_rate"): ("s47_rate_per_10k", 1),
+    ("B1", "at31_episodes"): ("cin_at_end", 1),
+    ("B1", "at31_episodes_rate"): ("cin_rate_per_10k", 1),
+    ("C1", "referrals"): ("referrals", 1),
+    ("C1", "referral_count"): ("referrals", 1),
+    ("C1", "referrals_rate"): ("referral_rate_per_10k", 1),
+    ("C1", "re_referrals_percent"): ("rereferral_12m_pct", 1),
+    ("C1", "rereferral_percent"): ("rereferral_12m_pct", 1),
+    ("C2", "median_days"): ("assessment_median_working_days", 1),
 }
 EES_RANK, LAIT_RANK = 1, 3
 
@@ -201,10 +224,11 @@ _LAIT_FY = re.compile(r"^(\d{4})[-/](\d{2})$")
 
 
 def ees_table(columns: set[str] | frozenset[str]) -> str | None:
-    """Which EES table a header is (D1, D3, D5, D6, D7 or C4), from lower-cased column names."""
+    """Which EES table a header is (D1, D3, D5, D6, D7, C4, B1, C1, C2 or C3), from lower-cased
+    column names."""
     if not {"time_period", "geographic_level"} <= columns:
         return None
-    for name, (required, absent) in EES_TABLES.items():
+    for name, (required, absent) in [*EES_TABLES.items(), *EES_TABLE_VARIANTS.items()]:
         if required <= columns and not (absent & columns):
             return name
     return None
@@ -266,7 +290,11 @@ def _finish(cols: dict[str, list], decimals: dict[str, int]) -> pa.Table:
 
 
 def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
-    """One row per published cell of an EES tidy table (D1, D3, D5, D6, D7 or C4)."""
+    """One row per published cell of an EES tidy table (see EES_TABLES), plus the cells derived
+    from its parts (pipelines/published_derived.py)."""
+    from pipelines.published_derived import DECIMALS as DERIVED_DECIMALS
+    from pipelines.published_derived import derived_cells
+
     issues: list[Issue] = []
     with open(path, encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -283,7 +311,7 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
                     None,
                     "S-COLUMNS",
                     Severity.STRUCTURAL,
-                    "not one of the supported EES tables (D1, D3, D5, D6, D7, C4)",
+                    f"not one of the supported EES tables ({', '.join(EES_TABLES)})",
                 )
             ]
         measures = [f for f in fields if f.lower() not in EES_ROW_COLUMNS]
@@ -393,6 +421,9 @@ def read_ees_csv(path: Path) -> tuple[pa.Table | None, list[Issue]]:
             if value is not None:
                 decimals[measure] = max(decimals.get(measure, 0), decimals_of(raw))
             out.append((table, measure, None, indicator, rank, year, *place, raw, value, status, n))
+        for measure, indicator, formula, value, status in derived_cells(table, row, parse_cell):
+            decimals[measure] = DERIVED_DECIMALS
+            out.append((table, measure, None, indicator, EES_RANK, year, *place, formula, value, status, n))
     if issues:
         return None, issues
     if not years:

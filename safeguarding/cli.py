@@ -179,7 +179,8 @@ def validate(
 DEMO_REFERENCE = (
     "ons_*.csv",
     "census2021_*.csv",
-    "c4_*.csv",
+    "b1_*.csv",
+    "c[1-4]_*.csv",
     "d[0-9]_*.csv",
     "sn_model_*.csv",
     "bds_long_*.parquet",
@@ -190,6 +191,14 @@ DEMO_REFERENCE = (
 def demo(
     warehouse: WarehouseOpt = None,
     out: Annotated[Path, typer.Option(help="Where to write the demo raw files.")] = Path("data/raw/demo"),
+    partnership: Annotated[
+        bool,
+        typer.Option(
+            "--partnership",
+            help="Also generate the partnership's other member LAs (partnership.yaml), sized from ONS, "
+            "so `partnership` has values.",
+        ),
+    ] = False,
 ) -> None:
     """Generate the synthetic demo LA (if not there yet) and load it."""
     from pipelines.demo.demo_la import generate_demo
@@ -211,6 +220,10 @@ def demo(
 
         write_assurance_returns(out)
     files = sorted(p for p in out.iterdir() if p.suffix in {".xml", ".csv", ".xlsx"})
+    if partnership:
+        from pipelines.demo_members import write_member_las
+
+        files += write_member_las(out / "partnership")
     try:
         with reference_paths(*DEMO_REFERENCE) as reference:
             if not reference:

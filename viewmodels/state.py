@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
+from vocabulary.partnership import PARTNERSHIP
+
 FREQUENCIES = {
     "quarter": "Quarterly",
     "year": "Yearly (April to March)",
@@ -48,7 +50,8 @@ class ViewState:
 
 
 def parse_query(search: str | None) -> ViewState:
-    """Read a state from '?la=856&freq=year&by=sex&from=2019-20&to=2023-24'; bad values fall back."""
+    """Read a state from '?la=856&freq=year&by=sex&from=2019-20&to=2023-24' (la may also be
+    'partnership', the pooled member LAs); bad values fall back."""
     q = {k: v[-1] for k, v in parse_qs((search or "").lstrip("?")).items() if v and v[-1]}
     freq = q.get("freq", "quarter")
     if freq not in FREQUENCIES:
@@ -57,7 +60,7 @@ def parse_query(search: str | None) -> ViewState:
     if by not in BREAKDOWN_LABELS:
         by = None
     la = q.get("la")
-    if la is not None and not (la.isdigit() and len(la) == 3):
+    if la is not None and not (la.isdigit() and len(la) == 3) and la != PARTNERSHIP:
         la = None
     agency, theme = (v if v and NAME.match(v) else None for v in (q.get("agency"), q.get("theme")))
     return ViewState(

@@ -14,6 +14,7 @@ from dashboard import ids
 from dashboard.pages.indicator import dom_id, unchanged_outputs
 from dashboard.scorecard_filter import agency_options, theme_options
 from dashboard.session import session_role
+from indicators.registry import THEMES
 from indicators.selection import agency_name, known, select_indicators
 from indicators.spc import variation_text
 from indicators.status import latest_status, shown_spc
@@ -167,7 +168,19 @@ def _body(asked: ViewState, state: ViewState, rows: list, search: str, warehouse
     return [*out, scorecard_table(rows, search)]
 
 
-def scorecard_table(rows: list, search: str) -> html.Table:
+def scorecard_table(rows: list, search: str) -> html.Div:
+    """The scorecard: one table per theme of the registry (each prints on its own page)."""
+    themes: dict[str, list] = {}
+    for r in rows:
+        themes.setdefault(r["indicator"].theme, []).append(r)
+    tables = [
+        _theme_table(theme, part, search, first=n == 0)
+        for n, (theme, part) in enumerate(sorted(themes.items(), key=lambda t: list(THEMES).index(t[0])))
+    ]
+    return html.Div(tables, id=ids.SCORECARD)
+
+
+def _theme_table(theme: str, rows: list, search: str, first: bool) -> html.Table:
     head = html.Thead(
         html.Tr(
             [
@@ -225,18 +238,15 @@ def scorecard_table(rows: list, search: str) -> html.Table:
                 ]
             )
         )
+    caption = [html.Span(THEMES[theme], className="fw-bold scorecard-theme")]
+    if first:
+        caption.append(
+            ": every indicator at the chosen period (click a name for its trend, breakdowns and "
+            "definition); * marks the latest period covered by the loaded data, where it stops earlier"
+        )
     return html.Table(
-        [
-            html.Caption(
-                "Every indicator at the chosen period (click a name for its trend, breakdowns and "
-                "definition); * marks the latest period covered by the loaded data, where it stops earlier",
-                className="caption-top",
-            ),
-            head,
-            html.Tbody(body),
-        ],
-        className="table table-sm align-middle scorecard",
-        id=ids.SCORECARD,
+        [html.Caption(caption, className="caption-top"), head, html.Tbody(body)],
+        className="table table-sm align-middle scorecard" + ("" if first else " scorecard-next"),
     )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
 import indicators
+from indicators.registry import THEMES
 from tests.browser.conftest import SCREENSHOTS, axe_violations
 from tests.identifier_scan import identifier_tokens
 
@@ -113,14 +115,28 @@ def test_unknown_page_says_not_found(page, demo_server, console_errors):
     assert console_errors == []
 
 
-def test_scorecard_prints_on_one_a4_landscape_page(page, demo_server, tmp_path):
+def test_scorecard_prints_one_a4_landscape_page_per_theme(page, demo_server, tmp_path):
+    # With the front door the scorecard has more rows than one A4 page holds, so it is grouped by
+    # theme (registry `theme`) and each theme prints on a page of its own: the PDF has one A4
+    # landscape page per theme, and each page holds its theme's heading and every indicator of it.
     page.goto(demo_server + "/")
     _settled(page)
     pdf = tmp_path / "scorecard.pdf"
     page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
     data = pdf.read_bytes()
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
-    assert pages == 1
-    # A4 landscape is 841.9 x 595.3 points.
-    box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
-    assert box and abs(float(box.group(1)) - 841.9) < 1.5 and abs(float(box.group(2)) - 595.3) < 1.5
+    themes = list(
+        dict.fromkeys(t for t in THEMES if any(i.theme == t for i in indicators.registry().values()))
+    )
+    assert len(re.findall(rb"/Type\s*/Page[^s]", data)) == len(themes) == 3
+    # A4 landscape is 841.9 x 595.3 points, every page.
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    assert boxes and all(abs(float(w) - 841.9) < 1.5 and abs(float(h) - 595.3) < 1.5 for w, h in boxes)
+    done = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    text = done.stdout
+    pages = [set(re.findall(r"\w+", p)) for p in text.split("\f")]
+    for n, theme in enumerate(themes):
+        # Table cells wrap across lines, so each page is checked for every word of its heading and of
+        # each of its indicators' names.
+        assert set(re.findall(r"\w+", THEMES[theme])) <= pages[n], theme
+        for ind in (i for i in indicators.registry().values() if i.theme == theme):
+            assert set(re.findall(r"\w+", ind.short_title)) <= pages[n], (theme, ind.short_title)

@@ -4,7 +4,8 @@
 day; `measured_at: event_month` indicators sum quarters, years and rolling 12 months from their
 months (indicators/rollup.py). Both are checked against the plain path, for every breakdown, on
 the hand-checked LA 301 history (unborn child, leap day, plans ending on 31 March, two plans in
-a year) loaded through the real pipeline.
+a year) and the LA 401 front-door history (referrals, re-referrals, assessments with factors)
+loaded through the real pipeline.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from indicators.periods import periods_between
 from indicators.registry import registry
 from pipelines.load import ingest
 from tests.integration.cp_history import write_fixture_files
+from tests.integration.front_door_history import write_fixture_files as front_door_files
 
 SHORTCUT = [i for i in registry().values() if i.measured_at != "period"]
 KEYS = ["period", "la_code", "breakdown", "group"]
@@ -30,7 +32,7 @@ def con(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("SAFEGUARDING_KEY_FILE", str(base / "key"))
     target = base / "warehouse.duckdb"
-    ingest(write_fixture_files(base / "raw"), target, progress=None)
+    ingest(write_fixture_files(base / "raw") + front_door_files(base / "front_door"), target, progress=None)
     connection = store.connect(target)
     yield connection
     connection.close()

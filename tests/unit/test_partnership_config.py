@@ -1,0 +1,73 @@
+"""partnership.yaml is validated on load; errors name the file and the entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicators.pooled import _intersect
+from vocabulary.partnership import (
+    DEFAULT_PATH,
+    PARTNERSHIP,
+    PartnershipConfigError,
+    load_partnership,
+    parse_partnership,
+)
+
+
+def test_the_shipped_file_names_leicester_leicestershire_and_rutland():
+    p = load_partnership(DEFAULT_PATH)
+    assert p.la_codes == ("856", "855", "857")
+    assert p.name_of("857") == "Rutland" and p.name_of(PARTNERSHIP) == p.name
+
+
+def test_integer_codes_are_read_as_three_digits():
+    p = parse_partnership(
+        {"name": "P", "members": [{"la_code": 856, "name": "A"}, {"la_code": "855", "name": "B"}]}
+    )
+    assert p.la_codes == ("856", "855")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "expected a mapping"),
+        ({"members": []}, "name: the partnership needs a name"),
+        ({"name": "P", "members": [{"la_code": "856", "name": "A"}]}, "two or more member LAs"),
+        (
+            {"name": "P", "members": [{"la_code": "856", "name": "A"}, {"la_code": "85", "name": "B"}]},
+            "member 2 (85): la_code: String should match pattern",
+        ),
+        (
+            {"name": "P", "members": [{"la_code": "856", "name": "A"}, {"la_code": "856", "name": "B"}]},
+            "member 2 (856): LA 856 is listed twice",
+        ),
+        (
+            {"name": "P", "members": [{"la_code": "856", "name": "A"}, {"la_code": "855"}]},
+            "member 2 (855): name: Field required",
+        ),
+        ({"name": "P", "members": [], "agencies": []}, "unknown key(s) agencies"),
+    ],
+)
+def test_errors_name_the_file_and_the_entry(data, message):
+    with pytest.raises(PartnershipConfigError) as err:
+        parse_partnership(data, "partnership.yaml")
+    assert str(err.value).startswith("partnership.yaml: ")
+    assert message in str(err.value)
+
+
+def test_a_missing_or_broken_file_is_named(tmp_path):
+    with pytest.raises(PartnershipConfigError, match="does not exist"):
+        load_partnership(tmp_path / "none.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n")
+    with pytest.raises(PartnershipConfigError, match=f"{bad}: not valid YAML"):
+        load_partnership(bad)
+
+
+def test_pooled_coverage_is_the_days_every_member_covers():
+    from datetime import date as d
+
+    a = [(d(2020, 4, 1), d(2022, 3, 31)), (d(2023, 4, 1), d(2024, 3, 31))]
+    b = [(d(2021, 4, 1), d(2024, 3, 31))]
+    assert _intersect(a, b) == [(d(2021, 4, 1), d(2022, 3, 31)), (d(2023, 4, 1), d(2024, 3, 31))]
+    assert _intersect(a, []) == []
