@@ -19,6 +19,7 @@ from pipelines.demo.annex_a import ANNEX_A_MONTH_ENDS
 from pipelines.demo.areas import ONS_POPULATION_CSV, WARD_GEOJSON
 from pipelines.demo.benchmark import generate_las, generate_single_file
 from pipelines.demo.cdop import CDOP_EXTRACT_DATES
+from pipelines.demo.cin_return import upn_check_letter
 from pipelines.demo.demo_la import generate_demo
 from pipelines.demo.params import LATE_REVIEW_WINDOW, PRACTICE_CHANGE_DATE
 from vocabulary import codes
@@ -309,11 +310,11 @@ def codes_of(name: str) -> str:
 
 def test_upns_carry_an_la_code_and_their_check_letter(demo: Demo, tmp_path: Path) -> None:
     """DfE rules 1510, 1520 and 1530: the LA's code in characters 2-4 (856 for the made-up 999)."""
-    single = gen.generate_single_file(tmp_path / "one.xml", n_children=300)
+    single = generate_single_file(tmp_path / "one.xml", n_children=300)
     latest = max(p for p in demo.paths if p.name.startswith("cin_census_856_"))
     for path, la in [(latest, "856"), (single, "856")]:
         upns = [el.text for el in etree.parse(str(path)).getroot().iter("UPN")]
         assert len(upns) > 200 and len(set(upns)) == len(upns)
         assert {u[1:4] for u in upns} == {la}
         assert la in codes.UPN_LA_CODES and "999" not in codes.UPN_LA_CODES
-        assert all(u[0] == gen.upn_check_letter(u[1:]) for u in upns)
+        assert all(u[0] == upn_check_letter(u[1:]) for u in upns)
