@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import start_server
+from tests.browser.test_pages import _settled
 
 PASSWORD = "correct horse battery"
 
@@ -59,6 +60,7 @@ def test_a_removed_user_is_sent_to_the_sign_in_page_on_the_next_click(page, remo
     url, users = removal_server
     _sign_in(page, url, "leaver1")
     assert remove_user("leaver1", users)
+    _settled(page)  # the scorecard's own callbacks have answered (slow on a loaded machine)
     page.get_by_role("link", name="About and definitions").click()  # a Dash callback: refused (401)
-    page.wait_for_url("**/login?signed_out=ended")
+    page.wait_for_url("**/login?signed_out=ended", timeout=90_000)
     assert "your session was ended" in page.inner_text("body")
