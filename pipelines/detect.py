@@ -44,7 +44,7 @@ def detect_type(path: Path) -> str | None:
     with open(path, "rb") as fh:
         head = fh.read(4096)
     if head.startswith(b"PAR1"):
-        from pipelines.published import is_lait_parquet
+        from pipelines.published.lait import is_lait_parquet
 
         return "lait_parquet" if is_lait_parquet(path) else None
     if head.startswith(b"PK\x03\x04") and path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -90,7 +90,8 @@ def detect_type(path: Path) -> str | None:
         return "ons_population"
     if CENSUS_ETHNICITY_COLUMNS <= columns:
         return "census_ethnicity"
-    from pipelines.published import ees_table, is_statistical_neighbours
+    from pipelines.published.ees import ees_table
+    from pipelines.published.neighbours import is_statistical_neighbours
 
     if ees_table(columns):
         return "ees_csv"

@@ -36,7 +36,9 @@ from pipelines.partner_returns import read_partner_return
 from pipelines.plausibility import implausible_drop
 from pipelines.population import read_population
 from pipelines.pseudonymise import Pseudonymiser
-from pipelines.published import read_ees_csv, read_lait_parquet, read_statistical_neighbours
+from pipelines.published.ees import read_ees_csv
+from pipelines.published.lait import read_lait_parquet
+from pipelines.published.neighbours import read_statistical_neighbours
 from pipelines.rows import STAGING_SCHEMAS, RowSink
 from pipelines.warehouse import rebuild, spool_path, writer_lock
 from pipelines.warehouse_state import ingest_key, read_state, record_fingerprint
@@ -54,7 +56,7 @@ STAGING_TABLE_OF = {
     "census_ethnicity": "ethnic_population",
     "annex_a": "annex_a_plans",
 }
-# Published DfE benchmark files (pipelines/published.py).
+# Published DfE benchmark files (pipelines/published/).
 STAGING_TABLE_OF |= {
     "ees_csv": "published_values",
     "lait_parquet": "published_values",

@@ -117,7 +117,7 @@ SELECT load_id, la_code, spec_year, reference_date, period_start
 FROM loads
 WHERE source_type = 'cin_census' AND status = 'loaded';
 
--- Published DfE benchmark data (pipelines/published.py): every published cell of the EES tables
+-- Published DfE benchmark data (pipelines/published/): every published cell of the EES tables
 -- and the LAIT parquet, from every release loaded. published_values.sql picks one per cell (the
 -- newest release wins); the others stay here, so superseded figures can still be counted.
 CREATE TABLE IF NOT EXISTS staging.published_values (

@@ -867,7 +867,8 @@ PROBE = textwrap.dedent("""
     from pathlib import Path
     from pipelines.issues import IngestError
     from pipelines.load import ingest, validate_files
-    import pipelines.annex_a, pipelines.cdop, pipelines.published, openpyxl, lxml.etree  # warm imports
+    import pipelines.annex_a, pipelines.cdop, openpyxl, lxml.etree  # warm imports
+    import pipelines.published.ees, pipelines.published.lait, pipelines.published.neighbours
     import pyarrow; pyarrow.array([1])  # pyarrow imports pandas on its first list conversion (~1 s)
     validate_files([])
     path, warehouse = Path(sys.argv[1]), Path(sys.argv[2])

@@ -16,7 +16,7 @@ from cin_builders import census, child, episode, plan, query, write
 
 from indicators import benchmarks, parity
 from pipelines.load import ingest
-from pipelines.published import LAIT_MEASURES
+from pipelines.published.lait import LAIT_MEASURES
 
 REF = Path(__file__).resolve().parents[2] / "vocabulary" / "reference"
 EES_FILES = sorted(REF.glob("c4_*.csv")) + sorted(REF.glob("d[0-9]_*.csv"))

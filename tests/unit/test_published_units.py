@@ -18,15 +18,10 @@ from indicators.benchmarks import time_period_of
 from indicators.parity import likely_reason, within_rounding
 from pipelines.detect import detect_type
 from pipelines.issues import Severity
-from pipelines.published import (
-    decimals_of,
-    ees_table,
-    parse_cell,
-    period_label,
-    read_ees_csv,
-    read_lait_parquet,
-    read_statistical_neighbours,
-)
+from pipelines.published.cells import decimals_of, parse_cell, period_label
+from pipelines.published.ees import ees_table, read_ees_csv
+from pipelines.published.lait import read_lait_parquet
+from pipelines.published.neighbours import read_statistical_neighbours
 
 REF = Path(__file__).resolve().parents[2] / "vocabulary" / "reference"
 D3_2022 = REF / "d3_cpps_subsequent_plan_2013_to_2022.csv"

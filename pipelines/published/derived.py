@@ -2,13 +2,11 @@
 assessments within 45 working days (C2 duration bands) and the share of assessments with a factor
 (C3 factor column over episodes with factors). Each derived cell names its formula in
 `source_value`; a suppressed or missing part makes the derived cell missing too, never a guess.
-The caller (pipelines/published.py) hands in its cell parser, so this module does not import it back."""
+The EES reader (pipelines/published/ees.py) adds these cells to the ones it reads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-Cell = tuple[float | None, str] | None  # (value, status), or None for a cell the reader cannot parse
+from pipelines.published.cells import parse_cell
 
 # (table, derived measure) -> (indicator id, numerator columns, denominator column); lower-case names.
 DERIVED: dict[tuple[str, str], tuple[str, tuple[str, ...], str]] = {
@@ -22,11 +20,9 @@ DERIVED: dict[tuple[str, str], tuple[str, tuple[str, ...], str]] = {
 DECIMALS = 1
 
 
-def derived_cells(
-    table: str, row: dict[str, str], parse_cell: Callable[[str | None], Cell]
-) -> list[tuple[str, str, str, float | None, str]]:
+def derived_cells(table: str, row: dict[str, str]) -> list[tuple[str, str, str, float | None, str]]:
     """(measure, indicator id, source_value, value, status) for each derived cell of an EES row,
-    reading each part with `parse_cell` (pipelines.published.parse_cell)."""
+    reading each part as the EES reader does (`parse_cell`)."""
     lower = {k.lower(): v for k, v in row.items() if k is not None}
     out = []
     for (source, measure), (indicator, parts, whole) in DERIVED.items():
