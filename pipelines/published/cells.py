@@ -136,24 +136,9 @@ def _finish(cols: dict[str, list], decimals: dict[str, int]) -> pa.Table:
     return pa.table(cols, schema=PUBLISHED_SCHEMA)
 
 
-ROW_FIELDS = (
-    "source_table",
-    "source_measure",
-    "measure_label",
-    "indicator_id",
-    "source_rank",
-    "time_period",
-    "geographic_level",
-    "area_code",
-    "old_la_code",
-    "area_name",
-    "region_code",
-    "region_name",
-    "source_value",
-    "value",
-    "status",
-    "source_row",
-)
+# What a reader's row tuple holds: every published field in order, but the release (set per file)
+# and the decimals (set by _finish).
+ROW_FIELDS = tuple(f for f in PUBLISHED_FIELDS if f not in ("release", "decimals"))
 
 
 def _columns(rows: list[tuple]) -> dict[str, list]:
