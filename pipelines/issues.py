@@ -34,6 +34,20 @@ class Issue:
         return f"{where}:{who} <{self.field}>{shown}: {self.message} [{self.rule_id}, {self.severity}]"
 
 
+def missing_columns(file: str, missing: list[str]) -> Issue:
+    """The structural issue of a CSV whose header lacks required columns (line 1 names them)."""
+    return Issue(
+        file,
+        1,
+        None,
+        ",".join(missing),
+        None,
+        "S-COLUMNS",
+        Severity.STRUCTURAL,
+        "required column(s) missing from the header",
+    )
+
+
 class HasIssues:
     """Mixin for results that carry `issues`: split them by tier."""
 

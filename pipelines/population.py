@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipelines.issues import Issue, Severity
+from pipelines.issues import Issue, Severity, missing_columns
 
 REQUIRED = (
     "time_period",
@@ -50,18 +50,7 @@ def read_population(path: Path) -> tuple[pa.Table | None, list[Issue]]:
         reader = csv.DictReader(fh)
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
-            return None, [
-                Issue(
-                    path.name,
-                    1,
-                    None,
-                    ",".join(missing),
-                    None,
-                    "S-COLUMNS",
-                    Severity.STRUCTURAL,
-                    "required column(s) missing from the header",
-                )
-            ]
+            return None, [missing_columns(path.name, missing)]
         for row in reader:
             line = reader.line_num
             if None in row.values():  # fewer fields than the header: a cut-off or damaged row

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipelines.issues import Issue, Severity
+from pipelines.issues import Issue, Severity, missing_columns
 
 SN_BASE_COLUMNS = ("old_la_code", "la_name", "region_name")
 SN_NEIGHBOURS = 10
@@ -40,18 +40,7 @@ def read_statistical_neighbours(path: Path) -> tuple[pa.Table | None, list[Issue
         needed = [*SN_BASE_COLUMNS] + [f"sn_{k}" for k in range(1, SN_NEIGHBOURS + 1)]
         missing = [c for c in needed if c not in fields]
         if missing:
-            return None, [
-                Issue(
-                    path.name,
-                    1,
-                    None,
-                    ",".join(missing),
-                    None,
-                    "S-COLUMNS",
-                    Severity.STRUCTURAL,
-                    "required column(s) missing from the header",
-                )
-            ]
+            return None, [missing_columns(path.name, missing)]
         for n, row in enumerate(reader, start=2):
             la = (row[fields["old_la_code"]] or "").strip()
             if not (la.isdigit() and len(la) == 3):
