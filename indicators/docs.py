@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from indicators.plan_factors import DEFINITION as FACTOR_DEFINITION
+from indicators.plan_factors import FACTOR_BREAKDOWNS
 from indicators.registry import registry
 from indicators.targets import load_targets
 
@@ -36,6 +38,12 @@ def render() -> str:
             f"| `{ind.id}` | {ind.short_title} | {ind.unit} | {POLARITY[ind.polarity]} | "
             f"{history} | {', '.join(ind.breakdowns)} |"
         )
+    out += [
+        "",
+        "## Breakdown: factors at the assessment before the plan",
+        "",
+        f"`{'`, `'.join(FACTOR_BREAKDOWNS)}`: {FACTOR_DEFINITION}",
+    ]
     for ind in registry().values():
         out += [
             "",

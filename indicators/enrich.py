@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from indicators import cdop_source
+from indicators import cdop_source, plan_factors
 from indicators.periods import Period
 from indicators.registry import Indicator
 from vocabulary.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
@@ -51,6 +51,8 @@ ETHNIC_GROUPS = pd.DataFrame(
 CATEGORIES = pd.DataFrame({"code": list(CATEGORY_OF_ABUSE), "name": list(CATEGORY_OF_ABUSE.values())})
 # CDOP indicators (indicators/cdop_source.py): age band at death, expected or not, category of death.
 BREAKDOWN_SQL |= cdop_source.BREAKDOWN_SQL
+# Plans by the factors at the child's latest assessment before the plan (indicators/plan_factors.py).
+BREAKDOWN_SQL |= plan_factors.BREAKDOWN_SQL
 CATEGORIES = pd.concat([CATEGORIES, cdop_source.CATEGORY_ROWS], ignore_index=True)
 CP_SUBJECT_JOINS = """left join children as c on c.child_key = u.child_key
             left join area_lookup as a on a.child_key = u.child_key
@@ -96,8 +98,13 @@ def enriched_sql(
             left join ethnic_groups as eg on eg.ethnicity = c.ethnicity
             left join categories as cat_i on cat_i.code = u.initial_category
             left join categories as cat_l on cat_l.code = u.latest_category"""
+    factor_ctes = ""
+    if plan_factors.wants_factors(wanted):
+        plan_factors.register(con)
+        factor_ctes = plan_factors.PLAN_FACTORS_CTE
+        subject_joins += "\n            " + plan_factors.JOIN
     return f"""
-        with units as ({indicator.sql_text()}),
+        with units as ({indicator.sql_text()}),{factor_ctes}
         enriched as materialized (
             select u.period,
                 case when $la = '{PARTNERSHIP}' then $la else u.la_code end as la_code,

@@ -24,8 +24,11 @@ Breakdown = Literal[
     "latest_category",
     "cdop_age_band",
     "expected",
-    "death_category",
-]  # CDOP (indicators/cdop_source.py)
+    "death_category",  # CDOP (indicators/cdop_source.py)
+    "factor_domestic_abuse",  # factors at the assessment before a plan (indicators/plan_factors.py)
+    "factor_mental_health",
+    "factor_substance_misuse",
+]
 SQL_DIR = resources.files("indicators") / "sql"
 THEMES = {
     "child_protection": "Child protection",
@@ -175,6 +178,14 @@ def parse_registry(text: str, source: str = "registry.yaml") -> dict[str, Indica
         if ind.id in out:
             raise RegistryError(f"{source}: indicator {ind.id} is defined twice")
         out[ind.id] = ind
+    for ind in out.values():
+        for b in ind.breakdowns:
+            share = out.get(f"{b}_pct") if b.startswith("factor_") else None
+            if b.startswith("factor_") and (share is None or not share.factor_codes):
+                raise RegistryError(
+                    f"{source}: indicator {ind.id}: breakdowns: {b} needs the factor share {b}_pct "
+                    "with factor_codes in the same registry (its codes are the ones tested)"
+                )
     return out
 
 

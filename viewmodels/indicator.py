@@ -19,9 +19,11 @@ from indicators.board import (  # noqa: F401  (re-exported: the pages, the repor
     trend,
 )
 from indicators.labels import spc_rules_words
+from indicators.plan_factors import NO_ASSESSMENT
 from indicators.registry import Indicator
 from indicators.status import latest_status, shown_spc
 from viewmodels.cells import RAG_WORDS, count_text, fmt
+from viewmodels.factor_shares import repeat_versus_first
 from viewmodels.notes import control_note, period_note, population_note
 from viewmodels.state import ViewState
 
@@ -52,6 +54,7 @@ class IndicatorView:
     # the data stops early (shown under the trend table).
     period_note: str = ""
     breakdown_note: str = ""  # why the breakdown has no rows, when a rule (not the data) says so
+    factor_note: str = ""  # repeat vs first plans by a factor at assessment (viewmodels/factor_shares.py)
 
 
 def indicator_view(
@@ -108,6 +111,7 @@ def indicator_view(
         view.breakdown = sort_groups(part.cells)
         view.breakdown_period = shown[-1]
         view.breakdown_rows = breakdown_rows(ind, view.breakdown)
+        view.factor_note = repeat_versus_first(ind, by, view.breakdown, shown[-1], role)
     _add_spc(view, role, warehouse)
     spc_words = _spc_words(view)
     view.headline = _headline(ind, view.trend.iloc[-1])
@@ -304,7 +308,14 @@ def _spc_words(view: IndicatorView) -> list[str]:
 
 
 def _group_order(group: str) -> tuple:
-    last = group in ("Not known", "Area not known", "Not applicable", "Unknown", "Not yet reviewed")
+    last = group in (
+        "Not known",
+        "Area not known",
+        "Not applicable",
+        "Unknown",
+        "Not yet reviewed",
+        NO_ASSESSMENT,
+    )
     bands = [
         "Unborn",
         "Under 1",

@@ -30,6 +30,12 @@ BREAKDOWN_LABELS |= {
     "expected": "Expected or unexpected death",
     "death_category": "Category of death",
 }
+# Plans by the factors found at the child's latest assessment before the plan (indicators/plan_factors.py)
+BREAKDOWN_LABELS |= {
+    "factor_domestic_abuse": "Domestic abuse at the assessment before the plan",
+    "factor_mental_health": "Mental health at the assessment before the plan",
+    "factor_substance_misuse": "Alcohol or drug misuse at the assessment before the plan",
+}
 
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")  # an agency or theme id (checked against the file later)

@@ -188,6 +188,8 @@ def content(view) -> list:
             ),
             _downloads("breakdown"),
         ]
+        if view.factor_note:
+            out.append(html.P(view.factor_note, id=ids.IND_FACTOR_NOTE))
         out += [] if unreadable else _area_extras(view, title)
         if view.dispro_rows or view.dispro_note:
             out += [

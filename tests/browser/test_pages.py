@@ -57,6 +57,27 @@ def test_page_loads_without_console_errors_or_axe_violations(
     assert axe_violations(page) == []
 
 
+def test_repeat_plans_by_domestic_abuse_at_the_assessment_before(
+    page, demo_server, console_errors, users_names
+):
+    """The repeat-plan page broken down by a factor at assessment: the three groups in the table, the
+    repeat-against-first sentence, no internal name, no console error and no serious axe finding."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(demo_server + "/indicator/cpp_repeat_pct?freq=year&by=factor_domestic_abuse")
+    _settled(page)
+    table = page.locator("#indicator-breakdown-table").inner_text()
+    for group in ("Identified", "Not identified", "No assessment with factors before the plan"):
+        assert group in table
+    note = page.locator("#indicator-factor-note").inner_text()
+    assert re.search(
+        r"Of the [\d,]+ repeat plans .* had domestic abuse identified .* of the [\d,]+ first plans, \d+%",
+        note,
+    )
+    assert identifier_tokens(page.evaluate(PAGE_TEXT), users_names) == []
+    assert console_errors == []
+    assert axe_violations(page) == []
+
+
 def test_england_map_draws_offline_with_its_table(page, demo_server, console_errors):
     """The benchmark section's map of England: drawn from shipped boundaries, with no request to any
     host but the app's own (no tiles, no CDN), its key and table there, and no serious axe finding."""
