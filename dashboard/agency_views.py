@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from dashboard.downloads import SUPPRESSION_NOTE
+from dashboard.downloads import SUPPRESSION_NOTE, plain_file_name
 from indicators import api, store
 from indicators.disclosure import display, suppress
 from indicators.partner_gaps import Gap
@@ -216,5 +216,8 @@ def matrix_frame(
 
 
 def matrix_file_name(quarter: str, agency: str | None = None, theme: str | None = None) -> str:
-    """e.g. agency-matrix-2026-27-Q2.csv, or agency-matrix-police-domestic_abuse-2026-27-Q2.csv"""
-    return "-".join(["agency-matrix", *(p for p in (agency, theme) if p), quarter]) + ".csv"
+    """e.g. Agency-matrix-2026-27-Q2.csv, or Agency-matrix-Police-Domestic-abuse-2026-27-Q2.csv (the
+    agency's and the theme's names from the partner measures file, not their ids)."""
+    decl = declaration()
+    names = [decl.agency(agency).name if agency else "", decl.themes.get(theme, theme) if theme else ""]
+    return plain_file_name("Agency matrix", *names, quarter, ext="csv")

@@ -173,7 +173,11 @@ def _shell(demo: bool) -> html.Div:
             _banner(demo),
             dcc.Location(id=ids.URL, refresh="callback-nav"),
             dcc.Download(id=ids.DOWNLOAD),
-            html.Main(dbc.Container(id=ids.PAGE, className="mt-4"), id="main", tabIndex=-1),
+            html.Main(
+                dbc.Container(id=ids.PAGE, fluid=True, className="govuk-width-container mt-4"),
+                id="main",
+                tabIndex=-1,
+            ),
         ],
         className="govuk-frontend-supported",
     )

@@ -5,6 +5,7 @@ name that names the breakdown, and CSV as UTF-8 with a byte-order mark so Excel 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pandas as pd
@@ -107,14 +108,34 @@ def tidy_frame(view: IndicatorView, which: str, role: str, today: date | None = 
     return out[COLUMNS]
 
 
+FREQUENCY_WORDS = {
+    "quarter": "quarterly",
+    "year": "yearly",
+    "month": "monthly",
+    "rolling12": "rolling 12 months",
+}
+
+
+def plain_file_name(*parts: str, ext: str) -> str:
+    """A download's file name in words a board member reads in their downloads folder, not internal
+    ids: the parts joined by hyphens, each reduced to letters, digits and hyphens (period labels such
+    as 2025-26-Q3 keep their form), e.g. Repeat-plans-NI65-by-Ethnic-group-Leicester-2025-26.csv."""
+    words = "-".join(re.sub(r"[^A-Za-z0-9]+", "-", p).strip("-") for p in parts if p)
+    return f"{words[:150].rstrip('-')}.{ext}"
+
+
 def file_name(view: IndicatorView, which: str, fmt: str) -> str:
-    """e.g. cpp_repeat_pct-by-ethnic_group-856-2025-26.csv or cpp_repeat_pct-trend-856-quarterly-….csv"""
+    """e.g. Repeat-plans-NI65-by-Ethnic-group-Leicester-2025-26.csv, or
+    Repeat-plans-NI65-quarterly-2019-20-Q1-to-2025-26-Q4-Leicester.csv"""
     s = view.state
+    place = view.las.get(s.la, s.la or "")
+    title = view.indicator.short_title
     if which == "trend":
-        part = f"trend-{s.freq}-{s.start}-to-{s.end}"
-    else:
-        part = f"by-{s.by}-{view.breakdown_period}"
-    return f"{view.indicator.id}-{part}-{s.la}.{fmt}"
+        return plain_file_name(
+            title, FREQUENCY_WORDS.get(s.freq, s.freq), f"{s.start} to {s.end}", place, ext=fmt
+        )
+    label = BREAKDOWN_LABELS.get(s.by or "", s.by or "")
+    return plain_file_name(title, f"by {label}", place, view.breakdown_period or "", ext=fmt)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

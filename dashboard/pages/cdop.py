@@ -19,6 +19,7 @@ from charts.figures import breakdown_figure
 from charts.layout import GRAPH_CONFIG, base_layout
 from charts.palette import CONCERN, PRIMARY, SERIES, TARGET
 from dashboard import ids
+from dashboard.downloads import plain_file_name
 from dashboard.session import session_role
 from dashboard.tables import data_table
 from indicators.cdop import order_groups
@@ -576,4 +577,18 @@ def _download(clicks, search):
     view = cdop_view(parse_query(search).la, session_role())
     if name not in view.tables:
         return no_update
-    return dcc.send_data_frame(export_table(view, name).to_csv, f"cdop-{name}-{view.la}.csv", index=False)
+    place = indicators.api.local_authorities().get(view.la, view.la or "")
+    file = plain_file_name(FILE_WORDS.get(name, name), place, ext="csv")
+    return dcc.send_data_frame(export_table(view, name).to_csv, file, index=False)
+
+
+# Each table's download file name, in words (with the LA's name).
+FILE_WORDS = {
+    "trend": "Child deaths by year",
+    "age": "Child deaths by age at death",
+    "expected": "Child deaths expected and unexpected",
+    "category": "Child death reviews by category of death",
+    "backlog": "Child deaths awaiting review",
+    "timeliness": "Child death reviews by time taken",
+    "national": "Child deaths against England",
+}

@@ -135,7 +135,7 @@ def test_matrix_download_matches_the_matrix(page, demo_server, demo_warehouse, c
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the matrix (CSV)").click()
     download = info.value
-    assert download.suggested_filename == "agency-matrix-police-2026-27-Q2.csv"
+    assert download.suggested_filename == "Agency-matrix-Police-2026-27-Q2.csv"
     with open(download.path(), encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 5 * 8  # the five police measures over the matrix's eight quarters

@@ -73,7 +73,7 @@ def test_csv_download_matches_the_table_on_screen(page, demo_server, console_err
     on_screen = _table(page, "indicator-breakdown-table")
     with page.expect_download() as info:
         page.locator("button", has_text="Download CSV").nth(1).click()
-    assert info.value.suggested_filename.startswith("cpp_starts-by-ethnic_group-")
+    assert info.value.suggested_filename == "Plans-starting-by-Ethnic-group-Leicester-2025-26.csv"
     raw = open(info.value.path(), "rb").read()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Excel
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))

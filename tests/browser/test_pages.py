@@ -78,6 +78,24 @@ def test_repeat_plans_by_domestic_abuse_at_the_assessment_before(
     assert axe_violations(page) == []
 
 
+def test_each_scorecard_theme_fits_one_screen(page, demo_server, console_errors):
+    """At 1366x900 every theme's table of the scorecard is at most one screen tall (900 px), so the
+    board reads a theme without scrolling, and the page does not scroll sideways."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(demo_server + "/")
+    _settled(page)
+    heights = page.evaluate(
+        """() => [...document.querySelectorAll('table.scorecard')].map(t => [
+            t.querySelector('caption span').innerText, t.querySelectorAll('tbody tr').length,
+            t.getBoundingClientRect().height])"""
+    )
+    assert [theme for theme, _, _ in heights] == list(THEMES.values())[:3]
+    assert all(rows >= 5 for _, rows, _ in heights)
+    assert [(theme, h) for theme, _, h in heights if h > 900] == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert console_errors == []
+
+
 def test_england_map_draws_offline_with_its_table(page, demo_server, console_errors):
     """The benchmark section's map of England: drawn from shipped boundaries, with no request to any
     host but the app's own (no tiles, no CDN), its key and table there, and no serious axe finding."""

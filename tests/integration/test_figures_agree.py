@@ -286,7 +286,9 @@ def test_downloads_are_tidy_numbers_with_a_status_column_and_metadata():
     assert "c" in set(cells["value_status"])  # yearly ethnic groups with small numbers
     by_sex = _view("cpp_repeat_2y_pct", "board", freq="quarter", by="sex")
     names = {file_name(v, "breakdown", "csv") for v in (view, by_sex)} | {file_name(view, "trend", "csv")}
-    assert len(names) == 3 and any("by-ethnic_group" in n for n in names)
+    assert len(names) == 3 and any("by-Ethnic-group" in n for n in names)
+    # Named in words, not internal ids (no underscore, no indicator id).
+    assert not any("_" in n or "cpp_" in n for n in names)
     raw = csv_bytes(trend)
     assert raw.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", keep_default_na=False, na_values=[""])
