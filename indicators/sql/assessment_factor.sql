@@ -6,7 +6,7 @@ with periods as (
     select * from periods
 ),
 
-assessments as (
+recorded_assessments as (
     select la_code, child_key, authorisation_date, string_split(factors, ',') as codes
     from assessments
     where authorisation_date is not null and factors is not null and factors <> ''
@@ -15,7 +15,7 @@ assessments as (
 completed as (
     select pe.label as period, a.*
     from periods as pe
-    join assessments as a on a.authorisation_date between pe.period_start and pe.period_end
+    join recorded_assessments as a on a.authorisation_date between pe.period_start and pe.period_end
 ),
 
 final as (

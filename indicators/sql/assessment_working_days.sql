@@ -14,7 +14,7 @@ episodes as (
     from cin_episodes
 ),
 
-assessments as (
+authorised_assessments as (
     select a.la_code, a.child_key, a.episode_key, a.authorisation_date, e.referral_date
     from assessments as a
     join episodes as e using (episode_key)
@@ -28,7 +28,7 @@ calendar as (
 completed as (
     select pe.label as period, a.*
     from periods as pe
-    join assessments as a on a.authorisation_date between pe.period_start and pe.period_end
+    join authorised_assessments as a on a.authorisation_date between pe.period_start and pe.period_end
 ),
 
 measured as (

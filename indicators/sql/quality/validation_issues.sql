@@ -4,7 +4,7 @@ with issues as (
     select * from validation_issues
 ),
 
-loads as (
+load_years as (
     select load_id, la_code, collection_year from loads
 ),
 
@@ -12,7 +12,7 @@ final as (
     select i.file_name as file, l.la_code, l.collection_year, i.line, i.rule_id as rule,
         i.severity, i.field, i.value, i.message
     from issues i
-    left join loads l using (load_id)
+    left join load_years l using (load_id)
     order by i.file_name, i.line nulls first, i.rule_id
 )
 
