@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pipelines.demo.draws import _NEVER, _add_months, _day
 from pipelines.demo.params import (
+    _ASSESSMENT_MEDIAN_DAYS,
+    _ASSESSMENT_MEDIAN_DAYS_SLOW,
     _CATEGORY_CHANGE_CODES,
     _CATEGORY_CHANGE_CUM,
     _CATEGORY_CODES,
@@ -16,8 +18,6 @@ from pipelines.demo.params import (
     _DEATH_P,
     _FACTOR_CODES,
     _FACTOR_CUM,
-    _ASSESSMENT_MEDIAN_DAYS,
-    _ASSESSMENT_MEDIAN_DAYS_SLOW,
     _ICPC_TIMELY_P,
     _ICPC_TIMELY_P_LATE,
     _LATE_P,
@@ -48,7 +48,8 @@ class _Funnel:
     def _assessment_median(self, start: int) -> float:
         """Median calendar days from an assessment's start to its authorisation."""
         slow_from = self.cfg.slow_assessment_from
-        return _ASSESSMENT_MEDIAN_DAYS_SLOW if slow_from and start >= _day(slow_from) else _ASSESSMENT_MEDIAN_DAYS
+        slow = slow_from is not None and start >= _day(slow_from)
+        return _ASSESSMENT_MEDIAN_DAYS_SLOW if slow else _ASSESSMENT_MEDIAN_DAYS
 
     def _late(self, deadline: int) -> int:
         """Days late (>0) or early (<=0) of the review due on `deadline`."""

@@ -95,6 +95,16 @@ def demo_server(demo_warehouse):
     proc.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def partnership_server(partnership_demo):
+    """The demo partnership (`safeguarding demo --partnership`: 856, 855 and 857, tests/conftest.py),
+    served in demo mode."""
+    proc, url = start_server(partnership_demo["warehouse"], ["--demo"])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
 @pytest.fixture
 def console_errors(page):
     """Collects browser console errors and uncaught page errors; tests assert it stays empty."""
