@@ -8,7 +8,9 @@ and the report show them) and the "compare LAs" view (the partnership's `la` bre
 `indicators.board.suppressed_breakdown`). A member's count is unseen when both withhold it. Rule 1: no
 shown total is a count of 1-5. Rule 2 (the walk's `recoverable`, see test_disclosure_walk.py): with the
 partnership's total shown, the unseen members are not exactly one, and two or more are not pinned to
-their least values; with the partnership's total withheld, at least one member is unseen.
+their least values; with the partnership's total withheld, at least one member is unseen. Across
+periods, one chain is checked: a member's year withheld for the partnership must not be the sum of its
+four shown quarters. Two gaps this walk found are marked xfail(strict=True) below (known, not fixed).
 """
 
 from __future__ import annotations
@@ -112,6 +114,36 @@ def test_partnership_differencing_recovers_no_withheld_member_cell_below_a_year(
     problems, counted = walked
     assert problems["sub-year flow"] == [], "\n".join(problems["sub-year flow"][:40])
     assert counted["recoverable sub-year flow"] == 0
+
+
+def years_summed_from_quarters(warehouse) -> list[tuple]:
+    """A member's year of a measure counted over a period that the board may not see (withheld in the
+    partnership table) while all four of its quarters are shown: the year is their sum."""
+    found = []
+    for ind in indicators.registry().values():
+        years = [p.label for p in indicators.available_periods("year", PARTNERSHIP, warehouse, ind.id)]
+        quarters = [p.label for p in indicators.available_periods("quarter", PARTNERSHIP, warehouse, ind.id)]
+        if not board.is_flow(ind) or not years:
+            continue
+        for la in MEMBERS:
+            y = board.trend(ind.id, years, la, ROLE, warehouse).set_index("period")
+            q = board.trend(ind.id, quarters, la, ROLE, warehouse).set_index("period")
+            for year in y.index[y["suppressed"].astype(bool)]:
+                shown = [f"{year}-Q{i}" for i in range(1, 5)]
+                if all(x in q.index and not q.loc[x, "suppressed"] for x in shown):
+                    found.append((ind.id, la, year))
+    return found
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap, not fixed here: a member's year withheld only in the partnership table (secondary "
+    "suppression, member_withheld) keeps its four quarters shown, so it is their sum (on the demo: "
+    "cpp_repeat_2y_pct, Leicestershire, 2022-23), and then the small member's year is the partnership's "
+    "less the others'",
+)
+def test_no_member_year_withheld_for_the_partnership_is_the_sum_of_its_quarters(warehouse):
+    assert years_summed_from_quarters(warehouse) == []
 
 
 def test_partnership_walk_fails_without_the_partnership_table(warehouse, walked, monkeypatch):
