@@ -24,8 +24,8 @@ $(AXE):
 
 setup: $(VENV)/.installed ## Create the virtualenv and install the project
 
-demo: setup ## Generate the synthetic demo LA and load it into the warehouse
-	$(VENV)/bin/safeguarding demo
+demo: setup ## Generate the synthetic demo partnership (demo LA 856 and members 855, 857) and load it into the warehouse
+	$(VENV)/bin/safeguarding demo --partnership
 
 run: demo ## Set up, load the demo data and serve the dashboard on 127.0.0.1:$(PORT) (demo mode)
 	$(VENV)/bin/safeguarding serve --demo --host 127.0.0.1 --port $(PORT)

@@ -14,3 +14,15 @@ def isolated_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SAFEGUARDING_KEY_FILE", str(tmp_path / "secrets" / "test.key"))
     monkeypatch.setenv("SAFEGUARDING_WAREHOUSE", str(tmp_path / "unused-default.duckdb"))
     return tmp_path / "curated" / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
+def partnership_demo(tmp_path_factory) -> dict:
+    """The demo partnership as `safeguarding demo --partnership` loads it (the demo LA 856 and the
+    other members 855 and 857, each with its planted signals), built once per session: the warehouse,
+    the base directory and the environment to run the CLI with."""
+    from tests.demo_warehouse import build_demo_warehouse
+
+    base = tmp_path_factory.mktemp("partnership-demo")
+    warehouse, env = build_demo_warehouse(base, partnership=True)
+    return {"base": base, "env": env, "warehouse": warehouse}

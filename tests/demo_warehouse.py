@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SAFEGUARDING = [sys.executable, "-m", "safeguarding.cli"]
 
 
-def build_demo_warehouse(base: Path) -> tuple[Path, dict[str, str]]:
-    """Generate and load the demo LA through the real pipeline into `base/warehouse.duckdb`.
+def build_demo_warehouse(base: Path, partnership: bool = False) -> tuple[Path, dict[str, str]]:
+    """Generate and load the demo LA through the real pipeline into `base/warehouse.duckdb`; with
+    `partnership`, the partnership's other member LAs too (`safeguarding demo --partnership`).
 
     Returns the warehouse and the environment to run the CLI with: the pseudonymisation key stays in
     `base`, and `$SAFEGUARDING_WAREHOUSE` names a file that does not exist, so a command that forgets
@@ -26,7 +27,8 @@ def build_demo_warehouse(base: Path) -> tuple[Path, dict[str, str]]:
     }
     warehouse = base / "warehouse.duckdb"
     done = subprocess.run(
-        [*SAFEGUARDING, "demo", "--warehouse", str(warehouse), "--out", str(base / "raw")],
+        [*SAFEGUARDING, "demo", "--warehouse", str(warehouse), "--out", str(base / "raw")]
+        + (["--partnership"] if partnership else []),
         env=env,
         cwd=ROOT,
         capture_output=True,

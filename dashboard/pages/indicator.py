@@ -13,6 +13,7 @@ from charts.area_map import area_map_figure
 from charts.figures import benchmark_figure, breakdown_figure, funnel_figure, trend_figure
 from charts.layout import GRAPH_CONFIG, Y_TITLES
 from dashboard import ids
+from dashboard.compare_las import compare_las
 from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
 from dashboard.england_map import ENGLAND_ATTRIBUTION, england_map_figure, map_rows, map_view
 from dashboard.help_panel import help_panel
@@ -168,13 +169,14 @@ def content(view) -> list:
         label = BREAKDOWN_LABELS[view.state.by]
         title = f"{ind.short_title} by {label.lower()}, {view.breakdown_period}"
         unreadable = unreadable_words(view)
+        drawn, drawn_rows = compare_las(view)  # the partnership beside its members (dashboard/compare_las.py)
         chart = (
             dbc.Alert(unreadable, color="info", id=ids.IND_BREAKDOWN_NOTE)
             if unreadable
             else dcc.Graph(
                 id=ids.IND_BREAKDOWN,
                 config=GRAPH_CONFIG,
-                figure=breakdown_figure(view.breakdown, title, ind.unit, ind.decimals),
+                figure=breakdown_figure(drawn, title, ind.unit, ind.decimals),
             )
         )
         out += [
@@ -183,7 +185,7 @@ def content(view) -> list:
             data_table(
                 f"{title} (the data behind the chart above)" if not unreadable else title,
                 breakdown_headers(ind, view.state.by),
-                view.breakdown_rows,
+                drawn_rows,
                 ids.IND_BREAKDOWN_TABLE,
             ),
             _downloads("breakdown"),

@@ -265,7 +265,7 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
     return html.Div(
         [
             dcc.Store(id={"type": ids.SC_DRAWN, "name": "page"}, data=drawn),
-            html.H1("Child protection scorecard", className="h2"),
+            html.H1("Safeguarding scorecard", className="h2"),
             html.P(_lead(role), className="lead"),
             html.Div(
                 [

@@ -27,7 +27,19 @@ Planted signals (embedded demo LA only), for the SPC charts to find:
    (2022-10-01 to 2023-06-30 inclusive) are late, by 5-60 days, about 35% of the time instead of
    the baseline 5% (late by 1-40 days).
 
-Benchmark LAs (``generate_las``, ``generate_single_file``) have no planted signals.
+The demo partnership's other members (``safeguarding demo --partnership``, ``pipelines/demo_members.py``,
+built by ``generate_las`` with ``signals``) each have one planted signal of their own:
+
+3. Leicestershire (855): from ``LATE_ICPC_FROM`` (2023-04-01) initial conferences are drawn within 15
+   working days of the section 47 start about 40% of the time instead of 78% (``icpc_15wd_pct`` falls
+   from about 75% to about 41% from 2023-24; Leicester and Rutland stay near 75%).
+4. Rutland (857): assessments started from ``SLOW_ASSESSMENT_FROM`` (2022-04-01) take a median of 45
+   calendar days to authorisation instead of 24 (``assessment_45wd_pct`` falls from about 89% to about
+   67% from 2022-23, and the median working days rise from about 18 to about 33).
+
+These settings change only those LAs: the embedded demo LA's files, and any benchmark LA generated
+without ``signals``, are byte-identical to before. Other benchmark LAs (``generate_las``,
+``generate_single_file``) have no planted signals.
 
 Where things are: ``params`` (rates, code mixes, planted-signal dates), ``draws`` (day numbers and
 buffered random draws), ``history`` and ``funnel`` (the simulation), ``cin_return`` (census XML),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from datetime import date
 from pathlib import Path
@@ -52,13 +53,15 @@ def generate_las(
     seed: int = 1,
     scale: float = 1.0,
     populations: dict[str, float] | None = None,
+    signals: dict[str, dict[str, date]] | None = None,
 ) -> list[Path]:
     """N LAs x Y years for benchmarks: one file per LA per year named cin_census_<la>_<year>.xml.
 
     Realistic skew between LAs: the child population of an LA is `populations[la]` when given
     (e.g. ONS 0-17 estimates), otherwise drawn from a lognormal around 75k children; either way
-    times `scale`. Each LA's output depends only on (seed, LA code, years, scale, population).
-    No area files and no planted signals."""
+    times `scale`. Each LA's output depends only on (seed, LA code, years, scale, population, signals).
+    No area files. No planted signals unless `signals[la]` names some: `_Config` fields such as
+    `late_icpc_from` (the demo partnership's members, pipelines/demo_members.py)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
@@ -67,7 +70,9 @@ def generate_las(
         drawn = 75_000 * float(np.exp(0.55 * rng.standard_normal() - 0.15))
         population = (populations[la] if populations and la in populations else drawn) * scale
         population = max(population, 200.0)
-        hist = _History(_benchmark_config(la, rng, first_year, last_year, population), rng).run()
+        cfg = _benchmark_config(la, rng, first_year, last_year, population)
+        cfg = dataclasses.replace(cfg, **(signals or {}).get(la, {}))
+        hist = _History(cfg, rng).run()
         ids = _child_ids(hist)
         for year in range(first_year, last_year + 1):
             path = out_dir / f"cin_census_{la}_{year}.xml"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pipelines.demo.draws import _NEVER, _add_months, _day
 from pipelines.demo.params import (
+    _ASSESSMENT_MEDIAN_DAYS,
+    _ASSESSMENT_MEDIAN_DAYS_SLOW,
     _CATEGORY_CHANGE_CODES,
     _CATEGORY_CHANGE_CUM,
     _CATEGORY_CODES,
@@ -17,6 +19,7 @@ from pipelines.demo.params import (
     _FACTOR_CODES,
     _FACTOR_CUM,
     _ICPC_TIMELY_P,
+    _ICPC_TIMELY_P_LATE,
     _LATE_P,
     _LATE_P_WINDOW,
     _NEED_CIN_CODES,
@@ -36,6 +39,17 @@ class _Funnel:
 
     _w0 = _day(LATE_REVIEW_WINDOW[0])
     _w1 = _day(LATE_REVIEW_WINDOW[1])
+
+    def _icpc_timely_p(self, s47: int) -> float:
+        """Chance that the conference is within 15 working days (lower from a member's planted date)."""
+        late_from = self.cfg.late_icpc_from
+        return _ICPC_TIMELY_P_LATE if late_from and s47 >= _day(late_from) else _ICPC_TIMELY_P
+
+    def _assessment_median(self, start: int) -> float:
+        """Median calendar days from an assessment's start to its authorisation."""
+        slow_from = self.cfg.slow_assessment_from
+        slow = slow_from is not None and start >= _day(slow_from)
+        return _ASSESSMENT_MEDIAN_DAYS_SLOW if slow else _ASSESSMENT_MEDIAN_DAYS
 
     def _late(self, deadline: int) -> int:
         """Days late (>0) or early (<=0) of the review due on `deadline`."""
@@ -92,7 +106,7 @@ class _Funnel:
 
     def _assessment(self, start: int, low: bool) -> list:
         d = self.draws
-        auth = start + max(1, int(d.lognormal(24, 0.65)))
+        auth = start + max(1, int(d.lognormal(self._assessment_median(start), 0.65)))
         review = start + int((auth - start) * (0.3 + 0.4 * d.u())) if d.u() < 0.25 else _NEVER
         if low and d.u() < 0.3:
             factors: tuple[str, ...] = ("21",)
@@ -167,7 +181,7 @@ class _Funnel:
                         close += int(d.u() * 6)
                         reason = _CLOSE_AFTER_CIN_CODES[d.cat(_CLOSE_AFTER_CIN_CUM)]
                 else:
-                    if d.u() < _ICPC_TIMELY_P:
+                    if d.u() < self._icpc_timely_p(s47):
                         k = 15 - min(9, int(d.expo(3)))
                     else:
                         k = 16 + min(45, int(d.expo(7)))

@@ -44,6 +44,9 @@ class _Config:
     ethnicity_cum: list[list[float]] | None = None  # one cumulative code mix per ward
     burn_in_years: int = 4
     sim_end: date | None = None  # simulate past the last census (for in-year Annex A lists)
+    # A member LA's planted signal (pipelines/demo_members.py); None leaves the draws as they were.
+    late_icpc_from: date | None = None  # fewer conferences within 15 working days from this date
+    slow_assessment_from: date | None = None  # slower assessments from this date
 
 
 class _History(_Funnel):

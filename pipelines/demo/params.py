@@ -9,6 +9,16 @@ from vocabulary import codes
 
 PRACTICE_CHANGE_DATE = date(2021, 10, 1)
 LATE_REVIEW_WINDOW = (date(2022, 10, 1), date(2023, 6, 30))
+# The demo partnership's other members (pipelines/demo_members.py) each carry one planted signal of
+# their own, from these dates (a section 47 enquiry's start, an assessment's start):
+# Leicestershire (855): initial conferences within 15 working days fall from about 78% to about 40%.
+LATE_ICPC_FROM = date(2023, 4, 1)
+_ICPC_TIMELY_P_LATE = 0.40
+# Rutland (857): assessments take longer, a median of 45 days (was 24) from start to authorisation, so
+# about 30% (was about 10%) go past 45 working days from the referral.
+SLOW_ASSESSMENT_FROM = date(2022, 4, 1)
+_ASSESSMENT_MEDIAN_DAYS = 24
+_ASSESSMENT_MEDIAN_DAYS_SLOW = 45
 
 DEMO_LA = "856"
 DEMO_FIRST_YEAR = 2017

@@ -95,6 +95,24 @@ def demo_server(demo_warehouse):
     proc.wait(timeout=10)
 
 
+@pytest.fixture(scope="session")
+def partnership_server(partnership_demo):
+    """The demo partnership (`safeguarding demo --partnership`: 856, 855 and 857, tests/conftest.py),
+    served in demo mode, once its start-up pre-computation (every indicator for four areas) is done."""
+    import json
+
+    proc, url = start_server(partnership_demo["warehouse"], ["--demo"])
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(url + "/health", timeout=10) as response:
+            if json.load(response).get("warm"):
+                break
+        time.sleep(2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
 @pytest.fixture
 def console_errors(page):
     """Collects browser console errors and uncaught page errors; tests assert it stays empty."""
