@@ -22,9 +22,10 @@ import pandas as pd
 from indicators import store
 from indicators.api import available_periods, values
 from indicators.disclosure import period_withheld, suppress
-from indicators.partnership_disclosure import member_withheld
+from indicators.partnership_disclosure import flow_withheld, member_withheld
 from indicators.periods import PERIOD_KINDS, Period, parse_period
 from indicators.registry import Indicator, get
+from vocabulary.partnership import PARTNERSHIP
 
 # Counts that more than one indicator shows (a numerator here, a denominator there). A cell withheld in
 # one table must be withheld wherever the same count is shown, or another page gives it away; so each
@@ -108,8 +109,12 @@ def trend(indicator_id: str, periods: list, la: str | None, role: str, warehouse
     if role == "analyst" or frame.empty:
         return suppress(frame, role)  # type: ignore[arg-type]
     labels = tuple(dict.fromkeys(frame["period"].tolist()))
-    hidden = member_withheld(indicator_id, labels, la, role, warehouse)
-    if is_flow(get(indicator_id)):
+    joint = flow_withheld(indicator_id, la, role, warehouse) if is_flow(get(indicator_id)) else None
+    if joint is not None:  # a member LA or the partnership: both rules decided together
+        hidden = joint
+    else:
+        hidden = member_withheld(indicator_id, labels, la, role, warehouse)
+    if joint is None and is_flow(get(indicator_id)):
         wh = str(warehouse) if warehouse else None
         hidden = hidden | _period_withheld(store.warehouse_version(warehouse), indicator_id, la, wh)
     keys = zip(frame["la_code"].tolist(), frame["period"].tolist(), strict=True)
@@ -164,11 +169,34 @@ def suppressed_breakdown(
             if sub_year:
                 note = BREAKDOWN_YEARS_ONLY
                 whole |= {(p, code) for p in sub_year for code in set(frame["la_code"])}
+        shown_total = trend(indicator_id, periods, la, role, warehouse)
+        cells, periods_ = _partnership_withheld(ind, frame, shown_total, la, by, role, warehouse)
+        withheld, whole = withheld | cells, whole | periods_
     shown, _ = _suppress_keeping_totals(frame, role, withheld, whole)
     total = shown[shown["breakdown"] == "total"].reset_index(drop=True)
-    if role != "analyst" and is_flow(ind):
-        total = trend(indicator_id, periods, la, role, warehouse)
+    if role != "analyst":
+        total = shown_total
     return SuppressedBreakdown(raw, total, shown[shown["breakdown"] == by].reset_index(drop=True), note)
+
+
+def _partnership_withheld(ind, frame, shown_total, la, by, role, warehouse) -> tuple[frozenset, frozenset]:
+    """What the partnership's rules add to a breakdown of a member LA or the partnership: the (period,
+    LA) whose total the trend withholds although it is not small itself (withheld for the partnership
+    table or the period rule), whose breakdown is withheld whole, since its cells would add up to it;
+    and in the partnership's `la` breakdown (compare LAs), the members' totals withheld for the
+    partnership, as (period, LA, breakdown, group) cells."""
+    totals = frame[frame["breakdown"] == "total"]
+    alone = suppress(totals, role)  # type: ignore[arg-type]
+    small = set(_keys(alone[alone["suppressed"]], ("period", "la_code")))
+    hidden = set(_keys(shown_total[shown_total["suppressed"].astype(bool)], ("period", "la_code")))
+    whole = frozenset(hidden - small)
+    if by != "la" or la != PARTNERSHIP:
+        return frozenset(), whole
+    labels = tuple(dict.fromkeys(_label(p) for p in frame["period"]))
+    joint = flow_withheld(ind.id, la, role, warehouse) if is_flow(ind) else None
+    members = joint if joint is not None else member_withheld(ind.id, labels, la, role, warehouse)
+    cells = frozenset((p, PARTNERSHIP, "la", code) for code, p in members if code != PARTNERSHIP)
+    return cells, whole
 
 
 def _breakdown_frame(indicator_id, periods, la, by, warehouse, raw=None) -> pd.DataFrame:

@@ -165,7 +165,7 @@ NOT_COVERED = "not covered by loaded data"
 FINER = {"year": "quarter", "quarter": "month"}
 
 
-def period_withheld(frame: pd.DataFrame) -> np.ndarray:
+def period_withheld(frame: pd.DataFrame, forced: np.ndarray | None = None) -> np.ndarray:
     """Which rows of one count over time the board may not see, deciding every frequency at once.
 
     For a measure counted over a period (events dated in it: plans starting, plans ending, deaths
@@ -185,13 +185,18 @@ def period_withheld(frame: pd.DataFrame) -> np.ndarray:
     * a rolling 12 months is published only when all 12 of its months are.
 
     Coarser periods are preferred: a year of small numbers is shown by year only. Rows the loaded data
-    does not cover are left as they are (their value is missing, not withheld).
+    does not cover are left as they are (their value is missing, not withheld). `forced` (one bool per
+    row) withholds rows that another table withholds (the partnership's, see
+    indicators.partnership_disclosure) as if they were small, with the same consequences for the
+    periods above and below them.
     """
     n = len(frame)
     if n == 0:
         return np.zeros(0, dtype=bool)
     count_rows = (frame["unit"] == "count").to_numpy()
     small = _small(frame["numerator"]) | _small(frame["denominator"]) | (count_rows & _small(frame["value"]))
+    if forced is not None:
+        small = small | np.asarray(forced, dtype=bool)
     covered = (frame["status"] != NOT_COVERED).to_numpy()
     kinds = frame["frequency"].tolist()
     starts = [pd.Timestamp(d).date() for d in frame["period_start"]]

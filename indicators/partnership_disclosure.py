@@ -6,17 +6,26 @@ that table for the role (primary and secondary suppression, indicators.disclosur
 returns the (LA code, period) of every member or partnership total it withholds; `board.trend`
 withholds those totals wherever they are shown (each member LA's own pages and the partnership's),
 so subtracting the shown members from the shown partnership never recovers a withheld cell.
+
+For a measure counted over a period (plans starting), each LA's periods are also one table (a year is
+the sum of its quarters: `indicators.disclosure.period_withheld`), so the two rules are decided together
+(`flow_withheld`): each series' period rule, then the partnership table of every period, each starting
+from what the other withheld, until neither withholds anything more. Otherwise a member's quarter that
+its period rule withholds would be the partnership's quarter less the other members', or a member's
+year that the partnership table withholds would be the sum of its four shown quarters.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from indicators import store
-from indicators.api import local_authorities, values
-from indicators.disclosure import suppress
+from indicators.api import available_periods, local_authorities, values
+from indicators.disclosure import period_withheld, suppress
+from indicators.periods import PERIOD_KINDS
 from vocabulary.partnership import PARTNERSHIP, partnership
 
 
@@ -41,3 +50,46 @@ def _withheld(version, indicator_id: str, labels: tuple[str, ...], role: str, wa
     hidden = table[table["suppressed"]]
     codes = hidden["group"].where(hidden["breakdown"] == "la", PARTNERSHIP)
     return frozenset(zip(codes.tolist(), hidden["period"].tolist(), strict=True))
+
+
+def flow_withheld(indicator_id: str, la: str | None, role: str, warehouse=None) -> frozenset | None:
+    """For a measure counted over a period: the (LA code, period) totals withheld for `role` over every
+    period of every frequency of the member LAs and the partnership, the period rule and the partnership
+    table decided together (module docstring); None for analysts, other LAs, or when the partnership is
+    not loaded (each LA's own period rule then applies)."""
+    if role == "analyst" or la is None or (la != PARTNERSHIP and la not in partnership().la_codes):
+        return None
+    wh = str(warehouse) if warehouse else None
+    return _flow_withheld(store.warehouse_version(warehouse), indicator_id, role, wh)
+
+
+@lru_cache(maxsize=512)
+def _flow_withheld(version, indicator_id: str, role: str, warehouse) -> frozenset | None:
+    if PARTNERSHIP not in local_authorities(warehouse):
+        return None
+    series = {}
+    for la in (*partnership().la_codes, PARTNERSHIP):
+        labels = [
+            p.label for kind in PERIOD_KINDS for p in available_periods(kind, la, warehouse, indicator_id)
+        ]
+        series[la] = values(indicator_id, labels, la, None, warehouse).reset_index(drop=True)
+    common = list(series[PARTNERSHIP]["period"])
+    table = pd.concat(
+        [series[PARTNERSHIP], values(indicator_id, common, PARTNERSHIP, "la", warehouse)], ignore_index=True
+    )
+    table_keys = list(
+        zip(table["group"].where(table["breakdown"] == "la", PARTNERSHIP), table["period"], strict=True)
+    )
+    forced: set = set()
+    while True:
+        hidden: set = set()
+        for la, frame in series.items():
+            mask = period_withheld(
+                frame, forced=np.array([(la, p) in forced for p in frame["period"]], dtype=bool)
+            )
+            hidden |= {(la, p) for p in frame["period"].to_numpy()[mask]}
+        shown = suppress(table, role, withheld=np.array([k in hidden for k in table_keys], dtype=bool))  # type: ignore[arg-type]
+        more = {k for k, s in zip(table_keys, shown["suppressed"], strict=True) if s} - hidden
+        if not more:
+            return frozenset(hidden)
+        forced |= more
