@@ -13,11 +13,11 @@ from charts.area_map import area_map_figure
 from charts.figures import benchmark_figure, breakdown_figure, funnel_figure, trend_figure
 from charts.layout import GRAPH_CONFIG, Y_TITLES
 from dashboard import ids
-from dashboard.compare_las import compare_las
+from dashboard.compare_las import PUBLISHED_HEADERS, compare_las, published_rows
 from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
 from dashboard.england_map import ENGLAND_ATTRIBUTION, england_map_figure, map_rows, map_view
 from dashboard.help_panel import help_panel
-from dashboard.session import session_role
+from dashboard.session import is_demo, session_role
 from dashboard.tables import data_table
 from dashboard.target_notes import mark_illustrative, target_items
 from indicators.geography import ATTRIBUTION, ward_boundaries
@@ -192,6 +192,18 @@ def content(view) -> list:
         ]
         if view.factor_note:
             out.append(html.P(view.factor_note, id=ids.IND_FACTOR_NOTE))
+        published = published_rows(view)
+        if published:
+            out.append(
+                data_table(
+                    f"{ind.short_title}: the member LAs' published DfE figures, with England, region and "
+                    "statistical neighbours"
+                    + (" (the demo's own figures are synthetic, so they differ)" if is_demo() else ""),
+                    PUBLISHED_HEADERS,
+                    published,
+                    ids.IND_COMPARE_PUBLISHED,
+                )
+            )
         out += [] if unreadable else _area_extras(view, title)
         if view.dispro_rows or view.dispro_note:
             out += [

@@ -72,7 +72,15 @@ def test_compare_las_shows_each_member_and_the_partnership_on_one_chart(
     named = [f"{name} ({code})" for code, name in MEMBERS.items()]
     for label in [*named, "Partnership (all members)"]:
         assert label in labels, labels
-    assert page.locator("#indicator-breakdown .bars path").count() == 4  # four bars on one chart
+    england = [t for t in labels if t.startswith("England (published, ")]
+    assert len(england) == 1, labels  # the published comparator beside them
+    assert page.locator("#indicator-breakdown .bars path").count() == 5  # five bars on one chart
+    published = {r[0]: r for r in _rows(page, "#indicator-compare-published")}
+    assert set(published) == set(named)  # each member's published DfE figure, with England's
+    assert all(
+        re.fullmatch(r"\d{4}-\d{2}", r[1]) and r[2].endswith("%") and r[3].endswith("%")
+        for r in published.values()
+    )
     table = {r[0]: r[1:] for r in _rows(page, "#indicator-breakdown-table")}
     period = page.locator("#main h2").filter(has_text="By local authority").inner_text()
     period = re.search(r"\((.+)\)", period).group(1)
