@@ -27,8 +27,13 @@ def _parse(path: Path, collector=None) -> tuple[float, object]:
 
     sink = RowSink(flush=lambda table, batch: None)
     started, wall = time.process_time(), time.perf_counter()
-    on_child = collector.child if collector is not None else None
-    result = CensusReader(path, Pseudonymiser(b"k" * 32), sink, on_child=on_child).read()
+    if hasattr(collector, "tables"):  # handed the fields the reader reads (pipelines/dfe/collect.py)
+        reader = CensusReader(path, Pseudonymiser(b"k" * 32), sink, raw=collector)
+    else:  # none, or a collector of an older revision that walks each <Child> element again
+        reader = CensusReader(
+            path, Pseudonymiser(b"k" * 32), sink, on_child=getattr(collector, "child", None)
+        )
+    result = reader.read()
     sink.flush()
     return (time.process_time() - started, time.perf_counter() - wall), result
 
@@ -46,10 +51,10 @@ def run(children: int, reference_year: int = 2025) -> dict:
     first, parsed = _parse(path)
     collector = RawCollector()
     with_collector, _ = _parse(path, collector)
-    leaves = collector.table()
+    tables = collector.tables()
     year = parsed.header.collection_year
     started, wall = time.process_time(), time.perf_counter()
-    issues = run_rules(leaves, parsed.header.reference_date, year, path.name)
+    issues = run_rules(tables, parsed.header.reference_date, year, path.name)
     rules_seconds, rules_wall = time.process_time() - started, time.perf_counter() - wall
     second, _ = _parse(path)
     parse = min(first[0], second[0])

@@ -1,71 +1,77 @@
-"""Two versions of the DfE raw collector (and its pivot) timed side by side on one file, in one process.
+"""Two versions of the DfE raw collector and rule engine timed side by side on one file, in one process.
 
-    .venv/bin/python -m bench.dfe_side_by_side FILE.xml [REVISION]
+    .venv/bin/python -m bench.dfe_side_by_side FILE.xml [REVISION] [ROUNDS]
 
-REVISION (default ed210ca~1, the collector before its Arrow struct conversion) is read with
-`git show REVISION:pipelines/dfe/collect.py`. Each round parses once without a collector, then with
-each collector, and runs the year's rules; the cheapest of two rounds counts (CPU seconds).
+REVISION (default 0150c80, the narrow-row collector that walked each <Child> again and the engine
+that pivoted its rows) is read with `git show REVISION:pipelines/dfe/collect.py` and `.../engine.py`.
+Each round parses once without a collector, then with each version's collector, and runs the year's
+rules with that version's engine; the cheapest of the rounds counts (CPU seconds).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
-import tempfile
 import time
+import types
 from pathlib import Path
 
 from bench.dfe_rules_bench import _parse
-from pipelines.dfe import collect as current
-from pipelines.dfe import engine
+from pipelines.dfe import collect, engine
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _old_collector(revision: str):
+def _module(revision: str, path: str, name: str, **inject) -> types.ModuleType:
     text = subprocess.run(
-        ["git", "show", f"{revision}:pipelines/dfe/collect.py"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
+        ["git", "show", f"{revision}:{path}"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
-        fh.write(text)
-    spec = importlib.util.spec_from_file_location("old_collect", fh.name)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = types.ModuleType(name)
+    module.__dict__.update(inject)
+    if inject:  # the old engine imports the old collector's pivot: use the one read from git
+        text = "\n".join(
+            line for line in text.splitlines() if not line.startswith("from pipelines.dfe.collect import")
+        )
+    sys.modules[name] = module  # dataclasses look their module up
+    exec(compile(text, f"{revision}:{path}", "exec"), module.__dict__)
     return module
 
 
+def _versions(revision: str) -> dict[str, tuple[types.ModuleType, types.ModuleType]]:
+    old_collect = _module(revision, "pipelines/dfe/collect.py", "old_collect")
+    old_engine = _module(revision, "pipelines/dfe/engine.py", "old_engine", pivot_sql=old_collect.pivot_sql)
+    return {"old": (old_collect, old_engine), "new": (collect, engine)}
+
+
 def compare(path: Path, revision: str, rounds: int = 2) -> list[str]:
-    versions = {"old": _old_collector(revision), "new": current}
+    versions = _versions(revision)
     parses, runs = [], {name: [] for name in versions}
     for _ in range(rounds):
         seconds, parsed = _parse(path)
         parses.append(seconds[0])
-        for name, module in versions.items():
-            collector = module.RawCollector()
+        for name, (col, eng) in versions.items():
+            collector = col.RawCollector()
             with_collector, _ = _parse(path, collector)
             started = time.process_time()
-            engine.pivot_sql = module.pivot_sql  # the engine pivots with the matching collector's SQL
-            issues = engine.run_rules(
-                collector.table(), parsed.header.reference_date, parsed.header.collection_year, path.name
+            staged = collector.tables() if hasattr(collector, "tables") else collector.table()
+            issues = eng.run_rules(
+                staged, parsed.header.reference_date, parsed.header.collection_year, path.name
             )
             runs[name].append((with_collector[0], time.process_time() - started, len(issues)))
-    engine.pivot_sql = current.pivot_sql
+        print(f"round: parse {seconds[0]:.2f}", {n: [round(x, 2) for x in m[-1]] for n, m in runs.items()})
     parse = min(parses)
     lines = []
     for name, measured in runs.items():
-        collect = min(m[0] for m in measured) - parse
+        collect_s = min(m[0] for m in measured) - parse
         rules = min(m[1] for m in measured)
         lines.append(
-            f"{name}: parse {parse:.2f}  collect {collect:.2f}  rules {rules:.2f}  "
-            f"validation/parse {(collect + rules) / parse:.3f}  issues {measured[0][2]}"
+            f"{name}: parse {parse:.2f}  collect {collect_s:.2f}  rules {rules:.2f}  "
+            f"validation/parse {(collect_s + rules) / parse:.3f}  issues {measured[0][2]}"
         )
     return lines
 
 
 if __name__ == "__main__":
-    print("\n".join(compare(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "ed210ca~1")))
+    revision = sys.argv[2] if len(sys.argv) > 2 else "0150c80"
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+    print("\n".join(compare(Path(sys.argv[1]), revision, rounds)))

@@ -10,6 +10,7 @@ from lxml import etree
 
 from pipelines.cin_child import read_child
 from pipelines.cin_types import CensusHeader, ParseResult
+from pipelines.dfe.collect import RawCollector
 from pipelines.issues import Issue, Severity
 from pipelines.pseudonymise import Pseudonymiser
 from pipelines.rows import RowSink
@@ -78,6 +79,7 @@ class CensusReader:
         progress: Callable[[int], None] | None = None,
         display_name: str | None = None,
         on_child: Callable[[etree._Element], None] | None = None,
+        raw: RawCollector | None = None,
     ):
         self.path = path
         self.name = display_name or path.name
@@ -88,7 +90,8 @@ class CensusReader:
         self._seen_ids: dict[str, int] = {}
         self._child_id: str | None = None
         self._header_seen = False
-        self.on_child = on_child  # e.g. the DfE rules' raw collector (pipelines/dfe/collect.py)
+        self.on_child = on_child  # called with each <Child> element after it is read
+        self.raw = raw  # the DfE rules' raw collector, handed the fields read (pipelines/dfe/collect.py)
 
     # -- issue helpers -------------------------------------------------------------------
     def _issue(

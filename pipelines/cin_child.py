@@ -41,9 +41,11 @@ def read_child(reader: ChildReader, el: etree._Element) -> None:
     line = el.sourceline
     idents: Fields = {}
     chars: Fields = {}
-    disabilities: list[str] = []
+    disabilities: list[tuple[str, int]] = []  # (code, line)
     episodes: list[etree._Element] = []
     ident_el: etree._Element | None = None
+    loose: Fields = {}  # leaves directly under <Child>: only the DfE rules' raw collector reads them
+    raw = reader.raw
     reader._child_id = None
     for sub in el:
         name = local_name(sub.tag)
@@ -53,9 +55,15 @@ def read_child(reader: ChildReader, el: etree._Element) -> None:
         elif name == "ChildCharacteristics":
             chars = leaf_fields(sub)
             for dis in children_named(sub, "Disabilities"):
-                disabilities += [(d.text or "").strip() for d in dis if local_name(d.tag) == "Disability"]
+                disabilities += [
+                    ((d.text or "").strip(), d.sourceline) for d in dis if local_name(d.tag) == "Disability"
+                ]
         elif name == "CINdetails":
             episodes.append(sub)
+        elif name and not len(sub) and name not in loose:
+            loose[name] = ((sub.text or "").strip(), sub.sourceline or 0)
+    if raw is not None:
+        raw.child(line, idents, chars, loose, disabilities)
     la_child_id = normalise_child_id(idents.get("LAchildID", ("", 0))[0])
     n_structural = reader.result.n_structural
     marks = reader.sink.marks()
@@ -63,6 +71,8 @@ def read_child(reader: ChildReader, el: etree._Element) -> None:
         reader.structural(
             "S-REQUIRED", "LAchildID", None, line, "required element <LAchildID> is missing or empty"
         )
+        if raw is not None:
+            raw.episodes(episodes)  # the rules still read them
         return
     # Reported, not returned from: the rest of the child is still checked, and the file is
     # rejected anyway. Issues name the child by its identifier made safe to print.
@@ -123,7 +133,7 @@ def read_child(reader: ChildReader, el: etree._Element) -> None:
             sex,
             ethnicity,
             month_start(death),
-            ",".join(d for d in disabilities if d) or None,
+            ",".join(d for d, _ in disabilities if d) or None,
             age_in_years(birth, ref) if born else None,
             not born,
             line,
@@ -219,6 +229,9 @@ def _read_episode(
     seen_plans: dict[date, int],
 ) -> None:
     f = leaf_fields(ep)
+    raw = reader.raw
+    if raw is not None:
+        raw.episode(ep.sourceline, f)
     reader._stray_text(ep)
     referral = reader._date(f, "CINreferralDate", required=True, parent_line=ep.sourceline)
     closure = reader._date(f, "CINclosureDate")
@@ -226,6 +239,9 @@ def _read_episode(
     _after_ref(reader, "CINreferralDate", referral, f, ref)
     _after_ref(reader, "CINclosureDate", closure, f, ref)
     _end_before_start(reader, "CINreferralDate", referral, "CINclosureDate", closure, f)
+    if referral is None or referral in seen_referrals:
+        if raw is not None:
+            raw.episode_parts(ep)  # the rules still read them
     if referral is None:
         return
     if referral in seen_referrals:
@@ -262,6 +278,8 @@ def _read_episode(
             _assessment(reader, sub, episode_key, child_key, ref)
         elif name == "CINPlanDates":
             sf = leaf_fields(sub)
+            if raw is not None:
+                raw.part("cin_plan", sub, sf)
             start = reader._date(sf, "CINPlanStartDate", required=True, parent_line=sub.sourceline)
             end = reader._date(sf, "CINPlanEndDate")
             _after_ref(reader, "CINPlanStartDate", start, sf, ref)
@@ -283,12 +301,14 @@ def _assessment(
     _after_ref(reader, "AssessmentActualStartDate", start, af, ref)
     _after_ref(reader, "AssessmentAuthorisationDate", auth, af, ref)
     _end_before_start(reader, "AssessmentActualStartDate", start, "AssessmentAuthorisationDate", auth, af)
-    factors = [
-        (x.text or "").strip()
+    factors = [  # (code, line)
+        ((x.text or "").strip(), x.sourceline)
         for fia in children_named(sub, "FactorsIdentifiedAtAssessment")
         for x in fia
         if local_name(x.tag) == "AssessmentFactors"
     ]
+    if reader.raw is not None:
+        reader.raw.part("assessment", sub, af, factors)
     reader.sink.add(
         "assessments",
         (
@@ -297,7 +317,7 @@ def _assessment(
             start,
             review,
             auth,
-            ",".join(x for x in factors if x) or None,
+            ",".join(x for x, _ in factors if x) or None,
             sub.sourceline,
         ),
     )
@@ -305,6 +325,8 @@ def _assessment(
 
 def _section47(reader: ChildReader, sub: etree._Element, episode_key: str, child_key: str, ref: date) -> None:
     sf = leaf_fields(sub)
+    if reader.raw is not None:
+        reader.raw.part("s47", sub, sf)
     start = reader._date(sf, "S47ActualStartDate", required=True, parent_line=sub.sourceline)
     target = reader._date(sf, "InitialCPCtarget")
     icpc = reader._date(sf, "DateOfInitialCPC")
@@ -327,6 +349,8 @@ def _plan(
     seen_plans: dict[date, int],
 ) -> None:
     pf = leaf_fields(sub)
+    if reader.raw is not None:
+        reader.raw.part("cpp", sub, pf)
     reader._stray_text(sub)
     start = reader._date(pf, "CPPstartDate", required=True, parent_line=sub.sourceline)
     end = reader._date(pf, "CPPendDate")

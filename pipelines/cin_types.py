@@ -9,6 +9,7 @@ from typing import Protocol
 
 from lxml import etree
 
+from pipelines.dfe.collect import RawCollector
 from pipelines.issues import HasIssues, Issue
 from pipelines.pseudonymise import Pseudonymiser
 from pipelines.rows import RowSink
@@ -63,6 +64,7 @@ class ChildReader(Protocol):
     result: ParseResult
     _seen_ids: dict[str, int]
     _child_id: str | None
+    raw: RawCollector | None  # the DfE rules' raw collector, if the rules run
 
     def structural(self, rule_id, field_name, value, line, message) -> None: ...
 

@@ -220,14 +220,14 @@ def _read_file(
                 progress(f"  {path.name}: {n:,} children ({rate:,.0f}/s)")
 
         collector = RawCollector()
-        reader = CensusReader(path, pseudo, sink, progress=tick, on_child=collector.child)
+        reader = CensusReader(path, pseudo, sink, progress=tick, raw=collector)
         parsed = reader.read()
         sink.flush()
         result.header, result.children, result.issues = parsed.header, parsed.children, parsed.issues
         result.rows = dict(sink.counts)
         year = rules or (parsed.header.collection_year if parsed.header else None)
         if parsed.header is not None and year in COLLECTION_YEARS:
-            dfe = run_rules(collector.table(), parsed.header.reference_date, year, reader.name)
+            dfe = run_rules(collector.tables(), parsed.header.reference_date, year, reader.name)
             result.issues = merge_issues(parsed.issues, dfe, year)
             result.dfe_rules = year
     else:

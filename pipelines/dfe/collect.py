@@ -1,13 +1,16 @@
 """Raw-text staging of a CIN census return for the DfE rules (in memory only, never stored).
 
-One pass over each <Child> element appends one narrow row per element (module, position, field,
-text, line); DuckDB then pivots the rows into one table per module (`pivot_sql`). Keeping the
-Python side to a single append per element keeps validation cheap next to parsing."""
+The census reader (pipelines/cin_child.py) hands over the leaf fields it has already read for each
+container element (name -> (stripped text, line)); the collector keeps one row per container in
+one Arrow table per module, so the rules need no second pass over the XML and no pivot. Where the
+reader stops early on a broken child or episode, the collector reads the rest itself."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 from lxml import etree
+
+from pipelines.xml_fields import Fields, leaf_fields, local_name
 
 # Module -> (key columns, XML leaf fields). Each field becomes a text column and `<field>_line`.
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -64,185 +67,151 @@ LISTS = {
     "factor": (("child_no", "ep_no", "ass_no"), "AssessmentFactors"),
     "review": (("child_no", "ep_no", "cpp_no", "reviews_no"), "CPPreviewDate"),
 }
-# Container elements: name -> module they open (their leaves belong to it).
-_CONTAINERS = {
-    "Child": "child",
-    "ChildIdentifiers": "child",
-    "ChildCharacteristics": "child",
-    "Disabilities": "disability",
-    "CINdetails": "episode",
-    "Assessments": "assessment",
-    "FactorsIdentifiedAtAssessment": "factor",
-    "CINPlanDates": "cin_plan",
-    "Section47": "s47",
-    "ChildProtectionPlans": "cpp",
-    "Reviews": "review",
+# The element whose leaves fill each module, and the element that groups a list module's leaves.
+_ELEMENT = {
+    "assessment": "Assessments",
+    "cin_plan": "CINPlanDates",
+    "s47": "Section47",
+    "cpp": "ChildProtectionPlans",
 }
-_KNOWN = {f for _, fields in TABLES.values() for f in fields} | {f for _, f in LISTS.values()}
-MODULES = (*TABLES, *LISTS)
-FIELDS = ("#", *sorted(_KNOWN))  # '#' marks the container element itself
-_M = {m: i for i, m in enumerate(MODULES)}
-_F = {f: i for i, f in enumerate(FIELDS)}
-SCHEMA = pa.schema(
-    [
-        ("child_no", pa.int32()),
-        ("ep_no", pa.int32()),
-        ("mod_no", pa.int32()),
-        ("grp", pa.int32()),
-        ("module", pa.int8()),  # index into MODULES
-        ("field", pa.int8()),  # index into FIELDS
-        ("text", pa.string()),
-        ("line", pa.int32()),
-    ]
-)
-_ROW = pa.struct(list(SCHEMA))
+_GROUP = {"disability": "Disabilities", "factor": "FactorsIdentifiedAtAssessment", "review": "Reviews"}
+_FIELDS = {m: fields for m, (_, fields) in TABLES.items()}
+_LEAF = pa.struct([("text", pa.string()), ("line", pa.int32())])
+
+
+def _schema(keys: tuple[str, ...], fields: tuple[str, ...]) -> pa.StructType:
+    return pa.struct([*((k, pa.int32()) for k in keys), ("line", pa.int32()), *((f, _LEAF) for f in fields)])
+
+
+# Rows are (*keys, line, *fields) tuples, each field the reader's own (text, line) tuple or None;
+# Arrow converts them, nested tuples included, in C++.
+_TYPES = {m: _schema(keys, fields) for m, (keys, fields) in TABLES.items()} | {
+    m: _schema(keys, (field,)) for m, (keys, field) in LISTS.items()
+}
+MODULES = tuple(_TYPES)
 
 
 class RawCollector:
-    """Collects the raw text and line of every field the DfE rules read, one row per element."""
+    """Collects the raw text and line of every field the DfE rules read, one row per container."""
 
-    def __init__(self, batch_children: int = 5000):
+    def __init__(self, batch_children: int = 1000) -> None:
         self.children = 0
-        self._rows: list[tuple] = []
-        self._batches: list[pa.RecordBatch] = []
+        self._rows: dict[str, list[tuple]] = {m: [] for m in MODULES}
+        self._arrays: dict[str, list[pa.StructArray]] = {m: [] for m in MODULES}
         self._batch_children = batch_children
+        self._n = self._ep = -1
+        self._no: dict[str, int] = {}
 
-    def child(self, el: etree._Element) -> None:
-        """Record one <Child> element (called by the census reader for every child)."""
-        n = self.children
+    # -- what the census reader calls, with the fields it has read --------------------------------
+    def child(self, line: int, idents: Fields, chars: Fields, loose: Fields, disabilities: list) -> None:
+        """Start a <Child>: its leaves from ChildIdentifiers, ChildCharacteristics and (`loose`) the
+        Child itself (a field given twice keeps its first occurrence), and its (Disability, line)s."""
+        n = self._n = self.children
         self.children += 1
-        append = self._rows.append
-        module = "child"
-        ep = ass = plan = s47 = cpp = reviews = dis = -1
-        mod_no = grp = 0
-        for sub in el.iter():
-            tag = sub.tag
-            if tag.__class__ is not str:
-                continue
-            if tag[0] == "{":
-                tag = tag.rpartition("}")[2]
-            opened = _CONTAINERS.get(tag)
-            if opened is not None:
-                module = opened
-                if opened == "episode":
-                    ep += 1
-                    ass = plan = s47 = cpp = -1
-                    mod_no = ep
-                elif opened == "assessment":
-                    ass += 1
-                    mod_no = ass
-                elif opened == "cin_plan":
-                    plan += 1
-                    mod_no = plan
-                elif opened == "s47":
-                    s47 += 1
-                    mod_no = s47
-                elif opened == "cpp":
-                    cpp += 1
-                    reviews = -1
-                    mod_no = cpp
-                elif opened == "review":
-                    reviews += 1
-                    grp = reviews
-                elif opened == "factor":
-                    pass  # factors keep the assessment's number
-                elif tag == "Child":
-                    mod_no = 0
-                else:
-                    continue  # ChildIdentifiers, ChildCharacteristics, Disabilities: no row
-                append((n, ep, mod_no, grp, _M[module], 0, None, sub.sourceline))
-            elif tag in _KNOWN and not len(sub):
-                # A leaf after a nested module (e.g. ReferralNFA after ChildProtectionPlans)
-                # belongs to its parent: ask lxml only when the module is not the leaf's own.
-                leaf_module = module
-                if tag not in _FIELDS_OF[module] or tag == "DateOfInitialCPC":  # also on episodes
-                    leaf_module = _CONTAINERS.get(_local(sub.getparent().tag), module)
-                if leaf_module == "disability":
-                    dis += 1
-                    key = (n, 0, dis, 0)
-                elif leaf_module == "child":
-                    key = (n, 0, 0, 0)
-                elif leaf_module == "episode":
-                    key = (n, ep, ep, 0)
-                elif leaf_module == "factor":
-                    key = (n, ep, ass, 0)
-                elif leaf_module == "review":
-                    key = (n, ep, cpp, reviews)
-                elif leaf_module == "assessment":
-                    key = (n, ep, ass, 0)
-                elif leaf_module == "cin_plan":
-                    key = (n, ep, plan, 0)
-                elif leaf_module == "s47":
-                    key = (n, ep, s47, 0)
-                else:
-                    key = (n, ep, cpp, 0)
-                text = sub.text
-                append(
-                    (*key, _M[leaf_module], _F[tag], text.strip() or None if text else None, sub.sourceline)
-                )
-        if self.children % self._batch_children == 0:
+        if n % self._batch_children == 0:
             self._flush()
+        self._ep = -1
+        if loose or not chars.keys().isdisjoint(idents):
+            fields = dict(idents)
+            for name, value in (*chars.items(), *loose.items()):
+                if name not in fields or value[1] < fields[name][1]:
+                    fields[name] = value
+        else:
+            fields = idents | chars
+        self._rows["child"].append((n, line, *map(fields.get, _FIELDS["child"])))
+        self._rows["disability"] += [(n, d[1], d) for d in disabilities]
+
+    def episode(self, line: int, fields: Fields) -> None:
+        """Start a <CINdetails> (the reader reads its parts next, or calls `episode_parts`)."""
+        self._ep += 1
+        self._no = {"assessment": -1, "cin_plan": -1, "s47": -1, "cpp": -1}
+        self._rows["episode"].append((self._n, self._ep, line, *map(fields.get, _FIELDS["episode"])))
+
+    def part(self, module: str, el: etree._Element, fields: Fields, factors: list | None = None) -> None:
+        """One assessment (with its (AssessmentFactors, line)s), CIN plan, section 47 enquiry or child
+        protection plan of the episode."""
+        k = self._no[module] = self._no[module] + 1
+        n, ep = self._n, self._ep
+        self._rows[module].append((n, ep, k, el.sourceline, *map(fields.get, _FIELDS[module])))
+        if module == "assessment":
+            if factors is None:
+                factors = [leaf for _, leaf in self._grouped(el, "factor")]
+            self._rows["factor"] += [(n, ep, k, f[1], f) for f in factors]
+        elif module == "cpp":
+            # One row per review date; an empty <Reviews> group is one row with no date (rule 8842Q).
+            reviews = self._rows["review"]
+            last = (None, -1)
+            for group, leaf in self._grouped(el, "review", empty=True):
+                if group is not last[0]:
+                    last = (group, last[1] + 1)
+                line = leaf[1] if leaf[0] is not None else group.sourceline
+                reviews.append((n, ep, k, last[1], line, leaf))
+
+    # -- what the reader skips on a broken child or episode ----------------------------------------
+    def episodes(self, episodes: list[etree._Element]) -> None:
+        """Every episode of a child the reader stopped reading."""
+        for ep in episodes:
+            self.episode(ep.sourceline, leaf_fields(ep))
+            self.episode_parts(ep)
+
+    def episode_parts(self, ep: etree._Element) -> None:
+        """The assessments, plans and enquiries of an episode the reader stopped reading."""
+        for sub in ep:
+            module = _MODULE_OF.get(local_name(sub.tag))
+            if module is not None:
+                self.part(module, sub, leaf_fields(sub))
+
+    # -- output ---------------------------------------------------------------------------------
+    def tables(self) -> dict[str, pa.Table]:
+        """One Arrow table per module: keys, line, and `f`, a struct of one (text, line) struct per field."""
+        self._flush()
+        out = {}
+        for module, arrays in self._arrays.items():
+            structs = pa.concat_arrays(arrays) if arrays else pa.array([], type=_TYPES[module])
+            out[module] = pa.Table.from_batches([pa.RecordBatch.from_struct_array(structs)])
+        return out
 
     def _flush(self) -> None:
-        if self._rows:
-            # Arrow converts the tuples as one struct array in C++: about 3x cheaper than
-            # transposing them in Python and converting column by column.
-            structs = pa.array(self._rows, type=_ROW)
-            self._batches.append(pa.RecordBatch.from_struct_array(structs))
-            self._rows.clear()
+        # Every thousand children: rows kept longer pile up in the garbage collector's old generation
+        # and its collections walk them again and again (tuples of plain values soon drop out of
+        # its sight, dicts do not: the reader's dicts kept in 2,000-child batches cost 2.5 CPU s of
+        # collections on the 100,000-child bench file; these tuples in 1,000-child ones 0.5 s more
+        # than the parse alone). Smaller batches cost more in Arrow's per-call overhead.
+        for module, rows in self._rows.items():
+            if rows:
+                self._arrays[module].append(pa.array(rows, type=_TYPES[module]))
+                rows.clear()
 
-    def table(self) -> pa.Table:
-        """Every row collected so far."""
-        self._flush()
-        return pa.Table.from_batches(self._batches, schema=SCHEMA)
+    @staticmethod
+    def _grouped(el: etree._Element, module: str, empty: bool = False):
+        """(group element, (text, line)) of each leaf of a list module under `el`; with `empty`, a
+        group without such leaves gives (group, (None, None)) once."""
+        group_name, field = _GROUP[module], LISTS[module][1]
+        for group in el:
+            if local_name(group.tag) != group_name:
+                continue
+            found = False
+            for leaf in group:
+                if local_name(leaf.tag) == field:
+                    found = True
+                    yield group, ((leaf.text or "").strip(), leaf.sourceline)
+            if empty and not found:
+                yield group, (None, None)
 
 
-_FIELDS_OF = {m: set(fields) for m, (_, fields) in TABLES.items()} | {m: {f} for m, (_, f) in LISTS.items()}
+_MODULE_OF = {name: module for module, name in _ELEMENT.items()}
 
 
-def _local(tag: object) -> str:
-    if tag.__class__ is not str:
-        return ""
-    return tag.rpartition("}")[2]
-
-
-def pivot_sql() -> str:
-    """DuckDB statements turning the narrow rows (`raw_leaf`) into raw_<module> tables."""
+def raw_sql() -> str:
+    """DuckDB views raw_<module> over the collector's tables (registered as arrow_<module>): each
+    field as its text (NULL when empty or absent) and `<field>_line` (the container's line when absent)."""
     out = []
-    key_of = {"child": (), "episode": ("ep_no",), "assessment": ("ep_no", "mod_no")}
-    for module, (keys, fields) in TABLES.items():
-        group = ["child_no", *key_of.get(module, ("ep_no", "mod_no"))]
-        names = ["child_no", *keys[1:]]
-        cols = [f"{g} as {k}" for g, k in zip(group, names, strict=True)]
-        cols.append("min(line) filter (where field = 0) as line")
-        outer = [*names, "line"]
+    for module, (keys, fields) in (*TABLES.items(), *((m, (k, (f,))) for m, (k, f) in LISTS.items())):
+        cols = [*keys, "line"]
         for f in fields:
-            cols.append(f'arg_min(text, line) filter (where field = {_F[f]}) as "{f}"')
-            cols.append(f'min(line) filter (where field = {_F[f]}) as "{f}_own_line"')
-            outer += [f'"{f}"', f'coalesce("{f}_own_line", line) as "{f}_line"']
+            cols.append(f'nullif("{f}".text, \'\') as "{f}"')
+            cols.append(f'coalesce("{f}".line, line) as "{f}_line"')
         out.append(
-            f"create or replace temp table raw_{module} as select {', '.join(outer)} from ("
-            f"select {', '.join(cols)} from raw_leaf "
-            f"where module = {_M[module]} group by {', '.join(group)});"
+            f"create or replace temp view raw_{module} as select {', '.join(cols)} from arrow_{module};"
         )
-    out.append(
-        "create or replace temp table raw_disability as select child_no, line, text as Disability, "
-        f"line as Disability_line from raw_leaf where module = {_M['disability']} "
-        f"and field = {_F['Disability']};"
-    )
-    out.append(
-        "create or replace temp table raw_factor as select child_no, ep_no, mod_no as ass_no, line, "
-        "text as AssessmentFactors, line as AssessmentFactors_line from raw_leaf "
-        f"where module = {_M['factor']} and field = {_F['AssessmentFactors']};"
-    )
-    # One row per review date; an empty <Reviews> group is one row with no date (rule 8842Q).
-    review, date_ = _M["review"], _F["CPPreviewDate"]
-    out.append(
-        "create or replace temp table raw_review as select child_no, ep_no, mod_no as cpp_no, "
-        "grp as reviews_no, line, text as CPPreviewDate, line as CPPreviewDate_line from raw_leaf "
-        f"where module = {review} and (field = {date_} or (field = 0 and not exists ("
-        f"select 1 from raw_leaf r where r.module = {review} and r.field = {date_} "
-        "and (r.child_no, r.ep_no, r.mod_no, r.grp) = (raw_leaf.child_no, raw_leaf.ep_no, "
-        "raw_leaf.mod_no, raw_leaf.grp))));"
-    )
     return "\n".join(out)

@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from indicators.working_days import add_working_days, is_working_day
-from pipelines.dfe.collect import pivot_sql
+from pipelines.dfe.collect import raw_sql
 from pipelines.issues import Issue, Severity
 from vocabulary.codes import UPN_LA_CODES
 
@@ -132,16 +132,18 @@ def working_days_before(day: date, n: int) -> date:
     return add_working_days(day, -n)
 
 
-def run_rules(leaves: pa.Table, reference_date: date, year: str, file_name: str) -> list[Issue]:
-    """Every issue the year's rules find in a return's collected rows (RawCollector.table()),
+def run_rules(tables: dict[str, pa.Table], reference_date: date, year: str, file_name: str) -> list[Issue]:
+    """Every issue the year's rules find in a return's collected tables (RawCollector.tables()),
     ordered by line then code."""
     params = census_dates(reference_date, year)
     rules = rules_for(year)
-    con = duckdb.connect()
+    # One thread: on tables this size DuckDB's second thread costs more CPU than it saves time.
+    con = duckdb.connect(config={"threads": 1})
     try:
-        con.register("raw_leaf", leaves)
+        for module, table in tables.items():
+            con.register(f"arrow_{module}", table)
         con.register("code_upn_la", pa.table({"code": sorted(UPN_LA_CODES)}))
-        con.execute(pivot_sql())
+        con.execute(raw_sql())
         con.execute(PRELUDE.read_text())
         # One query for the whole rule set (planning ~100 small queries costs more than running them).
         parts = [
