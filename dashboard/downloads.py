@@ -62,6 +62,13 @@ def _status(row) -> str:
     return "z" if row.status == "no cases in the period" else "x"
 
 
+def _group_name(view: IndicatorView, which: str, group: str) -> str:
+    """A group as the page names it: an LA of the `la` breakdown (compare LAs) as 'Leicester (856)'."""
+    if which == "breakdown" and view.state.by == "la" and group in view.las:
+        return f"{view.las[group]} ({group})"
+    return group
+
+
 def tidy_frame(view: IndicatorView, which: str, role: str, today: date | None = None) -> pd.DataFrame:
     """The trend or the breakdown of a view as a tidy table (see the module docstring)."""
     ind = view.indicator
@@ -88,7 +95,7 @@ def tidy_frame(view: IndicatorView, which: str, role: str, today: date | None = 
             "period_start": pd.to_datetime(data["period_start"]).dt.date,
             "period_end": pd.to_datetime(data["period_end"]).dt.date,
             "breakdown": [BREAKDOWN_LABELS.get(b, b) for b in data["breakdown"]],
-            "group": [safe_cell(str(g)) for g in data["group"]],
+            "group": [safe_cell(_group_name(view, which, str(g))) for g in data["group"]],
             "numerator": numbers("numerator").round(0).astype("Int64"),
             "denominator": numbers("denominator").round(0).astype("Int64"),
             "value": numbers("value").round(ind.decimals + 1),
