@@ -7,6 +7,7 @@ reader stops early on a broken child or episode, the collector reads the rest it
 
 from __future__ import annotations
 
+from array import array
 from itertools import chain, repeat
 
 import pyarrow as pa
@@ -84,7 +85,7 @@ _COLUMNS = {
     for m, (keys, fields) in (*TABLES.items(), *((m, (k, (f,))) for m, (k, f) in LISTS.items()))
 }
 MODULES = tuple(_COLUMNS)
-_ABSENT = (None, None)
+_ABSENT = (None, -1)  # an absent field: no text, and -1 for its line (NULL in raw_<module>)
 
 
 class RawCollector:
@@ -187,15 +188,13 @@ class RawCollector:
             if rows:
                 names = _COLUMNS[module]
                 width = len(names)
-                self._arrays[module].append(
-                    [pa.array(rows[i::width], type=_type(name)) for i, name in enumerate(names)]
-                )
+                self._arrays[module].append([_array(rows[i::width], name) for i, name in enumerate(names)])
                 rows.clear()
 
     @staticmethod
     def _grouped(el: etree._Element, module: str, empty: bool = False):
         """(group element, (text, line)) of each leaf of a list module under `el`; with `empty`, a
-        group without such leaves gives (group, (None, None)) once."""
+        group without such leaves gives (group, _ABSENT) once."""
         group_name, field = _GROUP[module], LISTS[module][1]
         for group in el:
             if local_name(group.tag) != group_name:
@@ -206,15 +205,27 @@ class RawCollector:
                     found = True
                     yield group, ((leaf.text or "").strip(), leaf.sourceline)
             if empty and not found:
-                yield group, (None, None)
+                yield group, _ABSENT
 
 
 _MODULE_OF = {name: module for module, name in _ELEMENT.items()}
-_NONE = repeat(_ABSENT)  # map(fields.get, names, _NONE): an absent field is (None, None)
+_NONE = repeat(_ABSENT)  # map(fields.get, names, _NONE): an absent field is _ABSENT
 
 
 def _type(column: str) -> pa.DataType:
     return pa.int32() if column.endswith(("_no", "line")) else pa.string()
+
+
+def _array(values: list, column: str) -> pa.Array:
+    """A column's Arrow array; whole numbers go through array.array, several times faster than
+    pyarrow's conversion of Python ints (a line lxml does not know, None, takes the slow path)."""
+    if column.endswith(("_no", "line")):
+        try:
+            ints = array("i", values)
+        except TypeError:
+            return pa.array(values, type=pa.int32())
+        return pa.Array.from_buffers(pa.int32(), len(ints), [None, pa.py_buffer(ints)])
+    return pa.array(values, type=pa.string())
 
 
 def raw_sql() -> str:
@@ -225,7 +236,7 @@ def raw_sql() -> str:
         cols = [*keys, "line"]
         for f in fields:
             cols.append(f'nullif("{f}", \'\') as "{f}"')
-            cols.append(f'coalesce("{f}_line", line) as "{f}_line"')
+            cols.append(f'coalesce(nullif("{f}_line", -1), line) as "{f}_line"')
         out.append(
             f"create or replace temp view raw_{module} as select {', '.join(cols)} from arrow_{module};"
         )
