@@ -7,6 +7,9 @@ reader stops early on a broken child or episode, the collector reads the rest it
 
 from __future__ import annotations
 
+from array import array
+from itertools import repeat
+
 import pyarrow as pa
 from lxml import etree
 
@@ -76,19 +79,13 @@ _ELEMENT = {
 }
 _GROUP = {"disability": "Disabilities", "factor": "FactorsIdentifiedAtAssessment", "review": "Reviews"}
 _FIELDS = {m: fields for m, (_, fields) in TABLES.items()}
-_LEAF = pa.struct([("text", pa.string()), ("line", pa.int32())])
-
-
-def _schema(keys: tuple[str, ...], fields: tuple[str, ...]) -> pa.StructType:
-    return pa.struct([*((k, pa.int32()) for k in keys), ("line", pa.int32()), *((f, _LEAF) for f in fields)])
-
-
-# Rows are (*keys, line, *fields) tuples, each field the reader's own (text, line) tuple or None;
-# Arrow converts them, nested tuples included, in C++.
-_TYPES = {m: _schema(keys, fields) for m, (keys, fields) in TABLES.items()} | {
-    m: _schema(keys, (field,)) for m, (keys, field) in LISTS.items()
+# Every module's columns in order: its keys, the element's line, then each field's text and line.
+_COLUMNS = {
+    m: (*keys, "line", *(c for f in fields for c in (f, f"{f}_line")))
+    for m, (keys, fields) in (*TABLES.items(), *((m, (k, (f,))) for m, (k, f) in LISTS.items()))
 }
-MODULES = tuple(_TYPES)
+MODULES = tuple(_COLUMNS)
+_ABSENT = (None, -1)  # an absent field: no text, and -1 for its line (NULL in raw_<module>)
 
 
 class RawCollector:
@@ -96,8 +93,12 @@ class RawCollector:
 
     def __init__(self, batch_children: int = 1000) -> None:
         self.children = 0
-        self._rows: dict[str, list[tuple]] = {m: [] for m in MODULES}
-        self._arrays: dict[str, list[pa.StructArray]] = {m: [] for m in MODULES}
+        # One flat list of plain values per module (no tuple per row or field: str and int are not
+        # tracked by the garbage collector, so rows waiting for Arrow cost it nothing to walk). Each
+        # (text, line) pair is added with `+=` in a loop: extending by a chain of the pairs is about
+        # twice as slow (the list is trimmed to size after every extend from an iterator).
+        self._rows: dict[str, list] = {m: [] for m in MODULES}
+        self._arrays: dict[str, list[list[pa.Array]]] = {m: [] for m in MODULES}
         self._batch_children = batch_children
         self._n = self._ep = -1
         self._no: dict[str, int] = {}
@@ -118,25 +119,38 @@ class RawCollector:
                     fields[name] = value
         else:
             fields = idents | chars
-        self._rows["child"].append((n, line, *map(fields.get, _FIELDS["child"])))
-        self._rows["disability"] += [(n, d[1], d) for d in disabilities]
+        rows = self._rows["child"]
+        rows += (n, line)
+        for pair in map(fields.get, _FIELDS["child"], _NONE):
+            rows += pair
+        rows = self._rows["disability"]
+        for text, at in disabilities:
+            rows += (n, at, text, at)
 
     def episode(self, line: int, fields: Fields) -> None:
         """Start a <CINdetails> (the reader reads its parts next, or calls `episode_parts`)."""
         self._ep += 1
         self._no = {"assessment": -1, "cin_plan": -1, "s47": -1, "cpp": -1}
-        self._rows["episode"].append((self._n, self._ep, line, *map(fields.get, _FIELDS["episode"])))
+        rows = self._rows["episode"]
+        rows += (self._n, self._ep, line)
+        for pair in map(fields.get, _FIELDS["episode"], _NONE):
+            rows += pair
 
     def part(self, module: str, el: etree._Element, fields: Fields, factors: list | None = None) -> None:
         """One assessment (with its (AssessmentFactors, line)s), CIN plan, section 47 enquiry or child
         protection plan of the episode."""
         k = self._no[module] = self._no[module] + 1
         n, ep = self._n, self._ep
-        self._rows[module].append((n, ep, k, el.sourceline, *map(fields.get, _FIELDS[module])))
+        rows = self._rows[module]
+        rows += (n, ep, k, el.sourceline)
+        for pair in map(fields.get, _FIELDS[module], _NONE):
+            rows += pair
         if module == "assessment":
             if factors is None:
                 factors = [leaf for _, leaf in self._grouped(el, "factor")]
-            self._rows["factor"] += [(n, ep, k, f[1], f) for f in factors]
+            rows = self._rows["factor"]
+            for text, at in factors:
+                rows += (n, ep, k, at, text, at)
         elif module == "cpp":
             # One row per review date; an empty <Reviews> group is one row with no date (rule 8842Q).
             reviews = self._rows["review"]
@@ -145,7 +159,7 @@ class RawCollector:
                 if group is not last[0]:
                     last = (group, last[1] + 1)
                 line = leaf[1] if leaf[0] is not None else group.sourceline
-                reviews.append((n, ep, k, last[1], line, leaf))
+                reviews += (n, ep, k, last[1], line, *leaf)
 
     # -- what the reader skips on a broken child or episode ----------------------------------------
     def episodes(self, episodes: list[etree._Element]) -> None:
@@ -163,29 +177,29 @@ class RawCollector:
 
     # -- output ---------------------------------------------------------------------------------
     def tables(self) -> dict[str, pa.Table]:
-        """One Arrow table per module: keys, line, and `f`, a struct of one (text, line) struct per field."""
+        """One Arrow table per module: keys, line, and each field's text and `<field>_line`."""
         self._flush()
         out = {}
-        for module, arrays in self._arrays.items():
-            structs = pa.concat_arrays(arrays) if arrays else pa.array([], type=_TYPES[module])
-            out[module] = pa.Table.from_batches([pa.RecordBatch.from_struct_array(structs)])
+        for module, batches in self._arrays.items():
+            names = _COLUMNS[module]
+            if not batches:
+                batches = [[pa.array([], type=_type(name)) for name in names]]
+            out[module] = pa.Table.from_batches([pa.RecordBatch.from_arrays(b, names) for b in batches])
         return out
 
     def _flush(self) -> None:
-        # Every thousand children: rows kept longer pile up in the garbage collector's old generation
-        # and its collections walk them again and again (tuples of plain values soon drop out of
-        # its sight, dicts do not: the reader's dicts kept in 2,000-child batches cost 2.5 CPU s of
-        # collections on the 100,000-child bench file; these tuples in 1,000-child ones 0.5 s more
-        # than the parse alone). Smaller batches cost more in Arrow's per-call overhead.
+        # Every thousand children, one Arrow array per column (a strided slice of the flat list).
         for module, rows in self._rows.items():
             if rows:
-                self._arrays[module].append(pa.array(rows, type=_TYPES[module]))
+                names = _COLUMNS[module]
+                width = len(names)
+                self._arrays[module].append([_array(rows[i::width], name) for i, name in enumerate(names)])
                 rows.clear()
 
     @staticmethod
     def _grouped(el: etree._Element, module: str, empty: bool = False):
         """(group element, (text, line)) of each leaf of a list module under `el`; with `empty`, a
-        group without such leaves gives (group, (None, None)) once."""
+        group without such leaves gives (group, _ABSENT) once."""
         group_name, field = _GROUP[module], LISTS[module][1]
         for group in el:
             if local_name(group.tag) != group_name:
@@ -196,10 +210,27 @@ class RawCollector:
                     found = True
                     yield group, ((leaf.text or "").strip(), leaf.sourceline)
             if empty and not found:
-                yield group, (None, None)
+                yield group, _ABSENT
 
 
 _MODULE_OF = {name: module for module, name in _ELEMENT.items()}
+_NONE = repeat(_ABSENT)  # map(fields.get, names, _NONE): an absent field is _ABSENT
+
+
+def _type(column: str) -> pa.DataType:
+    return pa.int32() if column.endswith(("_no", "line")) else pa.string()
+
+
+def _array(values: list, column: str) -> pa.Array:
+    """A column's Arrow array; whole numbers go through array.array, several times faster than
+    pyarrow's conversion of Python ints (a line lxml does not know, None, takes the slow path)."""
+    if column.endswith(("_no", "line")):
+        try:
+            ints = array("i", values)
+        except TypeError:
+            return pa.array(values, type=pa.int32())
+        return pa.Array.from_buffers(pa.int32(), len(ints), [None, pa.py_buffer(ints)])
+    return pa.array(values, type=pa.string())
 
 
 def raw_sql() -> str:
@@ -209,8 +240,8 @@ def raw_sql() -> str:
     for module, (keys, fields) in (*TABLES.items(), *((m, (k, (f,))) for m, (k, f) in LISTS.items())):
         cols = [*keys, "line"]
         for f in fields:
-            cols.append(f'nullif("{f}".text, \'\') as "{f}"')
-            cols.append(f'coalesce("{f}".line, line) as "{f}_line"')
+            cols.append(f'nullif("{f}", \'\') as "{f}"')
+            cols.append(f'coalesce(nullif("{f}_line", -1), line) as "{f}_line"')
         out.append(
             f"create or replace temp view raw_{module} as select {', '.join(cols)} from arrow_{module};"
         )
