@@ -123,7 +123,7 @@ def _download(search: str, role: str) -> pd.DataFrame:
 
 def test_matrix_download_is_tidy_and_withholds_small_counts_for_the_board(warehouse):
     board = _download("?agency=police", "board")
-    assert board.attrs["filename"] == "agency-matrix-police-2025-26-Q4.csv"
+    assert board.attrs["filename"] == "Agency-matrix-Police-2025-26-Q4.csv"
     assert set(board["agency_id"]) == {"police"} and len(board) == 5 * 4  # 5 measures x 4 quarters
     missing = board[board["measure_id"] == "police_missing_episodes"].set_index("quarter")
     assert missing.loc["2025-26-Q2", "value_status"] == "c" and pd.isna(missing.loc["2025-26-Q2", "value"])
@@ -137,7 +137,7 @@ def test_matrix_download_is_tidy_and_withholds_small_counts_for_the_board(wareho
     analyst = _download("?agency=police", "analyst").set_index(["measure_id", "quarter"])
     assert analyst.loc[("police_missing_episodes", "2025-26-Q2"), "value"] == 3
     theme = _download("?theme=exploitation_missing", "board")
-    assert theme.attrs["filename"] == "agency-matrix-exploitation_missing-2025-26-Q4.csv"
+    assert theme.attrs["filename"] == "Agency-matrix-Exploitation-and-missing-2025-26-Q4.csv"
     assert list(dict.fromkeys(theme["measure_id"])) == [
         "csc_rhi_72h_pct",
         "police_missing_episodes",
