@@ -20,7 +20,7 @@ from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-expo
     review_backlog,
 )
 from indicators.coverage import Coverage, coverage
-from indicators.periods import Period, parse_period, periods_between
+from indicators.periods import PERIOD_KINDS, Period, parse_period, periods_between
 from indicators.registry import Indicator, get, registry
 from indicators.store import sql
 from indicators.targets import load_targets, rag
@@ -72,6 +72,12 @@ def available_periods(
 
 
 @lru_cache(maxsize=8192)  # frequencies x LAs x source sets, for every LA of England
+def every_period_label(la: str | None, warehouse, indicator_id: str) -> list[str]:
+    """The labels of every period of every frequency loaded for an LA and indicator (years, quarters,
+    months, rolling 12 months): the whole series the board's period rule decides at once."""
+    return [p.label for kind in PERIOD_KINDS for p in available_periods(kind, la, warehouse, indicator_id)]
+
+
 def _available_periods(
     version: tuple, frequency: str, la: str | None, sources: tuple[str, ...], warehouse: str | None
 ) -> tuple[Period, ...]:

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from indicators import store
-from indicators.api import available_periods, values
+from indicators.api import every_period_label, values
 from indicators.disclosure import period_withheld, suppress
 from indicators.partnership_disclosure import flow_withheld, member_withheld
-from indicators.periods import PERIOD_KINDS, Period, parse_period
+from indicators.periods import Period, parse_period
 from indicators.registry import Indicator, get
 from vocabulary.partnership import PARTNERSHIP
 
@@ -109,14 +109,13 @@ def trend(indicator_id: str, periods: list, la: str | None, role: str, warehouse
     if role == "analyst" or frame.empty:
         return suppress(frame, role)  # type: ignore[arg-type]
     labels = tuple(dict.fromkeys(frame["period"].tolist()))
-    joint = flow_withheld(indicator_id, la, role, warehouse) if is_flow(get(indicator_id)) else None
-    if joint is not None:  # a member LA or the partnership: both rules decided together
-        hidden = joint
-    else:
+    flow = is_flow(get(indicator_id))
+    hidden = flow_withheld(indicator_id, la, role, warehouse) if flow else None
+    if hidden is None:  # not a member LA or the partnership (or not a flow): each rule on its own
         hidden = member_withheld(indicator_id, labels, la, role, warehouse)
-    if joint is None and is_flow(get(indicator_id)):
-        wh = str(warehouse) if warehouse else None
-        hidden = hidden | _period_withheld(store.warehouse_version(warehouse), indicator_id, la, wh)
+        if flow:
+            wh = str(warehouse) if warehouse else None
+            hidden = hidden | _period_withheld(store.warehouse_version(warehouse), indicator_id, la, wh)
     keys = zip(frame["la_code"].tolist(), frame["period"].tolist(), strict=True)
     mask = np.fromiter((k in hidden for k in keys), dtype=bool, count=len(frame))
     return suppress(frame, role, withheld=mask)  # type: ignore[arg-type]
@@ -125,8 +124,7 @@ def trend(indicator_id: str, periods: list, la: str | None, role: str, warehouse
 @lru_cache(maxsize=512)
 def _period_withheld(version, indicator_id: str, la: str | None, warehouse) -> frozenset:
     """(LA, period) of every total row withheld, over every period of every frequency loaded."""
-    labels = [p.label for kind in PERIOD_KINDS for p in available_periods(kind, la, warehouse, indicator_id)]
-    frame = values(indicator_id, labels, la, None, warehouse)
+    frame = values(indicator_id, every_period_label(la, warehouse, indicator_id), la, None, warehouse)
     out: set = set()
     for la_code, part in frame.groupby("la_code", sort=False):
         hidden = period_withheld(part.reset_index(drop=True))

@@ -23,9 +23,8 @@ import numpy as np
 import pandas as pd
 
 from indicators import store
-from indicators.api import available_periods, local_authorities, values
+from indicators.api import every_period_label, local_authorities, values
 from indicators.disclosure import period_withheld, suppress
-from indicators.periods import PERIOD_KINDS
 from vocabulary.partnership import PARTNERSHIP, partnership
 
 
@@ -44,12 +43,17 @@ def member_withheld(indicator_id: str, labels: tuple[str, ...], la: str | None, 
 def _withheld(version, indicator_id: str, labels: tuple[str, ...], role: str, warehouse) -> frozenset:
     if PARTNERSHIP not in local_authorities(warehouse):
         return frozenset()
-    total = values(indicator_id, list(labels), PARTNERSHIP, None, warehouse)
-    members = values(indicator_id, list(labels), PARTNERSHIP, "la", warehouse)
-    table = suppress(pd.concat([total, members], ignore_index=True), role)  # type: ignore[arg-type]
+    table = suppress(_partnership_table(indicator_id, list(labels), warehouse), role)  # type: ignore[arg-type]
     hidden = table[table["suppressed"]]
     codes = hidden["group"].where(hidden["breakdown"] == "la", PARTNERSHIP)
     return frozenset(zip(codes.tolist(), hidden["period"].tolist(), strict=True))
+
+
+def _partnership_table(indicator_id: str, labels: list[str], warehouse) -> pd.DataFrame:
+    """The partnership's totals and its `la` breakdown (one row per member): one table per period."""
+    total = values(indicator_id, labels, PARTNERSHIP, None, warehouse)
+    members = values(indicator_id, labels, PARTNERSHIP, "la", warehouse)
+    return pd.concat([total, members], ignore_index=True)
 
 
 def flow_withheld(indicator_id: str, la: str | None, role: str, warehouse=None) -> frozenset | None:
@@ -67,16 +71,13 @@ def flow_withheld(indicator_id: str, la: str | None, role: str, warehouse=None) 
 def _flow_withheld(version, indicator_id: str, role: str, warehouse) -> frozenset | None:
     if PARTNERSHIP not in local_authorities(warehouse):
         return None
-    series = {}
-    for la in (*partnership().la_codes, PARTNERSHIP):
-        labels = [
-            p.label for kind in PERIOD_KINDS for p in available_periods(kind, la, warehouse, indicator_id)
-        ]
-        series[la] = values(indicator_id, labels, la, None, warehouse).reset_index(drop=True)
-    common = list(series[PARTNERSHIP]["period"])
-    table = pd.concat(
-        [series[PARTNERSHIP], values(indicator_id, common, PARTNERSHIP, "la", warehouse)], ignore_index=True
-    )
+    series = {
+        la: values(
+            indicator_id, every_period_label(la, warehouse, indicator_id), la, None, warehouse
+        ).reset_index(drop=True)
+        for la in (*partnership().la_codes, PARTNERSHIP)
+    }
+    table = _partnership_table(indicator_id, list(series[PARTNERSHIP]["period"]), warehouse)
     table_keys = list(
         zip(table["group"].where(table["breakdown"] == "la", PARTNERSHIP), table["period"], strict=True)
     )

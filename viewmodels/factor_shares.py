@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.plan_factors import FACTOR_BREAKDOWNS, IDENTIFIED, NO_ASSESSMENT, NOT_IDENTIFIED, factor_name
+from indicators.plan_factors import (
+    FACTOR_BREAKDOWNS,
+    GROUP_ORDER,
+    IDENTIFIED,
+    NO_ASSESSMENT,
+    NOT_IDENTIFIED,
+    factor_name,
+)
 from indicators.registry import Indicator
 
 # The indicators whose numerator is the repeat plans among the plans starting (the denominator).
@@ -28,9 +35,9 @@ def repeat_versus_first(ind: Indicator, by: str | None, cells: pd.DataFrame, per
             f"Repeat and first plans by {factor_name(by).lower()}: withheld for {period} "
             "(small numbers). A longer period usually shows it."
         )
-    repeat = {g: _count(by_group, g, "numerator") for g in GROUPS}
-    plans = {g: _count(by_group, g, "denominator") for g in GROUPS}
-    first = {g: plans[g] - repeat[g] for g in GROUPS}
+    repeat = {g: _count(by_group, g, "numerator") for g in GROUP_ORDER}
+    plans = {g: _count(by_group, g, "denominator") for g in GROUP_ORDER}
+    first = {g: plans[g] - repeat[g] for g in GROUP_ORDER}
     assessed_repeat = repeat[IDENTIFIED] + repeat[NOT_IDENTIFIED]
     assessed_first = first[IDENTIFIED] + first[NOT_IDENTIFIED]
     if not assessed_repeat or not assessed_first:
@@ -57,9 +64,6 @@ def repeat_versus_first(ind: Indicator, by: str | None, cells: pd.DataFrame, per
             else f" {unassessed:,} plans had no such assessment and are in neither share."
         )
     return words
-
-
-GROUPS = (IDENTIFIED, NOT_IDENTIFIED, NO_ASSESSMENT)
 
 
 def _count(by_group: pd.DataFrame, group: str, column: str) -> int:
