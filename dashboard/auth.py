@@ -239,7 +239,9 @@ def install_login(server: Flask, secret_file: Path) -> None:
     @server.before_request
     def _require_login():
         g.user = g.role = None
-        reason = ""
+        # Why this cookie's session ended, kept in the cookie so that the page's later requests,
+        # refused too, give the same reason as the first (until the sign-in page is shown).
+        reason = session.get("signed_out", "")
         token = session.get("sid")
         if token:
             user, reason = store.check(token, idle, lifetime)
@@ -251,6 +253,8 @@ def install_login(server: Flask, secret_file: Path) -> None:
                     store.end(token)
                     reason = "ended"
                 session.pop("sid", None)
+                if reason:
+                    session["signed_out"] = reason
             else:
                 g.user, g.role = user, record["role"]
                 # Every read in this request (pages, callbacks, downloads) is limited to the user's LAs.
@@ -274,6 +278,7 @@ def install_login(server: Flask, secret_file: Path) -> None:
     @server.route("/login", methods=["GET", "POST"])
     def _login():
         if request.method == "GET":
+            session.pop("signed_out", None)
             return _login_page()
         if not _csrf_ok():
             text = "The sign-in form had expired or came from another site. Please sign in again."

@@ -8,6 +8,7 @@
   var meta = document.querySelector('meta[name="session-idle-seconds"]');
   var idle = meta ? parseFloat(meta.content) * 1000 : 0;
   var timer = null;
+  var leaving = false; // the first refusal names the reason; later ones (sent without a session) do not
 
   function arm() {
     if (!idle) {
@@ -31,7 +32,8 @@
       arm(); // the server counts this request as use of the session
     }
     return original.apply(this, arguments).then(function (response) {
-      if (response.status === 401 && response.url.indexOf("/_dash-") !== -1) {
+      if (response.status === 401 && response.url.indexOf("/_dash-") !== -1 && !leaving) {
+        leaving = true;
         var reason = response.headers.get("X-Signed-Out");
         window.location.assign("/login" + (reason ? "?signed_out=" + encodeURIComponent(reason) : ""));
       }

@@ -189,7 +189,17 @@ def test_cookie_of_a_removed_user_is_refused(servers, site):
     users = json.loads(site["users"].read_text())
     del users["leaver2"]
     site["users"].write_text(json.dumps(users))
-    assert _replay(b, cookies).status_code == 401
+    refused = _replay(b, cookies)
+    assert refused.status_code == 401 and refused.headers["X-Signed-Out"] == "ended"
+    # The page's next request carries the cookie that refusal set (no session in it): it gives the
+    # same reason, so the page opens the sign-in page saying why, whichever refusal it reads first.
+    later = _replay(b, refused.cookies)
+    assert later.status_code == 401 and later.headers["X-Signed-Out"] == "ended"
+    # Once the sign-in page has been shown, the reason is spent.
+    client = requests.Session()
+    client.cookies.update(refused.cookies)
+    assert client.get(b + "/login").status_code == 200
+    assert "X-Signed-Out" not in client.get(b + "/_dash-layout", allow_redirects=False).headers
 
 
 def test_a_role_change_applies_to_a_signed_in_session_at_once(servers, site):
