@@ -10,7 +10,7 @@ from typing import Literal
 
 import pandas as pd
 
-from indicators import access, engine, store
+from indicators import access, engine, mart, store
 from indicators.areas import local_authorities  # noqa: F401  (part of the analyst API)
 from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-exported)
     cdop_las,
@@ -19,8 +19,8 @@ from indicators.cdop import (  # noqa: F401  (Child deaths page helpers, re-expo
     pooled_values,
     review_backlog,
 )
-from indicators.coverage import Coverage, coverage
-from indicators.periods import PERIOD_KINDS, Period, parse_period, periods_between
+from indicators.coverage import Coverage, coverage, covered_periods
+from indicators.periods import PERIOD_KINDS, Period, parse_period
 from indicators.registry import Indicator, get, registry
 from indicators.store import sql
 from indicators.targets import load_targets, rag
@@ -81,16 +81,7 @@ def every_period_label(la: str | None, warehouse, indicator_id: str) -> list[str
 def _available_periods(
     version: tuple, frequency: str, la: str | None, sources: tuple[str, ...], warehouse: str | None
 ) -> tuple[Period, ...]:
-    cov = _coverage(version, sources, warehouse)
-    bounds = cov.bounds(la)
-    if bounds is None:
-        return ()
-    las = [la] if la else cov.las
-    return tuple(
-        p
-        for p in periods_between(bounds[0], bounds[1], frequency)
-        if any(cov.covers(code, p) for code in las)
-    )
+    return covered_periods(_coverage(version, sources, warehouse), frequency, la)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=64)
@@ -140,7 +131,11 @@ def values(
         return pd.DataFrame(columns=RESULT_COLUMNS)
     wh = str(warehouse) if warehouse else None
     version = store.warehouse_version(warehouse)
-    df = _from_frequency_frames(version, indicator_id, labels, la, wh, breakdown)
+    df = mart.lookup(version, indicator_id, labels, la, wh, breakdown)  # persisted at load
+    if df is not None:
+        df = _with_targets(df, indicator)
+    else:
+        df = _from_frequency_frames(version, indicator_id, labels, la, wh, breakdown)
     if df is None and breakdown == "total":
         df = _from_totals(version, indicator, labels, la, wh)
     if df is not None:
@@ -214,6 +209,8 @@ def warm_in_background() -> None:
 
 
 def _start_warming(version: tuple, warehouse: str | None) -> None:
+    if mart.reader(version, warehouse).current:
+        return
     with _WARM_LOCK:
         if not _BACKGROUND["enabled"] or (version, warehouse) in _WARMING:
             return
@@ -265,9 +262,12 @@ def _from_frequency_frames(
 def warm_cache(
     warehouse: str | Path | None = None, frequencies: tuple[str, ...] = ("year", "quarter", "month")
 ) -> None:
-    """Compute every indicator at every frequency once (the dashboard does this at start-up)."""
+    """Compute every indicator at every frequency once (the dashboard does this at start-up), unless
+    the warehouse holds a current indicator mart (indicators/mart.py): then there is nothing to do."""
     wh = str(warehouse) if warehouse else None
     version = store.warehouse_version(warehouse)
+    if mart.reader(version, wh).current:  # the values were persisted at load: nothing to compute
+        return
     for kind in sorted(frequencies, key=lambda k: k != "quarter"):  # the pages' default first
         for indicator_id in registry():
             _frequency_frame(version, indicator_id, kind, wh)

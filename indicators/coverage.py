@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import duckdb
 
 from indicators import cdop_source
-from indicators.periods import Period
+from indicators.periods import Period, PeriodKind, periods_between
 from indicators.pooled import pooled_coverage
 from indicators.registry import partner_registry
 from vocabulary.partners import declaration
@@ -51,6 +51,19 @@ class Coverage:
         days = [d for la in las for span in self.spans.get(la, []) for d in span]
         days += [x for la in las for d in self.snapshots.get(la, ()) for x in (d.replace(day=1), d)]
         return (min(days), max(days)) if days else None
+
+
+def covered_periods(cov: Coverage, frequency: PeriodKind, la: str | None = None) -> tuple[Period, ...]:
+    """Complete periods of `frequency` that `la` (None: any loaded LA) has loaded data for."""
+    bounds = cov.bounds(la)
+    if bounds is None:
+        return ()
+    las = [la] if la else cov.las
+    return tuple(
+        p
+        for p in periods_between(bounds[0], bounds[1], frequency)
+        if any(cov.covers(code, p) for code in las)
+    )
 
 
 def coverage(con: duckdb.DuckDBPyConnection, sources: tuple[str, ...] = ("cin_census",)) -> Coverage:

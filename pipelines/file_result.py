@@ -24,6 +24,15 @@ class FileResult(HasIssues):
     meta: dict = field(default_factory=dict)  # e.g. Annex A: {'la_code', 'as_at'}
     dfe_rules: str | None = None  # census returns: the DfE rule set's collection year, if one ran
 
+    @property
+    def la_code(self) -> str | None:
+        """The LA the file is from: a census return's header, or an Annex A list, CDOP extract or
+        assurance return's own."""
+        if self.header is not None:
+            return self.header.la_code
+        la = self.meta.get("la_code")
+        return None if la == "several" else la  # a CDOP extract of several LAs
+
     def summary(self) -> str:
         rate = f", {self.children / self.seconds:,.0f} children/s" if self.seconds and self.children else ""
         what = (

@@ -50,6 +50,10 @@ from vocabulary.settings import resolve_warehouse
 _LOG = logging.getLogger("safeguarding.load")
 
 Progress = Callable[[str], None]
+# Called inside the load, after the curated tables are rebuilt and before the swap, with the load's
+# connection and (source type, LA code) of each file it added: the CLI passes indicators.mart.refresh,
+# so that the indicator mart is written into the same atomically swapped file.
+AfterCurate = Callable[[duckdb.DuckDBPyConnection, list[tuple[str | None, str | None]]], None]
 STAGED_CENSUS_TABLES = tuple(STAGING_SCHEMAS)
 STAGING_TABLE_OF = {
     "ons_population": "population",
@@ -312,6 +316,7 @@ def ingest(
     strict: bool = False,
     progress: Progress | None = _stderr,
     force: bool = False,
+    after_curate: AfterCurate | None = None,
 ) -> list[FileResult]:
     """Load files into the warehouse. Raises IngestError (and changes nothing) if any is rejected.
     `force` lets a census return replace one with far more children (pipelines/plausibility.py).
@@ -319,7 +324,7 @@ def ingest(
     target = resolve_warehouse(warehouse)
     started = time.perf_counter()
     try:
-        results = _ingest(paths, target, strict, progress, force)
+        results = _ingest(paths, target, strict, progress, force, after_curate)
     except IngestError as exc:
         event(_LOG, "load_rejected", warehouse=target, reason=str(exc).splitlines()[0])  # the CLI says why
         raise
@@ -339,7 +344,12 @@ def ingest(
 
 
 def _ingest(
-    paths: Iterable[str | Path], target: Path, strict: bool, progress: Progress | None, force: bool
+    paths: Iterable[str | Path],
+    target: Path,
+    strict: bool,
+    progress: Progress | None,
+    force: bool,
+    after_curate: AfterCurate | None = None,
 ) -> list[FileResult]:
     files = expand_paths(paths)
     if not files:
@@ -368,7 +378,7 @@ def _ingest(
     # Everything from "already loaded?" to the swap runs under the one writer lock, so two
     # concurrent runs cannot both decide a file is new, or both build on the same old copy.
     with writer_lock(target):
-        return _ingest_locked(target, files, hashes, kinds, results, strict, force, progress)
+        return _ingest_locked(target, files, hashes, kinds, results, strict, force, progress, after_curate)
 
 
 def _ingest_locked(
@@ -380,6 +390,7 @@ def _ingest_locked(
     strict: bool,
     force: bool,
     progress: Progress | None,
+    after_curate: AfterCurate | None = None,
 ) -> list[FileResult]:
     state = read_state(target)
     already = state.hashes
@@ -422,6 +433,11 @@ def _ingest_locked(
         if progress:
             progress("rebuilding curated tables ...")
         rebuild_curated(con)
+        if after_curate is not None:
+            if progress:
+                progress("building the indicator mart ...")
+            added = [r for r in results if r.path in todo and r.status in ("loaded", "superseded")]
+            after_curate(con, [(r.source_type, r.la_code) for r in added])
     return results
 
 

@@ -93,12 +93,13 @@ def ingest(
     ] = False,
 ) -> None:
     """Load files into the warehouse, all or nothing."""
+    from indicators.mart import refresh as refresh_mart
     from pipelines.issues import IngestError
     from pipelines.load import ingest as run_ingest
 
     _exit_cleanly_on_sigterm()
     try:
-        results = run_ingest(paths, warehouse, strict=strict, force=force)
+        results = run_ingest(paths, warehouse, strict=strict, force=force, after_curate=refresh_mart)
     except IngestError as exc:
         typer.echo(exc.report(), err=True)
         raise typer.Exit(1) from None
@@ -201,6 +202,7 @@ def demo(
     ] = False,
 ) -> None:
     """Generate the synthetic demo LA (if not there yet) and load it."""
+    from indicators.mart import refresh as refresh_mart
     from pipelines.demo.demo_la import generate_demo
     from pipelines.issues import IngestError
     from pipelines.load import ingest as run_ingest
@@ -229,7 +231,7 @@ def demo(
             if not reference:
                 typer.echo("error: the package's reference data is missing (vocabulary/reference)", err=True)
                 raise typer.Exit(1)
-            results = run_ingest(files + reference, warehouse)
+            results = run_ingest(files + reference, warehouse, after_curate=refresh_mart)
     except IngestError as exc:
         typer.echo(exc.report(), err=True)
         raise typer.Exit(1) from None

@@ -1,0 +1,256 @@
+"""The indicator mart: every indicator's values persisted in the warehouse at load, read back by query.
+
+`build` runs inside a load (the `after_curate` hook of `pipelines.load.ingest`, passed by the CLI), on the
+private copy of the warehouse that the load swaps in atomically. It calls the same engine as a read
+(`engine.indicator_values`), so the mart and the unit-level SQL cannot disagree: the mart is that
+computation done once, for every indicator, frequency, loaded LA, the pooled partnership and every
+breakdown. Targets and RAG (configuration), SPC, suppression and benchmarks stay at read time.
+
+A load that adds census, Annex A or CDOP files of some LAs recomputes only those LAs' rows (and the
+partnership's, if one is a member), unless the periods on offer changed. Anything else, or a mart built
+by other code or configuration (its fingerprint), is rebuilt in full. A mart whose fingerprint is not
+the running code's is never read: `lookup` answers None and the API computes as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+
+import duckdb
+import pandas as pd
+
+from indicators import engine, store
+from indicators.coverage import coverage, covered_periods
+from indicators.periods import PERIOD_KINDS
+from indicators.registry import Indicator, registry
+from vocabulary.partnership import PARTNERSHIP, partnership
+
+MART_SQL = resources.files("indicators") / "sql" / "mart"
+# Census returns, Annex A lists and CDOP extracts are one LA's data: loading one changes that LA's
+# rows only. Populations, area files and anything else may change every LA's.
+LA_SOURCES = frozenset({"cin_census", "annex_a", "cdop"})
+ALL, POOLED = "all", "partnership"
+
+
+def fingerprint() -> str:
+    """A hash of what computes the values: the indicators and vocabulary code, the registry and the
+    unit SQL, and the partnership's member LAs. Targets, annotations and labels are not in it: they
+    are applied at read time."""
+    config = partnership()
+    return hashlib.sha256((_code_hash() + repr((config.name, tuple(config.la_codes)))).encode()).hexdigest()
+
+
+@cache
+def _code_hash() -> str:
+    digest = hashlib.sha256()
+    for package in ("indicators", "vocabulary"):
+        root = resources.files(package)
+        for path in sorted(_files(root), key=str):
+            digest.update(str(path)[len(str(root)) :].encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _files(root):
+    """The .py, .sql and registry files under a package folder (not targets or annotations)."""
+    for item in root.iterdir():
+        if item.is_dir() and item.name != "__pycache__":
+            yield from _files(item)
+        elif item.name.endswith((".py", ".sql")) or item.name == "registry.yaml":
+            yield item
+
+
+@dataclass
+class MartBuild:
+    """What one build did: the rows written, and which (indicator, scope) pairs were rebuilt in full
+    or updated for the changed LAs only."""
+
+    rows: int = 0
+    full: list[tuple[str, str]] = field(default_factory=list)
+    partial: list[tuple[str, str]] = field(default_factory=list)
+
+
+def build(con: duckdb.DuckDBPyConnection, changed_las: set[str] | None = None) -> MartBuild:
+    """Write the mart into the warehouse behind `con` (a load's private copy). `changed_las`: the LAs
+    whose census, Annex A or CDOP data this load changed; None rebuilds everything."""
+    con.register("working_days", store.working_day_calendar())
+    stamp = fingerprint()
+    built = _builds(con)
+    if changed_las is None or not built or any(b[2] != stamp for b in built.values()):
+        con.execute("drop table if exists indicator_mart")
+        con.execute("drop table if exists indicator_mart_builds")
+        built, changed_las = {}, None
+    con.execute((MART_SQL / "indicator_mart.sql").read_text())
+    members = set(partnership().la_codes)
+    stats = MartBuild()
+    for indicator in registry().values():
+        cov = coverage(con, indicator.sources)
+        for scope, la in ((ALL, None), (POOLED, PARTNERSHIP)):
+            # Every frequency in one computation: a monthly roll-up is summed once into all of them.
+            periods = [p for kind in PERIOD_KINDS for p in covered_periods(cov, kind, la)]
+            labels = [p.label for p in periods]
+            key = (indicator.id, scope)
+            if changed_las is not None and key in built and built[key][0] == labels:
+                if la is None:
+                    targets = sorted(changed_las & set(cov.las))
+                else:
+                    targets = [la] if changed_las & members else []
+                for code in targets:
+                    stats.rows += _replace(con, indicator, periods, code)
+                stats.partial.append(key)
+            else:
+                stats.rows += _replace(con, indicator, periods, la, every_la=la is None)
+                stats.full.append(key)
+            _record(con, key, labels, ([la] if la else cov.las) if periods else [], stamp)
+    _sort(con)
+    return stats
+
+
+def _replace(
+    con: duckdb.DuckDBPyConnection,
+    indicator: Indicator,
+    periods: list,
+    la: str | None,
+    every_la: bool = False,
+) -> int:
+    """Recompute one indicator for one LA (or every LA) and put its rows in place."""
+    if every_la:
+        con.execute(
+            "delete from indicator_mart where indicator_id = ? and la_code <> ?", [indicator.id, PARTNERSHIP]
+        )
+    else:
+        con.execute("delete from indicator_mart where indicator_id = ? and la_code = ?", [indicator.id, la])
+    if not periods:
+        return 0
+    rows = engine.indicator_values(con, indicator, periods, None, la)
+    if rows.empty:
+        return 0
+    batch = rows.astype({"value": "float64"})  # noqa: F841  (read by DuckDB below)
+    con.execute("insert into indicator_mart by name select * from batch")
+    return len(rows)
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection, key: tuple[str, str], labels: list[str], las: list[str], stamp: str
+) -> None:
+    con.execute(
+        "insert or replace into indicator_mart_builds values (?, ?, ?, ?, ?)", [*key, labels, las, stamp]
+    )
+
+
+def _sort(con: duckdb.DuckDBPyConnection) -> None:
+    """Store the rows in lookup order, so a lookup's filters skip all but a few row groups."""
+    con.execute(
+        "create or replace table indicator_mart as select * from indicator_mart "
+        'order by indicator_id, la_code, breakdown, frequency, period_end, "group"'
+    )
+    con.execute((MART_SQL / "indicator_mart.sql").read_text())  # the comments, as the table is new
+
+
+def _builds(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple[list[str], list[str], str]]:
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where table_name = 'indicator_mart_builds' "
+        "and database_name = current_database() and schema_name = 'main'"
+    ).fetchone()[0]
+    if not exists:
+        return {}
+    rows = con.execute(
+        "select indicator_id, scope, labels, las, fingerprint from indicator_mart_builds"
+    ).fetchall()
+    return {(i, s): (list(labels), list(las), fp) for i, s, labels, las, fp in rows}
+
+
+def changed_las(loaded: list[tuple[str | None, str | None]]) -> set[str] | None:
+    """The LAs a load's new files change, from (source type, LA code) pairs; None when a file may
+    change every LA's values (a population, area or other reference file)."""
+    out: set[str] = set()
+    for source_type, la in loaded:
+        if source_type not in LA_SOURCES or not la:
+            return None
+        out.add(la)
+    return out
+
+
+def refresh(con: duckdb.DuckDBPyConnection, loaded: list[tuple[str | None, str | None]]) -> MartBuild:
+    """The load's hook (pipelines.load.AfterCurate): bring the mart up to date with the files added."""
+    return build(con, changed_las(loaded))
+
+
+class MartReader:
+    """Reads one warehouse's mart: which labels it holds, and the rows for a request."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        built = _builds(con)
+        stamp = fingerprint()
+        self.current = bool(built) and all(b[2] == stamp for b in built.values())
+        # (indicator, LA) -> every label built for it, of every frequency (labels differ by frequency)
+        self.labels: dict[tuple[str, str], set[str]] = {}
+        for (indicator_id, _scope), (labels, las, _fp) in built.items():
+            for la in las:
+                self.labels.setdefault((indicator_id, la), set()).update(labels)
+
+    def holds(self, indicator_id: str, labels: tuple[str, ...], la: str | None) -> bool:
+        """Whether the mart holds this LA's rows (or every LA's) at every one of these labels."""
+        if not self.current:
+            return False
+        if la is None:  # every LA: each must hold every label
+            held = [
+                built for (i, _la), built in self.labels.items() if i == indicator_id and _la != PARTNERSHIP
+            ]
+            return bool(held) and all(set(labels) <= built for built in held)
+        return set(labels) <= self.labels.get((indicator_id, la), set())
+
+
+def rows(
+    con: duckdb.DuckDBPyConnection, indicator_id: str, labels: tuple[str, ...], la: str | None, breakdown: str
+) -> pd.DataFrame:
+    """The mart's rows, typed as `engine.indicator_values` returns them."""
+    params = {
+        "indicator_id": indicator_id,
+        "breakdown": breakdown,
+        "labels": list(labels),
+        "la": la,
+        "partnership": PARTNERSHIP,
+    }
+    df = con.execute((MART_SQL / "mart_rows.sql").read_text(), params).df()
+    for col in ("period_start", "period_end"):
+        df[col] = pd.to_datetime(df[col]).dt.date
+    for col in ("numerator", "denominator"):
+        df[col] = df[col].astype("Int64")
+    if not (df["unit"] == "count").all():  # the engine's counts are floats; rates are objects (None)
+        df["value"] = df["value"].astype("object").where(df["value"].notna(), None)
+    return df[engine.VALUE_COLUMNS]
+
+
+@lru_cache(maxsize=16)
+def reader(version: tuple, warehouse: str | None) -> MartReader:
+    """The mart of one warehouse file (and access limit): `store.warehouse_version` is the key."""
+    con = store.cursor(warehouse)
+    try:
+        return MartReader(con)
+    finally:
+        con.close()
+
+
+def lookup(
+    version: tuple,
+    indicator_id: str,
+    labels: tuple[str, ...],
+    la: str | None,
+    warehouse: str | None,
+    breakdown: str,
+) -> pd.DataFrame | None:
+    """The mart's rows for a request, in the labels' order; None when the mart does not hold them (no
+    mart, a mart built by other code or configuration, or a label or LA it was not built for)."""
+    if not reader(version, warehouse).holds(indicator_id, labels, la):
+        return None
+    con = store.cursor(warehouse)
+    try:
+        df = rows(con, indicator_id, labels, la, breakdown)
+    finally:
+        con.close()
+    order = {label: n for n, label in enumerate(labels)}
+    return df.iloc[df["period"].map(order).argsort(kind="stable")].reset_index(drop=True)
