@@ -165,6 +165,12 @@ def section_report() -> dict:
     return report_bench.run_once(warehouse, REPORT_QUARTER, la)
 
 
+def section_mart() -> dict:
+    from bench import mart_bench
+
+    return mart_bench.run()
+
+
 SECTIONS = {
     "national": section_national,
     "ingest": section_ingest,
@@ -174,6 +180,7 @@ SECTIONS = {
     "dashboard": section_dashboard,
     "web": section_web,
     "report": section_report,
+    "mart": section_mart,
 }
 
 
