@@ -105,7 +105,8 @@ def build(con: duckdb.DuckDBPyConnection, changed_las: set[str] | None = None) -
                 stats.rows += _replace(con, indicator, periods, la, every_la=la is None)
                 stats.full.append(key)
             _record(con, key, labels, ([la] if la else cov.las) if periods else [], stamp)
-    _sort(con)
+    if any(scope == ALL for _, scope in stats.full):
+        _sort(con)  # appended rows for a few LAs sit in narrow row groups already: no re-sort then
     return stats
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -258,11 +259,49 @@ def serve(
     if not ok:
         typer.echo(f"error: {resolve_warehouse(warehouse)}: {detail}", err=True)
         raise typer.Exit(1)
+    if detail == "ok" and not _mart_is_current(warehouse):
+        typer.echo(
+            "note: this warehouse has no indicator mart built by this version, so values are computed "
+            "on demand (slower, more memory): run `safeguarding rebuild-mart` to build it",
+            err=True,
+        )
     try:
         run(host=host, port=port, demo=demo, debug=debug, warehouse=warehouse)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
+
+
+def _mart_is_current(warehouse: Path | None) -> bool:
+    from indicators import mart, store
+
+    return mart.reader(store.warehouse_version(warehouse), str(warehouse) if warehouse else None).current
+
+
+@app.command("rebuild-mart")
+def rebuild_mart(warehouse: WarehouseOpt = None) -> None:
+    """Rebuild the indicator mart of a loaded warehouse: after an upgrade, or a change of partnership.yaml.
+    Loads keep it up to date themselves; until it is rebuilt, values are computed on demand."""
+    from indicators.mart import build
+    from pipelines.issues import IngestError
+    from pipelines.warehouse import rebuild
+    from vocabulary.settings import resolve_warehouse
+
+    target = resolve_warehouse(warehouse)
+    if not target.exists():
+        typer.echo(f"error: no warehouse at {target}: load data first", err=True)
+        raise typer.Exit(2)
+    started = time.perf_counter()
+    try:
+        with rebuild(target) as con:  # a private copy, swapped in atomically when done
+            built = build(con)
+    except IngestError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"indicator mart rebuilt: {built.rows:,} rows, {len(built.full)} indicator scopes, "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
 
 users_app = typer.Typer(help="Manage dashboard users (stored with hashed passwords).")

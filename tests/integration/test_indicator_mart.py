@@ -168,3 +168,32 @@ def test_a_load_without_the_hook_leaves_no_mart_and_values_are_computed(tmp_path
     assert not mart.reader(store.warehouse_version(target), str(target)).current
     row = indicators.values("assessment_45wd_pct", ["2023-24"], la="401", warehouse=target).iloc[0]
     assert (row.numerator, row.denominator) == (5, 6)
+
+
+def test_rebuild_mart_restores_a_removed_mart(site, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    copy = tmp_path / "upgraded.duckdb"
+    shutil.copyfile(site["warehouse"], copy)
+    con = duckdb.connect(str(copy))
+    before = _table(con)
+    con.execute("drop table indicator_mart")
+    con.execute("drop table indicator_mart_builds")
+    con.close()
+    assert not mart.reader(store.warehouse_version(copy), str(copy)).current
+    done = subprocess.run(
+        [sys.executable, "-m", "safeguarding.cli", "rebuild-mart", "--warehouse", str(copy)],
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "indicator mart rebuilt" in done.stdout
+    assert mart.reader(store.warehouse_version(copy), str(copy)).current
+    con = duckdb.connect(str(copy), read_only=True)
+    try:
+        pd.testing.assert_frame_equal(_table(con), before)
+    finally:
+        con.close()
