@@ -21,6 +21,15 @@ def goals(r: dict) -> list[dict]:
         ("25 users p95 (ms)", web["load"]["p95_ms"], 300, "<"),
         ("25 users errors", web["load"]["errors"], 0, "=="),
     ]
+    if "against_iterparse" in r["ingest"]:
+        rows.append(
+            (
+                "Whole load as a share of a bare lxml iterparse pass",
+                r["ingest"]["against_iterparse"]["speed_ratio"],
+                0.4,
+                ">=",
+            )
+        )
     if "mart" in r:  # the indicator mart, on the demo partnership (bench/mart_bench.py)
         builds, cold = r["mart"]["builds"], r["mart"]["cold_start"]
         rows += [
@@ -105,6 +114,7 @@ def markdown(r: dict) -> str:
         f"Whole load: baseline/ours time {load['speed_ratio']:.2f}x, peak RSS baseline/ours {load['rss_ratio']:.1f}x. "
         f"Parse only: time {parse['speed_ratio']:.2f}x, RSS {parse['rss_ratio']:.1f}x.",
         "",
+        *_iterparse_lines(ing),
         f"Many returns at once ({par['files']} files, {par['size_mb']:,} MB): one process {par['one_process']['seconds']} s "
         f"({par['one_process']['mb_per_s']} MB/s), {par['parallel']['workers']} worker processes {par['parallel']['seconds']} s "
         f"({par['parallel']['mb_per_s']} MB/s): **{par['speed_ratio']}x**.",
@@ -169,12 +179,33 @@ def markdown(r: dict) -> str:
     return "\n".join(lines)
 
 
+def _iterparse_lines(ing: dict) -> list[str]:
+    """Our whole load against a bare lxml iterparse pass over the same file (older runs lack it)."""
+    if "against_iterparse" not in ing:
+        return []
+    it = ing["against_iterparse"]
+    return [
+        f"Against a bare lxml iterparse pass over the same file (every element seen, nothing kept): "
+        f"iterparse {it['baseline']['seconds']:.1f} s ({it['baseline']['mb_per_s']:.1f} MB/s), our whole load "
+        f"{it['ours']['seconds']:.1f} s: **{it['speed_ratio']:.2f}** of the parser's speed.",
+        "",
+    ]
+
+
 def mart_lines(m: dict) -> list[str]:
     """The indicator mart section (bench/mart_bench.py)."""
     b, cold = m["builds"], m["cold_start"]
     return [
         f"## Indicator mart ({m['warehouse']})",
         "",
+        *(
+            [
+                f"Measured {m['run_at']}, in a run of this section alone (`bench/run.py --only mart --merge`).",
+                "",
+            ]
+            if "run_at" in m
+            else []
+        ),
         f"`safeguarding demo --partnership` with the mart: {m['demo_load_with_mart_s']} s. The mart: {b['mart_rows']:,} rows.",
         "",
         _row("build", "seconds", "rows written", "vs full build"),
@@ -199,6 +230,26 @@ def mart_lines(m: dict) -> list[str]:
         *[
             _row(name, v["first_view_s"], v["first_page_s"], v["peak_rss_mb"])
             for name, v in (("reads the mart", cold["mart"]), ("computes (mart removed)", cold["computed"]))
+        ],
+        "",
+        *_server_side_lines(m.get("server_side")),
+    ]
+
+
+def _server_side_lines(server: dict | None) -> list[str]:
+    if not server:
+        return []
+    return [
+        "Dashboard callbacks, server side (start-up warm-up, then 100 random views per page):",
+        "",
+        _row("server", "warm-up s", "indicator p95 ms", "scorecard p95 ms", "peak RSS MB"),
+        _row("---", "---", "---", "---", "---"),
+        *[
+            _row(name, v["warm_up_s"], v["indicator_p95_ms"], v["scorecard_p95_ms"], v["peak_rss_mb"])
+            for name, v in (
+                ("reads the mart", server["mart"]),
+                ("computes (mart removed)", server["computed"]),
+            )
         ],
         "",
     ]

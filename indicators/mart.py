@@ -236,6 +236,7 @@ def reader(version: tuple, warehouse: str | None) -> MartReader:
         con.close()
 
 
+@lru_cache(maxsize=1024)  # a page's choices come back often; each entry is one LA and breakdown
 def lookup(
     version: tuple,
     indicator_id: str,
@@ -244,8 +245,9 @@ def lookup(
     warehouse: str | None,
     breakdown: str,
 ) -> pd.DataFrame | None:
-    """The mart's rows for a request, in the labels' order; None when the mart does not hold them (no
-    mart, a mart built by other code or configuration, or a label or LA it was not built for)."""
+    """The mart's rows for a request, in the labels' order (a shared frame: copy before changing it);
+    None when the mart does not hold them (no mart, a mart built by other code or configuration, or a
+    label or LA it was not built for)."""
     if not reader(version, warehouse).holds(indicator_id, labels, la):
         return None
     con = store.cursor(warehouse)

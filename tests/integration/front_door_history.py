@@ -173,3 +173,26 @@ def write_fixture_files(folder: Path, la: str = LA, kids: list[Kid] = HISTORY) -
         (folder / name).write_text(text, encoding="utf-8")
         paths.append(folder / name)
     return paths
+
+
+SECOND_LA_KIDS = [k for k in HISTORY if k.id in {"U", "V", "W", "X"}]
+
+
+def two_la_partnership(base: Path, mp) -> tuple[list[Path], list[Path]]:
+    """A partnership of LA 401 (this history) and LA 402 (four of its children: U, V, W, X), named in
+    a partnership.yaml that `mp` (a pytest MonkeyPatch) points $SAFEGUARDING_PARTNERSHIP at. Returns
+    each LA's files; 402 has its own ONS code and 5,000 children in mid-2023 (401: 10,000)."""
+    config = base / "partnership.yaml"
+    config.write_text(
+        "name: Test partnership\nmembers:\n"
+        "  - {la_code: '401', name: First}\n  - {la_code: '402', name: Second}\n",
+        encoding="utf-8",
+    )
+    mp.setenv("SAFEGUARDING_PARTNERSHIP", str(config))
+    first = write_fixture_files(base / "a")
+    second = write_fixture_files(base / "b", "402", SECOND_LA_KIDS)
+    pop = base / "b" / "population_402.csv"
+    pop.write_text(
+        pop.read_text().replace(",10000", ",5000").replace("E06999999", "E06999998"), encoding="utf-8"
+    )
+    return first, second

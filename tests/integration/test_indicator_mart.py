@@ -18,9 +18,8 @@ from indicators.coverage import coverage, covered_periods
 from indicators.periods import PERIOD_KINDS
 from indicators.registry import registry
 from pipelines.load import ingest
-from tests.integration.front_door_history import HISTORY, write_fixture_files
+from tests.integration.front_door_history import two_la_partnership, write_fixture_files
 
-SECOND = [k for k in HISTORY if k.id in {"U", "V", "W", "X"}]
 KEYS = ["indicator_id", "period", "la_code", "breakdown", "group"]
 
 
@@ -29,19 +28,7 @@ def site(tmp_path_factory):
     base = tmp_path_factory.mktemp("mart")
     mp = pytest.MonkeyPatch()
     mp.setenv("SAFEGUARDING_KEY_FILE", str(base / "key"))
-    config = base / "partnership.yaml"
-    config.write_text(
-        "name: Test partnership\nmembers:\n"
-        "  - {la_code: '401', name: First}\n  - {la_code: '402', name: Second}\n",
-        encoding="utf-8",
-    )
-    mp.setenv("SAFEGUARDING_PARTNERSHIP", str(config))
-    first = write_fixture_files(base / "a")
-    second = write_fixture_files(base / "b", "402", SECOND)
-    pop = base / "b" / "population_402.csv"
-    pop.write_text(
-        pop.read_text().replace(",10000", ",5000").replace("E06999999", "E06999998"), encoding="utf-8"
-    )
+    first, second = two_la_partnership(base, mp)
     last_year = base / "b" / "cin_402_2024.xml"
     builds: list[mart.MartBuild] = []
 
@@ -131,19 +118,27 @@ def test_the_api_reads_the_mart_and_gives_the_computed_values(site, monkeypatch)
     warehouse = site["warehouse"]
     version = store.warehouse_version(warehouse)
     assert mart.reader(version, str(warehouse)).current
-    from_mart = indicators.series("cpp_repeat_pct", la="partnership", freq="quarter", warehouse=warehouse)
-    by_la = indicators.series("assessment_45wd_pct", la="402", freq="year", by="la", warehouse=warehouse)
+    with monkeypatch.context() as patched:  # read, not computed: the engine must not be called
+
+        def computed_instead(*_args, **_kwargs):
+            raise AssertionError("computed, not read from the mart")
+
+        patched.setattr(engine, "indicator_values", computed_instead)
+        from_mart = indicators.series("cpp_repeat_pct", la="partnership", freq="quarter", warehouse=warehouse)
+        by_la = indicators.series("assessment_45wd_pct", la="402", freq="year", by="la", warehouse=warehouse)
     # Hand-checked: 402's assessments in 45 working days in 2023-24 are U, V and X of U, V, W, X.
     row = by_la[by_la["period"] == "2023-24"].iloc[0]
     assert (row.numerator, row.denominator, row.value) == (3, 4, pytest.approx(75.0))
     # A mart built by other code is never read: the same calls then compute, with the same answer.
     monkeypatch.setattr(mart, "fingerprint", lambda: "other code")
     mart.reader.cache_clear()
+    mart.lookup.cache_clear()
     assert not mart.reader(version, str(warehouse)).current
     assert mart.lookup(version, "cpp_repeat_pct", ("2023-24",), "401", str(warehouse), "total") is None
     computed = indicators.series("cpp_repeat_pct", la="partnership", freq="quarter", warehouse=warehouse)
     monkeypatch.undo()
     mart.reader.cache_clear()
+    mart.lookup.cache_clear()
     pd.testing.assert_frame_equal(_comparable(from_mart), _comparable(computed))
     assert len(from_mart) > 0
 

@@ -10,10 +10,9 @@ import pytest
 import indicators
 from indicators.registry import registry
 from pipelines.load import ingest
-from tests.integration.front_door_history import HISTORY, write_fixture_files
+from tests.integration.front_door_history import two_la_partnership
 
 YEAR = "2023-24"
-SECOND = [k for k in HISTORY if k.id in {"U", "V", "W", "X"}]
 
 
 @pytest.fixture(scope="module")
@@ -21,21 +20,9 @@ def warehouse(tmp_path_factory):
     base = tmp_path_factory.mktemp("partnership")
     mp = pytest.MonkeyPatch()
     mp.setenv("SAFEGUARDING_KEY_FILE", str(base / "key"))
-    config = base / "partnership.yaml"
-    config.write_text(
-        "name: Test partnership\nmembers:\n"
-        "  - {la_code: '401', name: First}\n  - {la_code: '402', name: Second}\n",
-        encoding="utf-8",
-    )
-    mp.setenv("SAFEGUARDING_PARTNERSHIP", str(config))
-    files = write_fixture_files(base / "a") + write_fixture_files(base / "b", "402", SECOND)
-    # The second LA (its own ONS code) has 5,000 children in mid-2023; the first 10,000.
-    pop = base / "b" / "population_402.csv"
-    pop.write_text(
-        pop.read_text().replace(",10000", ",5000").replace("E06999999", "E06999998"), encoding="utf-8"
-    )
+    first, second = two_la_partnership(base, mp)
     target = base / "warehouse.duckdb"
-    ingest(files, target, progress=None)
+    ingest(first + second, target, progress=None)
     yield target
     mp.undo()
 
