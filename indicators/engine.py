@@ -63,7 +63,7 @@ def aggregate(
         for b in wanted
     )
     query = f"""
-        {enriched_sql(con, indicator, wanted)}
+        {enriched_sql(con, indicator, wanted, la_code)}
         {groupings}
     """
     raw = con.execute(query, la_params(la_code) | indicator.sql_params()).df()

@@ -74,16 +74,35 @@ def periods_frame(periods: list[Period]) -> pd.DataFrame:
 
 
 def la_params(la_code: str | None) -> dict[str, object]:
-    """$la and $members for enriched_sql: one LA, every LA (None), or the pooled partnership."""
-    return {"la": la_code, "members": list(partnership().la_codes) if la_code == PARTNERSHIP else []}
+    """The parameters of enriched_sql's LA filter: none for every LA (None), $la for one LA, and
+    $members for the pooled partnership."""
+    if la_code is None:
+        return {}
+    if la_code == PARTNERSHIP:
+        return {"members": list(partnership().la_codes)}
+    return {"la": la_code}
+
+
+def _la_filter(la_code: str | None) -> tuple[str, str]:
+    """The la_code column and the WHERE clause for one LA, every LA or the partnership: a plain
+    equality for one LA, so that DuckDB can push it down to the unit SQL's scans."""
+    if la_code is None:
+        return "u.la_code", "true"
+    if la_code == PARTNERSHIP:
+        return f"'{PARTNERSHIP}'", "list_contains($members, u.la_code)"
+    return "u.la_code", "u.la_code = $la"
 
 
 def enriched_sql(
-    con: duckdb.DuckDBPyConnection, indicator: Indicator, wanted: tuple[str, ...], extra: str = ""
+    con: duckdb.DuckDBPyConnection,
+    indicator: Indicator,
+    wanted: tuple[str, ...],
+    la_code: str | None,
+    extra: str = "",
 ) -> str:
     """`with units as (...), enriched as materialized (...)`: the unit rows of the registered
-    `periods` with a grp_<breakdown> column per wanted breakdown (plus `extra` columns), for $la: one
-    LA, every LA (null), or 'partnership', which pools the $members LAs under that code (their own
+    `periods` with a grp_<breakdown> column per wanted breakdown (plus `extra` columns), for one LA,
+    every LA (None), or 'partnership', which pools the $members LAs under that code (their own
     codes stay in the `la` breakdown). Totals alone (and the `la` breakdown) need none of the
     subject's attributes, so their query leaves out the joins that fetch them (each joins at most one
     row, so the counts are the same)."""
@@ -103,15 +122,16 @@ def enriched_sql(
         plan_factors.register(con)
         factor_ctes = plan_factors.PLAN_FACTORS_CTE
         subject_joins += "\n            " + plan_factors.JOIN
+    la_column, la_where = _la_filter(la_code)
     return f"""
         with units as ({indicator.sql_text()}),{factor_ctes}
         enriched as materialized (
             select u.period,
-                case when $la = '{PARTNERSHIP}' then $la else u.la_code end as la_code,
+                {la_column} as la_code,
                 u.numerator, u.denominator{extra},
                 {columns}
             from units as u
             join periods as pe on pe.label = u.period
             {subject_joins}
-            where $la is null or u.la_code = $la or list_contains($members, u.la_code)
+            where {la_where}
         )"""

@@ -71,8 +71,9 @@ def aggregate_by_month(
                 join month_in_period as mp on mp.month = m.month
                 group by all"""
         )
+    born = f", {BORN} as born" if "age_band" in wanted else ""
     query = f"""
-        {enriched_sql(con, indicator, flat, extra=f", {BORN} as born" if "age_band" in wanted else "")}
+        {enriched_sql(con, indicator, flat, la_code, extra=born)}
         {" union all ".join(parts)}
     """
     return con.execute(query, la_params(la_code) | indicator.sql_params()).df()
