@@ -248,3 +248,7 @@ def main() -> None:
         results[name] = run_section(name)
     results["bench_seconds"] = round(time.perf_counter() - started)
     print(write_outputs(results))
+
+
+if __name__ == "__main__":
+    main()
