@@ -206,13 +206,18 @@ class MartReader:
 
 
 def rows(
-    con: duckdb.DuckDBPyConnection, indicator_id: str, labels: tuple[str, ...], la: str | None, breakdown: str
+    con: duckdb.DuckDBPyConnection,
+    indicator_id: str,
+    labels: tuple[str, ...] | None,
+    la: str | None,
+    breakdown: str | None,
 ) -> pd.DataFrame:
-    """The mart's rows, typed as `engine.indicator_values` returns them."""
+    """The mart's rows (None: every label, or every breakdown), typed as `engine.indicator_values`
+    returns them."""
     params = {
         "indicator_id": indicator_id,
         "breakdown": breakdown,
-        "labels": list(labels),
+        "labels": None if labels is None else list(labels),
         "la": la,
         "partnership": PARTNERSHIP,
     }
@@ -236,7 +241,18 @@ def reader(version: tuple, warehouse: str | None) -> MartReader:
         con.close()
 
 
-@lru_cache(maxsize=1024)  # a page's choices come back often; each entry is one LA and breakdown
+@lru_cache(maxsize=256)  # one entry per indicator and LA viewed; each is that LA's rows only
+def la_frames(version: tuple, indicator_id: str, la: str, warehouse: str | None) -> dict[str, pd.DataFrame]:
+    """Every mart row of one indicator for one LA (or the partnership), split by breakdown: one query,
+    after which a page's choices of period and breakdown are filters in memory."""
+    con = store.cursor(warehouse)
+    try:
+        df = rows(con, indicator_id, None, la, None)
+    finally:
+        con.close()
+    return {b: part.reset_index(drop=True) for b, part in df.groupby("breakdown", sort=False)}
+
+
 def lookup(
     version: tuple,
     indicator_id: str,
@@ -245,15 +261,20 @@ def lookup(
     warehouse: str | None,
     breakdown: str,
 ) -> pd.DataFrame | None:
-    """The mart's rows for a request, in the labels' order (a shared frame: copy before changing it);
-    None when the mart does not hold them (no mart, a mart built by other code or configuration, or a
-    label or LA it was not built for)."""
+    """The mart's rows for a request, in the labels' order; None when the mart does not hold them (no
+    mart, a mart built by other code or configuration, or a label or LA it was not built for)."""
     if not reader(version, warehouse).holds(indicator_id, labels, la):
         return None
-    con = store.cursor(warehouse)
-    try:
-        df = rows(con, indicator_id, labels, la, breakdown)
-    finally:
-        con.close()
+    if la is None:  # every LA: rare, and too big to keep
+        con = store.cursor(warehouse)
+        try:
+            df = rows(con, indicator_id, labels, None, breakdown)
+        finally:
+            con.close()
+    else:
+        part = la_frames(version, indicator_id, la, warehouse).get(breakdown)
+        if part is None:
+            return pd.DataFrame(columns=engine.VALUE_COLUMNS)
+        df = part[part["period"].isin(labels)]
     order = {label: n for n, label in enumerate(labels)}
     return df.iloc[df["period"].map(order).argsort(kind="stable")].reset_index(drop=True)
