@@ -245,7 +245,13 @@ def _server_side_lines(server: dict | None) -> list[str]:
         _row("server", "warm-up s", "indicator p95 ms", "scorecard p95 ms", "peak RSS MB"),
         _row("---", "---", "---", "---", "---"),
         *[
-            _row(name, v["warm_up_s"], v["indicator_p95_ms"], v["scorecard_p95_ms"], v["peak_rss_mb"])
+            _row(
+                name,
+                v["warm_up_s"],
+                f"{v['indicator_p95_ms']:.0f}",
+                f"{v['scorecard_p95_ms']:.0f}",
+                v["peak_rss_mb"],
+            )
             for name, v in (
                 ("reads the mart", server["mart"]),
                 ("computes (mart removed)", server["computed"]),
