@@ -181,7 +181,7 @@ def refresh(con: duckdb.DuckDBPyConnection, loaded: list[tuple[str | None, str |
 
 
 class MartReader:
-    """Reads one warehouse's mart: which labels it holds, and the rows for a request."""
+    """What one warehouse's mart holds: whether this code built it, and each indicator's LAs and labels."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         built = _builds(con)
