@@ -158,7 +158,7 @@ def _from_totals(
     part = frame[frame["period"].isin(order)]
     if len(order) != len(labels) or set(part["period"]) != set(order):
         return None
-    return part.iloc[part["period"].map(order).argsort(kind="stable")]
+    return engine.in_label_order(part, labels)
 
 
 @lru_cache(maxsize=1024)
@@ -255,8 +255,7 @@ def _from_frequency_frames(
     if not parts:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    order = {label: i for i, label in enumerate(labels)}
-    return rows.sort_values("period", key=lambda s: s.map(order), kind="stable")
+    return engine.in_label_order(rows, labels)
 
 
 def warm_cache(

@@ -76,6 +76,12 @@ def aggregate(
     return out[raw.columns]
 
 
+def in_label_order(df: pd.DataFrame, labels: tuple[str, ...]) -> pd.DataFrame:
+    """The rows ordered by their period's position in `labels` (stable within a period)."""
+    order = {label: n for n, label in enumerate(labels)}
+    return df.iloc[df["period"].map(order).argsort(kind="stable")]
+
+
 def rolls_up_months(indicator: Indicator) -> bool:
     """Computed month by month and summed into longer periods (indicators/rollup.py), so asking for
     more periods costs little more."""

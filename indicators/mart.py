@@ -35,6 +35,11 @@ LA_SOURCES = frozenset({"cin_census", "annex_a", "cdop"})
 ALL, POOLED = "all", "partnership"
 
 
+@cache
+def _sql(name: str) -> str:
+    return (MART_SQL / name).read_text()
+
+
 def fingerprint() -> str:
     """A hash of what computes the values: the indicators and vocabulary code, the registry and the
     unit SQL, and the partnership's member LAs. Targets, annotations and labels are not in it: they
@@ -83,7 +88,7 @@ def build(con: duckdb.DuckDBPyConnection, changed_las: set[str] | None = None) -
         con.execute("drop table if exists indicator_mart")
         con.execute("drop table if exists indicator_mart_builds")
         built, changed_las = {}, None
-    con.execute((MART_SQL / "indicator_mart.sql").read_text())
+    con.execute(_sql("indicator_mart.sql"))
     members = set(partnership().la_codes)
     stats = MartBuild()
     for indicator in registry().values():
@@ -102,7 +107,7 @@ def build(con: duckdb.DuckDBPyConnection, changed_las: set[str] | None = None) -
                     stats.rows += _replace(con, indicator, periods, code)
                 stats.partial.append(key)
             else:
-                stats.rows += _replace(con, indicator, periods, la, every_la=la is None)
+                stats.rows += _replace(con, indicator, periods, la)
                 stats.full.append(key)
             _record(con, key, labels, ([la] if la else cov.las) if periods else [], stamp)
     if any(scope == ALL for _, scope in stats.full):
@@ -110,15 +115,10 @@ def build(con: duckdb.DuckDBPyConnection, changed_las: set[str] | None = None) -
     return stats
 
 
-def _replace(
-    con: duckdb.DuckDBPyConnection,
-    indicator: Indicator,
-    periods: list,
-    la: str | None,
-    every_la: bool = False,
-) -> int:
-    """Recompute one indicator for one LA (or every LA) and put its rows in place."""
-    if every_la:
+def _replace(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: list, la: str | None) -> int:
+    """Recompute one indicator for one LA, the partnership, or every LA (None) and put its rows in
+    place."""
+    if la is None:
         con.execute(
             "delete from indicator_mart where indicator_id = ? and la_code <> ?", [indicator.id, PARTNERSHIP]
         )
@@ -148,7 +148,7 @@ def _sort(con: duckdb.DuckDBPyConnection) -> None:
         "create or replace table indicator_mart as select * from indicator_mart "
         'order by indicator_id, la_code, breakdown, frequency, period_end, "group"'
     )
-    con.execute((MART_SQL / "indicator_mart.sql").read_text())  # the comments, as the table is new
+    con.execute(_sql("indicator_mart.sql"))  # the comments, as the table is new
 
 
 def _builds(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple[list[str], list[str], str]]:
@@ -221,7 +221,7 @@ def rows(
         "la": la,
         "partnership": PARTNERSHIP,
     }
-    df = con.execute((MART_SQL / "mart_rows.sql").read_text(), params).df()
+    df = con.execute(_sql("mart_rows.sql"), params).df()
     for col in ("period_start", "period_end"):
         df[col] = pd.to_datetime(df[col]).dt.date
     for col in ("numerator", "denominator"):
@@ -276,5 +276,4 @@ def lookup(
         if part is None:
             return pd.DataFrame(columns=engine.VALUE_COLUMNS)
         df = part[part["period"].isin(labels)]
-    order = {label: n for n, label in enumerate(labels)}
-    return df.iloc[df["period"].map(order).argsort(kind="stable")].reset_index(drop=True)
+    return engine.in_label_order(df, labels).reset_index(drop=True)
