@@ -5,6 +5,10 @@ that has an ``la_code`` column with a temporary view of the allowed LAs' rows, a
 `store.warehouse_version` is keyed by the limit too. Published reference tables (populations, DfE
 benchmarks, neighbours, LA names) are public and stay whole, so England, region and neighbour figures
 still show. Pages, downloads, the report, the notebooks' API and the CLI all read through here.
+
+The pooled partnership (area code ``partnership``) is allowed only when the limit covers every member
+LA; then it is the same figure an unlimited user sees. A limit to some members is refused it: pooling
+just those would be another figure under the partnership's name.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from contextvars import ContextVar
 
 import duckdb
 import pandas as pd
+
+from vocabulary.partnership import PARTNERSHIP, partnership
 
 # Public published data: never limited (a limited user still sees England and the neighbours).
 PUBLIC_TABLES = frozenset(
@@ -72,29 +78,46 @@ def intersect(*limits: Iterable[str] | None) -> Scope:
     return out
 
 
+def allowed_areas(scope: Scope) -> Scope:
+    """The area codes a limit allows: its LAs, and `partnership` when they include every member LA."""
+    if scope is None:
+        return None
+    if set(partnership().la_codes) <= scope:
+        return scope | {PARTNERSHIP}
+    return scope
+
+
 def check_la(la: str | None) -> None:
-    """AccessDenied if `la` is outside the current limit."""
+    """AccessDenied if `la` is outside the current limit (the partnership: unless it covers every member)."""
     scope = current_scope()
-    if scope is not None and la is not None and la not in scope:
-        allowed = ", ".join(sorted(scope)) or "none"
-        raise AccessDenied(f"LA {la} is outside your access (allowed: {allowed})")
+    if scope is None or la is None or la in allowed_areas(scope):  # type: ignore[operator]
+        return
+    allowed = ", ".join(sorted(scope)) or "none"
+    if la == PARTNERSHIP:
+        members = ", ".join(partnership().la_codes)
+        raise AccessDenied(
+            f"the partnership pools LAs {members}, not all within your access (allowed: {allowed})"
+        )
+    raise AccessDenied(f"LA {la} is outside your access (allowed: {allowed})")
 
 
 def keep_allowed(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows of allowed LAs only (a second guard after the SQL views)."""
-    scope = current_scope()
-    if scope is None or "la_code" not in df.columns:
+    """Rows of allowed areas only (a second guard after the SQL views)."""
+    allowed = allowed_areas(current_scope())
+    if allowed is None or "la_code" not in df.columns:
         return df
-    return df[df["la_code"].isin(scope)]
+    return df[df["la_code"].isin(allowed)]
 
 
 def limit_cursor(cur: duckdb.DuckDBPyConnection, scope: Scope, tables: tuple[str, ...]) -> None:
-    """Shadow each table (which has an la_code column) with a temporary view of the allowed rows."""
-    if scope is None:
+    """Shadow each table (which has an la_code column) with a temporary view of the allowed rows (the
+    mart's partnership rows too, when the limit covers every member LA)."""
+    allowed = allowed_areas(scope)
+    if allowed is None:
         return
     cur.execute("CREATE OR REPLACE TEMP TABLE allowed_la_codes (la_code VARCHAR)")
-    if scope:
-        cur.executemany("INSERT INTO allowed_la_codes VALUES (?)", [[c] for c in sorted(scope)])
+    if allowed:
+        cur.executemany("INSERT INTO allowed_la_codes VALUES (?)", [[c] for c in sorted(allowed)])
     for table in tables:
         quoted = '"' + table.replace('"', '""') + '"'
         cur.execute(

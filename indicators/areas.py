@@ -5,18 +5,19 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from indicators import store
+from indicators import access, store
 from vocabulary.partnership import PARTNERSHIP, partnership
 
 
 def local_authorities(warehouse: str | Path | None = None) -> dict[str, str]:
     """LAs with loaded census returns, Annex A lists or CDOP extracts: code -> name (from the ONS population
     file when loaded, else 'LA <code>'); then `partnership` (the pooled member LAs of partnership.yaml)
-    when every member is loaded."""
+    when every member is loaded and the caller's access covers every member (indicators.access)."""
     wh = str(warehouse) if warehouse else None
     out = dict(_local_authorities(store.warehouse_version(warehouse), wh))
     declared = partnership()
-    if all(la in out for la in declared.la_codes):
+    allowed = access.allowed_areas(access.current_scope())
+    if all(la in out for la in declared.la_codes) and (allowed is None or PARTNERSHIP in allowed):
         out[PARTNERSHIP] = declared.name
     return out
 

@@ -1,20 +1,23 @@
 """The partnership of several LAs: its name and member LAs, declared in partnership.yaml and validated.
 
-The declaration lives in ``indicators/partnership.yaml`` (the environment variable
-``SAFEGUARDING_PARTNERSHIP`` points to another file). Every indicator gets a partnership value that
-pools the member LAs (sum of numerators over sum of denominators; medians over the pooled rows), under
-the area code ``partnership``, accepted wherever an LA code is. A bad file raises
-PartnershipConfigError naming the file and the entry.
+The file is found like the LA's other configuration: the setting ``paths.partnership`` (its
+environment variable ``SAFEGUARDING_PARTNERSHIP`` wins over safeguarding.toml), else
+``partnership.yaml`` in ``paths.config_dir``, else the shipped ``indicators/partnership.yaml``. Every
+indicator gets a partnership value that pools the member LAs (sum of numerators over sum of
+denominators; medians over the pooled rows), under the area code ``partnership``, accepted wherever an
+LA code is. A bad file raises PartnershipConfigError naming the file and the entry.
 """
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from vocabulary import settings
+from vocabulary.settings import la_config_file
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "indicators" / "partnership.yaml"
 PARTNERSHIP = "partnership"  # the area code of the pooled member LAs
@@ -86,8 +89,15 @@ def parse_partnership(data: object, source: str = "<memory>") -> Partnership:
     return Partnership(name=name.strip(), members=tuple(members), source=source)
 
 
+def partnership_path() -> Path:
+    """paths.partnership if set (its environment variable first), else the config directory's
+    partnership.yaml, else the shipped indicators/partnership.yaml."""
+    return Path(settings.get("paths.partnership") or la_config_file(DEFAULT_PATH.name, DEFAULT_PATH))
+
+
 def load_partnership(path: str | Path | None = None) -> Partnership:
-    p = Path(path or os.environ.get("SAFEGUARDING_PARTNERSHIP") or DEFAULT_PATH)
+    """Read and validate a partnership file (default: `partnership_path()`)."""
+    p = Path(path or partnership_path())
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -104,4 +114,4 @@ def _cached(path: str) -> Partnership:
 
 def partnership() -> Partnership:
     """The partnership in use (read once per file path)."""
-    return _cached(str(os.environ.get("SAFEGUARDING_PARTNERSHIP") or DEFAULT_PATH))
+    return _cached(str(partnership_path()))

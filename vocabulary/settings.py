@@ -33,11 +33,14 @@ SETTINGS: dict[str, Setting] = {
     "paths.warehouse": Setting(WAREHOUSE_ENV, True, "the curated DuckDB file"),
     "paths.key_file": Setting(KEY_ENV, True, "the pseudonymisation key (keep it secret, back it up)"),
     "paths.config_dir": Setting(
-        "SAFEGUARDING_CONFIG_DIR", True, "the LA's own targets, annotations, partner measures, assurance"
+        "SAFEGUARDING_CONFIG_DIR",
+        True,
+        "the LA's own targets, annotations, partnership, partner measures, assurance",
     ),
     "paths.commentary_dir": Setting("SAFEGUARDING_COMMENTARY_DIR", True, "report commentary files"),
     "paths.users_file": Setting("SAFEGUARDING_USERS_FILE", True, "dashboard users (hashed passwords)"),
     "paths.audit_log": Setting("SAFEGUARDING_AUDIT_LOG", True, "hash-chained audit log of sign-ins"),
+    "paths.partnership": Setting("SAFEGUARDING_PARTNERSHIP", True, "the partnership's member LAs"),
     "paths.partner_measures": Setting("SAFEGUARDING_PARTNER_MEASURES", True, "partner measures file"),
     "paths.assurance": Setting("SAFEGUARDING_ASSURANCE", True, "section 11 and audit declaration"),
     "paths.chromium": Setting("SAFEGUARDING_CHROMIUM", True, "Chromium for the report's charts"),

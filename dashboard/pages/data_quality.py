@@ -6,6 +6,7 @@ import pandas as pd
 from dash import Input, Output, callback, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.downloads import csv_bytes
 from dashboard.pages.agencies import returns_section
 from dashboard.session import session_role
 from dashboard.tables import data_table
@@ -50,6 +51,13 @@ def issues_download(role: str, warehouse=None) -> tuple[pd.DataFrame, str]:
     frame = quality.validation_issues(warehouse)
     frame["severity"] = frame["severity"].map(lambda s: SEVERITY_NAMES.get(s, s))
     return frame, "validation-issues.csv"
+
+
+def issues_file(role: str, warehouse=None) -> tuple[bytes, str]:
+    """The download's bytes and name: `issues_download` through the formula guard (file names and
+    values come from LA files), as every other download (dashboard.downloads.csv_bytes)."""
+    frame, name = issues_download(role, warehouse)
+    return csv_bytes(frame), name
 
 
 def _date(d) -> str:
@@ -236,5 +244,4 @@ def layout(role: str = "board", search: str | None = None) -> html.Div:
 def _download_issues(clicks):
     if not clicks:
         return no_update
-    frame, name = issues_download(session_role())
-    return dcc.send_data_frame(frame.to_csv, name, index=False)
+    return dcc.send_bytes(*issues_file(session_role()))

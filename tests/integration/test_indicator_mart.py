@@ -156,6 +156,56 @@ def test_a_user_limited_to_one_la_gets_only_its_rows_from_the_mart(site):
     assert len(indicators.values("referrals", ["2023-24"], warehouse=warehouse)) == 2
 
 
+def _partnership_views(warehouse: str) -> dict[tuple[str, str, str | None], pd.DataFrame]:
+    """Every indicator's partnership series at every frequency, in total and by member LA."""
+    out = {}
+    for indicator in registry().values():
+        for kind in PERIOD_KINDS:
+            for by in (None, "la"):
+                out[(indicator.id, kind, by)] = indicators.series(
+                    indicator.id, la="partnership", freq=kind, by=by, warehouse=warehouse
+                )
+    return out
+
+
+def test_a_user_limited_to_every_member_la_reads_the_partnership_from_the_mart(site, monkeypatch):
+    """The same rule as the computed path (test_la_access.py): the partnership is allowed when the
+    limit covers every member LA, read from the mart and equal to the unlimited values; a limit to some
+    members is refused it, and is not offered it."""
+    warehouse = str(site["warehouse"])
+    unlimited = _partnership_views(warehouse)
+    assert sum(len(df) for df in unlimited.values()) > 500
+    with access.limited_to(["401", "402"]):
+        assert mart.reader(store.warehouse_version(warehouse), warehouse).current
+        assert indicators.api.local_authorities(warehouse)["partnership"] == "Test partnership"
+        with monkeypatch.context() as patched:  # read from the mart, not computed
+
+            def computed_instead(*_args, **_kwargs):
+                raise AssertionError("computed, not read from the mart")
+
+            patched.setattr(engine, "indicator_values", computed_instead)
+            limited = _partnership_views(warehouse)
+    assert limited.keys() == unlimited.keys()
+    for key, want in unlimited.items():
+        # within a period, rows come in the mart's order or the SQL's (not defined): compare them sorted
+        pd.testing.assert_frame_equal(
+            _comparable(limited[key].sort_values(KEYS)), _comparable(want.sort_values(KEYS)), obj=str(key)
+        )
+    with access.limited_to(["401"]):
+        assert set(indicators.api.local_authorities(warehouse)) == {"401"}
+        with pytest.raises(access.AccessDenied, match="partnership"):
+            indicators.values("referrals", ["2023-24"], la="partnership", warehouse=warehouse)
+        version = store.warehouse_version(warehouse)
+        con = store.cursor(warehouse)
+        try:  # the mart's partnership rows are behind the limit's view too
+            assert mart.rows(con, "referrals", None, "partnership", None).empty
+        finally:
+            con.close()
+        assert mart.lookup(version, "referrals", ("2023-24",), None, warehouse, "total")[
+            "la_code"
+        ].tolist() == ["401"]
+
+
 def test_a_load_without_the_hook_leaves_no_mart_and_values_are_computed(tmp_path, monkeypatch):
     monkeypatch.setenv("SAFEGUARDING_KEY_FILE", str(tmp_path / "key"))
     target = tmp_path / "plain.duckdb"

@@ -17,6 +17,7 @@ import pytest
 from indicators import access, api
 from pipelines.load import ingest
 from tests.integration.cin_builders import big_census
+from tests.integration.front_door_history import two_la_partnership
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFEGUARDING = [sys.executable, "-m", "safeguarding.cli"]
@@ -166,3 +167,66 @@ def test_the_cli_respects_the_configured_limit(two_las, tmp_path):
         "hive_partitioning = false) group by 1"
     ).fetchall()
     assert rows == [("202", 30)]
+
+
+@pytest.fixture(scope="module")
+def partnership_site(tmp_path_factory):
+    """LAs 401 and 402 and their partnership (front_door_history), loaded without the mart: computed."""
+    base = tmp_path_factory.mktemp("partnership-access")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SAFEGUARDING_KEY_FILE", str(base / "key"))
+    first, second = two_la_partnership(base, mp)
+    warehouse = base / "warehouse.duckdb"
+    ingest(first + second, warehouse, progress=None)
+    yield str(warehouse)
+    mp.undo()
+
+
+def _partnership_views(wh: str) -> dict[tuple[str, str | None], object]:
+    import indicators
+
+    return {
+        (ind.id, by): api.series(ind.id, la="partnership", freq="year", by=by, warehouse=wh)
+        for ind in indicators.registry().values()
+        for by in (None, "la")
+    }
+
+
+def test_the_partnership_is_allowed_only_when_the_limit_covers_every_member(partnership_site):
+    """A limit covering every member LA gives the same partnership figures as no limit; a limit to some
+    members is refused the partnership and not offered it (pooling only those would be another figure
+    under the partnership's name). The mart's read path: test_indicator_mart.py."""
+    import pandas as pd
+
+    wh = partnership_site
+    unlimited = _partnership_views(wh)
+    assert sum(len(df) for df in unlimited.values()) > 50
+    assert api.local_authorities(wh)["partnership"] == "Test partnership"
+    with access.limited_to(["401", "402"]):
+        assert set(api.local_authorities(wh)) == {"401", "402", "partnership"}
+        limited = _partnership_views(wh)
+        assert set(api.sql("select distinct la_code from children", warehouse=wh)["la_code"]) == {
+            "401",
+            "402",
+        }
+    for key, want in unlimited.items():
+        keys = [
+            "period",
+            "la_code",
+            "breakdown",
+            "group",
+        ]  # the SQL's row order within a period is not defined
+        pd.testing.assert_frame_equal(
+            limited[key].sort_values(keys).reset_index(drop=True),
+            want.sort_values(keys).reset_index(drop=True),
+            obj=str(key),
+        )
+    for subset in (["401"], ["402", "856"]):
+        with access.limited_to(subset):
+            assert "partnership" not in api.local_authorities(wh)
+            with pytest.raises(access.AccessDenied, match="partnership pools LAs 401, 402"):
+                api.series("cin_at_end", la="partnership", warehouse=wh)
+            with pytest.raises(access.AccessDenied, match="outside your access|not all within"):
+                api.available_periods("year", "partnership", wh)
+            every = api.values("cin_at_end", ["2023-24"], warehouse=wh)
+            assert "partnership" not in set(every["la_code"])

@@ -98,3 +98,42 @@ def test_users_role_and_remove_end_or_change_sessions(users_env):
     store.create("chair", 60, 600)
     assert _cli("users", "remove", "chair", env=env).returncode == 0
     assert store.count("chair") == 0
+
+
+def test_a_sign_in_writes_its_log_line(users_env, tmp_path, monkeypatch):
+    """Sign-ins and failed sign-ins reach the LA's log as structured lines (vocabulary.logs), as the
+    audit log's copy (dashboard.audit); the password never does."""
+    import logging
+
+    from dashboard.app import create_app
+    from dashboard.auth import add_user
+    from vocabulary.logs import configure_logging
+
+    path, _ = users_env
+    log_file = tmp_path / "logs" / "safeguarding.log"
+    monkeypatch.setenv("SAFEGUARDING_LOG_FILE", str(log_file))
+    monkeypatch.delenv("SAFEGUARDING_LOG_LEVEL", raising=False)
+    add_user("chair", "a long enough pass", "board", path)
+    app = create_app(demo=False, secret_dir=tmp_path / "secrets")
+    root = logging.getLogger("safeguarding")
+    before = (root.level, root.propagate)
+    handler = configure_logging()  # what the command line's entry point does before `serve`
+    try:
+        client = app.server.test_client()
+        for password in ("not the password", "a long enough pass"):
+            page = client.get("/login").get_data(as_text=True)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            form = {"username": "chair", "password": password, "csrf_token": token}
+            client.post("/login", data=form, environ_base={"REMOTE_ADDR": "10.0.0.5"})
+        handler.flush()
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+        root.setLevel(before[0])
+        root.propagate = before[1]
+    lines = [line.split(" ", 1)[1] for line in log_file.read_text(encoding="utf-8").splitlines()]
+    assert lines == [
+        "WARNING safeguarding.audit event=login_failed user=chair address=10.0.0.5",
+        "INFO safeguarding.audit event=login user=chair role=board address=10.0.0.5",
+    ]
+    assert "pass" not in log_file.read_text(encoding="utf-8")

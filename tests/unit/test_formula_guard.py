@@ -1,6 +1,6 @@
 """The formula guard (vocabulary.spreadsheet) on every CSV and XLSX writer: the CLI's indicators CSV,
-`validate --format csv/xlsx`, the dashboard downloads; text that would run gets a quote, numbers stay
-numbers (negative ones too)."""
+`validate --format csv/xlsx`, the dashboard downloads (the data-quality page's validation issues too);
+text that would run gets a quote, numbers stay numbers (negative ones too)."""
 
 from __future__ import annotations
 
@@ -100,3 +100,38 @@ def test_dashboard_downloads_guard_the_area_names_from_la_files():
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(frame)))["data"]
     assert sheet["A2"].value == "'=EVIL()" and sheet["A2"].data_type == "s"
     assert sheet["C2"].value == -3.25 and sheet["C2"].data_type == "n"
+
+
+def test_the_analysts_validation_issues_download_is_guarded(monkeypatch):
+    """File names and values in the issues download come from LA files: guarded, as every download."""
+    import base64
+
+    from dashboard.pages import data_quality
+
+    issues = pd.DataFrame(
+        {
+            "file": ['=HYPERLINK("http://x.test","cin").xml', "cin_856.xml"],
+            "la_code": ["856", "856"],
+            "collection_year": ["2024-25", "2024-25"],
+            "line": [35, -1],
+            "rule": ["8866", "@rule"],
+            "severity": ["error", "query"],
+            "field": ["ReferralSource", "+Field"],
+            "value": ["=1+1", "-5"],
+            "message": ["-cmd", "plain"],
+        }
+    )
+    monkeypatch.setattr(data_quality.quality, "validation_issues", lambda warehouse=None: issues.copy())
+    monkeypatch.setattr(data_quality, "session_role", lambda: "analyst")
+    sent = data_quality._download_issues(1)  # what the button sends
+    assert sent["filename"] == "validation-issues.csv"
+    text = (base64.b64decode(sent["content"]) if sent["base64"] else sent["content"].encode()).decode(
+        "utf-8-sig"
+    )
+    first, second = csv.DictReader(io.StringIO(text))
+    assert first["file"] == '\'=HYPERLINK("http://x.test","cin").xml' and first["value"] == "'=1+1"
+    assert first["message"] == "'-cmd" and second["rule"] == "'@rule" and second["field"] == "'+Field"
+    assert (
+        second["value"] == "-5" and second["line"] == "-1" and first["line"] == "35"
+    )  # numbers stay numbers
+    assert first["severity"] == "DfE error" and second["file"] == "cin_856.xml"

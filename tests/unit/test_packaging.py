@@ -1,10 +1,14 @@
-"""Packaging promises: the vendored plotly.js matches the installed plotly, and the floors that
-`make test-minimums` installs are the floors pyproject.toml declares."""
+"""Packaging promises: the vendored plotly.js matches the installed plotly, the floors that
+`make test-minimums` installs are the floors pyproject.toml declares, and every package the code
+imports directly is declared."""
 
 from __future__ import annotations
 
+import ast
 import re
+import sys
 import tomllib
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import plotly.offline
@@ -68,3 +72,46 @@ def test_every_runtime_floor_is_pinned_in_the_minimums_constraints():
 def test_requires_python_allows_current_debian_and_ubuntu_pythons():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["requires-python"].startswith(">=3.11,<3.14")
+
+
+OUR_PACKAGES = (
+    "vocabulary",
+    "charts",
+    "viewmodels",
+    "pipelines",
+    "indicators",
+    "dashboard",
+    "reports",
+    "safeguarding",
+)
+
+
+def _imported_top_level_modules() -> dict[str, str]:
+    """Third-party modules the product's packages import (top-level name -> one file importing it)."""
+    found: dict[str, str] = {}
+    for package in OUR_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top not in sys.stdlib_module_names and top not in OUR_PACKAGES and top != "__future__":
+                        found.setdefault(top, str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_directly_imported_package_is_declared():
+    """A package imported only through another's dependencies can vanish when that one changes."""
+    declared = {name.replace("_", "-") for name in _declared_floors()}
+    distributions = packages_distributions()
+    undeclared = {
+        module: where
+        for module, where in _imported_top_level_modules().items()
+        if not any(d.lower().replace("_", "-") in declared for d in distributions.get(module, [module]))
+    }
+    assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"

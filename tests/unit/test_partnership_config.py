@@ -11,6 +11,7 @@ from vocabulary.partnership import (
     PartnershipConfigError,
     load_partnership,
     parse_partnership,
+    partnership,
 )
 
 
@@ -71,3 +72,41 @@ def test_pooled_coverage_is_the_days_every_member_covers():
     b = [(d(2021, 4, 1), d(2024, 3, 31))]
     assert _intersect(a, b) == [(d(2021, 4, 1), d(2022, 3, 31)), (d(2023, 4, 1), d(2024, 3, 31))]
     assert _intersect(a, []) == []
+
+
+def _partnership_file(path, name: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f"name: {name}\nmembers:\n  - {{la_code: '401', name: A}}\n  - {{la_code: '402', name: B}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_file_is_found_like_the_las_other_configuration(tmp_path, monkeypatch):
+    """The config directory's copy wins over the shipped file; paths.partnership in safeguarding.toml
+    wins over both; its environment variable wins over the file."""
+    from vocabulary import settings
+
+    for name in ("SAFEGUARDING_PARTNERSHIP", "SAFEGUARDING_CONFIG_DIR", settings.CONFIG_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "etc" / "safeguarding.toml"
+    config.parent.mkdir()
+    try:
+        settings.configure(None)
+        assert partnership().source == str(DEFAULT_PATH)
+        own = _partnership_file(tmp_path / "etc" / "la" / "partnership.yaml", "Own copy")
+        config.write_text('[paths]\nconfig_dir = "la"\n', encoding="utf-8")
+        settings.configure(config)
+        assert (partnership().name, partnership().source) == ("Own copy", str(own))
+        named = _partnership_file(tmp_path / "etc" / "other.yaml", "Named in the file")
+        config.write_text('[paths]\nconfig_dir = "la"\npartnership = "other.yaml"\n', encoding="utf-8")
+        settings.configure(config)
+        assert (partnership().name, partnership().source) == ("Named in the file", str(named))
+        env = _partnership_file(tmp_path / "env.yaml", "Named in the environment")
+        monkeypatch.setenv("SAFEGUARDING_PARTNERSHIP", str(env))
+        assert partnership().name == "Named in the environment"
+        assert settings.get("paths.partnership") == str(env)
+    finally:
+        settings._ACTIVE.clear()
