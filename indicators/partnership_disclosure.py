@@ -13,6 +13,11 @@ the sum of its quarters: `indicators.disclosure.period_withheld`), so the two ru
 from what the other withheld, until neither withholds anything more. Otherwise a member's quarter that
 its period rule withholds would be the partnership's quarter less the other members', or a member's
 year that the partnership table withholds would be the sum of its four shown quarters.
+
+Both are decided over every member LA, whatever the viewer's LA limit (indicators/access.py): a user
+limited to one member must not see a cell that is withheld from everyone else because, beside the
+partnership's total shown elsewhere (a board report, another member's screen), it would give away
+another member's count. Only which cells are withheld comes back, never a figure outside the limit.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import store
+from indicators.access import limited_to
 from indicators.api import every_period_label, local_authorities, values
 from indicators.disclosure import period_withheld, suppress
 from vocabulary.partnership import PARTNERSHIP, partnership
@@ -36,7 +42,8 @@ def member_withheld(indicator_id: str, labels: tuple[str, ...], la: str | None, 
     if la != PARTNERSHIP and la not in partnership().la_codes:
         return frozenset()
     wh = str(warehouse) if warehouse else None
-    return _withheld(store.warehouse_version(warehouse), indicator_id, labels, role, wh)
+    with limited_to(None):  # the same cells for every viewer (module docstring)
+        return _withheld(store.warehouse_version(warehouse), indicator_id, labels, role, wh)
 
 
 @lru_cache(maxsize=2048)
@@ -64,7 +71,8 @@ def flow_withheld(indicator_id: str, la: str | None, role: str, warehouse=None) 
     if role == "analyst" or la is None or (la != PARTNERSHIP and la not in partnership().la_codes):
         return None
     wh = str(warehouse) if warehouse else None
-    return _flow_withheld(store.warehouse_version(warehouse), indicator_id, role, wh)
+    with limited_to(None):  # the same cells for every viewer (module docstring)
+        return _flow_withheld(store.warehouse_version(warehouse), indicator_id, role, wh)
 
 
 @lru_cache(maxsize=512)

@@ -230,3 +230,29 @@ def test_the_partnership_is_allowed_only_when_the_limit_covers_every_member(part
                 api.available_periods("year", "partnership", wh)
             every = api.values("cin_at_end", ["2023-24"], warehouse=wh)
             assert "partnership" not in set(every["la_code"])
+
+
+def test_a_board_user_limited_to_one_member_sees_the_cells_withheld_from_everyone(partnership_site):
+    """A member's total that the board withholds because, beside the partnership's total, it would give
+    away the other member's count stays withheld for a board user limited to that member: that user
+    is not offered the partnership, but its total is shown elsewhere (a board report, other screens)."""
+    import indicators
+    from indicators import board
+    from indicators.partnership_disclosure import flow_withheld, member_withheld
+
+    wh = partnership_site
+    withheld_for_the_partnership = 0
+    for ind in indicators.registry().values():
+        for freq in ("year", "quarter"):
+            periods = [p.label for p in api.available_periods(freq, "401", wh, ind.id)]
+            if not periods:
+                continue
+            everyone = board.trend(ind.id, periods, "401", "board", wh)
+            with access.limited_to(["401"]):
+                limited = board.trend(ind.id, periods, "401", "board", wh)
+                hidden = member_withheld(ind.id, tuple(periods), "401", "board", wh)
+                hidden |= flow_withheld(ind.id, "401", "board", wh) or frozenset()
+            assert limited["suppressed"].tolist() == everyone["suppressed"].tolist(), (ind.id, freq)
+            withheld_for_the_partnership += sum(la == "401" for la, _ in hidden)
+    # The partnership's rule reaches the limited user (before, it was skipped for them: 0 cells).
+    assert withheld_for_the_partnership > 0
