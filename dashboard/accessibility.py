@@ -65,7 +65,7 @@ def statement() -> list:
                     "move around every page and use its choices, links and buttons with a keyboard alone"
                 ),
                 html.Li(
-                    "read every chart's figures in a table or a sentence, which a screen reader can read out"
+                    "read the figures of nearly every chart in a table or a sentence, for a screen reader"
                 ),
                 html.Li(
                     "tell every status apart without colour: RAG and SPC are always written in words too"

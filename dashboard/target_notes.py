@@ -59,7 +59,7 @@ def target_row(indicator_id: str, la: str | None) -> tuple[str, object]:
         note = f" {t.note}" if t.note else ""
         entries.append(
             [
-                html.Strong(f"{t.describe()} from {t.effective_from:%d %B %Y}: "),
+                html.Strong(f"{t.describe()} from {t.effective_from.day} {t.effective_from:%B %Y}: "),
                 f"{ORIGIN_WORDS[t.origin]}.{note}",
             ]
         )

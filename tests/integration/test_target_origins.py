@@ -93,7 +93,7 @@ def test_the_definition_panel_is_a_summary_card_with_the_target_and_its_origin(d
     target = rows["Target and where it comes from"]
     assert ORIGIN_WORDS["national"] in target  # the 10-15% band from 2010
     assert target.count(ORIGIN_WORDS["illustrative"]) == 2  # the 2015 and 2020 entries
-    assert "from 01 April 2015" in target
+    assert "12–18% from 1 April 2015: Illustrative target" in target  # GOV.UK dates: no leading zero
 
 
 def test_the_definition_panel_names_a_local_target_as_local(demo):
