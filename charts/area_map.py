@@ -7,12 +7,17 @@ import math
 import pandas as pd
 
 from charts.layout import FONT, Y_TITLES, safe_text
+from charts.palette import NO_VALUE, SEQUENTIAL
+
+# The Analysis Function's sequential blues as one scale: light for the lowest value, dark for the highest.
+VALUE_SCALE = [[0.0, SEQUENTIAL[2]], [0.5, SEQUENTIAL[1]], [1.0, SEQUENTIAL[0]]]
 
 
 def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, title: str, unit: str) -> dict:
     """Areas drawn as filled polygons on plain axes (longitude, latitude): no geo subplot, so
     Plotly fetches no world base map (it would from cdn.plot.ly, which the CSP and offline
-    machines block). Cividis fill by value; withheld areas grey. Holes in areas are not drawn."""
+    machines block). Filled by value on the sequential blues; withheld areas grey. Holes in areas are
+    not drawn."""
     from plotly.colors import sample_colorscale
 
     value_of = dict(zip(values["area_code"], pd.to_numeric(values["value"], errors="coerce"), strict=True))
@@ -37,7 +42,7 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
         lats += [y for y in ys if y is not None]
         value = value_of[code]
         withheld = pd.isna(value)
-        colour = "#d0d0d0" if withheld else sample_colorscale("Cividis", [(value - low) / span])[0]
+        colour = NO_VALUE if withheld else sample_colorscale(VALUE_SCALE, [(value - low) / span])[0]
         words = "withheld or no value" if withheld else f"{value:.1f}"
         traces.append(
             {
@@ -65,7 +70,7 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
             "hoverinfo": "skip",
             "showlegend": False,
             "marker": {
-                "colorscale": "Cividis",
+                "colorscale": VALUE_SCALE,
                 "cmin": low,
                 "cmax": high,
                 "color": [low],
@@ -82,7 +87,7 @@ def area_map_figure(values: pd.DataFrame, geojson: dict, code_property: str, tit
                 "y": [None],
                 "mode": "markers",
                 "name": "Withheld (small numbers) or no value",
-                "marker": {"color": "#d0d0d0", "symbol": "square", "size": 12},
+                "marker": {"color": NO_VALUE, "symbol": "square", "size": 12},
                 "showlegend": True,
             }
         )

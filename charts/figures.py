@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.layout import DIRECTION_COLOUR, Y_TITLES, _figure, _layout, _list, safe_text
-from charts.palette import CONCERN, OKABE_ITO, PRIMARY, TARGET
+from charts.palette import COMPARATOR, CONCERN, ENGLAND, PRIMARY, TARGET
 from indicators.disclosure import display
 
 
@@ -298,12 +298,12 @@ def benchmark_figure(df: pd.DataFrame, title: str, unit: str) -> go.Figure:
     """Published values by year: this LA against England (distinct colours and dash styles). Every series
     is drawn on one ordered list of years, with a gap where a series has no value: a category axis would
     otherwise order the years as they first appear, pushing years the LA lacks to the end."""
-    styles = {"This LA": (PRIMARY, "solid"), "England": (OKABE_ITO["black"], "dash")}
+    styles = {"This LA": (PRIMARY, "solid"), "England": (ENGLAND, "dash")}
     order = "time_period" if "time_period" in df else "period"
     years = list(df.sort_values(order).drop_duplicates("period")["period"])
     traces = []
     for name, part in df.groupby("series", sort=False):
-        colour, dash = styles.get(name, (OKABE_ITO["orange"], "dot"))
+        colour, dash = styles.get(name, (COMPARATOR, "dot"))
         value_of = dict(zip(part["period"], part["value"], strict=True))
         traces.append(
             {

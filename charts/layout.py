@@ -7,10 +7,9 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.palette import CONCERN, IMPROVING, OKABE_ITO
+from charts.palette import CONCERN, IMPROVING, NEITHER
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
-NEITHER = OKABE_ITO["reddish_purple"]
 DIRECTION_COLOUR = {"improving": IMPROVING, "concerning": CONCERN, "neither": NEITHER}
 Y_TITLES = {
     "count": "Number",

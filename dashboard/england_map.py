@@ -8,6 +8,7 @@ from functools import cache
 
 import pandas as pd
 
+from charts.palette import AF_COLOURS, NO_VALUE, PALEST_BLUE, SEQUENTIAL
 from vocabulary.reference import reference_file
 
 # made by pipelines/simplify_boundaries.py
@@ -17,10 +18,10 @@ ENGLAND_ATTRIBUTION = (
     "National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown "
     "copyright and database right 2023."
 )
-# Analysis Function sequential blues (dark = band A), then grey for no published value.
-BAND_COLOURS = {"A": "#12436D", "B": "#2073BC", "C": "#6BACE6", "D": "#BFDDF5"}
-NO_VALUE = "#D9D9D9"
-CHOSEN, NEIGHBOUR = "#000000", "#D55E00"  # Okabe-Ito black and vermillion outlines
+# Analysis Function sequential blues (dark = band A, then a paler tint for D); grey for no published value.
+BAND_COLOURS = dict(zip("ABCD", [*SEQUENTIAL, PALEST_BLUE], strict=True))
+# Outlines: black for the chosen LA, Analysis Function orange for its statistical neighbours.
+CHOSEN, NEIGHBOUR = "#000000", AF_COLOURS["orange"]
 LAT_ASPECT = 1.64  # 1 / cos(52.5 degrees): keeps England's shape on plain axes
 
 

@@ -19,6 +19,7 @@ IND_BREAKDOWN = "indicator-breakdown"
 IND_BREAKDOWN_TABLE = "indicator-breakdown-table"
 IND_BREAKDOWN_NOTE = "indicator-breakdown-note"
 IND_FACTOR_NOTE = "indicator-factor-note"
+IND_DEFINITION = "indicator-definition"  # the definition panel (a GOV.UK summary card)
 IND_COMPARE_PUBLISHED = "indicator-compare-published"
 DOWNLOAD_BUTTON = "download-button"
 DOWNLOAD = "download"

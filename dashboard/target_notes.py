@@ -48,21 +48,23 @@ def mark_illustrative(fig, frame: pd.DataFrame):
     return fig
 
 
-def target_items(indicator_id: str, la: str | None) -> list:
-    """Definition-panel entries: every target the indicator has had here, with where it comes from."""
+def target_row(indicator_id: str, la: str | None) -> tuple[str, object]:
+    """The definition panel's target row: each target this indicator has had, and where it came from."""
     book = api.target_book()
     history = book.history(indicator_id, la)
     if not history:
-        return [html.Dt("Target"), html.Dd("No target is set for this indicator.")]
-    rows = []
+        return "Target", "No target is set for this indicator."
+    entries = []
     for t in sorted(history, key=lambda t: t.effective_from):
         note = f" {t.note}" if t.note else ""
-        rows.append(
-            html.Li(
-                [
-                    html.Strong(f"{t.describe()} from {t.effective_from:%d %B %Y}: "),
-                    f"{ORIGIN_WORDS[t.origin]}.{note}",
-                ]
-            )
+        entries.append(
+            [
+                html.Strong(f"{t.describe()} from {t.effective_from.day} {t.effective_from:%B %Y}: "),
+                f"{ORIGIN_WORDS[t.origin]}.{note}",
+            ]
         )
-    return [html.Dt("Target and where it comes from"), html.Dd(html.Ul(rows, className="mb-0"))]
+    if len(entries) == 1:
+        return "Target and where it comes from", html.P(entries[0])
+    return "Target and where it comes from", html.Ul(
+        [html.Li(e) for e in entries], className="govuk-list govuk-list--bullet"
+    )

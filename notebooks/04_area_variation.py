@@ -40,6 +40,7 @@ from IPython.display import display
 
 from charts.figures import funnel_figure
 from charts.layout import base_layout, safe_text
+from charts.palette import AF_COLOURS
 from indicators import api
 from indicators.funnel import denominator_grid, funnel_flags, funnel_limits
 
@@ -156,7 +157,13 @@ fig_grid = go.Figure(
         y=list(scores.index),
         zmin=-2,
         zmax=2,
-        colorscale=[[0, "#0072B2"], [0.25, "#56B4E9"], [0.5, "#f3f2f1"], [0.75, "#E69F00"], [1, "#D55E00"]],
+        colorscale=[  # Analysis Function colours: blues below the limits, orange and dark pink above
+            [0, AF_COLOURS["dark_blue"]],
+            [0.25, AF_COLOURS["light_blue"]],
+            [0.5, "#f3f2f1"],
+            [0.75, AF_COLOURS["orange"]],
+            [1, AF_COLOURS["dark_pink"]],
+        ],
         colorbar={
             "tickvals": [-2, -1, 0, 1, 2],
             "ticktext": ["below 99.8%", "below 95%", "inside", "above 95%", "above 99.8%"],

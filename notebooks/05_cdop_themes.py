@@ -36,7 +36,7 @@ from IPython.display import Markdown, display
 
 from charts.figures import breakdown_figure
 from charts.layout import base_layout
-from charts.palette import CONCERN, PRIMARY, TARGET
+from charts.palette import CONCERN, PRIMARY, SERIES, TARGET
 from indicators import api
 from indicators.cdop import order_groups
 from indicators.disclosure import SMALL_MAX, SMALL_MIN, SUPPRESSED, suppress
@@ -232,7 +232,7 @@ display(Markdown("**Deaths awaiting a completed review, by time since death**"))
 display(wide)
 fig_backlog = go.Figure()
 for band, colour in zip(
-    ("Under 6 months", "6 to 12 months", "Over 12 months"), (PRIMARY, "#56B4E9", CONCERN), strict=True
+    ("Under 6 months", "6 to 12 months", "Over 12 months"), (PRIMARY, SERIES[1], CONCERN), strict=True
 ):
     part = backlog[backlog["group"] == band]
     fig_backlog.add_trace(

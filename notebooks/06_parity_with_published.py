@@ -44,7 +44,7 @@ import plotly.graph_objects as go
 from IPython.display import Markdown, display
 
 from charts.figures import breakdown_figure, trend_figure
-from charts.palette import CONCERN, OKABE_ITO
+from charts.palette import CONCERN, ENGLAND
 from indicators import api
 from indicators import benchmarks as bm
 from indicators import parity as parity_check
@@ -122,7 +122,7 @@ fig_parity = trend_figure(
 fig_parity.data[0].name = f"Local (computed, LA {LOCAL_LA})"
 for frame, name, colour, dash in (
     (dfe, f"DfE published, LA {LOCAL_LA}", CONCERN, "dash"),
-    (england, "DfE published, England", OKABE_ITO["bluish_green"], "dot"),
+    (england, "DfE published, England", ENGLAND, "dot"),
 ):
     ends = pd.to_datetime([f"{tp}-03-31" for tp in frame["time_period"]])
     fig_parity.add_trace(
@@ -242,7 +242,7 @@ region_series = bm.published(INDICATOR, level="Regional", warehouse=WAREHOUSE)
 region_series = region_series[region_series["area_code"] == b.region_code]
 for frame, name, colour in (
     (region_series, b.region_name, CONCERN),
-    (england, "England", OKABE_ITO["bluish_green"]),
+    (england, "England", ENGLAND),
 ):
     fig_series.add_trace(
         go.Scatter(

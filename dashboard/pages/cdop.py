@@ -282,7 +282,8 @@ def _backlog_and_timeliness(view: CdopView, years, role: str, warehouse) -> None
                 x=[f"{d:%d %b %Y}" for d in part["period_end"]],
                 y=y,
                 name=band,
-                marker={"color": colour},
+                # a white edge between stacked segments: turquoise and orange are close in lightness
+                marker={"color": colour, "line": {"color": "white", "width": 1.5}},
                 customdata=[_count(v, s) for v, s in zip(part["numerator"], part["suppressed"], strict=True)],
                 hovertemplate=f"{band}: %{{customdata}}<extra></extra>",
             )

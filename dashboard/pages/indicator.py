@@ -18,8 +18,9 @@ from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
 from dashboard.england_map import ENGLAND_ATTRIBUTION, england_map_figure, map_rows, map_view
 from dashboard.help_panel import help_panel
 from dashboard.session import is_demo, session_role
+from dashboard.summary_card import summary_card
 from dashboard.tables import data_table
-from dashboard.target_notes import mark_illustrative, target_items
+from dashboard.target_notes import mark_illustrative, target_row
 from indicators.geography import ATTRIBUTION, ward_boundaries
 from indicators.status import targets_by_period
 from viewmodels.benchmark import benchmark_view
@@ -50,30 +51,35 @@ def dom_id(component_id: dict) -> str:
     return json.dumps(component_id, sort_keys=True, separators=(",", ":"))
 
 
+def unit_words(ind) -> str:
+    """The unit as the chart's axis names it, and how it is rounded."""
+    words = Y_TITLES.get(ind.unit, "Value") + (" a year" if ind.annualised else "")
+    if ind.decimals == 0:
+        return f"{words}, shown as whole numbers"
+    return f"{words}, shown to {ind.decimals} decimal place{'s' if ind.decimals > 1 else ''}"
+
+
 def definition_panel(indicator_id: str, la: str | None = None) -> html.Div:
+    """What the indicator is, as a GOV.UK summary card: definition, direction, unit, target and source."""
     ind = indicators.get(indicator_id)
-    items = [
-        html.Dt("What it measures"),
-        html.Dd(ind.definition),
-        html.Dt("Source"),
-        html.Dd(ind.dfe_source),
-        html.Dt("Which way is better"),
-        html.Dd(POLARITY_WORDS[ind.polarity]),
+    rows = [
+        ("What it measures", ind.definition),
+        ("Which way is better", POLARITY_WORDS[ind.polarity]),
+        ("Unit", unit_words(ind)),
+        target_row(indicator_id, la),
+        ("Source", ind.dfe_source),
     ]
-    items += target_items(indicator_id, la)
     if ind.caveats:
-        items += [html.Dt("Caveats"), html.Dd(ind.caveats)]
+        rows.append(("Caveats", ind.caveats))
     if ind.id in ("cpp_ended_2y_pct", "cpp_open_2y_pct"):
-        items += [
-            html.Dt("Not to be confused with"),
-            html.Dd(
+        rows.append(
+            (
+                "Not to be confused with",
                 "NI64 (D7) looks at plans that ENDED in the period; D5 looks at plans "
-                "still OPEN at the end of the period. They answer different questions."
-            ),
-        ]
-    return html.Section(
-        [html.H2("Definition", className="h4"), html.Dl(items)], className="border rounded p-3 bg-light mt-4"
-    )
+                "still OPEN at the end of the period. They answer different questions.",
+            )
+        )
+    return summary_card("Definition", rows, ids.IND_DEFINITION, extra_class="mt-4")
 
 
 def layout(indicator_id: str, role: str = "board", search: str | None = None) -> html.Div:
