@@ -40,7 +40,7 @@ LOAD_STATUS_NAMES = {
 }
 
 UNIT_NAMES = {
-    "count": "number of children",
+    "count": "number",  # of children, referrals, enquiries or deaths: the title says which
     "percent": "per cent",
     "rate_per_10k": "per 10,000 children",
     "rate_per_100k": "per 100,000 children",
