@@ -19,13 +19,7 @@ NON_COMPLIANCES = [
         "Charts, maps and the scorecard's small trend lines are pictures with no text alternative of their "
         "own, so a screen reader reads only the words drawn in them (titles, axis labels and keys).",
         "1.1.1 (Non-text content)",
-        "Each chart's figures are in a table or sentence on the same page, except the chart below.",
-    ),
-    (
-        "The chart of published figures by year (this LA and England) has no table of its year-by-year "
-        "values: the table above it gives the latest year only.",
-        "1.1.1 (Non-text content) and 1.3.1 (Info and relationships)",
-        "The latest year's comparison is in the table and the sentence at the top of the page.",
+        "Each chart's figures are in a table or sentence on the same page.",
     ),
     (
         "On the map of England and the area map, the lighter blues and the grey for areas with no value "
@@ -133,8 +127,8 @@ def statement() -> list:
         _h("What we're doing to improve accessibility"),
         html.P(
             "Every change to the dashboard is tested in a real browser before it is accepted, and a change "
-            "that adds a serious or critical accessibility finding is not accepted. We plan to add a table "
-            "of the published figures by year, tag the board members' guide PDF, give each chart a text "
+            "that adds a serious or critical accessibility finding is not accepted. We plan to tag the "
+            "board members' guide PDF, give each chart a text "
             "alternative that says what it shows, and test with screen readers, speech recognition and at "
             "400% zoom."
         ),

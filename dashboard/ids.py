@@ -33,6 +33,7 @@ IND_MAP = "indicator-map"
 IND_DISPRO_TABLE = "indicator-disproportionality"
 IND_BENCHMARK = "indicator-benchmark"
 IND_BENCHMARK_TABLE = "indicator-benchmark-table"
+IND_BENCHMARK_YEARS_TABLE = "indicator-benchmark-years-table"
 # What a page's controls showed when it was last drawn (its update callback skips a redraw of the same).
 IND_DRAWN = "indicator-drawn-state"
 SC_DRAWN = "scorecard-drawn-state"

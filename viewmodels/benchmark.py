@@ -21,6 +21,8 @@ class BenchmarkView:
     notes: str
     comparison: str = ""  # the published value against England and the neighbours, in words
     benchmark: object = None  # indicators.benchmarks.Benchmark (the map reads its LA and neighbours)
+    year_rows: list[list[str]] | None = None  # the chart's figures: year, then each series' value
+    year_headers: list[str] | None = None
 
 
 def benchmark_view(indicator_id: str, la: str | None, period_end, warehouse=None) -> BenchmarkView | None:
@@ -78,4 +80,16 @@ def _benchmark_view(version, indicator_id: str, la: str, year: int, warehouse) -
             series.append((r.period, r.time_period, name, float(r.value)))
     out = pd.DataFrame(series, columns=["period", "time_period", "series", "value"])
     out = out[out["time_period"] <= tp].sort_values("time_period")
-    return BenchmarkView(b.period, rows, out, " ".join(b.notes), comparison_words(b, ind.decimals), b)
+    headers, year_rows = year_table(out, show)
+    return BenchmarkView(
+        b.period, rows, out, " ".join(b.notes), comparison_words(b, ind.decimals), b, year_rows, headers
+    )
+
+
+def year_table(series: pd.DataFrame, show) -> tuple[list[str], list[list[str]]]:
+    """The published-by-year chart's figures as a table: a row per year, a column per series (in the
+    chart's order), a blank where a series has no value that year; `show` formats a value."""
+    names = list(dict.fromkeys(series["series"]))
+    years = series.sort_values("time_period").drop_duplicates("period")["period"].tolist()
+    value = {(r.period, r.series): r.value for r in series.itertuples()}
+    return ["Year", *names], [[y, *(show(value.get((y, n))) for n in names)] for y in years]

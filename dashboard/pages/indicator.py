@@ -321,6 +321,14 @@ def _benchmarks(view, b) -> list:
             config=GRAPH_CONFIG,
             figure=benchmark_figure(b.series, f"{ind.short_title}: this LA and England, published", ind.unit),
         ),
+        folded_table(
+            data_table(
+                f"{ind.short_title}: this LA and England, published, by year (the data behind the chart)",
+                b.year_headers,
+                b.year_rows,
+                ids.IND_BENCHMARK_YEARS_TABLE,
+            )
+        ),
         html.P(b.notes, className="small text-muted") if b.notes else None,
         *_england_map(ind, b),
     ]

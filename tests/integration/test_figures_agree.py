@@ -357,3 +357,44 @@ def test_board_breakdowns_that_cannot_be_read_are_not_drawn(warehouse, monkeypat
     yearly = _view("cpp_repeat_pct", "board", freq="year", by="area")
     assert unreadable_words(yearly) == ""
     assert {ids.IND_BREAKDOWN, ids.IND_FUNNEL} <= _graph_ids(content(yearly))
+
+
+def _by_id(children, wanted: str):
+    """The first Dash component with this id in a tree of components."""
+    stack = list(children)
+    while stack:
+        c = stack.pop(0)
+        if c is None or isinstance(c, str | int | float):
+            continue
+        if isinstance(c, list | tuple):
+            stack = list(c) + stack
+            continue
+        if getattr(c, "id", None) == wanted:
+            return c
+        stack.insert(0, getattr(c, "children", None))
+    raise LookupError(wanted)
+
+
+def test_published_by_year_chart_has_its_figures_in_a_table(warehouse):
+    """WCAG 1.1.1: the chart of published figures by year has a table of the same figures (every year,
+    this LA and England), folded under it."""
+    from dashboard import ids
+    from dashboard.pages import indicator as page
+
+    for indicator_id in ("cpp_repeat_pct", "cpp_rate_per_10k"):
+        view = _view(indicator_id, freq="year")
+        b = page._benchmark(view)
+        parts = page._benchmarks(view, b)
+        figure = _by_id(parts, ids.IND_BENCHMARK).figure
+        table = _by_id(parts, ids.IND_BENCHMARK_YEARS_TABLE)
+        caption, thead, tbody = table.children
+        rows, head = tbody.children, [th.children for th in thead.children.children]
+        assert "by year" in caption.children
+        assert head == ["Year", *(t["name"] for t in figure["data"])]
+        assert [r.children[0].children for r in rows] == list(figure["data"][0]["x"])
+        assert len(rows) >= 3
+        ind = indicators.get(indicator_id)
+        for i, trace in enumerate(figure["data"], start=1):
+            shown = [r.children[i].children for r in rows]
+            want = ["" if y is None else page.fmt(ind, y, False) for y in trace["y"]]
+            assert shown == want, (indicator_id, trace["name"])
