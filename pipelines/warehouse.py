@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import glob
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -14,6 +15,25 @@ import duckdb
 
 from pipelines.issues import IngestError
 from pipelines.warehouse_state import damaged_message, is_damage
+from vocabulary import settings
+
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def load_memory_limit() -> str:
+    """DuckDB's memory limit for a load: `limits.load_memory` (e.g. "4GB"), else half the machine's RAM,
+    so a load beside a running dashboard and the parse workers spills to disk instead of running the
+    machine out of memory (DuckDB's own default is 80%)."""
+    raw = settings.get("limits.load_memory")
+    if raw is None:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        return f"{total // 2 // 2**20}MiB"
+    if not _MEMORY.fullmatch(raw.strip()):
+        raise IngestError(
+            f"limits.load_memory ({settings.SETTINGS['limits.load_memory'].env}) is {raw!r}: "
+            "give a size such as 4GB or 512MB"
+        )
+    return raw.strip().replace(" ", "")
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -100,6 +120,7 @@ def rebuild(path: Path, *, locked: bool = False) -> Iterator[duckdb.DuckDBPyConn
             else:
                 tmp.unlink()  # DuckDB makes a new database file itself (under the umask above)
             con = duckdb.connect(str(tmp))
+            con.execute(f"SET memory_limit = '{load_memory_limit()}'")  # checked: digits and a unit
             yield con
             con.execute("CHECKPOINT")
             con.close()

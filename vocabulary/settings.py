@@ -52,6 +52,9 @@ SETTINGS: dict[str, Setting] = {
         "SAFEGUARDING_MIN_KEPT_FRACTION", help="smallest share of children a resubmission may keep"
     ),
     "limits.workers": Setting("SAFEGUARDING_INGEST_WORKERS", help="parallel parse processes"),
+    "limits.load_memory": Setting(
+        "SAFEGUARDING_LOAD_MEMORY", help="DuckDB's memory limit in a load, e.g. 4GB (default: half the RAM)"
+    ),
     "sessions.idle_seconds": Setting("SAFEGUARDING_SESSION_IDLE_SECONDS", help="sign-out when idle"),
     "sessions.lifetime_seconds": Setting("SAFEGUARDING_SESSION_LIFETIME_SECONDS", help="longest session"),
     "sessions.trusted_proxies": Setting("SAFEGUARDING_TRUSTED_PROXIES", help="reverse proxies in front"),
