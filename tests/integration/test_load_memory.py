@@ -31,9 +31,8 @@ def test_the_configured_limit_is_set_on_the_load_connection(tmp_path, monkeypatc
 def test_without_a_setting_the_limit_is_half_the_ram(tmp_path, monkeypatch):
     monkeypatch.delenv("SAFEGUARDING_LOAD_MEMORY", raising=False)
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / GIB
-    assert _gib(_limit_in_a_load(tmp_path / "w.duckdb")) == pytest.approx(
-        ram / 2, abs=0.06
-    )  # shown to 0.1 GiB
+    shown = _gib(_limit_in_a_load(tmp_path / "w.duckdb"))  # DuckDB shows it cut to 0.1 GiB
+    assert ram / 2 - 0.1 < shown <= ram / 2
 
 
 def test_a_limit_that_is_not_a_size_is_refused_and_nothing_is_written(tmp_path, monkeypatch):
