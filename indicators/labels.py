@@ -68,9 +68,3 @@ def load_status_name(status: str | None) -> str:
 
 def unit_name(unit: str) -> str:
     return UNIT_NAMES.get(unit, unit.replace("_", " "))
-
-
-def measure_unit_name(unit: str) -> str:
-    """A partner measure's unit in words (the agency matrix download). Its counts are of episodes,
-    referrals or children (the measure's numerator says which), so a count is a "number"."""
-    return "number" if unit == "count" else unit_name(unit)
