@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard.downloads import SUPPRESSION_NOTE, plain_file_name
 from indicators import api, store
 from indicators.disclosure import display, suppress
+from indicators.labels import unit_name
 from indicators.partner_gaps import Gap
 from indicators.partner_scorecard import (
     MeasureCard,
@@ -200,7 +201,7 @@ def matrix_frame(
                         "denominator": r.denominator if shown else None,
                         "value": round(float(r.value), 2) if shown else None,
                         "value_status": "" if shown else ("c" if withheld else "x"),
-                        "unit": m.unit,
+                        "unit": unit_name(m.unit),
                         "target": safe_cell(r.target or "") if r is not None else "",
                         "rag": ("withheld" if withheld else r.rag) if r is not None else "none",
                         "role": role,

@@ -12,9 +12,11 @@ FILE_TYPE = re.compile(
 ALLOWED = {
     "NumberOfPreviousCPP",  # not snake_case, listed for the reader: the census field's own name
 }
-# Cells of these tidy-CSV columns hold stable keys for analysis (as EES's `new_la_code`), and the
-# headers themselves are the EES-style machine column names (dashboard.downloads.COLUMNS).
-KEY_COLUMNS = {"indicator_id"}
+# Cells of these tidy-CSV columns hold stable keys for analysis (as EES's `new_la_code`): the indicator
+# downloads' indicator_id, the agency matrix's agency_id and measure_id, each beside its name in words.
+# The headers themselves are the EES-style machine column names (dashboard.downloads.COLUMNS,
+# dashboard.agency_views.MATRIX_COLUMNS).
+KEY_COLUMNS = {"indicator_id", "agency_id", "measure_id"}
 
 
 def identifier_tokens(text: str, allowed: set[str] = frozenset()) -> list[str]:

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from indicators.cli_output import CONTRACT
+from indicators.labels import unit_name
 from pipelines.load import ingest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,7 +133,7 @@ def test_matrix_download_is_tidy_and_withholds_small_counts_for_the_board(wareho
     strategy = board[board["measure_id"] == "police_strategy_attend_pct"].set_index("quarter")
     assert strategy.loc["2025-26-Q4", ["numerator", "denominator", "value"]].tolist() == [190, 250, 76.0]
     assert set(board.loc[board["measure_id"] == "police_l3_training_pct", "value_status"]) == {"x"}
-    counts = board[board["unit"] == "count"][["numerator", "value"]].stack()
+    counts = board[board["unit"] == unit_name("count")][["numerator", "value"]].stack()
     assert not counts.between(1, 5).any()  # no count of 1 to 5 reaches the board's file
     analyst = _download("?agency=police", "analyst").set_index(["measure_id", "quarter"])
     assert analyst.loc[("police_missing_episodes", "2025-26-Q2"), "value"] == 3

@@ -108,16 +108,35 @@ def test_spc_rule_ids_are_caught_and_shown_in_words(demo, monkeypatch):
     assert "outside_limits" in identifier_tokens(text())
 
 
-def _tidy_csv_findings(frame: pd.DataFrame, where: str) -> list[str]:
+def _tidy_csv_findings(frame: bytes, where: str, columns: list[str] | None = None) -> list[str]:
+    """Internal names in a tidy CSV as sent: a header that is not one of its machine `columns`
+    (default: the indicator downloads'), or a token in a cell outside the key columns."""
     from dashboard.downloads import COLUMNS
 
     back = pd.read_csv(io.BytesIO(frame), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    out = [f"{where}: column {c!r}" for c in back.columns if c not in COLUMNS]
-    for col in back.columns:
+    return _sheet_findings(back, where, columns or COLUMNS)
+
+
+def _sheet_findings(sheet: pd.DataFrame, where: str, columns: list[str], allowed=frozenset()) -> list[str]:
+    out = [f"{where}: column {c!r}" for c in sheet.columns if c not in columns]
+    for col in sheet.columns:
         if col in KEY_COLUMNS:
             continue
-        out += [f"{where}: {col}: {t}" for t in identifier_tokens(" \n".join(back[col]))]
+        out += [f"{where}: {col}: {t}" for t in identifier_tokens(" \n".join(sheet[col]), allowed)]
     return out
+
+
+def _xlsx_findings(data: bytes, where: str) -> list[str]:
+    """Both sheets of an XLSX download as sent: 'data' (the tidy table) and 'about'. The about sheet
+    names the data sheet's columns it explains (value_status c, ...), so those headers are allowed
+    there, and nothing else."""
+    from dashboard.downloads import COLUMNS
+
+    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=str, keep_default_na=False)
+    assert list(sheets) == ["data", "about"], where
+    return _sheet_findings(sheets["data"], f"{where} data", COLUMNS) + _sheet_findings(
+        sheets["about"], f"{where} about", ["item", "meaning"], allowed=set(COLUMNS)
+    )
 
 
 def test_every_download_and_the_report_use_plain_words(demo):
@@ -145,3 +164,63 @@ def test_every_download_and_the_report_use_plain_words(demo):
     text = lxml.html.fromstring(render_html(report)).text_content()
     found += [f"report: {t}" for t in identifier_tokens(text)]
     assert found == [], found
+
+
+def export_findings(only: set[str] | None = None) -> list[str]:
+    """The agency matrix CSV (whole, and filtered by each agency and each theme, as the page offers it)
+    and the XLSX downloads: every LA indicator's and partner measure's period table (or those in
+    `only`), and one breakdown of each kind; the partner measures' CSVs too."""
+    from dashboard import agency_views
+    from dashboard.downloads import csv_bytes, tidy_frame, xlsx_bytes
+    from viewmodels.indicator import indicator_view
+    from viewmodels.state import ViewState
+    from vocabulary.partners import declaration
+
+    found: list[str] = []
+    decl = declaration()
+    quarter = agency_views.quarter_or_latest()
+    assert quarter is not None
+    for agency, theme in [
+        (None, None),
+        *((a.id, None) for a in decl.agencies),
+        *((None, t) for t in decl.themes),
+    ]:
+        frame = agency_views.matrix_frame(quarter, ROLE, agency=agency, theme=theme)
+        assert len(frame), (agency, theme)
+        where = f"agency matrix {agency or theme or 'all'}"
+        found += _tidy_csv_findings(csv_bytes(frame), where, agency_views.MATRIX_COLUMNS)
+    kinds_done: set[str] = set()
+    for ind in [*indicators.registry().values(), *partner_registry().values()]:
+        if only is not None and ind.id not in only:
+            continue
+        view = indicator_view(ind.id, ViewState(la="856", freq="year"), ROLE)
+        trend = tidy_frame(view, "trend", ROLE)
+        found += _xlsx_findings(xlsx_bytes(trend), f"{ind.id} trend XLSX")
+        if ind.id in partner_registry():
+            found += _tidy_csv_findings(csv_bytes(trend), f"{ind.id} trend")
+        for by in (b for b in ind.breakdowns if b not in kinds_done):
+            kinds_done.add(by)
+            view = indicator_view(ind.id, ViewState(la="856", freq="year", by=by), ROLE)
+            found += _xlsx_findings(xlsx_bytes(tidy_frame(view, "breakdown", ROLE)), f"{ind.id} by {by} XLSX")
+    return found
+
+
+def test_the_agency_matrix_and_the_xlsx_downloads_use_plain_words(demo):
+    assert export_findings() == []
+
+
+def test_the_export_scan_fails_on_a_planted_internal_name(demo, monkeypatch):
+    """A matrix that shows a theme's id instead of its name, and an XLSX 'about' sheet that names a
+    source by its internal kind, are both caught."""
+    from dashboard import agency_views, downloads
+
+    real_xlsx = downloads.xlsx_bytes
+
+    def planted_xlsx(frame):
+        return real_xlsx(frame.assign(definition="Read from the lait_parquet file"))
+
+    monkeypatch.setattr(agency_views, "safe_cell", lambda text: "exploitation_missing")
+    monkeypatch.setattr(downloads, "xlsx_bytes", planted_xlsx)
+    found = export_findings(only={"cpp_at_end"})
+    assert "agency matrix all: agency: exploitation_missing" in found
+    assert "cpp_at_end trend XLSX about: meaning: lait_parquet" in found
