@@ -6,6 +6,16 @@ from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """pytest-playwright empties its artifact folder (default test-results/) at the start of every run,
+    which would delete the page screenshots the browser tests keep in test-results/screenshots/: give
+    the plugin a folder of its own."""
+    if config.pluginmanager.hasplugin("playwright") and config.getoption("--output") == "test-results":
+        config.option.output = str(ROOT / "test-results" / "playwright")
+
 
 @pytest.fixture
 def isolated_warehouse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
