@@ -13,18 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.test_packaging import OUR_PACKAGES
+
 ROOT = Path(__file__).resolve().parents[2]
 QUARTER = "2022-23-Q4"
-PACKAGES = (
-    "vocabulary",
-    "charts",
-    "viewmodels",
-    "pipelines",
-    "indicators",
-    "dashboard",
-    "reports",
-    "safeguarding",
-)
+PACKAGES = OUR_PACKAGES  # the packages the wheel ships, as pyproject.toml names them
 
 pytestmark = pytest.mark.slow
 

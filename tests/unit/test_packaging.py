@@ -74,15 +74,11 @@ def test_requires_python_allows_current_debian_and_ubuntu_pythons():
     assert project["requires-python"].startswith(">=3.11,<3.14")
 
 
-OUR_PACKAGES = (
-    "vocabulary",
-    "charts",
-    "viewmodels",
-    "pipelines",
-    "indicators",
-    "dashboard",
-    "reports",
-    "safeguarding",
+OUR_PACKAGES = tuple(  # the packages the wheel ships, as pyproject.toml names them
+    name.rstrip("*")
+    for name in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "packages"
+    ]["find"]["include"]
 )
 
 
