@@ -6,11 +6,15 @@ and England and Wales bank holidays; 2023-24 includes 29 February 2024.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 import indicators
+from pipelines.issues import IngestError
 from pipelines.load import ingest
-from tests.integration.front_door_history import LA, write_fixture_files
+from tests.integration.cin_builders import table_hashes
+from tests.integration.front_door_history import HISTORY, LA, Kid, Referral, census_xml, write_fixture_files
 
 YEAR = "2023-24"
 
@@ -41,6 +45,44 @@ def test_referrals_count_nfa_unborn_and_a_referral_on_31_march(warehouse):
     # Mid-2023 population 10,000: 10 / 10,000 x 10,000 = 10.0.
     rate = value_row(warehouse, "referral_rate_per_10k")
     assert (rate.numerator, rate.denominator, rate.value) == (10, 10_000, pytest.approx(10.0))
+
+
+def test_two_referrals_of_one_child_on_different_days_both_count(warehouse):
+    # T is referred on 1 May 2023 (NFA) and again on 1 Sep 2023: two referrals in 2023-24, and the
+    # second is a re-referral (the first is 4 months before). Quarter 2023-24-Q1 holds the first
+    # (with V, W and X: 4 referrals, none a re-referral: V, W, X have no earlier referral and T's
+    # first has none either); 2023-24-Q2 holds the second alone: 1 of 1 is a re-referral.
+    q2 = value_row(warehouse, "rereferral_12m_pct", "2023-24-Q2")
+    assert (q2.numerator, q2.denominator) == (1, 1)
+    q1 = value_row(warehouse, "rereferral_12m_pct", "2023-24-Q1")
+    assert (q1.numerator, q1.denominator) == (0, 4)
+    assert value_row(warehouse, "referrals", "2023-09").numerator == 1
+
+
+def test_two_referrals_for_one_child_on_one_day_refuse_the_return(warehouse, tmp_path):
+    """Two CINdetails for one child with the same CINreferralDate: the reader refuses the whole return
+    (structural error S-DUPLICATE-EPISODE; DfE also treats overlapping CIN episodes as an error), the
+    message names the file, the LAchildID, the field and the line, and the warehouse is unchanged."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    twice = Kid("Y1", "2011-01-01", [Referral("2023-07-03"), Referral("2023-07-03", nfa=True)])
+    text = census_xml("2024-03-31", [*HISTORY, twice]).replace(
+        "</CINdetails><CINdetails><CINreferralDate>2023-07-03",
+        "</CINdetails>\n<CINdetails><CINreferralDate>2023-07-03",
+    )
+    first = next(n for n, line in enumerate(text.splitlines(), 1) if "<LAchildID>Y1</LAchildID>" in line)
+    path = tmp_path / f"cin_{LA}_2024_twice.xml"
+    path.write_text(text, encoding="utf-8")
+    before = table_hashes(copy)
+    with pytest.raises(IngestError) as caught:
+        ingest([path], copy, progress=None)
+    report = caught.value.report()
+    # The second CINdetails starts on the line after the first (the child's line).
+    assert (
+        f"{path.name}:{first + 1}: LAchildID Y1: <CINreferralDate> (value '2023-07-03'): a CINdetails "
+        f"with this referral date already appeared at line {first} [S-DUPLICATE-EPISODE, structural]"
+    ) in report, report
+    assert table_hashes(copy) == before
 
 
 def test_rereferrals_within_12_months_boundaries(warehouse):
