@@ -36,6 +36,8 @@ BREAKDOWN_LABELS |= {
     "factor_mental_health": "Mental health at the assessment before the plan",
     "factor_substance_misuse": "Alcohol or drug misuse at the assessment before the plan",
 }
+# Each DfE factor code identified at the end of assessment (indicators/enrich.py, MULTI_VALUED)
+BREAKDOWN_LABELS["assessment_factor"] = "Factor identified at the end of assessment"
 
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")  # an agency or theme id (checked against the file later)

@@ -160,3 +160,45 @@ def test_a_month_and_a_quarter(warehouse):
     assert value_row(warehouse, "referrals", "2023-24-Q1").numerator == 4
     q1 = value_row(warehouse, "assessment_45wd_pct", "2023-24-Q1")
     assert (q1.numerator, q1.denominator) == (1, 1)
+
+
+def test_each_factor_code_as_a_share_of_the_assessments(warehouse):
+    # Authorised in 2023-24 with factors recorded: T2 (4A, 24A), U (3B, 4B), V (3A, 16A), W (21),
+    # X (1B, 2B, 3B) = 5 (R's recorded none). A factor identified (any code but 21): T2, U, V, X = 4.
+    total = value_row(warehouse, "assessment_factor_pct")
+    assert (total.numerator, total.denominator, total.value) == (4, 5, pytest.approx(80.0))
+    df = indicators.values(
+        "assessment_factor_pct", [YEAR], la=LA, by="assessment_factor", warehouse=warehouse
+    )
+    got = {r.group: (int(r.numerator), int(r.denominator), r.value) for r in df.itertuples()}
+    # Each code over all 5 assessments; 3B is U's and X's (2 of 5 = 40%), every other code one
+    # assessment's (20%). The groups add up to 10 of 5: an assessment is in each of its codes' groups.
+    one = (1, 5, pytest.approx(20.0))
+    assert got == {
+        "Domestic abuse: parent or carer (3B)": (2, 5, pytest.approx(40.0)),
+        "Mental health: child (4A)": one,
+        "Child criminal exploitation (24A)": one,
+        "Mental health: parent or carer (4B)": one,
+        "Domestic abuse: child (3A)": one,
+        "Neglect (16A)": one,
+        "No factors identified (21)": one,
+        "Alcohol misuse: parent or carer (1B)": one,
+        "Drug misuse: parent or carer (2B)": one,
+    }
+    # A quarter is summed from its months: 2023-24-Q2 (Jul-Sep 2023) has X (3 Aug), W (4 Aug) and T2
+    # (1 Sep); the total (a factor identified) is X's and T2's: 2 of 3.
+    q2 = indicators.values(
+        "assessment_factor_pct", ["2023-24-Q2"], la=LA, by="assessment_factor", warehouse=warehouse
+    )
+    q2_cells = {r.group: (int(r.numerator), int(r.denominator)) for r in q2.itertuples()}
+    # Six codes (4A, 24A of T2; 21 of W; 1B, 2B, 3B of X), each 1 of 3; none of U's or V's.
+    assert q2_cells == {
+        "Mental health: child (4A)": (1, 3),
+        "Child criminal exploitation (24A)": (1, 3),
+        "No factors identified (21)": (1, 3),
+        "Alcohol misuse: parent or carer (1B)": (1, 3),
+        "Drug misuse: parent or carer (2B)": (1, 3),
+        "Domestic abuse: parent or carer (3B)": (1, 3),
+    }
+    q2_total = value_row(warehouse, "assessment_factor_pct", "2023-24-Q2")
+    assert (q2_total.numerator, q2_total.denominator) == (2, 3)
