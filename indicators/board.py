@@ -65,6 +65,7 @@ SHARED_COUNTS: dict[str, tuple[tuple[str, str], ...]] = {
     "assessments completed": (
         ("assessment_45wd_pct", "denominator"),
         ("assessment_median_working_days", "denominator"),
+        ("assessment_factor_pct", "denominator"),
     )
     + tuple(
         (f"factor_{name}_pct", "denominator")

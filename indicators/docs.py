@@ -16,6 +16,15 @@ POLARITY = {
     "context": "context",
 }
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"
+ASSESSMENT_FACTOR_DEFINITION = (
+    "Assessments completed in the period with factors recorded, by each DfE factor code identified at "
+    "the end of the assessment (DfE table C3), named with the DfE label and the code (for example "
+    "`Domestic abuse: parent or carer (3B)`, from `vocabulary/assessment_factors.py`). An assessment is "
+    "in the group of every code it identified, so each group's numerator is the assessments with that "
+    "code and its denominator is every assessment counted in the total: the groups add up to more than "
+    "the total. Only codes identified in the period are listed. For the board, counts of 1 to 5 are "
+    "withheld (c) as in every breakdown."
+)
 
 
 def render() -> str:
@@ -43,6 +52,10 @@ def render() -> str:
         "## Breakdown: factors at the assessment before the plan",
         "",
         f"`{'`, `'.join(FACTOR_BREAKDOWNS)}`: {FACTOR_DEFINITION}",
+        "",
+        "## Breakdown: each factor code at assessment",
+        "",
+        f"`assessment_factor`: {ASSESSMENT_FACTOR_DEFINITION}",
     ]
     for ind in registry().values():
         out += [

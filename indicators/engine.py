@@ -8,7 +8,14 @@ import duckdb
 import pandas as pd
 
 from indicators.coverage import Coverage, coverage
-from indicators.enrich import enriched_sql, la_params, periods_frame
+from indicators.enrich import (
+    MULTI_VALUED,
+    enriched_sql,
+    la_params,
+    multi_valued_units,
+    periods_frame,
+    shares_of_total,
+)
 from indicators.periods import Period
 from indicators.registry import Indicator
 from indicators.rollup import aggregate_by_month
@@ -52,21 +59,16 @@ def aggregate(
     if rolls_up_months(indicator):
         rolled = aggregate_by_month(con, indicator, periods, wanted, la_code)
         if rolled is not None:
-            return rolled
+            return shares_of_total(rolled)
     run_periods = _one_per_end(periods) if indicator.measured_at == "period_end" else periods
     con.register("periods", periods_frame(run_periods))
     median = ", median(numerator)::double as median_value" if indicator.statistic == "median" else ""
-    groupings = "\nunion all\n".join(
-        f"select period, la_code, '{b}' as breakdown, grp_{b} as \"group\", "
-        f"sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator{median} "
-        f"from enriched group by period, la_code, grp_{b}"
-        for b in wanted
-    )
+    groupings = "\nunion all\n".join(_grouping(b, median) for b in wanted)
     query = f"""
         {enriched_sql(con, indicator, wanted, la_code)}
         {groupings}
     """
-    raw = con.execute(query, la_params(la_code) | indicator.sql_params()).df()
+    raw = shares_of_total(con.execute(query, la_params(la_code) | indicator.sql_params()).df())
     if run_periods is periods:
         return raw
     # Hand each shared computation to every period that ends on that day.
@@ -74,6 +76,22 @@ def aggregate(
     labels = pd.DataFrame({"period": [rep[p.end] for p in periods], "label": [p.label for p in periods]})
     out = raw.merge(labels, on="period").drop(columns="period").rename(columns={"label": "period"})
     return out[raw.columns]
+
+
+def _grouping(breakdown: str, median: str) -> str:
+    """The numerator and denominator of each group of one breakdown over `enriched`. A multi-valued
+    breakdown's groups count their units; their denominators come from the total (shares_of_total)."""
+    if breakdown in MULTI_VALUED:  # a ratio only (indicators/registry.py)
+        return (
+            f"select period, la_code, '{breakdown}' as breakdown, grp as \"group\", "
+            f"units::bigint as numerator, null::bigint as denominator "
+            f"from {multi_valued_units(breakdown)}"
+        )
+    return (
+        f"select period, la_code, '{breakdown}' as breakdown, grp_{breakdown} as \"group\", "
+        f"sum(numerator)::bigint as numerator, sum(denominator)::bigint as denominator{median} "
+        f"from enriched group by period, la_code, grp_{breakdown}"
+    )
 
 
 def in_label_order(df: pd.DataFrame, labels: tuple[str, ...]) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import pandas as pd
 from indicators import cdop_source, plan_factors
 from indicators.periods import Period
 from indicators.registry import Indicator
+from vocabulary.assessment_factors import FACTOR_LABELS, factor_group_name
 from vocabulary.codes import CATEGORY_OF_ABUSE, ETHNIC_GROUP_OF
 from vocabulary.partnership import PARTNERSHIP, partnership
 
@@ -54,6 +55,17 @@ BREAKDOWN_SQL |= cdop_source.BREAKDOWN_SQL
 # Plans by the factors at the child's latest assessment before the plan (indicators/plan_factors.py).
 BREAKDOWN_SQL |= plan_factors.BREAKDOWN_SQL
 CATEGORIES = pd.concat([CATEGORIES, cdop_source.CATEGORY_ROWS], ignore_index=True)
+# Multi-valued breakdowns: a unit may be in several groups (an assessment identifies several factors),
+# so its unit SQL lists them in a column (`factor_groups`). A group's numerator is the units in it
+# (their denominators summed) and its denominator the total's, so each group is the share of all the
+# units that are in it, and the groups add up to more than the total. The engine and the monthly
+# roll-up group these with `multi_valued_units`, and `shares_of_total` gives them the totals'
+# denominators.
+MULTI_VALUED = frozenset({"assessment_factor"})
+BREAKDOWN_SQL["assessment_factor"] = "u.factor_groups"  # DfE factor codes at assessment (C3)
+FACTOR_GROUPS = pd.DataFrame(
+    {"code": list(FACTOR_LABELS), "label": [factor_group_name(c) for c in FACTOR_LABELS]}
+)
 CP_SUBJECT_JOINS = """left join children as c on c.child_key = u.child_key
             left join area_lookup as a on a.child_key = u.child_key
             cross join lateral (
@@ -108,9 +120,10 @@ def enriched_sql(
     row, so the counts are the same)."""
     con.register("ethnic_groups", ETHNIC_GROUPS)
     con.register("categories", CATEGORIES)
+    con.register("assessment_factor_labels", FACTOR_GROUPS)
     columns = ",\n".join(f"{BREAKDOWN_SQL[b]} as grp_{b}" for b in wanted)
     subject_joins = cdop_source.SUBJECT_JOINS if cdop_source.uses_cdop(indicator) else CP_SUBJECT_JOINS
-    if not extra and set(wanted) <= {"total", "la"}:
+    if not extra and set(wanted) <= {"total", "la"} | MULTI_VALUED:
         subject_joins = ""
     else:
         subject_joins += """
@@ -135,3 +148,24 @@ def enriched_sql(
             {subject_joins}
             where {la_where}
         )"""
+
+
+def multi_valued_units(breakdown: str, period: str = "period") -> str:
+    """A subquery over `enriched`: (<period>, la_code, grp, units), the units (their denominators
+    summed) in each group of a multi-valued breakdown (MULTI_VALUED); `period` names the period column."""
+    return f"""(select period as {period}, la_code, grp, sum(denominator) as units
+        from (select period, la_code, denominator, unnest(grp_{breakdown}) as grp from enriched)
+        group by all)"""
+
+
+def shares_of_total(raw: pd.DataFrame) -> pd.DataFrame:
+    """Give each row of a multi-valued breakdown the denominator of its period and LA's total row, so
+    each group is a share of all the units (see MULTI_VALUED)."""
+    multi = raw["breakdown"].isin(MULTI_VALUED)
+    if not multi.any():
+        return raw
+    totals = raw[raw["breakdown"] == "total"].set_index(["period", "la_code"])["denominator"]
+    keys = pd.MultiIndex.from_frame(raw.loc[multi, ["period", "la_code"]])
+    out = raw.copy()
+    out.loc[multi, "denominator"] = totals.reindex(keys).to_numpy()
+    return out

@@ -28,6 +28,7 @@ Breakdown = Literal[
     "factor_domestic_abuse",  # factors at the assessment before a plan (indicators/plan_factors.py)
     "factor_mental_health",
     "factor_substance_misuse",
+    "assessment_factor",  # each DfE factor code at assessment, a share of all (enrich.MULTI_VALUED)
 ]
 SQL_DIR = resources.files("indicators") / "sql"
 THEMES = {
@@ -134,6 +135,13 @@ class Indicator(BaseModel):
             raise ValueError(f"{self.id}: {self.sql} counts factor codes: give factor_codes")
         if self.default_breakdown and self.default_breakdown not in self.breakdowns:
             raise ValueError(f"{self.id}: default_breakdown must be one of its breakdowns")
+        if "assessment_factor" in self.breakdowns and (
+            self.statistic != "ratio" or self.unit != "percent" or "factor_groups" not in self.sql_text()
+        ):
+            raise ValueError(
+                f"{self.id}: the assessment_factor breakdown needs a percentage (a ratio) whose SQL "
+                "lists each unit's factor_groups"
+            )
         return self
 
     @property

@@ -14,7 +14,16 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from indicators.enrich import BORN, BREAKDOWN_SQL, age_band_sql, enriched_sql, la_params, periods_frame
+from indicators.enrich import (
+    BORN,
+    BREAKDOWN_SQL,
+    MULTI_VALUED,
+    age_band_sql,
+    enriched_sql,
+    la_params,
+    multi_valued_units,
+    periods_frame,
+)
 from indicators.periods import Period, periods_between
 from indicators.registry import Indicator
 
@@ -58,7 +67,18 @@ def aggregate_by_month(
             join month_in_period as mp on mp.month = m.month
             group by all"""
         for b in flat
-        if b in BREAKDOWN_SQL
+        if b in BREAKDOWN_SQL and b not in MULTI_VALUED
+    ]
+    # A multi-valued breakdown's groups count their units month by month; the engine gives them the
+    # totals' denominators (enrich.shares_of_total).
+    parts += [
+        f"""select mp.period, m.la_code, '{b}' as breakdown, m.grp as "group",
+                sum(m.units)::bigint as numerator, null::bigint as denominator
+            from {multi_valued_units(b, "month")} as m
+            join month_in_period as mp on mp.month = m.month
+            group by all"""
+        for b in flat
+        if b in MULTI_VALUED
     ]
     if "age_band" in wanted:
         band = age_band_sql("m.born", "date_sub('year', m.born, mp.period_end)", "mp.period_end")

@@ -406,12 +406,19 @@ def indicators_cmd(
         str | None,
         typer.Option(help="2023-24, 2024-25-Q3, 2024-09 or R12-2024-09; default: the latest year loaded."),
     ] = None,
-    la: Annotated[str | None, typer.Option(help="3-digit DfE LA number.")] = None,
+    la: Annotated[
+        str | None,
+        typer.Option(
+            help="3-digit DfE LA number, or partnership: the member LAs of partnership.yaml pooled "
+            "(sums of numerators and denominators)."
+        ),
+    ] = None,
     by: Annotated[
         str | None,
         typer.Option(
             help="Breakdown: la, area, ethnicity, ethnic_group, sex, age_band, category, latest_category, "
-            "cdop_age_band, expected, death_category."
+            "cdop_age_band, expected, death_category, factor_domestic_abuse, factor_mental_health, "
+            "factor_substance_misuse, assessment_factor."
         ),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
@@ -450,7 +457,12 @@ def indicators_cmd(
 @app.command("report")
 def report_cmd(
     quarter: Annotated[str, typer.Option(help="The quarter, e.g. 2024-25-Q3.")],
-    la: Annotated[str | None, typer.Option(help="3-digit DfE LA number (default: the first loaded).")] = None,
+    la: Annotated[
+        str | None,
+        typer.Option(
+            help="3-digit DfE LA number, or partnership (the member LAs pooled); default: the first loaded."
+        ),
+    ] = None,
     role: Annotated[str, typer.Option(help="board (small numbers as c) or analyst.")] = "board",
     out: Annotated[Path | None, typer.Option(help="Folder for the HTML and PDF.")] = None,
     commentary: Annotated[

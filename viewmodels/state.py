@@ -36,6 +36,18 @@ BREAKDOWN_LABELS |= {
     "factor_mental_health": "Mental health at the assessment before the plan",
     "factor_substance_misuse": "Alcohol or drug misuse at the assessment before the plan",
 }
+# Each DfE factor code identified at the end of assessment (indicators/enrich.py, MULTI_VALUED)
+BREAKDOWN_LABELS["assessment_factor"] = "Factor identified at the end of assessment"
+
+# The partnership's `la` breakdown is the "compare LAs" view (dashboard/compare_las.py): each member LA
+# beside the partnership, so the breakdown list names it so when the partnership is chosen.
+COMPARE_LAS = "Compare LAs"
+
+
+def breakdown_choice(by: str, la: str | None) -> str:
+    """How the "Break down by" list names a breakdown for the LA chosen: "Compare LAs" for the
+    partnership's `la` breakdown, else its BREAKDOWN_LABELS name."""
+    return COMPARE_LAS if by == "la" and la == PARTNERSHIP else BREAKDOWN_LABELS[by]
 
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,40}$")  # an agency or theme id (checked against the file later)

@@ -47,3 +47,10 @@ FACTOR_LABELS: dict[str, str] = {
     "23A": "Abuse linked to faith or belief",
     "24A": "Child criminal exploitation",
 }
+
+
+def factor_group_name(code: str) -> str:
+    """A factor code as a group of the `assessment_factor` breakdown names it: 'Domestic abuse: parent
+    or carer (3B)'; a code DfE does not list is shown as it is."""
+    label = FACTOR_LABELS.get(code)
+    return f"{label} ({code})" if label else code

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from vocabulary import settings
+from vocabulary.partnership import partnership
 from vocabulary.settings import la_config_file
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "indicators" / "partner_measures.yaml"
@@ -77,11 +78,14 @@ class Measure(BaseModel):
 
 
 class Partnership(BaseModel):
-    """The partnership: its name, LA, due-date rule and board priority themes."""
+    """The agencies' side of the partnership: the LA their returns are held against, the due-date rule
+    and the board's priority themes. Its name is the one partnership.yaml declares
+    (vocabulary.partnership), so the pages, returns and reports name one partnership."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str = Field(min_length=1)
+    # Optional, for files written before the name moved to partnership.yaml: it must then be the same.
+    declared_name: str | None = Field(default=None, alias="name", min_length=1)
     la_code: str = Field(pattern=r"^\d{3}$")
     due_days: int = Field(default=30, ge=0, le=366)
     priority_themes: tuple[str, ...] = ()
@@ -90,6 +94,11 @@ class Partnership(BaseModel):
     @classmethod
     def _as_text(cls, v: object) -> object:
         return f"{v:03d}" if isinstance(v, int) and not isinstance(v, bool) else v
+
+    @property
+    def name(self) -> str:
+        """The partnership's name, as partnership.yaml declares it (the partnership in use)."""
+        return partnership().name
 
 
 class Declaration(BaseModel):
@@ -143,7 +152,7 @@ def parse_declaration(data: object, source: str = "<memory>") -> Declaration:
     if missing:
         raise PartnerConfigError(f"{source}: missing section(s): {', '.join(missing)}")
     try:
-        partnership = Partnership.model_validate(data["partnership"])
+        agencies_side = Partnership.model_validate(data["partnership"])
     except ValidationError as exc:
         raise _entry_error(source, "section", "partnership", exc) from None
     themes = data["themes"]
@@ -180,10 +189,16 @@ def parse_declaration(data: object, source: str = "<memory>") -> Declaration:
         if not measure.needs_denominator and measure.denominator:
             raise PartnerConfigError(f"{where}: a {measure.unit} measure has no denominator in the return")
         measures[measure.id] = measure
-    unknown = [t for t in partnership.priority_themes if t not in themes]
+    unknown = [t for t in agencies_side.priority_themes if t not in themes]
     if unknown:
         raise PartnerConfigError(
             f"{source}: partnership.priority_themes: unknown theme(s) {', '.join(unknown)}"
+        )
+    declared = agencies_side.declared_name
+    if declared is not None and declared.strip() != agencies_side.name:
+        raise PartnerConfigError(
+            f"{source}: partnership.name: {declared!r} is not the partnership's name in "
+            f"{partnership().source} ({agencies_side.name!r}); leave it out (the name is taken from there)"
         )
     linked = data.get("theme_indicators") or {}
     if not isinstance(linked, dict) or not all(isinstance(v, list) for v in linked.values()):
@@ -192,7 +207,7 @@ def parse_declaration(data: object, source: str = "<memory>") -> Declaration:
         if theme not in themes:
             raise PartnerConfigError(f"{source}: theme_indicators: {theme!r} is not one of the themes")
     return Declaration(
-        partnership=partnership,
+        partnership=agencies_side,
         themes=themes,
         theme_indicators={t: tuple(v) for t, v in linked.items()},
         agencies=tuple(agencies.values()),

@@ -8,7 +8,7 @@ from dash import Input, Output, callback, dcc, html, no_update
 from dashboard import ids
 from dashboard.downloads import csv_bytes
 from dashboard.pages.agencies import returns_section
-from dashboard.session import session_role
+from dashboard.session import is_demo, session_role
 from dashboard.tables import data_table
 from indicators import quality
 from indicators.labels import load_status_name, source_name
@@ -109,10 +109,13 @@ def _parity_section(latest: pd.DataFrame, role: str) -> list:
         return out
     out += [
         html.P(
-            "Our value computed from the loaded returns beside DfE's published value. The "
-            "demo LA's returns are synthetic, so they are not expected to match."
-            if "856" in set(census["la_code"])
-            else "Our value computed from the loaded returns beside DfE's published value."
+            "Our value computed from the loaded returns beside DfE's published value."
+            + (
+                " The demo's returns (every LA in it) are synthetic, so they are not expected to match."
+                if is_demo()
+                else ""
+            ),
+            id="dq-parity-note",
         ),
         data_table(
             "Local against published values, latest census year",

@@ -27,7 +27,7 @@ from viewmodels.benchmark import benchmark_view
 from viewmodels.cells import POLARITY_WORDS, breakdown_headers, fmt, trend_headers
 from viewmodels.headline import headline_sentence
 from viewmodels.indicator import indicator_view
-from viewmodels.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, parse_query, to_query
+from viewmodels.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, breakdown_choice, parse_query, to_query
 
 
 def _select(label: str, name: str, options: list[tuple[str, str]], value: str | None):
@@ -121,7 +121,8 @@ def control_options(view) -> list[list[tuple[str, str]]]:
         list(FREQUENCIES.items()),
         period_options,
         period_options,
-        [("none", "No breakdown")] + [(b, BREAKDOWN_LABELS[b]) for b in view.indicator.breakdowns],
+        [("none", "No breakdown")]
+        + [(b, breakdown_choice(b, view.state.la)) for b in view.indicator.breakdowns],
     ]
 
 

@@ -1,7 +1,9 @@
 -- referrals: referrals to children's social care in the period (DfE C1 "Referrals"), one row per
--- referral. A referral is a CIN episode; the episode key is the child and the referral date, so two
--- referrals for one child on one day are one referral (as DfE counts them). Referrals that led to no
--- further action are counted, as DfE counts them. Unborn children are counted.
+-- referral. A referral is a CIN episode, keyed by the child and the referral date. A return with two
+-- referrals (CINdetails) for one child on the same day is refused whole by the reader (structural
+-- error S-DUPLICATE-EPISODE, pipelines/cin_child.py; DfE also treats overlapping CIN episodes as an
+-- error), so no such pair reaches this table. Referrals that led to no further action are counted, as
+-- DfE counts them. Unborn children are counted.
 with periods as (
     select * from periods
 ),

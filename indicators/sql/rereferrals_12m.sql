@@ -1,7 +1,8 @@
 -- rereferral_12m_pct: of the referrals in the period, those within 12 months of a previous referral
 -- for the same child (DfE C1 "Re_referrals_percent"). "Within 12 months": the previous referral is
 -- on or after the day 12 calendar months before this one (29 Feb 2024 looks back to 28 Feb 2023)
--- and before this one. Two referrals for one child on one day are one episode, so never a re-referral.
+-- and strictly before this one. Two referrals for one child on the same day never reach this table: the
+-- reader refuses such a return (S-DUPLICATE-EPISODE, pipelines/cin_child.py).
 with periods as (
     select * from periods
 ),

@@ -6,11 +6,15 @@ and England and Wales bank holidays; 2023-24 includes 29 February 2024.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 import indicators
+from pipelines.issues import IngestError
 from pipelines.load import ingest
-from tests.integration.front_door_history import LA, write_fixture_files
+from tests.integration.cin_builders import table_hashes
+from tests.integration.front_door_history import HISTORY, LA, Kid, Referral, census_xml, write_fixture_files
 
 YEAR = "2023-24"
 
@@ -41,6 +45,44 @@ def test_referrals_count_nfa_unborn_and_a_referral_on_31_march(warehouse):
     # Mid-2023 population 10,000: 10 / 10,000 x 10,000 = 10.0.
     rate = value_row(warehouse, "referral_rate_per_10k")
     assert (rate.numerator, rate.denominator, rate.value) == (10, 10_000, pytest.approx(10.0))
+
+
+def test_two_referrals_of_one_child_on_different_days_both_count(warehouse):
+    # T is referred on 1 May 2023 (NFA) and again on 1 Sep 2023: two referrals in 2023-24, and the
+    # second is a re-referral (the first is 4 months before). Quarter 2023-24-Q1 holds the first
+    # (with V, W and X: 4 referrals, none a re-referral: V, W, X have no earlier referral and T's
+    # first has none either); 2023-24-Q2 holds the second alone: 1 of 1 is a re-referral.
+    q2 = value_row(warehouse, "rereferral_12m_pct", "2023-24-Q2")
+    assert (q2.numerator, q2.denominator) == (1, 1)
+    q1 = value_row(warehouse, "rereferral_12m_pct", "2023-24-Q1")
+    assert (q1.numerator, q1.denominator) == (0, 4)
+    assert value_row(warehouse, "referrals", "2023-09").numerator == 1
+
+
+def test_two_referrals_for_one_child_on_one_day_refuse_the_return(warehouse, tmp_path):
+    """Two CINdetails for one child with the same CINreferralDate: the reader refuses the whole return
+    (structural error S-DUPLICATE-EPISODE; DfE also treats overlapping CIN episodes as an error), the
+    message names the file, the LAchildID, the field and the line, and the warehouse is unchanged."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    twice = Kid("Y1", "2011-01-01", [Referral("2023-07-03"), Referral("2023-07-03", nfa=True)])
+    text = census_xml("2024-03-31", [*HISTORY, twice]).replace(
+        "</CINdetails><CINdetails><CINreferralDate>2023-07-03",
+        "</CINdetails>\n<CINdetails><CINreferralDate>2023-07-03",
+    )
+    first = next(n for n, line in enumerate(text.splitlines(), 1) if "<LAchildID>Y1</LAchildID>" in line)
+    path = tmp_path / f"cin_{LA}_2024_twice.xml"
+    path.write_text(text, encoding="utf-8")
+    before = table_hashes(copy)
+    with pytest.raises(IngestError) as caught:
+        ingest([path], copy, progress=None)
+    report = caught.value.report()
+    # The second CINdetails starts on the line after the first (the child's line).
+    assert (
+        f"{path.name}:{first + 1}: LAchildID Y1: <CINreferralDate> (value '2023-07-03'): a CINdetails "
+        f"with this referral date already appeared at line {first} [S-DUPLICATE-EPISODE, structural]"
+    ) in report, report
+    assert table_hashes(copy) == before
 
 
 def test_rereferrals_within_12_months_boundaries(warehouse):
@@ -118,3 +160,45 @@ def test_a_month_and_a_quarter(warehouse):
     assert value_row(warehouse, "referrals", "2023-24-Q1").numerator == 4
     q1 = value_row(warehouse, "assessment_45wd_pct", "2023-24-Q1")
     assert (q1.numerator, q1.denominator) == (1, 1)
+
+
+def test_each_factor_code_as_a_share_of_the_assessments(warehouse):
+    # Authorised in 2023-24 with factors recorded: T2 (4A, 24A), U (3B, 4B), V (3A, 16A), W (21),
+    # X (1B, 2B, 3B) = 5 (R's recorded none). A factor identified (any code but 21): T2, U, V, X = 4.
+    total = value_row(warehouse, "assessment_factor_pct")
+    assert (total.numerator, total.denominator, total.value) == (4, 5, pytest.approx(80.0))
+    df = indicators.values(
+        "assessment_factor_pct", [YEAR], la=LA, by="assessment_factor", warehouse=warehouse
+    )
+    got = {r.group: (int(r.numerator), int(r.denominator), r.value) for r in df.itertuples()}
+    # Each code over all 5 assessments; 3B is U's and X's (2 of 5 = 40%), every other code one
+    # assessment's (20%). The groups add up to 10 of 5: an assessment is in each of its codes' groups.
+    one = (1, 5, pytest.approx(20.0))
+    assert got == {
+        "Domestic abuse: parent or carer (3B)": (2, 5, pytest.approx(40.0)),
+        "Mental health: child (4A)": one,
+        "Child criminal exploitation (24A)": one,
+        "Mental health: parent or carer (4B)": one,
+        "Domestic abuse: child (3A)": one,
+        "Neglect (16A)": one,
+        "No factors identified (21)": one,
+        "Alcohol misuse: parent or carer (1B)": one,
+        "Drug misuse: parent or carer (2B)": one,
+    }
+    # A quarter is summed from its months: 2023-24-Q2 (Jul-Sep 2023) has X (3 Aug), W (4 Aug) and T2
+    # (1 Sep); the total (a factor identified) is X's and T2's: 2 of 3.
+    q2 = indicators.values(
+        "assessment_factor_pct", ["2023-24-Q2"], la=LA, by="assessment_factor", warehouse=warehouse
+    )
+    q2_cells = {r.group: (int(r.numerator), int(r.denominator)) for r in q2.itertuples()}
+    # Six codes (4A, 24A of T2; 21 of W; 1B, 2B, 3B of X), each 1 of 3; none of U's or V's.
+    assert q2_cells == {
+        "Mental health: child (4A)": (1, 3),
+        "Child criminal exploitation (24A)": (1, 3),
+        "No factors identified (21)": (1, 3),
+        "Alcohol misuse: parent or carer (1B)": (1, 3),
+        "Drug misuse: parent or carer (2B)": (1, 3),
+        "Domestic abuse: parent or carer (3B)": (1, 3),
+    }
+    q2_total = value_row(warehouse, "assessment_factor_pct", "2023-24-Q2")
+    assert (q2_total.numerator, q2_total.denominator) == (2, 3)

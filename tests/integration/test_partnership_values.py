@@ -76,6 +76,22 @@ def test_every_census_indicator_partnership_equals_the_pooled_members(warehouse)
     assert checked >= 20
 
 
+def test_partnership_pools_each_factor_code(warehouse):
+    # Assessments with factors in 2023-24: 401 has T2, U, V, W, X (5), 402 has U, V, W, X (4). 3B is
+    # U's and X's in both: 2 of 5 (40%) and 2 of 4 (50%); pooled 4 of 9 = 44.4% (the mean of the two
+    # shares would be 45%). 24A is T2's only: 1 of 9. A factor identified: 4 + 3 = 7 of 9.
+    df = indicators.values(
+        "assessment_factor_pct", [YEAR], la="partnership", by="assessment_factor", warehouse=warehouse
+    )
+    got = {r.group: (int(r.numerator), int(r.denominator)) for r in df.itertuples()}
+    assert got["Domestic abuse: parent or carer (3B)"] == (4, 9)
+    assert got["Child criminal exploitation (24A)"] == (1, 9)
+    three_b = df.set_index("group").loc["Domestic abuse: parent or carer (3B)", "value"]
+    assert three_b == pytest.approx(400 / 9)
+    total = row(warehouse, "assessment_factor_pct", "partnership")
+    assert (total.numerator, total.denominator) == (7, 9)
+
+
 def test_compare_las_is_the_la_breakdown_of_the_partnership(warehouse):
     # CIN at 31 March 2024: 401 has 6 (P, Q, R, U, W, X), 402 has U, W and X = 3; partnership 9.
     df = indicators.values("cin_at_end", [YEAR], la="partnership", by="la", warehouse=warehouse)

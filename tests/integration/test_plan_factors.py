@@ -159,25 +159,64 @@ def test_quarters_sum_to_the_year(warehouse):
     }
 
 
-def test_partnership_pools_the_factor_breakdown(warehouse, monkeypatch, tmp_path):
-    # A one-member "partnership" of LA 402 has the same cells as LA 402 (pooled, not averaged).
+# LA 403, a smaller member: four plans starting in 2023-24. J (3B, a repeat), K and L (3A, first plans)
+# are identified; M (only 4B, a repeat) is not.
+# fmt: off
+PLANS_403 = [
+    kid("J", "2023-04-03", [assessment("2023-04-04", "2023-05-02", ("3B",))],
+        [plan("2023-06-05", previous=1)]),
+    kid("K", "2023-04-03", [assessment("2023-04-04", "2023-05-03", ("3A",))],
+        [plan("2023-06-06", previous=0)]),
+    kid("L", "2023-07-03", [assessment("2023-07-04", "2023-08-01", ("3A",))],
+        [plan("2023-08-07", previous=0)]),
+    kid("M", "2023-07-03", [assessment("2023-07-04", "2023-08-02", ("4B",))],
+        [plan("2023-08-08", previous=1)]),
+]
+# fmt: on
+
+
+def test_partnership_pools_the_factor_breakdown(tmp_path, monkeypatch):
+    """Two members of different sizes (LA 402: 9 plans, LA 403: 4), so that pooling and averaging
+    the members' shares give different answers: the partnership's cells are the pooled counts."""
     config = tmp_path / "partnership.yaml"
     config.write_text(
         "name: Test partnership\nmembers:\n  - la_code: '402'\n    name: Four Oh Two\n"
         "  - la_code: '403'\n    name: Four Oh Three\n"
     )
     monkeypatch.setenv("SAFEGUARDING_PARTNERSHIP", str(config))
+    monkeypatch.setenv("SAFEGUARDING_KEY_FILE", str(tmp_path / "key"))
     from vocabulary.partnership import _cached
 
     _cached.cache_clear()
     try:
-        df = indicators.values(
-            "cpp_repeat_pct", [YEAR], la="partnership", by="factor_domestic_abuse", warehouse=warehouse
-        )
+        files = [
+            write(tmp_path / "raw" / "cin_402_2024.xml", census(PLANS, la="402", ref="2024-03-31")),
+            write(tmp_path / "raw" / "cin_403_2024.xml", census(PLANS_403, la="403", ref="2024-03-31")),
+        ]
+        target = tmp_path / "warehouse.duckdb"
+        ingest(files, target, progress=None)
+
+        def shares(la: str) -> dict[str, tuple]:
+            df = indicators.values(
+                "cpp_repeat_pct", [YEAR], la=la, by="factor_domestic_abuse", warehouse=target
+            )
+            return {r.group: (_int(r.numerator), _int(r.denominator), r.value) for r in df.itertuples()}
+
+        member_402, member_403, pooled = shares("402"), shares("403"), shares("partnership")
     finally:
         _cached.cache_clear()
-    got = {r.group: (_int(r.numerator), _int(r.denominator)) for r in df.itertuples()}
-    assert got == {"Identified": (2, 5), "Not identified": (2, 3), NO_ASSESSMENT: (0, 1)}
+    # 402 (as above): identified 2 repeats of 5 (40%), not identified 2 of 3, no assessment 0 of 1.
+    # 403: identified J of J, K, L = 1 of 3 (33.3%); not identified M of M = 1 of 1 (100%).
+    assert member_403["Identified"][:2] == (1, 3) and member_403["Not identified"][:2] == (1, 1)
+    # Pooled: identified (2 + 1) of (5 + 3) = 3 of 8 = 37.5% (the mean of 40% and 33.3% is 36.7%);
+    # not identified (2 + 1) of (3 + 1) = 3 of 4 = 75% (the mean of 66.7% and 100% is 83.3%).
+    assert pooled == {
+        "Identified": (3, 8, pytest.approx(37.5)),
+        "Not identified": (3, 4, pytest.approx(75.0)),
+        NO_ASSESSMENT: (0, 1, pytest.approx(0.0)),
+    }
+    mean = (member_402["Identified"][2] + member_403["Identified"][2]) / 2
+    assert mean != pytest.approx(pooled["Identified"][2])
 
 
 def test_repeat_against_first_plans_in_words(warehouse):

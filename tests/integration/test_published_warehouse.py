@@ -19,7 +19,10 @@ from pipelines.load import ingest
 from pipelines.published.lait import LAIT_MEASURES
 
 REF = Path(__file__).resolve().parents[2] / "vocabulary" / "reference"
-EES_FILES = sorted(REF.glob("c4_*.csv")) + sorted(REF.glob("d[0-9]_*.csv"))
+# The front door (B1, C1-C4; B1 and C1 of both the 2022 and the 2025 release) and the D tables.
+EES_FILES = sorted(REF.glob("b1_*.csv")) + sorted(REF.glob("c[1-4]_*.csv")) + sorted(REF.glob("d[0-9]_*.csv"))
+EES_CELLS_PER_FILE = 18
+LAIT_CELLS = 38
 LAIT = REF / "bds_long_0.parquet"
 SN = REF / "sn_model_2025_wide.csv"
 D3_2025 = REF / "d3_cpps_subsequent_plan_2013_to_2025.csv"
@@ -33,6 +36,19 @@ MARKER = {
     "-": "not available",
 }
 TABLES = ("published_values", "la_codes", "statistical_neighbours")
+ID_COLUMNS = {
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "new_la_code",
+    "la_name",
+    "category",
+}
 
 
 def leicester_2021_22(path: Path) -> Path:
@@ -67,9 +83,10 @@ def warehouse(tmp_path_factory) -> Path:
         seconds = time.perf_counter() - started
         print(f"\nloaded {len(files) - 1} reference files and one census return in {seconds:.1f}s")
         assert {r.status for r in results} == {"loaded"}
-        # The issue asks for under 10 s for the reference files; on a shared, loaded runner
-        # leave room, but fail if loading becomes pathologically slow.
-        assert seconds < 30
+        # The issue asked for under 10 s for the ten reference files it named; on a shared, loaded
+        # runner leave room (3 s a file: the front-door tables made it 16), but fail if loading becomes
+        # pathologically slow.
+        assert seconds < 3 * (len(files) - 1)
         yield target
 
 
@@ -80,6 +97,14 @@ def sql(warehouse: Path, text: str, params: list | None = None) -> list[tuple]:
 def test_every_reference_file_is_recorded_as_loaded(warehouse):
     loaded = dict(sql(warehouse, "select file_name, source_type from loads where status = 'loaded'"))
     assert {p.name for p in EES_FILES} <= set(loaded)
+    releases = {p.name for p in EES_FILES if p.name.startswith(("b1_", "c1_"))}
+    assert releases == {
+        "b1_children_in_need_2013_to_2022.csv",
+        "b1_children_in_need_2013_to_2025.csv",
+        "c1_children_in_need_referrals_and_rereferrals_2013_to_2022.csv",
+        "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+    }
+    assert {p.name[:2] for p in EES_FILES} >= {"b1", "c1", "c2", "c3", "c4", "d1", "d3", "d5", "d6", "d7"}
     assert loaded[LAIT.name] == "lait_parquet" and loaded[SN.name] == "statistical_neighbours"
 
 
@@ -107,43 +132,46 @@ def _check(raw: str, loaded: tuple, where: str) -> None:
         assert value == float(format(exact, ".12g")), where  # the published decimal itself
 
 
-def test_200_random_cells_load_exactly_as_in_the_source_with_their_status(warehouse):
+def test_random_cells_load_exactly_as_in_the_source_with_their_status(warehouse):
+    """18 random cells of every EES file (B1, C1-C4 and D tables: 14 files) and 38 of LAIT."""
     rng = random.Random(20250331)
     checked = 0
-    for path in EES_FILES:  # 9 files x 18 cells
+    for path in EES_FILES:
         staged = _staged(warehouse, path.name)
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
-        measures = [
-            c
-            for c in rows[0]
-            if c.lower()
-            not in {
-                "time_period",
-                "time_identifier",
-                "geographic_level",
-                "country_code",
-                "country_name",
-                "region_code",
-                "region_name",
-                "old_la_code",
-                "new_la_code",
-                "la_name",
-                "category",
-            }
-        ]
-        for _ in range(18):
+        measures = [c for c in rows[0] if c.lower() not in ID_COLUMNS]
+        for _ in range(EES_CELLS_PER_FILE):
             i, measure = rng.randrange(len(rows)), rng.choice(measures)
             _check(rows[i][measure], staged[(i + 2, measure)], f"{path.name}:{i + 2}:{measure}")
             checked += 1
     staged = _staged(warehouse, LAIT.name)
     lait = pq.read_table(LAIT).to_pydict()
     kept = [i for i, m in enumerate(lait["Short Desc"]) if m in LAIT_MEASURES]
-    for i in rng.sample(kept, 200 - checked):
+    for i in rng.sample(kept, LAIT_CELLS):
         measure = lait["Short Desc"][i]
         _check(lait["Values"][i], staged[(i + 1, measure)], f"{LAIT.name}:{i + 1}:{measure}")
         checked += 1
-    assert checked == 200
+    assert len(EES_FILES) == 14 and checked == 14 * EES_CELLS_PER_FILE + LAIT_CELLS
+
+
+def test_every_front_door_cell_loads_exactly_as_in_the_source(warehouse):
+    """Cell by cell, every value of the front-door tables (B1, C1-C4, both releases): each row and
+    measure of the raw file is one staged cell with the same text, value and status."""
+    checked = 0
+    for path in (p for p in EES_FILES if p.name[:2] in {"b1", "c1", "c2", "c3", "c4"}):
+        staged = _staged(warehouse, path.name)
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        measures = [c for c in rows[0] if c.lower() not in ID_COLUMNS]
+        for i, row in enumerate(rows):
+            for measure in measures:
+                _check(row[measure], staged[(i + 2, measure)], f"{path.name}:{i + 2}:{measure}")
+                checked += 1
+        # Nothing staged that the file does not hold (derived cells name their own measures).
+        raw_cells = {(i + 2, m) for i in range(len(rows)) for m in measures}
+        assert {k for k in staged if k[1] in measures} == raw_cells, path.name
+    assert checked > 100_000
 
 
 def test_every_curated_cell_is_a_staged_cell(warehouse):
@@ -184,6 +212,15 @@ def test_every_curated_cell_is_a_staged_cell(warehouse):
         ("cpp_open_2y_pct", "National", "E92000001", 2025, 2.3),
         ("cpp_ended_2y_pct", "National", "E92000001", 2022, 3.7),
         ("cpp_at_end", "Local authority", "856", 2022, 393.0),
+        # The front door, read by hand from the raw files (the 2025 release wins where both have a year).
+        ("referrals", "National", "E92000001", 2025, 632830.0),  # C1 2025 referral_count
+        ("rereferral_12m_pct", "National", "E92000001", 2025, 22.6),  # C1 2025 rereferral_percent
+        ("rereferral_12m_pct", "Local authority", "856", 2022, 15.4),  # 351 of 2,286
+        ("cin_at_end", "National", "E92000001", 2025, 402400.0),  # B1 2025 At31_episodes
+        ("cin_at_end", "Local authority", "855", 2025, 3604.0),
+        ("assessment_median_working_days", "National", "E92000001", 2022, 32.0),  # C2 Median_days
+        ("assessment_median_working_days", "Local authority", "857", 2022, 44.0),
+        ("factor_neglect_pct", "Local authority", "857", 2022, 9.2),  # C3 Neglect 13 of 142, derived
     ],
 )
 def test_hand_checked_cells(warehouse, indicator, level, code, period, value):

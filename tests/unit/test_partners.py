@@ -66,6 +66,11 @@ def _broken(path: str, value):
         ("agencies.1.id", "council", "agency council is defined twice"),
         ("partnership.la_code", "85", "section partnership: la_code"),
         ("partnership.priority_themes", ["weather"], "unknown theme(s) weather"),
+        (
+            "partnership.name",
+            "Another partnership",
+            "partnership.name: 'Another partnership' is not the partnership's name in",
+        ),
         ("theme_indicators.weather", [], "'weather' is not one of the themes"),
         ("agencies", KeyError, "missing section(s): agencies"),
     ],
@@ -74,6 +79,29 @@ def test_bad_declarations_name_the_file_and_entry(path, value, message):
     with pytest.raises(PartnerConfigError, match=re.escape(message)) as exc:
         parse_declaration(_broken(path, value), "partners.yaml")
     assert str(exc.value).startswith("partners.yaml:")
+
+
+def test_the_agencies_side_names_the_one_partnership_and_holds_returns_against_a_member_la(
+    tmp_path, monkeypatch
+):
+    from vocabulary.partnership import DEFAULT_PATH as PARTNERSHIP_FILE
+    from vocabulary.partnership import load_partnership
+
+    shipped = load_partnership(PARTNERSHIP_FILE)
+    assert "name" not in RAW["partnership"]  # declared once, in partnership.yaml
+    decl = parse_declaration(RAW, "partners.yaml")
+    assert decl.partnership.name == shipped.name
+    assert decl.partnership.la_code in shipped.la_codes  # the agencies' returns are one member LA's
+    # An older file that still names the partnership is accepted when the names agree.
+    named = _broken("partnership.name", shipped.name)
+    assert parse_declaration(named, "partners.yaml").partnership.name == shipped.name
+    # Another partnership file renames it everywhere the agencies' side is named.
+    other = tmp_path / "partnership.yaml"
+    other.write_text(
+        "name: Test partnership\nmembers:\n  - {la_code: '856', name: A}\n  - {la_code: '855', name: B}\n"
+    )
+    monkeypatch.setenv("SAFEGUARDING_PARTNERSHIP", str(other))
+    assert decl.partnership.name == "Test partnership"
 
 
 def test_tracker_on_time_late_missing_and_not_yet_due():

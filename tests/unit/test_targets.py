@@ -58,6 +58,25 @@ def test_seed_history_is_real() -> None:
     assert book.target_for("cpp_repeat_pct", "856", D("2020-04-01")).band == (10, 15)  # type: ignore[union-attr]
 
 
+def test_every_front_door_indicator_with_a_direction_has_a_target_saying_where_it_comes_from() -> None:
+    from indicators.registry import registry
+
+    book = load_targets()
+    directed = [i.id for i in registry().values() if i.theme == "front_door" and i.polarity != "context"]
+    assert {"rereferral_12m_pct", "assessment_45wd_pct", "assessment_median_working_days"} <= set(directed)
+    for indicator_id in directed:
+        history = book.history(indicator_id)
+        assert history, f"{indicator_id}: no target"
+        for target in history:
+            assert target.note and target.note.strip(), f"{indicator_id}: a target with no note"
+            # An illustrative target says so in its note too (the legend marks it; the note says why).
+            assert target.origin != "illustrative" or "illustrative" in target.note.lower(), indicator_id
+    median = book.target_for("assessment_median_working_days", None, D("2024-06-30"))
+    assert median is not None and (median.value, median.tolerance, median.origin) == (32, 3, "illustrative")
+    assert "32 working days in 2021-22, DfE C2" in (median.note or "")
+    assert median.describe() == "32 days or lower (amber within 3)"
+
+
 def test_no_target_before_effective_or_for_unknown_indicator() -> None:
     book = load_targets()
     assert book.target_for("cpp_ended_2y_pct", None, D("2010-03-31")) is None
