@@ -375,9 +375,10 @@ def _by_id(children, wanted: str):
     raise LookupError(wanted)
 
 
-def test_published_by_year_chart_has_its_figures_in_a_table(warehouse):
+def test_published_by_year_chart_has_its_figures_in_a_table(warehouse, monkeypatch):
     """WCAG 1.1.1: the chart of published figures by year has a table of the same figures (every year,
     this LA and England), folded under it."""
+    monkeypatch.setenv("SAFEGUARDING_WAREHOUSE", warehouse)  # the page reads the default warehouse
     from dashboard import ids
     from dashboard.pages import indicator as page
 
