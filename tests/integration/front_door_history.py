@@ -6,9 +6,13 @@ Expected values are worked out by hand in tests/integration/test_front_door_indi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+
+import pytest
 
 from tests.integration.cp_history import population_csv
 
@@ -196,3 +200,20 @@ def two_la_partnership(base: Path, mp) -> tuple[list[Path], list[Path]]:
         pop.read_text().replace(",10000", ",5000").replace("E06999999", "E06999998"), encoding="utf-8"
     )
     return first, second
+
+
+@contextmanager
+def two_la_partnership_loaded(base: Path) -> Iterator[Path]:
+    """The two-LA partnership (two_la_partnership) loaded in one go through the real pipeline, without
+    the mart (values are computed), its key under `base`; yields the warehouse path."""
+    from pipelines.load import ingest
+
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setenv("SAFEGUARDING_KEY_FILE", str(base / "key"))
+        first, second = two_la_partnership(base, mp)
+        warehouse = base / "warehouse.duckdb"
+        ingest(first + second, warehouse, progress=None)
+        yield warehouse
+    finally:
+        mp.undo()

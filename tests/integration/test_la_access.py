@@ -17,7 +17,7 @@ import pytest
 from indicators import access, api
 from pipelines.load import ingest
 from tests.integration.cin_builders import big_census
-from tests.integration.front_door_history import two_la_partnership
+from tests.integration.front_door_history import two_la_partnership_loaded
 
 ROOT = Path(__file__).resolve().parents[2]
 SAFEGUARDING = [sys.executable, "-m", "safeguarding.cli"]
@@ -172,14 +172,8 @@ def test_the_cli_respects_the_configured_limit(two_las, tmp_path):
 @pytest.fixture(scope="module")
 def partnership_site(tmp_path_factory):
     """LAs 401 and 402 and their partnership (front_door_history), loaded without the mart: computed."""
-    base = tmp_path_factory.mktemp("partnership-access")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SAFEGUARDING_KEY_FILE", str(base / "key"))
-    first, second = two_la_partnership(base, mp)
-    warehouse = base / "warehouse.duckdb"
-    ingest(first + second, warehouse, progress=None)
-    yield str(warehouse)
-    mp.undo()
+    with two_la_partnership_loaded(tmp_path_factory.mktemp("partnership-access")) as warehouse:
+        yield str(warehouse)
 
 
 def _partnership_views(wh: str) -> dict[tuple[str, str | None], object]:

@@ -9,22 +9,15 @@ import pytest
 
 import indicators
 from indicators.registry import registry
-from pipelines.load import ingest
-from tests.integration.front_door_history import two_la_partnership
+from tests.integration.front_door_history import two_la_partnership_loaded
 
 YEAR = "2023-24"
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    base = tmp_path_factory.mktemp("partnership")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SAFEGUARDING_KEY_FILE", str(base / "key"))
-    first, second = two_la_partnership(base, mp)
-    target = base / "warehouse.duckdb"
-    ingest(first + second, target, progress=None)
-    yield target
-    mp.undo()
+    with two_la_partnership_loaded(tmp_path_factory.mktemp("partnership")) as target:
+        yield target
 
 
 def row(warehouse, indicator_id, la, period=YEAR):
