@@ -41,6 +41,7 @@ def goals(r: dict) -> list[dict]:
             ),
             ("Mart: first indicator view from a cold process (s)", cold["mart"]["first_view_s"], 1, "<"),
         ]
+    rows += _national_goals(r)
     ops = {"<": float.__lt__, ">=": float.__ge__, "==": float.__eq__}
     return [
         {
@@ -51,6 +52,40 @@ def goals(r: dict) -> list[dict]:
         }
         for name, v, limit, op in rows
     ]
+
+
+def _national_goals(r: dict) -> list[tuple]:
+    """Issue N's goals at national scale: the whole load against the ElementTree + pandas baseline,
+    the 1,520-file load, and the mart on the national warehouse (bench/mart_national.py)."""
+    rows: list[tuple] = [
+        (
+            "Whole load vs ElementTree + pandas baseline (x as fast)",
+            r["ingest"]["load"]["speed_ratio"],
+            1.5,
+            ">=",
+        ),
+        ("National 1,520-file load with 2 workers (s)", r["national"]["load_seconds"], 600, "<"),
+    ]
+    if "mart_national" in r:
+        m = r["mart_national"]
+        rows += [
+            ("National: full mart build (s)", m["full_build"]["seconds"], 20, "<"),
+            ("National: mart refresh for one new LA-year (s)", m["new_la_year"]["mart_refresh_s"], 2, "<"),
+            (
+                "National: first indicator view from a cold process (s)",
+                m["cold_start"]["first_view_s"],
+                1,
+                "<",
+            ),
+            (
+                "National: indicator callback p95 reading the mart (ms)",
+                m["server_side"]["indicator_p95_ms"],
+                100,
+                "<",
+            ),
+            ("National: dashboard process peak RSS (MB)", m["server_side"]["peak_rss_mb"], 1024, "<"),
+        ]
+    return rows
 
 
 def _row(*cells) -> str:
@@ -176,7 +211,42 @@ def markdown(r: dict) -> str:
     ]
     if "mart" in r:
         lines += mart_lines(r["mart"])
+    if "mart_national" in r:
+        lines += mart_national_lines(r["mart_national"])
     return "\n".join(lines)
+
+
+def mart_national_lines(m: dict) -> list[str]:
+    """The indicator mart on the national warehouse (bench/mart_national.py)."""
+    full, new, cold, server = m["full_build"], m["new_la_year"], m["cold_start"], m["server_side"]
+    return [
+        f"## Indicator mart at national scale ({m['warehouse']})",
+        "",
+        f"The warehouse ({m['warehouse_gb']} GB, {m['mart_rows']:,} mart rows) was loaded with its mart in "
+        f"{m['load_seconds_with_mart']:.0f} s.",
+        "",
+        _row("what", "seconds", "rows"),
+        _row("---", "---", "---"),
+        _row("full mart build (`mart.build` on a copy)", full["seconds"], f"{full['rows']:,}"),
+        _row(
+            f"mart refresh when one new LA-year is loaded ({new['la']}'s second year, {new['file_mb']} MB; "
+            f"{new['scopes_rebuilt_in_full']} indicator-scopes in full, {new['scopes_updated']} updated)",
+            new["mart_refresh_s"],
+            f"{new['rows_written']:,}",
+        ),
+        _row("... that whole load (copy, parse, curate, mart, swap)", new["whole_load_s"], ""),
+        "",
+        f"The LA's {new['rows_of_the_la']:,} incremental rows against a full build of the same warehouse: "
+        f"{new['rows_differing_from_full_build']} differ.",
+        "",
+        f"Cold process: first indicator view {cold['first_view_s']} s, first page {cold['first_page_s']} s, "
+        f"peak RSS {cold['peak_rss_mb']} MB.",
+        "",
+        f"Dashboard callbacks, server side (start {server['start_up_s']} s, then 200 random views per page, every LA): "
+        f"indicator p50 {server['indicator_p50_ms']} ms, **p95 {server['indicator_p95_ms']} ms**; scorecard p95 "
+        f"{server['scorecard_p95_ms']} ms; process peak RSS **{server['peak_rss_mb']:,} MB**.",
+        "",
+    ]
 
 
 def _iterparse_lines(ing: dict) -> list[str]:

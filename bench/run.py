@@ -175,6 +175,12 @@ def section_mart() -> dict:
     return mart_bench.run()
 
 
+def section_mart_national() -> dict:
+    from bench import mart_national
+
+    return mart_national.run()
+
+
 SECTIONS = {
     "national": section_national,
     "ingest": section_ingest,
@@ -185,6 +191,7 @@ SECTIONS = {
     "web": section_web,
     "report": section_report,
     "mart": section_mart,
+    "mart_national": section_mart_national,
 }
 
 
