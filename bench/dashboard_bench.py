@@ -43,8 +43,8 @@ def _serialise(component) -> int:
 
 def run(warehouse: Path, la_codes: list[str] = LA_CODES, calls: int = 200) -> dict:
     """Warm-up as the server does at start, then `calls` random views per page: p50 and p95."""
+    from dashboard import server
     from dashboard.pages import indicator, overview
-    from indicators import api
     from indicators.registry import registry
     from viewmodels.indicator import indicator_view
     from viewmodels.state import ViewState
@@ -53,8 +53,7 @@ def run(warehouse: Path, la_codes: list[str] = LA_CODES, calls: int = 200) -> di
     rng = random.Random(7)
     ids = list(registry())
     started = time.perf_counter()
-    api.warm_cache()  # what `safeguarding serve` does in the background at start-up
-    overview.warm_scorecards()
+    server.warm_up()  # what `safeguarding serve` does in the background at start-up
     results = {"warm_cache_s": time.perf_counter() - started}
     for page in ("indicator", "scorecard"):
         timings = []

@@ -54,21 +54,34 @@ def run(
     serve(app.server, host=host, port=port, threads=8, ident="safeguarding", max_request_body_size=MAX_BODY)
 
 
+def warm_up() -> None:
+    """What the server does at start-up, before it reports itself warm on /health. With a current
+    indicator mart (persisted at load) nothing: every view reads its own LA's rows from the mart, so
+    a scorecard is built when first asked for, and the process holds only what was viewed. Without
+    one (a warehouse from an older version), every indicator and every LA's scorecards are computed
+    once, so that the first clicks are fast."""
+    from dashboard.app import mark_warm
+    from dashboard.pages.overview import warm_scorecards
+    from indicators import mart, store
+    from indicators.api import warm_cache, warm_in_background
+
+    current = mart.reader(store.warehouse_version(None), None).current
+    if not current:
+        warm_cache()
+    warm_in_background()  # a later load is warmed when first seen (if it has no current mart)
+    if not current:
+        warm_scorecards()
+    mark_warm()
+
+
 def _warm_in_background() -> None:
-    """Compute every indicator once in the background, so the first clicks are fast."""
+    """`warm_up` in a background thread: the server answers meanwhile, one LA at a time."""
     import logging
     import threading
 
     def warm() -> None:
-        from dashboard.app import mark_warm
-        from dashboard.pages.overview import warm_scorecards
-        from indicators.api import warm_cache, warm_in_background
-
         try:
-            warm_cache()
-            warm_in_background()  # a later load is warmed when first seen
-            warm_scorecards()
-            mark_warm()
+            warm_up()
         except Exception:  # no warehouse yet, or a load in progress: pages compute on demand
             logging.getLogger(__name__).warning("could not pre-compute indicators", exc_info=True)
 
