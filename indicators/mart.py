@@ -15,7 +15,7 @@ the running code's is never read: `lookup` answers None and the API computes as 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -320,6 +320,19 @@ def la_frames(version: tuple, indicator_id: str, la: str, warehouse: str | None)
     return {b: part.reset_index(drop=True) for b, part in df.groupby("breakdown", sort=False)}
 
 
+# Work done once on one breakdown of an (indicator, LA) read rather than on every request's share of
+# it: the analyst API adds targets and RAG (indicators/api.py). Called with the rows and the indicator.
+Finish = Callable[[pd.DataFrame, str], pd.DataFrame]
+
+
+@lru_cache(maxsize=1024)  # indicators x LAs x breakdowns viewed
+def _finished(
+    version: tuple, indicator_id: str, la: str, warehouse: str | None, breakdown: str, finish: Finish
+) -> pd.DataFrame | None:
+    part = la_frames(version, indicator_id, la, warehouse).get(breakdown)
+    return None if part is None else finish(part, indicator_id)
+
+
 def lookup(
     version: tuple,
     indicator_id: str,
@@ -327,9 +340,11 @@ def lookup(
     la: str | None,
     warehouse: str | None,
     breakdown: str,
+    finish: Finish | None = None,
 ) -> pd.DataFrame | None:
-    """The mart's rows for a request, in the labels' order; None when the mart does not hold them (no
-    mart, a mart built by other code or configuration, or a label or LA it was not built for)."""
+    """The mart's rows for a request, in the labels' order, with `finish` applied; None when the mart
+    does not hold them (no mart, a mart built by other code or configuration, or a label or LA it was
+    not built for)."""
     if not reader(version, warehouse).holds(indicator_id, labels, la):
         return None
     if la is None:  # every LA: rare, and too big to keep
@@ -338,9 +353,14 @@ def lookup(
             df = rows(con, indicator_id, labels, None, breakdown)
         finally:
             con.close()
+        df = df if finish is None else finish(df, indicator_id)
     else:
-        part = la_frames(version, indicator_id, la, warehouse).get(breakdown)
+        if finish is None:
+            part = la_frames(version, indicator_id, la, warehouse).get(breakdown)
+        else:
+            part = _finished(version, indicator_id, la, warehouse, breakdown, finish)
         if part is None:
-            return pd.DataFrame(columns=engine.VALUE_COLUMNS)
+            empty = pd.DataFrame(columns=engine.VALUE_COLUMNS)
+            return empty if finish is None else finish(empty, indicator_id)
         df = part[part["period"].isin(labels)]
     return engine.in_label_order(df, labels).reset_index(drop=True)
