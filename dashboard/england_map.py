@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
 from charts.palette import AF_COLOURS, NO_VALUE, PALEST_BLUE, SEQUENTIAL
+from indicators import store
 from vocabulary.reference import reference_file
 
 # made by pipelines/simplify_boundaries.py
@@ -40,29 +41,49 @@ class MapView:
 def map_view(b, shown) -> MapView | None:
     """Every LA's published value for the benchmark's year, with its quartile band. `b` is an
     indicators.benchmarks.Benchmark; `shown(value)` formats a value. None when nothing can be drawn."""
+    national = _banded(store.warehouse_version(), b.indicator_id, b.time_period, b.polarity)
+    if national is None:
+        return None
+    neighbours = set(b.neighbours["neighbour_la_code"]) if not b.neighbours.empty else set()
+    rows = pd.DataFrame(
+        {
+            "code": national["code"],
+            "name": national["name"],
+            "value": national["value"],
+            "shown": [shown(v) if v is not None else "no published value" for v in national["number"]],
+            "band": national["band"],
+            "role": [
+                "chosen" if c == b.la_code else "neighbour" if c in neighbours else ""
+                for c in national["old_la_code"]
+            ],
+        }
+    )
+    words = "A is the best quarter" if b.band_is_judgement else "A is the lowest quarter"
+    return MapView(b.period, rows, words)
+
+
+@lru_cache(maxsize=256)  # indicators x years x polarities, per warehouse file (and LA limit)
+def _banded(version: tuple, indicator_id: str, time_period: int, polarity: str) -> pd.DataFrame | None:
+    """Every English LA's published value and quartile band for one indicator and year, in name order:
+    the same whichever LA is chosen, so banded once (each band ranks a value among all of them)."""
     from indicators import benchmarks
 
-    values = benchmarks.published(b.indicator_id, period=b.time_period, level="Local authority")
+    values = benchmarks.published(indicator_id, period=time_period, level="Local authority")
     values = values[values["area_code"].astype(str).str.startswith("E")]
     if values["value"].notna().sum() < 4 or not ENGLAND_FILE.exists():
         return None
     numbers = [None if pd.isna(v) else float(v) for v in values["value"]]
-    neighbours = set(b.neighbours["neighbour_la_code"]) if not b.neighbours.empty else set()
     rows = pd.DataFrame(
         {
             "code": values["area_code"],
             "name": values["area_name"],
+            "old_la_code": values["old_la_code"],
             "value": numbers,
-            "shown": [shown(v) if v is not None else "no published value" for v in numbers],
-            "band": [benchmarks.quartile_band(v, numbers, b.polarity) or "" for v in numbers],
-            "role": [
-                "chosen" if c == b.la_code else "neighbour" if c in neighbours else ""
-                for c in values["old_la_code"]
-            ],
+            "number": pd.Series(numbers, dtype=object, index=values.index),  # None where not published
+            "band": [benchmarks.quartile_band(v, numbers, polarity) or "" for v in numbers],
         }
-    ).sort_values("name")
-    words = "A is the best quarter" if b.band_is_judgement else "A is the lowest quarter"
-    return MapView(b.period, rows.reset_index(drop=True), words)
+    )
+    return rows.sort_values("name").reset_index(drop=True)
 
 
 def _rings(geometry: dict) -> tuple[list, list]:
@@ -74,17 +95,24 @@ def _rings(geometry: dict) -> tuple[list, list]:
     return xs, ys
 
 
+@cache
+def _shapes() -> list[tuple[str, str, list, list]]:
+    """(code, name, xs, ys) of every LA's polygons, from the boundary file (read once)."""
+    return [
+        (f["properties"]["code"], f["properties"]["name"], *_rings(f["geometry"]))
+        for f in england_boundaries()["features"]
+    ]
+
+
 def england_map_figure(view: MapView, title: str) -> dict:
     """Filled polygons on plain axes (no geo subplot, no tiles: Plotly fetches nothing)."""
-    by_code = view.rows.set_index("code")
+    by_code = {r.code: r for r in view.rows.itertuples(index=False)}
     fills, outlines = [], []
-    for feature in england_boundaries()["features"]:
-        code = feature["properties"]["code"]
-        xs, ys = _rings(feature["geometry"])
-        row = by_code.loc[code] if code in by_code.index else None
-        band = row["band"] if row is not None else ""
-        name = row["name"] if row is not None else feature["properties"]["name"]
-        words = f"{name}: {row['shown']}" if row is not None else f"{name}: no published value"
+    for code, feature_name, xs, ys in _shapes():  # xs, ys shared by every figure: never changed
+        row = by_code.get(code)
+        band = row.band if row is not None else ""
+        name = row.name if row is not None else feature_name
+        words = f"{name}: {row.shown}" if row is not None else f"{name}: no published value"
         fills.append(
             {
                 "type": "scatter",
@@ -100,7 +128,7 @@ def england_map_figure(view: MapView, title: str) -> dict:
                 "showlegend": False,
             }
         )
-        role = row["role"] if row is not None else ""
+        role = row.role if row is not None else ""
         if role:
             outlines.append(
                 {

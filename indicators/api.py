@@ -54,6 +54,11 @@ def _with_targets(df: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
     )[RESULT_COLUMNS]
 
 
+def _targets(df: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
+    """Targets and RAG on mart rows: done once per (indicator, LA) read (mart.la_frames), not per request."""
+    return _with_targets(df, get(indicator_id))
+
+
 def available_periods(
     frequency: Frequency = "year",
     la: str | None = None,
@@ -131,10 +136,8 @@ def values(
         return pd.DataFrame(columns=RESULT_COLUMNS)
     wh = str(warehouse) if warehouse else None
     version = store.warehouse_version(warehouse)
-    df = mart.lookup(version, indicator_id, labels, la, wh, breakdown)  # persisted at load
-    if df is not None:
-        df = _with_targets(df, indicator)
-    else:
+    df = mart.lookup(version, indicator_id, labels, la, wh, breakdown, _targets)  # persisted at load
+    if df is None:
         df = _from_frequency_frames(version, indicator_id, labels, la, wh, breakdown)
     if df is None and breakdown == "total":
         df = _from_totals(version, indicator, labels, la, wh)

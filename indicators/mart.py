@@ -15,15 +15,19 @@ the running code's is never read: `lookup` answers None and the API computes as 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from indicators import engine, store
-from indicators.coverage import coverage, covered_periods
+from indicators.access import PUBLIC_TABLES
+from indicators.coverage import Coverage, coverage, covered_periods
 from indicators.periods import PERIOD_KINDS
 from indicators.registry import Indicator, registry
 from vocabulary.partnership import PARTNERSHIP, partnership
@@ -33,6 +37,7 @@ MART_SQL = resources.files("indicators") / "sql" / "mart"
 # rows only. Populations, area files and anything else may change every LA's.
 LA_SOURCES = frozenset({"cin_census", "annex_a", "cdop"})
 ALL, POOLED = "all", "partnership"
+BATCH_ROWS = 200_000  # rows of one scope held before they are inserted: few inserts, bounded memory
 
 
 @cache
@@ -91,8 +96,16 @@ def build(con: duckdb.DuckDBPyConnection, changed_las: set[str] | None = None) -
     con.execute(_sql("indicator_mart.sql"))
     members = set(partnership().la_codes)
     stats = MartBuild()
+    # What to compute: every LA at once (None), or one scope's LAs (an LA, or the partnership), each
+    # with the indicators and periods it needs.
+    every_la: list[tuple[Indicator, list]] = []
+    scoped: dict[str, list[tuple[Indicator, list]]] = {}
+    records = []
+    covs: dict[tuple[str, ...], Coverage] = {}  # indicators share their sources: read each once
     for indicator in registry().values():
-        cov = coverage(con, indicator.sources)
+        if indicator.sources not in covs:
+            covs[indicator.sources] = coverage(con, indicator.sources)
+        cov = covs[indicator.sources]
         for scope, la in ((ALL, None), (POOLED, PARTNERSHIP)):
             # Every frequency in one computation: a monthly roll-up is summed once into all of them.
             periods = [p for kind in PERIOD_KINDS for p in covered_periods(cov, kind, la)]
@@ -104,42 +117,96 @@ def build(con: duckdb.DuckDBPyConnection, changed_las: set[str] | None = None) -
                 else:
                     targets = [la] if changed_las & members else []
                 for code in targets:
-                    stats.rows += _replace(con, indicator, periods, code)
+                    scoped.setdefault(code, []).append((indicator, periods))
                 stats.partial.append(key)
-            else:
-                stats.rows += _replace(con, indicator, periods, la)
+            elif la is None:
+                every_la.append((indicator, periods))
                 stats.full.append(key)
-            _record(con, key, labels, ([la] if la else cov.las) if periods else [], stamp)
-    if any(scope == ALL for _, scope in stats.full):
+            else:
+                scoped.setdefault(la, []).append((indicator, periods))
+                stats.full.append(key)
+            records.append((*key, labels, ([la] if la else cov.las) if periods else [], stamp))
+    for indicator, periods in every_la:
+        _delete(con, [indicator.id], None)
+        stats.rows += _insert(con, [_values(con, indicator, periods, None)])
+    for la, work in scoped.items():
+        _delete(con, [indicator.id for indicator, _ in work], la)
+        batch: list[pd.DataFrame] = []
+        with _scope(con, la) as cur:  # only this LA's (or the members') rows in the LA tables
+            for indicator, periods in work:
+                batch.append(_values(cur, indicator, periods, la))
+                if sum(len(f) for f in batch if f is not None) >= BATCH_ROWS:
+                    stats.rows += _insert(con, batch)
+                    batch = []
+        stats.rows += _insert(con, batch)
+    _record(con, records)
+    if every_la:
         _sort(con)  # appended rows for a few LAs sit in narrow row groups already: no re-sort then
     return stats
 
 
-def _replace(con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: list, la: str | None) -> int:
-    """Recompute one indicator for one LA, the partnership, or every LA (None) and put its rows in
-    place."""
-    if la is None:
-        con.execute(
-            "delete from indicator_mart where indicator_id = ? and la_code <> ?", [indicator.id, PARTNERSHIP]
-        )
-    else:
-        con.execute("delete from indicator_mart where indicator_id = ? and la_code = ?", [indicator.id, la])
+def _values(
+    con: duckdb.DuckDBPyConnection, indicator: Indicator, periods: list, la: str | None
+) -> pd.DataFrame | None:
+    """One indicator's rows for one LA, the partnership, or every LA (None); None without periods."""
     if not periods:
+        return None
+    return engine.indicator_values(con, indicator, periods, None, la)
+
+
+def _delete(con: duckdb.DuckDBPyConnection, indicator_ids: list[str], la: str | None) -> None:
+    """Remove these indicators' rows of one LA, the partnership, or every LA (None): one statement."""
+    params = {"indicator_ids": indicator_ids, "la": la, "partnership": PARTNERSHIP}
+    con.execute(_sql("delete_rows.sql"), params)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, frames: list[pd.DataFrame | None]) -> int:
+    """Append computed rows to the mart in one statement."""
+    frames = [f for f in frames if f is not None and not f.empty]
+    if not frames:
         return 0
-    rows = engine.indicator_values(con, indicator, periods, None, la)
-    if rows.empty:
-        return 0
-    batch = rows.astype({"value": "float64"})  # noqa: F841  (read by DuckDB below)
+    batch = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    batch = batch.astype({"value": "float64"})  # noqa: F841  (read by DuckDB below)
     con.execute("insert into indicator_mart by name select * from batch")
-    return len(rows)
+    return len(batch)
 
 
-def _record(
-    con: duckdb.DuckDBPyConnection, key: tuple[str, str], labels: list[str], las: list[str], stamp: str
-) -> None:
-    con.execute(
-        "insert or replace into indicator_mart_builds values (?, ?, ?, ?, ?)", [*key, labels, las, stamp]
-    )
+@contextmanager
+def _scope(con: duckdb.DuckDBPyConnection, la: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor on the warehouse whose LA tables hold only one LA's rows (or the partnership members'):
+    temporary tables of the same names shadow them. An LA's values are computed from its own rows alone
+    (child, plan and episode keys are per LA; the same rule as a user limited to LAs, indicators/access.py),
+    so the values are the same, while each indicator's query reads that LA's rows, not every LA's."""
+    las = list(partnership().la_codes) if la == PARTNERSHIP else [la]
+    cur = con.cursor()
+    try:
+        cur.register("working_days", store.working_day_calendar())
+        database = cur.execute("select current_database()").fetchone()[0]
+        tables = cur.execute(_sql("la_tables.sql"), {"public": sorted(PUBLIC_TABLES)}).fetchall()
+        for (table,) in tables:
+            name = _quoted(table)
+            source = f"{_quoted(database)}.main.{name}"
+            cur.execute(_sql("scope_table.sql").format(table=name, source=source), {"las": las})
+        yield cur
+    finally:
+        cur.close()
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _record(con: duckdb.DuckDBPyConnection, records: list[tuple]) -> None:
+    """What each (indicator, scope) now holds, its labels, LAs and fingerprint: one statement."""
+    names = ["indicator_id", "scope", "labels", "las", "fingerprint"]
+    text, texts = pa.string(), pa.list_(pa.string())
+    types = [text, text, texts, texts, text]
+    builds = pa.table([pa.array([r[i] for r in records], type=t) for i, t in enumerate(types)], names=names)
+    con.register("builds", builds)
+    try:
+        con.execute(_sql("record_builds.sql"))
+    finally:
+        con.unregister("builds")
 
 
 def _sort(con: duckdb.DuckDBPyConnection) -> None:
@@ -253,6 +320,19 @@ def la_frames(version: tuple, indicator_id: str, la: str, warehouse: str | None)
     return {b: part.reset_index(drop=True) for b, part in df.groupby("breakdown", sort=False)}
 
 
+# Work done once on one breakdown of an (indicator, LA) read rather than on every request's share of
+# it: the analyst API adds targets and RAG (indicators/api.py). Called with the rows and the indicator.
+Finish = Callable[[pd.DataFrame, str], pd.DataFrame]
+
+
+@lru_cache(maxsize=1024)  # indicators x LAs x breakdowns viewed
+def _finished(
+    version: tuple, indicator_id: str, la: str, warehouse: str | None, breakdown: str, finish: Finish
+) -> pd.DataFrame | None:
+    part = la_frames(version, indicator_id, la, warehouse).get(breakdown)
+    return None if part is None else finish(part, indicator_id)
+
+
 def lookup(
     version: tuple,
     indicator_id: str,
@@ -260,9 +340,11 @@ def lookup(
     la: str | None,
     warehouse: str | None,
     breakdown: str,
+    finish: Finish | None = None,
 ) -> pd.DataFrame | None:
-    """The mart's rows for a request, in the labels' order; None when the mart does not hold them (no
-    mart, a mart built by other code or configuration, or a label or LA it was not built for)."""
+    """The mart's rows for a request, in the labels' order, with `finish` applied; None when the mart
+    does not hold them (no mart, a mart built by other code or configuration, or a label or LA it was
+    not built for)."""
     if not reader(version, warehouse).holds(indicator_id, labels, la):
         return None
     if la is None:  # every LA: rare, and too big to keep
@@ -271,9 +353,14 @@ def lookup(
             df = rows(con, indicator_id, labels, None, breakdown)
         finally:
             con.close()
+        df = df if finish is None else finish(df, indicator_id)
     else:
-        part = la_frames(version, indicator_id, la, warehouse).get(breakdown)
+        if finish is None:
+            part = la_frames(version, indicator_id, la, warehouse).get(breakdown)
+        else:
+            part = _finished(version, indicator_id, la, warehouse, breakdown, finish)
         if part is None:
-            return pd.DataFrame(columns=engine.VALUE_COLUMNS)
+            empty = pd.DataFrame(columns=engine.VALUE_COLUMNS)
+            return empty if finish is None else finish(empty, indicator_id)
         df = part[part["period"].isin(labels)]
     return engine.in_label_order(df, labels).reset_index(drop=True)

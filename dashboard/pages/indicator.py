@@ -10,12 +10,13 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 import indicators
 from charts.area_map import area_map_figure
-from charts.figures import benchmark_figure, breakdown_figure, funnel_figure, trend_figure
+from charts.figures import breakdown_figure, funnel_figure, trend_figure
 from charts.layout import GRAPH_CONFIG, Y_TITLES
 from dashboard import ids
+from dashboard.benchmark_figures import drawn_benchmarks
 from dashboard.compare_las import PUBLISHED_HEADERS, compare_las, published_rows
 from dashboard.downloads import csv_bytes, file_name, tidy_frame, xlsx_bytes
-from dashboard.england_map import ENGLAND_ATTRIBUTION, england_map_figure, map_rows, map_view
+from dashboard.england_map import ENGLAND_ATTRIBUTION
 from dashboard.help_panel import help_panel
 from dashboard.session import is_demo, session_role
 from dashboard.summary_card import summary_card
@@ -23,8 +24,7 @@ from dashboard.tables import data_table
 from dashboard.target_notes import mark_illustrative, target_row
 from indicators.geography import ATTRIBUTION, ward_boundaries
 from indicators.status import targets_by_period
-from viewmodels.benchmark import benchmark_view
-from viewmodels.cells import POLARITY_WORDS, breakdown_headers, fmt, trend_headers
+from viewmodels.cells import POLARITY_WORDS, breakdown_headers, trend_headers
 from viewmodels.headline import headline_sentence
 from viewmodels.indicator import indicator_view
 from viewmodels.state import BREAKDOWN_LABELS, FREQUENCIES, ViewState, breakdown_choice, parse_query, to_query
@@ -143,10 +143,10 @@ def content(view) -> list:
         view.trend, view.headline, ind.unit, ind.decimals, spc=view.spc, targets=targets_by_period(view.trend)
     )
     mark_illustrative(trend, view.trend)
-    bench = _benchmark(view)
+    comparators = _benchmark(view)
     out = [
         html.P(
-            headline_sentence(view, bench.comparison if bench else ""),
+            headline_sentence(view, comparators.bench.comparison if comparators else ""),
             id=ids.IND_SUMMARY,
             className="govuk-body-l",
             **{"aria-live": "polite"},
@@ -233,7 +233,7 @@ def content(view) -> list:
                     ids.IND_DISPRO_TABLE,
                 )
             )
-    return out + _benchmarks(view, bench)
+    return out + _benchmarks(view, comparators)
 
 
 MIN_SHOWN_GROUPS = 2  # fewer shown groups than this make no readable chart
@@ -279,10 +279,6 @@ def _empty_breakdown_words(view) -> str:
     )
 
 
-def _benchmark(view):
-    return benchmark_view(view.indicator.id, view.state.la, view.trend["period_end"].iloc[-1])
-
-
 def folded_table(table) -> html.Details:
     """A long table behind GOV.UK's details pattern (a native, keyboard-accessible disclosure)."""
     return html.Details(
@@ -297,11 +293,17 @@ def folded_table(table) -> html.Details:
     )
 
 
-def _benchmarks(view, b) -> list:
+def _benchmark(view):
+    """The published comparators of the year shown, drawn once per indicator, LA and year."""
+    return drawn_benchmarks(view.indicator.id, view.state.la, view.trend["period_end"].iloc[-1])
+
+
+def _benchmarks(view, drawn) -> list:
     """Published DfE comparators: England, region, statistical neighbours, rank and band."""
     ind = view.indicator
-    if b is None:
+    if drawn is None:
         return []
+    b = drawn.bench
     caution = (
         " The demo LA's local figures are synthetic; these are the real published figures "
         "for the LA code it borrows."
@@ -317,11 +319,7 @@ def _benchmarks(view, b) -> list:
             b.rows,
             ids.IND_BENCHMARK_TABLE,
         ),
-        dcc.Graph(
-            id=ids.IND_BENCHMARK,
-            config=GRAPH_CONFIG,
-            figure=benchmark_figure(b.series, f"{ind.short_title}: this LA and England, published", ind.unit),
-        ),
+        dcc.Graph(id=ids.IND_BENCHMARK, config=GRAPH_CONFIG, figure=drawn.figure),
         folded_table(
             data_table(
                 f"{ind.short_title}: this LA and England, published, by year (the data behind the chart)",
@@ -331,16 +329,15 @@ def _benchmarks(view, b) -> list:
             )
         ),
         html.P(b.notes, className="small text-muted") if b.notes else None,
-        *_england_map(ind, b),
+        *_england_map(drawn),
     ]
 
 
-def _england_map(ind, b) -> list:
+def _england_map(drawn) -> list:
     """Every LA's published value on a map of England, by quartile band, with the same as a table."""
-    mv = map_view(b.benchmark, lambda v: fmt(ind, v, False)) if b.benchmark is not None else None
+    mv = drawn.map
     if mv is None:
         return []
-    title = f"{ind.short_title}: every LA in England by quartile band, {mv.year}"
     return [
         html.H3("Map of England", className="h5 mt-4"),
         html.P(
@@ -348,13 +345,13 @@ def _england_map(ind, b) -> list:
             "its statistical neighbours in orange. The table below gives the same values.",
             className="small",
         ),
-        dcc.Graph(id=ids.IND_ENGLAND_MAP, config=GRAPH_CONFIG, figure=england_map_figure(mv, title)),
+        dcc.Graph(id=ids.IND_ENGLAND_MAP, config=GRAPH_CONFIG, figure=drawn.map_figure),
         html.P(ENGLAND_ATTRIBUTION, className="text-muted small"),
         folded_table(
             data_table(
-                f"{title} (the data behind the map)",
+                f"{drawn.map_title} (the data behind the map)",
                 ["Local authority", "Value", "Quartile band", "Chosen LA or neighbour"],
-                map_rows(mv),
+                drawn.map_rows,
                 ids.IND_ENGLAND_MAP_TABLE,
             )
         ),

@@ -13,6 +13,7 @@ import pytest
 import indicators
 from reports.build import build_report
 from tests.demo_warehouse import build_demo_warehouse
+from viewmodels.cells import fmt
 
 LA = "856"
 CENSUS_ONLY = ("cpp_reviewed_in_time_pct", "icpc_15wd_pct")  # NI67 and ICPC come from the census only
@@ -397,5 +398,5 @@ def test_published_by_year_chart_has_its_figures_in_a_table(warehouse, monkeypat
         ind = indicators.get(indicator_id)
         for i, trace in enumerate(figure["data"], start=1):
             shown = [r.children[i].children for r in rows]
-            want = ["" if y is None else page.fmt(ind, y, False) for y in trace["y"]]
+            want = ["" if y is None else fmt(ind, y, False) for y in trace["y"]]
             assert shown == want, (indicator_id, trace["name"])
