@@ -10,6 +10,7 @@ from __future__ import annotations
 from array import array
 from itertools import repeat
 
+import numpy as np
 import pyarrow as pa
 from lxml import etree
 
@@ -85,6 +86,18 @@ _COLUMNS = {
     for m, (keys, fields) in (*TABLES.items(), *((m, (k, (f,))) for m, (k, f) in LISTS.items()))
 }
 MODULES = tuple(_COLUMNS)
+# What a row holds: its parent's position (`<parent>_at`; the numbering keys follow from it in
+# tables()), its line, then each field's text and line (a list module's leaf line is the row's).
+_PAIRS = {m: tuple(c for f in fields for c in (f, f"{f}_line")) for m, (_, fields) in TABLES.items()}
+_PART_NUMBER = {"assessment": "ass_no", "cin_plan": "plan_no", "s47": "s47_no", "cpp": "cpp_no"}
+_STORED = {
+    "child": ("line", *_PAIRS["child"]),
+    "episode": ("child_no", "line", *_PAIRS["episode"]),
+    **{m: ("episode_at", "line", *_PAIRS[m]) for m in ("assessment", "cin_plan", "s47", "cpp")},
+    "disability": ("child_no", "line", "Disability"),
+    "factor": ("assessment_at", "line", "AssessmentFactors"),
+    "review": ("plan_at", "reviews_no", "line", "CPPreviewDate", "CPPreviewDate_line"),
+}
 _ABSENT = (None, -1)  # an absent field: no text, and -1 for its line (NULL in raw_<module>)
 
 
@@ -96,22 +109,21 @@ class RawCollector:
         # One flat list of plain values per module (no tuple per row or field: str and int are not
         # tracked by the garbage collector, so rows waiting for Arrow cost it nothing to walk). Each
         # (text, line) pair is added with `+=` in a loop: extending by a chain of the pairs is about
-        # twice as slow (the list is trimmed to size after every extend from an iterator).
+        # twice as slow (the list is trimmed to size after every extend from an iterator). A row
+        # holds only its parent's position (_STORED); the numbering keys are derived in tables().
         self._rows: dict[str, list] = {m: [] for m in MODULES}
         self._arrays: dict[str, list[list[pa.Array]]] = {m: [] for m in MODULES}
         self._batch_children = batch_children
-        self._n = self._ep = -1
-        self._no: dict[str, int] = {}
+        self._episodes = self._assessments = self._plans = 0  # rows so far (the next row's position)
 
     # -- what the census reader calls, with the fields it has read --------------------------------
     def child(self, line: int, idents: Fields, chars: Fields, loose: Fields, disabilities: list) -> None:
         """Start a <Child>: its leaves from ChildIdentifiers, ChildCharacteristics and (`loose`) the
         Child itself (a field given twice keeps its first occurrence), and its (Disability, line)s."""
-        n = self._n = self.children
+        n = self.children
         self.children += 1
         if n % self._batch_children == 0:
             self._flush()
-        self._ep = -1
         if loose or not chars.keys().isdisjoint(idents):
             fields = dict(idents)
             for name, value in (*chars.items(), *loose.items()):
@@ -120,38 +132,39 @@ class RawCollector:
         else:
             fields = idents | chars
         rows = self._rows["child"]
-        rows += (n, line)
+        rows.append(line)
         for pair in map(fields.get, _FIELDS["child"], _NONE):
             rows += pair
         rows = self._rows["disability"]
         for text, at in disabilities:
-            rows += (n, at, text, at)
+            rows += (n, at, text)
 
     def episode(self, line: int, fields: Fields) -> None:
         """Start a <CINdetails> (the reader reads its parts next, or calls `episode_parts`)."""
-        self._ep += 1
-        self._no = {"assessment": -1, "cin_plan": -1, "s47": -1, "cpp": -1}
+        self._episodes += 1
         rows = self._rows["episode"]
-        rows += (self._n, self._ep, line)
+        rows += (self.children - 1, line)
         for pair in map(fields.get, _FIELDS["episode"], _NONE):
             rows += pair
 
     def part(self, module: str, el: etree._Element, fields: Fields, factors: list | None = None) -> None:
         """One assessment (with its (AssessmentFactors, line)s), CIN plan, section 47 enquiry or child
         protection plan of the episode."""
-        k = self._no[module] = self._no[module] + 1
-        n, ep = self._n, self._ep
         rows = self._rows[module]
-        rows += (n, ep, k, el.sourceline)
+        rows += (self._episodes - 1, el.sourceline)
         for pair in map(fields.get, _FIELDS[module], _NONE):
             rows += pair
         if module == "assessment":
             if factors is None:
                 factors = [leaf for _, leaf in self._grouped(el, "factor")]
+            k = self._assessments
+            self._assessments += 1
             rows = self._rows["factor"]
             for text, at in factors:
-                rows += (n, ep, k, at, text, at)
+                rows += (k, at, text)
         elif module == "cpp":
+            k = self._plans
+            self._plans += 1
             # One row per review date; an empty <Reviews> group is one row with no date (rule 8842Q).
             reviews = self._rows["review"]
             last = (None, -1)
@@ -159,7 +172,7 @@ class RawCollector:
                 if group is not last[0]:
                     last = (group, last[1] + 1)
                 line = leaf[1] if leaf[0] is not None else group.sourceline
-                reviews += (n, ep, k, last[1], line, *leaf)
+                reviews += (k, last[1], line, *leaf)
 
     # -- what the reader skips on a broken child or episode ----------------------------------------
     def episodes(self, episodes: list[etree._Element]) -> None:
@@ -177,21 +190,37 @@ class RawCollector:
 
     # -- output ---------------------------------------------------------------------------------
     def tables(self) -> dict[str, pa.Table]:
-        """One Arrow table per module: keys, line, and each field's text and `<field>_line`."""
+        """One Arrow table per module: keys, line, and each field's text and `<field>_line`, each
+        column one chunk (DuckDB copies one chunk into its tables faster than a thousand small ones)."""
         self._flush()
-        out = {}
-        for module, batches in self._arrays.items():
-            names = _COLUMNS[module]
-            if not batches:
-                batches = [[pa.array([], type=_type(name)) for name in names]]
-            out[module] = pa.Table.from_batches([pa.RecordBatch.from_arrays(b, names) for b in batches])
-        return out
+        cols = {m: self._stored(m) for m in MODULES}
+        child, episode = cols["child"], cols["episode"]
+        child["child_no"] = pa.array(np.arange(len(child["line"]), dtype=np.int32))
+        episode["ep_no"] = _numbered(episode["child_no"])
+        for module, number in _PART_NUMBER.items():
+            _inherit(cols[module], episode, "episode_at", ("child_no", "ep_no"))
+            cols[module][number] = _numbered(cols[module]["episode_at"])
+        _inherit(cols["factor"], cols["assessment"], "assessment_at", ("child_no", "ep_no", "ass_no"))
+        _inherit(cols["review"], cols["cpp"], "plan_at", ("child_no", "ep_no", "cpp_no"))
+        for module in ("disability", "factor"):  # the leaf's line is the row's line
+            cols[module][f"{LISTS[module][1]}_line"] = cols[module]["line"]
+        return {m: pa.table([cols[m][name] for name in _COLUMNS[m]], names=_COLUMNS[m]) for m in MODULES}
+
+    def _stored(self, module: str) -> dict[str, pa.Array]:
+        """The module's stored columns, each one array."""
+        names, batches = _STORED[module], self._arrays[module]
+        if not batches:
+            return {name: pa.array([], type=_type(name)) for name in names}
+        return {
+            name: pa.concat_arrays(arrays)
+            for name, arrays in zip(names, zip(*batches, strict=True), strict=True)
+        }
 
     def _flush(self) -> None:
         # Every thousand children, one Arrow array per column (a strided slice of the flat list).
         for module, rows in self._rows.items():
             if rows:
-                names = _COLUMNS[module]
+                names = _STORED[module]
                 width = len(names)
                 self._arrays[module].append([_array(rows[i::width], name) for i, name in enumerate(names)])
                 rows.clear()
@@ -218,13 +247,28 @@ _NONE = repeat(_ABSENT)  # map(fields.get, names, _NONE): an absent field is _AB
 
 
 def _type(column: str) -> pa.DataType:
-    return pa.int32() if column.endswith(("_no", "line")) else pa.string()
+    return pa.int32() if column.endswith(("_no", "line", "_at")) else pa.string()
+
+
+def _numbered(parents: pa.Array) -> pa.Array:
+    """0, 1, 2... within each run of rows with the same parent (a parent's rows are adjacent)."""
+    at = parents.to_numpy()
+    index = np.arange(len(at), dtype=np.int32)
+    first = np.ones(len(at), dtype=bool)
+    first[1:] = at[1:] != at[:-1]
+    return pa.array(index - np.maximum.accumulate(np.where(first, index, 0)).astype(np.int32))
+
+
+def _inherit(columns: dict[str, pa.Array], parent: dict[str, pa.Array], at: str, names: tuple) -> None:
+    """Each row's keys copied from its parent's row (position `columns[at]`)."""
+    for name in names:
+        columns[name] = parent[name].take(columns[at])
 
 
 def _array(values: list, column: str) -> pa.Array:
     """A column's Arrow array; whole numbers go through array.array, several times faster than
     pyarrow's conversion of Python ints (a line lxml does not know, None, takes the slow path)."""
-    if column.endswith(("_no", "line")):
+    if column.endswith(("_no", "line", "_at")):
         try:
             ints = array("i", values)
         except TypeError:

@@ -13,4 +13,4 @@ with icpcs as (
 select p.child_no, p.CPPstartDate_line as line, p.CPPstartDate as value from cpp p
 where p.cpp_start between $start and $ref
     and not exists (select 1 from icpcs i
-        where (i.child_no, i.ep_no) = (p.child_no, p.ep_no) and i.icpc = p.cpp_start)
+        where i.child_no = p.child_no and i.ep_no = p.ep_no and i.icpc = p.cpp_start)
