@@ -30,7 +30,7 @@ import duckdb
 
 from bench.mart_bench import FIRST_VIEW, PEAK_RSS, ROOT
 from bench.national import national_warehouse
-from bench.warehouses import OUT
+from bench.warehouses import OUT, la_codes
 
 NEW_LA = "420"
 NEW_LA_CHILDREN = 60_000.0  # about the median English LA's 0-17 population
@@ -47,14 +47,6 @@ print(json.dumps({"start_up_s": round(out["warm_cache_s"], 2),
                   "scorecard_p95_ms": round(out["scorecard"]["p95_ms"], 1), "peak_rss_mb": peak_rss_mb()}))
 """
 )
-
-
-def _la_codes(warehouse: Path) -> list[str]:
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return [c for (c,) in con.execute("select distinct la_code from cp_plans order by 1").fetchall()]
-    finally:
-        con.close()
 
 
 def _full_build(warehouse: Path, base: Path) -> dict:
@@ -184,7 +176,7 @@ def run() -> dict:
         "SAFEGUARDING_AUDIT_LOG": os.devnull,
     }
     os.environ.update(env)
-    las = _la_codes(warehouse)
+    las = la_codes(warehouse)
     full_build = _full_build(warehouse, base)  # first: a mart built by other code is rebuilt here
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

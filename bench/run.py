@@ -27,7 +27,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.national import safeguarding_cli  # noqa: E402
-from bench.warehouses import OUT  # noqa: E402
+from bench.warehouses import OUT, la_codes  # noqa: E402
 
 NATIONAL_YEAR_CHILDREN = 650_000  # children in need at any point in 2023-24, England: about 650k
 PARALLEL_SAMPLE_LAS = 12  # files for the one-process vs parallel ingest comparison: 12 LAs x 10 years
@@ -38,16 +38,6 @@ def national() -> tuple[Path, dict]:
     from bench.national import national_warehouse
 
     return national_warehouse(OUT)
-
-
-def la_codes(warehouse: Path) -> list[str]:
-    import duckdb
-
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        return [c for (c,) in con.execute("select distinct la_code from cp_plans order by 1").fetchall()]
-    finally:
-        con.close()
 
 
 # -- sections (each runs in its own process) -------------------------------------------------------
