@@ -48,13 +48,21 @@ print(json.dumps({"start_up_s": round(out["warm_cache_s"], 2),
 """
 )
 
+# Asked in another process: this one must not hold the file open (the shared read connection) when
+# it opens the warehouse to write.
+IS_CURRENT = """
+import json, sys
+from indicators import mart, store
+print(json.dumps({"current": mart.reader(store.warehouse_version(sys.argv[1]), sys.argv[1]).current}))
+"""
+
 
 def _full_build(warehouse: Path, base: Path) -> dict:
     """The full mart build, timed: in place when the warehouse's mart was built by other code (it
     must be rebuilt before it can be read), otherwise on a copy."""
-    from indicators import mart, store
+    from indicators import mart
 
-    current = mart.reader(store.warehouse_version(warehouse), str(warehouse)).current
+    current = _subprocess(IS_CURRENT, str(warehouse), env=dict(os.environ))["current"]
     target = warehouse if not current else base / "full.duckdb"
     if current:
         shutil.copyfile(warehouse, target)
