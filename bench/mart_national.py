@@ -52,8 +52,8 @@ print(json.dumps({"start_up_s": round(out["warm_cache_s"], 2),
 # it opens the warehouse to write.
 IS_CURRENT = """
 import json, sys
-from indicators import mart, store
-print(json.dumps({"current": mart.reader(store.warehouse_version(sys.argv[1]), sys.argv[1]).current}))
+from indicators.mart import is_current
+print(json.dumps({"current": is_current(sys.argv[1])}))
 """
 
 

@@ -62,10 +62,10 @@ def warm_up() -> None:
     once, so that the first clicks are fast."""
     from dashboard.app import mark_warm
     from dashboard.pages.overview import warm_scorecards
-    from indicators import mart, store
     from indicators.api import warm_cache, warm_in_background
+    from indicators.mart import is_current
 
-    current = mart.reader(store.warehouse_version(None), None).current
+    current = is_current()
     if not current:
         warm_cache()
     warm_in_background()  # a later load is warmed when first seen (if it has no current mart)

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -306,6 +307,11 @@ def reader(version: tuple, warehouse: str | None) -> MartReader:
         return MartReader(con)
     finally:
         con.close()
+
+
+def is_current(warehouse: str | Path | None = None) -> bool:
+    """Whether the warehouse holds a mart built by this code and configuration (else values are computed)."""
+    return reader(store.warehouse_version(warehouse), str(warehouse) if warehouse else None).current
 
 
 @lru_cache(maxsize=256)  # one entry per indicator and LA viewed; each is that LA's rows only

@@ -259,7 +259,9 @@ def serve(
     if not ok:
         typer.echo(f"error: {resolve_warehouse(warehouse)}: {detail}", err=True)
         raise typer.Exit(1)
-    if detail == "ok" and not _mart_is_current(warehouse):
+    from indicators.mart import is_current
+
+    if detail == "ok" and not is_current(warehouse):
         typer.echo(
             "note: this warehouse has no indicator mart built by this version, so values are computed "
             "on demand (slower, more memory): run `safeguarding rebuild-mart` to build it",
@@ -270,12 +272,6 @@ def serve(
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
-
-
-def _mart_is_current(warehouse: Path | None) -> bool:
-    from indicators import mart, store
-
-    return mart.reader(store.warehouse_version(warehouse), str(warehouse) if warehouse else None).current
 
 
 @app.command("rebuild-mart")
