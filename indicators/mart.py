@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from indicators import engine, store
 from indicators.access import PUBLIC_TABLES
+from indicators.budget_cache import budget_cache
 from indicators.coverage import Coverage, coverage, covered_periods
 from indicators.periods import PERIOD_KINDS
 from indicators.registry import Indicator, registry
@@ -314,29 +315,31 @@ def is_current(warehouse: str | Path | None = None) -> bool:
     return reader(store.warehouse_version(warehouse), str(warehouse) if warehouse else None).current
 
 
-@lru_cache(maxsize=256)  # one entry per indicator and LA viewed; each is that LA's rows only
-def la_frames(version: tuple, indicator_id: str, la: str, warehouse: str | None) -> dict[str, pd.DataFrame]:
-    """Every mart row of one indicator for one LA (or the partnership), split by breakdown: one query,
-    after which a page's choices of period and breakdown are filters in memory."""
-    con = store.cursor(warehouse)
-    try:
-        df = rows(con, indicator_id, None, la, None)
-    finally:
-        con.close()
-    return {b: part.reset_index(drop=True) for b, part in df.groupby("breakdown", sort=False)}
-
-
 # Work done once on one breakdown of an (indicator, LA) read rather than on every request's share of
 # it: the analyst API adds targets and RAG (indicators/api.py). Called with the rows and the indicator.
 Finish = Callable[[pd.DataFrame, str], pd.DataFrame]
 
 
-@lru_cache(maxsize=1024)  # indicators x LAs x breakdowns viewed
-def _finished(
-    version: tuple, indicator_id: str, la: str, warehouse: str | None, breakdown: str, finish: Finish
+# The rows read for each (indicator, LA, breakdown) viewed, least recently used dropped first once they
+# hold ROWS_CACHE_BYTES, so a server viewing every LA of England stays within it.
+ROWS_CACHE_BYTES = 192 * 2**20
+
+
+@budget_cache(ROWS_CACHE_BYTES)
+def la_rows(
+    version: tuple, indicator_id: str, la: str, warehouse: str | None, breakdown: str, finish: Finish | None
 ) -> pd.DataFrame | None:
-    part = la_frames(version, indicator_id, la, warehouse).get(breakdown)
-    return None if part is None else finish(part, indicator_id)
+    """Every mart row of one indicator for one LA (or the partnership) and one breakdown, with `finish`
+    applied (None when there are none): one indexed query, after which a page's choice of periods is a
+    filter in memory. A scorecard reads the totals only, never the breakdowns' many rows."""
+    con = store.cursor(warehouse)
+    try:
+        df = rows(con, indicator_id, None, la, breakdown)
+    finally:
+        con.close()
+    if df.empty:
+        return None
+    return df if finish is None else finish(df, indicator_id)
 
 
 def lookup(
@@ -361,10 +364,7 @@ def lookup(
             con.close()
         df = df if finish is None else finish(df, indicator_id)
     else:
-        if finish is None:
-            part = la_frames(version, indicator_id, la, warehouse).get(breakdown)
-        else:
-            part = _finished(version, indicator_id, la, warehouse, breakdown, finish)
+        part = la_rows(version, indicator_id, la, warehouse, breakdown, finish)
         if part is None:
             empty = pd.DataFrame(columns=engine.VALUE_COLUMNS)
             return empty if finish is None else finish(empty, indicator_id)

@@ -15,14 +15,14 @@ and the exception report all read, so that they cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import pandas as pd
 
 from indicators import api, store
 from indicators.board import trend as board_trend
+from indicators.budget_cache import arrays_bytes, budget_cache
 from indicators.spc import SpcResult
 
 SPC_FREQUENCIES = ("month", "quarter", "year")
@@ -78,7 +78,18 @@ def latest_status(
     )
 
 
-@lru_cache(maxsize=8192)
+def _status_bytes(status: Status) -> int:
+    spc = status.spc
+    arrays = [getattr(spc, f.name) for f in fields(spc)] if spc is not None else []
+    return arrays_bytes(status.series, *arrays)
+
+
+# Every (indicator, LA, frequency, period) a scorecard or page asked for, within a byte budget: a
+# server viewing every LA of England asks for tens of thousands.
+STATUS_CACHE_BYTES = 96 * 2**20
+
+
+@budget_cache(STATUS_CACHE_BYTES, _status_bytes)
 def _latest_status(
     version: tuple, indicator_id: str, la: str | None, freq: str, period: str | None, warehouse: str | None
 ) -> Status:

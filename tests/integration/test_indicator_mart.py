@@ -132,13 +132,13 @@ def test_the_api_reads_the_mart_and_gives_the_computed_values(site, monkeypatch)
     # A mart built by other code is never read: the same calls then compute, with the same answer.
     monkeypatch.setattr(mart, "fingerprint", lambda: "other code")
     mart.reader.cache_clear()
-    mart.la_frames.cache_clear()
+    mart.la_rows.cache_clear()
     assert not mart.reader(version, str(warehouse)).current
     assert mart.lookup(version, "cpp_repeat_pct", ("2023-24",), "401", str(warehouse), "total") is None
     computed = indicators.series("cpp_repeat_pct", la="partnership", freq="quarter", warehouse=warehouse)
     monkeypatch.undo()
     mart.reader.cache_clear()
-    mart.la_frames.cache_clear()
+    mart.la_rows.cache_clear()
     pd.testing.assert_frame_equal(_comparable(from_mart), _comparable(computed))
     assert len(from_mart) > 0
 
