@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 
 from indicators import access
+from vocabulary import settings
 from vocabulary.settings import resolve_warehouse
 
 CALENDAR_FIRST = date(1990, 1, 1)
@@ -66,7 +67,8 @@ def connect(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     # A private in-memory database that ATTACHes the file: duckdb.connect(path) would hand back
     # the process's cached instance for that path while any old connection is still open, i.e.
     # the file that a load has just replaced (tests/integration/test_concurrency.py).
-    con = duckdb.connect(":memory:")
+    limit = settings.get("limits.read_memory")  # bounds the blocks DuckDB keeps cached for a server
+    con = duckdb.connect(":memory:", config={"memory_limit": limit} if limit else {})
     con.execute("ATTACH '{}' AS warehouse (READ_ONLY)".format(str(p.resolve()).replace("'", "''")))
     con.execute("USE warehouse")
     calendar = working_day_calendar()

@@ -55,6 +55,10 @@ SETTINGS: dict[str, Setting] = {
     "limits.load_memory": Setting(
         "SAFEGUARDING_LOAD_MEMORY", help="DuckDB's memory limit in a load, e.g. 4GB (default: half the RAM)"
     ),
+    "limits.read_memory": Setting(
+        "SAFEGUARDING_READ_MEMORY",
+        help="DuckDB's memory limit for reading the warehouse, e.g. 512MB (default: DuckDB's own)",
+    ),
     "sessions.idle_seconds": Setting("SAFEGUARDING_SESSION_IDLE_SECONDS", help="sign-out when idle"),
     "sessions.lifetime_seconds": Setting("SAFEGUARDING_SESSION_LIFETIME_SECONDS", help="longest session"),
     "sessions.trusted_proxies": Setting("SAFEGUARDING_TRUSTED_PROXIES", help="reverse proxies in front"),
