@@ -7,6 +7,7 @@ These caches drop the least recently used entries once the frames they hold reac
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -24,15 +25,20 @@ def frame_bytes(frame: pd.DataFrame | None) -> int:
 
 
 def arrays_bytes(*values: object) -> int:
-    """The bytes of the frames and numpy arrays among `values` (the rest count as nothing)."""
+    """The bytes of the frames, indexes, numpy arrays and lists (with what they hold) among `values`;
+    anything else counts as its own object size."""
     total = 0
     for value in values:
         if isinstance(value, pd.DataFrame):
             total += frame_bytes(value)
-        elif isinstance(value, pd.Series):
-            total += int(value.memory_usage(index=True, deep=True))
+        elif isinstance(value, pd.Series | pd.Index):
+            total += int(value.memory_usage(deep=True))
         elif isinstance(value, np.ndarray):
             total += value.nbytes
+        elif isinstance(value, list | tuple):
+            total += sys.getsizeof(value) + arrays_bytes(*value)
+        else:
+            total += sys.getsizeof(value)
     return total
 
 

@@ -322,7 +322,7 @@ Finish = Callable[[pd.DataFrame, str], pd.DataFrame]
 
 # The rows read for each (indicator, LA, breakdown) viewed, least recently used dropped first once they
 # hold ROWS_CACHE_BYTES, so a server viewing every LA of England stays within it.
-ROWS_CACHE_BYTES = 192 * 2**20
+ROWS_CACHE_BYTES = 128 * 2**20
 
 
 @budget_cache(ROWS_CACHE_BYTES)

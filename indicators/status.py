@@ -86,7 +86,7 @@ def _status_bytes(status: Status) -> int:
 
 # Every (indicator, LA, frequency, period) a scorecard or page asked for, within a byte budget: a
 # server viewing every LA of England asks for tens of thousands.
-STATUS_CACHE_BYTES = 96 * 2**20
+STATUS_CACHE_BYTES = 64 * 2**20
 
 
 @budget_cache(STATUS_CACHE_BYTES, _status_bytes)

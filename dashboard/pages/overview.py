@@ -40,7 +40,7 @@ def scorecard_rows(state: ViewState, role: str, warehouse: str | None = None) ->
     return _scorecard_rows(version, state, role, warehouse)
 
 
-@lru_cache(maxsize=512)  # about 0.2 MB each: the most recent LA x frequency x role views
+@lru_cache(maxsize=256)  # about 0.3 MB each: the most recent LA x frequency x role views
 def _scorecard_rows(
     version: tuple, state: ViewState, role: str, warehouse: str | None
 ) -> tuple[ViewState, list]:

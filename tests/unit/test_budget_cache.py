@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 
@@ -23,9 +25,16 @@ def test_frame_bytes_counts_python_strings():
     assert frame_bytes(long) > frame_bytes(short) + 5000  # ten 1,000-character strings, counted deep
 
 
-def test_arrays_bytes_counts_frames_and_arrays_only():
-    assert arrays_bytes(np.zeros(10), "text", None, 3) == 80
+def test_arrays_bytes_counts_frames_arrays_lists_and_objects():
+    assert arrays_bytes(np.zeros(10)) == 80
     assert arrays_bytes(_frame(10), np.zeros(5, dtype=np.int32)) == frame_bytes(_frame(10)) + 20
+    assert arrays_bytes("text") == sys.getsizeof("text")
+    # a list counts itself and what it holds, one level down and further
+    assert arrays_bytes([np.zeros(4), ["ab"]]) == (
+        sys.getsizeof([np.zeros(4), ["ab"]]) + 32 + sys.getsizeof(["ab"]) + sys.getsizeof("ab")
+    )
+    index = pd.date_range("2024-01-01", periods=10)
+    assert arrays_bytes(index) == index.memory_usage(deep=True) == 80
 
 
 def test_keeps_results_until_the_budget_is_full_then_drops_the_least_recently_used():
