@@ -145,13 +145,17 @@ def run_rules(tables: dict[str, pa.Table], reference_date: date, year: str, file
         con.register("code_upn_la", pa.table({"code": sorted(UPN_LA_CODES)}))
         con.execute(raw_sql())
         con.execute(PRELUDE.read_text())
-        # One query for the whole rule set (planning ~100 small queries costs more than running them).
+        # One query for the whole rule set (planning ~100 small queries costs more than running them),
+        # and one join for the failures' LAchildIDs rather than one per rule.
         parts = [
-            f"select {k} as k, r.line, c.LAchildID, r.value from ({rule.sql}) r "
-            "left join child c on c.child_no = r.child_no"
+            f"select {k} as k, r.child_no, r.line, r.value from ({rule.sql}) r"
             for k, rule in enumerate(rules)
         ]
-        sql = "\nunion all\n".join(parts)
+        sql = (
+            "select f.k, f.line, c.LAchildID, f.value from (\n"
+            + "\nunion all\n".join(parts)
+            + "\n) f left join child c on c.child_no = f.child_no"
+        )
         used = {k: v for k, v in params.items() if f"${k}" in sql}
         try:
             rows = con.execute(sql, used).fetchall()
