@@ -145,17 +145,13 @@ def run_rules(tables: dict[str, pa.Table], reference_date: date, year: str, file
         con.register("code_upn_la", pa.table({"code": sorted(UPN_LA_CODES)}))
         con.execute(raw_sql())
         con.execute(PRELUDE.read_text())
-        # One query for the whole rule set (planning ~100 small queries costs more than running them),
-        # and one join for the failures' LAchildIDs rather than one per rule.
+        # One query for the whole rule set (planning ~100 small queries costs more than running them).
         parts = [
-            f"select {k} as k, r.child_no, r.line, r.value from ({rule.sql}) r"
+            f"select {k} as k, r.line, c.LAchildID, r.value from ({rule.sql}) r "
+            "left join child c on c.child_no = r.child_no"
             for k, rule in enumerate(rules)
         ]
-        sql = (
-            "select f.k, f.line, c.LAchildID, f.value from (\n"
-            + "\nunion all\n".join(parts)
-            + "\n) f left join child c on c.child_no = f.child_no"
-        )
+        sql = "\nunion all\n".join(parts)
         used = {k: v for k, v in params.items() if f"${k}" in sql}
         try:
             rows = con.execute(sql, used).fetchall()
