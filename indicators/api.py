@@ -55,7 +55,7 @@ def _with_targets(df: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
 
 
 def _targets(df: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """Targets and RAG on mart rows: done once per (indicator, LA) read (mart.la_frames), not per request."""
+    """Targets and RAG on mart rows: done once per (indicator, LA, breakdown) read (mart.la_rows)."""
     return _with_targets(df, get(indicator_id))
 
 
